@@ -1,0 +1,347 @@
+"""Syndicated-story detection: quality on hand-checked pairs, groups, synthetic copies, cost.
+
+Run from the project root: ``python bench/syndication.py`` (about 3 minutes on one core).
+``--sweep`` also re-scores the labelled pairs under other shingle sizes, figure weights,
+thresholds and MinHash sizes (what the constants in search/syndication.py were chosen by).
+
+Labels (bench/data/syndication_pairs.csv) were written after reading both texts of each
+pair. ``copy``: one text is a version of the other (re-send, re-titled, corrected, trimmed,
+later longer version, the same wire story on another site). ``distinct``: written
+separately, even when on the same event or from the same template with other figures.
+A pair is predicted ``copy`` when both articles get the same story id after assigning
+their whole corpus, in corpus order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from search import syndication  # noqa: E402
+from search.syndication import StoryIndex  # noqa: E402
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+PAIRS = ROOT / "bench" / "data" / "syndication_pairs.csv"
+SYNTHETIC_PER_CORPUS = 400
+SEED = 20260101
+FOOTERS = (
+    "Brought to you by www.kxnews.example",
+    "Copyright 2026 Tri-County Herald. All rights reserved.",
+    "Sign up for our morning newsletter at dailyledger.example/newsletter",
+)
+DATELINES = ("WASHINGTON (AP) — ", "LONDON (Reuters) - ", "PARIS (AFP) — ", "NEW YORK (AP) — ")
+
+Record = tuple[str, str, str]  # id, title, body
+
+
+def read_reuters() -> list[Record]:
+    path = CORPORA / "reuters21578" / "reuters21578.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [(d["id"], d["title"], d["body"]) for d in map(json.loads, lines)]
+
+
+def read_allsides() -> list[Record]:
+    path = CORPORA / "allsides" / "allsides.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [(d["ID"], d["title"], d["content_original"]) for d in map(json.loads, lines)]
+
+
+def read_bbc() -> list[Record]:
+    records = []
+    for path in sorted((CORPORA / "bbc").glob("*/*.txt")):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        title, _, body = text.partition("\n")
+        records.append((f"bbc:{path.parent.name}/{path.stem}", title.strip(), body.strip()))
+    return records
+
+
+READERS = {"reuters": read_reuters, "allsides": read_allsides, "bbc": read_bbc}
+
+
+def assign_all(records: list[Record]) -> tuple[StoryIndex, float]:
+    index = StoryIndex()
+    start = time.perf_counter()
+    for article_id, _title, body in records:
+        index.assign(article_id, body)
+    return index, time.perf_counter() - start
+
+
+def read_pairs() -> list[dict[str, str]]:
+    with PAIRS.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def score_pairs(pairs, indexes: dict[str, StoryIndex]) -> tuple[Counter, list]:
+    """Confusion counts and the misjudged pairs."""
+    counts: Counter = Counter()
+    wrong = []
+    for pair in pairs:
+        index = indexes[pair["corpus"]]
+        predicted = index.story_of(pair["id_a"]) == index.story_of(pair["id_b"])
+        actual = pair["label"] == "copy"
+        counts[(actual, predicted)] += 1
+        if actual != predicted:
+            wrong.append(pair)
+    return counts, wrong
+
+
+def precision_recall(counts: Counter) -> tuple[float, float]:
+    tp, fp, fn = counts[(True, True)], counts[(False, True)], counts[(True, False)]
+    return tp / max(1, tp + fp), tp / max(1, tp + fn)
+
+
+def overlap(records_by_id: dict[str, Record], a: str, b: str) -> str:
+    """Estimated Jaccard / containment of a pair, to show why it was misjudged."""
+    index = StoryIndex()
+    signed = [index.signature(records_by_id[x][2]) for x in (a, b)]
+    if None in signed:
+        return "too short to judge"
+    (sig_a, n_a), (sig_b, n_b) = signed
+    jaccard, containment = syndication.estimated_overlap(sig_a, n_a, sig_b, n_b)
+    return f"J={jaccard:.2f} C={containment:.2f}"
+
+
+def report_pairs(pairs, corpora, indexes) -> None:
+    counts, wrong = score_pairs(pairs, indexes)
+    precision, recall = precision_recall(counts)
+    print(f"\n== Labelled pairs ({len(pairs)}: {sum(p['label'] == 'copy' for p in pairs)} copy)")
+    for name in READERS:
+        sub = Counter()
+        for pair in (p for p in pairs if p["corpus"] == name):
+            index = indexes[name]
+            same = index.story_of(pair["id_a"]) == index.story_of(pair["id_b"])
+            sub[(pair["label"] == "copy", same)] += 1
+        p, r = precision_recall(sub)
+        print(f"  {name:9s} pairs {sum(sub.values()):3d}  precision {p:.3f}  recall {r:.3f}")
+    print(f"  ALL       precision {precision:.3f}  recall {recall:.3f}  (aim >= 0.95 / >= 0.90)")
+    for pair in wrong:
+        why = overlap(corpora[pair["corpus"]], pair["id_a"], pair["id_b"])
+        print(f"  missed {pair['label']:8s} {pair['id_a']} {pair['id_b']} [{why}] {pair['reason']}")
+
+
+def report_groups(name: str, records: list[Record], index: StoryIndex) -> None:
+    members: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        members[index.story_of(record[0]) or ""].append(record)
+    groups = sorted((g for g in members.values() if len(g) > 1), key=len, reverse=True)
+    print(
+        f"\n== Groups in {name}: {len(groups)} stories with copies, "
+        f"{sum(map(len, groups))} of {len(records)} articles in them"
+    )
+    sizes = Counter(len(g) for g in groups)
+    print("  sizes: " + ", ".join(f"{n} x{c}" for n, c in sorted(sizes.items())))
+    for group in groups[:5]:
+        titles = Counter(r[1][:60] for r in group).most_common(2)
+        print(f"  {len(group):3d} articles, e.g. {group[0][0]}: " + " | ".join(t for t, _ in titles))
+
+
+def whoosh_seconds(records: list[Record]) -> tuple[float, float]:
+    """A plain Whoosh loop over title+body with StemmingAnalyzer: add_document, commit."""
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+
+    analyzer = StemmingAnalyzer()
+    schema = Schema(id=ID(stored=True), title=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer))
+    with tempfile.TemporaryDirectory() as folder:
+        writer = whoosh_index.create_in(folder, schema).writer()
+        start = time.perf_counter()
+        for article_id, title, body in records:
+            writer.add_document(id=article_id, title=title, body=body)
+        added = time.perf_counter() - start
+        writer.commit()
+        return added, time.perf_counter() - start
+
+
+def minhashlsh_seconds(records: list[Record]) -> tuple[float, float]:
+    """datasketch.MinHashLSH query+insert vs our BandTable, on the same signatures."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    index = StoryIndex()
+    signed = [s for s in (index.signature(r[2]) for r in records) if s is not None]
+    lsh = MinHashLSH(
+        num_perm=syndication.NUM_PERM, params=(syndication.LSH_BANDS, syndication.LSH_ROWS)
+    )
+    sketches = [
+        LeanMinHash(seed=syndication.MINHASH_SEED, hashvalues=s, scheme=syndication.MINHASH_SCHEME)
+        for s, _ in signed
+    ]
+    start = time.perf_counter()
+    for row, sketch in enumerate(sketches):
+        lsh.query(sketch)
+        lsh.insert(row, sketch, check_duplication=False)
+    theirs = time.perf_counter() - start
+    table = syndication.BandTable()
+    start = time.perf_counter()
+    for row, (sig, _) in enumerate(signed):
+        table.query_insert(row, syndication.BandTable.keys(sig))
+    return theirs, time.perf_counter() - start
+
+
+def report_cost(records: list[Record], seconds: float) -> None:
+    n = len(records)
+    added, committed = whoosh_seconds(records)
+    theirs, ours = minhashlsh_seconds(records)
+    shingle_start = time.perf_counter()
+    for record in records:
+        syndication.shingle_hashes(record[2])
+    shingling = time.perf_counter() - shingle_start
+    ms = 1000 / n
+    print(f"\n== Cost on Reuters ({n} articles, one run)")
+    print(f"  StoryIndex.assign, all articles   {seconds:7.2f} s  {seconds * ms:.3f} ms/article")
+    print(f"    of which shingling              {shingling:7.2f} s  {shingling * ms:.3f} ms/article")
+    print(f"  Whoosh add_document loop          {added:7.2f} s  {added * ms:.3f} ms/article")
+    print(f"  Whoosh add_document + commit      {committed:7.2f} s  {committed * ms:.3f} ms/article")
+    print(f"  assign / add_document             {seconds / added:7.3f}")
+    print(f"  assign / (add_document + commit)  {seconds / committed:7.3f}")
+    print(f"  LSH step: datasketch.MinHashLSH query+insert {theirs * ms:.3f} ms/article,")
+    print(f"            BandTable.query_insert             {ours * ms:.3f} ms/article")
+
+
+def paragraphs(body: str) -> list[str]:
+    parts = [p.strip() for p in body.split("\n\n") if p.strip()]
+    return parts if len(parts) > 1 else [p.strip() for p in body.split("\n") if p.strip()]
+
+
+def syndicate(body: str, rng: random.Random, drop_words: float = 0.0) -> str:
+    """A copy as a site runs it: dateline lead, last 1-2 paragraphs cut, site footer."""
+    parts = paragraphs(body)
+    cut = rng.choice((1, 2)) if len(parts) > 3 else 0
+    kept = parts[: len(parts) - cut]
+    text = rng.choice(DATELINES) + "\n\n".join(kept) + "\n\n" + rng.choice(FOOTERS)
+    if drop_words:
+        text = " ".join(w for w in text.split(" ") if rng.random() >= drop_words)
+    return text
+
+
+def synthetic_run(originals: list[Record], rng: random.Random, drop_words: float):
+    """(copies grouped with their original, originals wrongly merged with another)."""
+    index = StoryIndex()
+    for article_id, _title, body in originals:
+        index.assign(article_id, body)
+    stories = Counter(index.story_of(r[0]) for r in originals)
+    merged = sum(n for n in stories.values() if n > 1)
+    found = 0
+    for article_id, _title, body in originals:
+        copy_id = f"{article_id}#copy"
+        found += index.assign(copy_id, syndicate(body, rng, drop_words)) == index.story_of(
+            article_id
+        )
+    return found, merged
+
+
+def report_synthetic(corpora: dict[str, dict[str, Record]], indexes) -> None:
+    rng = random.Random(SEED)
+    print(f"\n== Synthetic syndication ({SYNTHETIC_PER_CORPUS} originals per corpus)")
+    for name in ("allsides", "bbc"):
+        # originals: real articles that are alone in their story (so merges are errors)
+        singles = [
+            r
+            for r in corpora[name].values()
+            if len(r[2].split()) >= 60
+            and sum(1 for _ in _story_members(indexes[name], r[0])) == 1
+        ]
+        originals = rng.sample(singles, SYNTHETIC_PER_CORPUS)
+        for drop in (0.0, 0.03):
+            found, merged = synthetic_run(originals, rng, drop)
+            label = "plain copies" if not drop else f"copies with {drop:.0%} of words dropped"
+            print(
+                f"  {name:9s} {label:34s} recall {found / len(originals):.3f}  "
+                f"false merges among originals {merged}/{len(originals)}"
+            )
+
+
+_MEMBERS: dict[int, dict[str, list[str]]] = {}
+
+
+def _story_members(index: StoryIndex, article_id: str) -> Iterator[str]:
+    """Articles sharing the story of ``article_id`` (index inverted once, cached)."""
+    inverted = _MEMBERS.get(id(index))
+    if inverted is None:
+        inverted = defaultdict(list)
+        for other in index:
+            inverted[index.story_of(other) or ""].append(other)
+        _MEMBERS[id(index)] = inverted
+    return iter(inverted[index.story_of(article_id) or ""])
+
+
+SWEEP = {
+    "SHINGLE_SIZE": (3, 5),
+    "FIGURE_WEIGHT": (0, 1, 3),
+    "MATCH_JACCARD": (0.4, 0.5, 0.7, 1.01),
+    "MATCH_CONTAINMENT": (0.6, 0.7, 0.8, 0.9),
+    "NUM_PERM": (128,),
+}
+
+
+def report_sweep(pairs, corpora: dict[str, dict[str, Record]]) -> None:
+    """Re-score the labelled pairs with one constant changed at a time."""
+    print("\n== Sweep (labelled pairs; one setting changed at a time)")
+    needed = {name: {p["id_a"] for p in pairs} | {p["id_b"] for p in pairs} for name in READERS}
+    for name, values in SWEEP.items():
+        default = getattr(syndication, name)
+        for value in (default, *values):
+            setattr(syndication, name, value)
+            indexes = {}
+            for corpus, records in corpora.items():
+                # the whole corpus decides which story a pair member joins
+                index = StoryIndex()
+                for article_id, _title, body in records.values():
+                    if corpus != "allsides" or article_id in needed[corpus]:
+                        index.assign(article_id, body)
+                indexes[corpus] = index
+            precision, recall = precision_recall(score_pairs(pairs, indexes)[0])
+            mark = " (chosen)" if value == default else ""
+            print(f"  {name}={value}: precision {precision:.3f} recall {recall:.3f}{mark}")
+        setattr(syndication, name, default)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", action="store_true", help="also sweep the constants")
+    args = parser.parse_args()
+    if not CORPORA.exists():
+        sys.exit(f"corpora missing at {CORPORA}")
+    records = {name: read() for name, read in READERS.items()}
+    corpora = {name: {r[0]: r for r in recs} for name, recs in records.items()}
+    indexes, seconds = {}, {}
+    for name, recs in records.items():
+        indexes[name], seconds[name] = assign_all(recs)
+    pairs = read_pairs()
+    print("Syndicated-story detection (search/syndication.py)")
+    print(
+        f"  settings: k={syndication.SHINGLE_SIZE} words, figure weight "
+        f"{syndication.FIGURE_WEIGHT}, num_perm={syndication.NUM_PERM}, LSH "
+        f"{syndication.LSH_BANDS}x{syndication.LSH_ROWS}, accept J>={syndication.MATCH_JACCARD}"
+        f" or C>={syndication.MATCH_CONTAINMENT}, bodies < {syndication.MIN_WORDS} words alone"
+    )
+    report_pairs(pairs, corpora, indexes)
+    for name in ("reuters", "allsides", "bbc"):
+        report_groups(name, records[name], indexes[name])
+    report_synthetic(corpora, indexes)
+    for name in ("allsides", "bbc"):
+        n = len(records[name])
+        print(f"  (assigning all of {name}: {1000 * seconds[name] / n:.3f} ms/article)")
+    report_cost(records["reuters"], seconds["reuters"])
+    if args.sweep:
+        report_sweep(pairs, corpora)
+
+
+if __name__ == "__main__":
+    main()

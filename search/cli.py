@@ -1,0 +1,378 @@
+"""The ``newsindex`` command: a thin shell over the library.
+
+Each command parses its options, calls one library function and prints what it returned.
+Errors a user can cause arrive as ``NewsIndexError`` and leave as one ``Error: ...`` line
+with exit status 1 (click's own usage errors exit 2).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import NewsIndexError
+from .sources import FORMATS, parse_field_map
+from .store import ENV_INDEX, IndexStore, default_index_path
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def index_option(fn: Callable) -> Callable:
+    return click.option(
+        "--index",
+        "index_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=f"Index directory. Default: ${ENV_INDEX}, else the project's index/ folder.",
+    )(fn)
+
+
+def source_options(fn: Callable) -> Callable:
+    """The options every command that reads sources shares."""
+    fn = click.option(
+        "--format",
+        "format_",
+        type=click.Choice(FORMATS),
+        default=None,
+        help="Read every source as this format instead of sniffing it.",
+    )(fn)
+    fn = click.option(
+        "--map",
+        "field_map",
+        multiple=True,
+        metavar="FIELD=COLUMN",
+        help="Take a field from another column of a JSON/CSV export, e.g. body=content_original.",
+    )(fn)
+    return fn
+
+
+def user_errors(fn: Callable) -> Callable:
+    """Turn a ``NewsIndexError`` into one ``Error: ...`` line and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except NewsIndexError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was changed.", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def _progress(silent: bool, label: str):
+    """A tqdm bar on a terminal; nothing when piped, from cron, or with --silent."""
+    if silent or not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit=" articles", file=sys.stderr, dynamic_ncols=True)
+    return bar.update, bar.close
+
+
+def _print_summary(report, verb: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    line = f"{verb} {report.indexed:,} articles"
+    if report.updated:
+        line += f", updated {report.updated:,}"
+    if report.deleted:
+        line += f", deleted {report.deleted:,}"
+    line += f" in {report.seconds:.1f} s ({report.docs_per_second:,.0f} docs/s)"
+    click.echo(line)
+    click.echo(
+        f"  duplicates: {report.duplicates:,}   skipped: {len(report.skipped):,}   "
+        f"index now: {report.documents:,} articles in {report.stories:,} stories"
+    )
+    for reason, count in sorted(report.skipped_by_reason().items(), key=lambda kv: -kv[1]):
+        click.echo(f"  skipped {count:,} × {reason}")
+    for skip in report.skipped[:20]:
+        click.echo(f"    {skip.source_file}: {skip.reason}", err=True)
+    if len(report.skipped) > 20:
+        click.echo(f"    … and {len(report.skipped) - 20:,} more", err=True)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="newsindex")
+def cli() -> None:
+    """newsindex: a searchable full-text news archive.
+
+    Build an index from wire copy, pages, exports and feeds, then search it.
+
+    \b
+    Example:
+        newsindex rebuild ../shared/corpora/bbc
+        newsindex search "minerals AND japan" --facet agency
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@source_options
+@click.option("--output-format", "output", type=click.Choice(["jsonl", "text"]), default="jsonl",
+              help="One JSON object per line (default), or a readable listing.")
+@user_errors
+def extract(sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...],
+            output: str) -> None:
+    """Print the articles extracted from SOURCES without touching the index.
+
+    SOURCES are files, directories, globs, .gz files or - for standard input.
+
+    \b
+    Example:
+        newsindex extract ../shared/corpora/seed/srnnews-japan-britain.txt
+    """
+    from .indexer import IndexReport, read_articles
+
+    report = IndexReport()
+    for article in read_articles(list(sources), report, format=format_,
+                                 field_map=parse_field_map(field_map)):
+        if output == "jsonl":
+            click.echo(json.dumps(article.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(f"{article.title}\n  {article.dateline or '-'} · {article.agency or '-'} · "
+                       f"{article.publisher or '-'} · {article.published or 'undated'} · "
+                       f"{article.word_count} words\n")
+    for skip in report.skipped:
+        click.echo(f"skipped {skip.source_file}: {skip.reason}", err=True)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@source_options
+@index_option
+@click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for extraction and indexing. Default: one per core.")
+@user_errors
+def rebuild(sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...],
+            index_path: Path | None, silent: bool, as_json: bool, jobs: int | None) -> None:
+    """Build a new index from SOURCES and swap it in when complete.
+
+    The new index is written beside the live one; a failed or interrupted rebuild leaves
+    the old index serving.
+
+    \b
+    Example:
+        newsindex rebuild ../shared/corpora/reuters21578/reuters21578.jsonl.gz
+        newsindex rebuild 'feeds/*.xml' exports/ --index /srv/newsindex
+    """
+    from . import indexer
+
+    update, close = _progress(silent or as_json, "indexing")
+    try:
+        report = indexer.rebuild(list(sources), index_path, format=format_,
+                                 field_map=parse_field_map(field_map), progress=update,
+                                 workers=jobs)
+    finally:
+        close()
+    _print_summary(report, "Indexed", as_json)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@source_options
+@index_option
+@click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@user_errors
+def add(sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...],
+        index_path: Path | None, silent: bool, as_json: bool) -> None:
+    """Add or update (by id) the articles of SOURCES in the live index.
+
+    New syndicated copies join their existing stories.
+
+    \b
+    Example:
+        newsindex add today/*.html
+    """
+    from . import indexer
+
+    update, close = _progress(silent or as_json, "adding")
+    try:
+        report = indexer.add(list(sources), index_path, format=format_,
+                             field_map=parse_field_map(field_map), progress=update)
+    finally:
+        close()
+    _print_summary(report, "Added", as_json)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@user_errors
+def delete(ids: tuple[str, ...], index_path: Path | None, as_json: bool) -> None:
+    """Delete articles by ID from the live index.
+
+    \b
+    Example:
+        newsindex delete reuters-17 reuters-18
+    """
+    from . import indexer
+
+    report = indexer.delete(list(ids), index_path)
+    _print_summary(report, "Deleted", as_json)
+    if report.deleted == 0:
+        raise click.ClickException("none of those ids is in the index")
+
+
+def index_stats(index_path: Path | None) -> dict:
+    """Documents, fields, size on disk and last update of an index."""
+    store = IndexStore(index_path or default_index_path())
+    manifest = store.read_manifest()
+    ix = store.open_live()
+    try:
+        size = sum(f.stat().st_size for f in store.live_dir().rglob("*") if f.is_file())
+        return {
+            "index": str(store.path.resolve()),
+            "documents": ix.doc_count(),
+            "stories": manifest.stories,
+            "fields": sorted(ix.schema.names()),
+            "size_bytes": size,
+            "built_at": manifest.built_at,
+            "updated_at": manifest.updated_at,
+            "generation": manifest.generation,
+            "schema_version": manifest.schema_version,
+        }
+    finally:
+        ix.close()
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@user_errors
+def stats(index_path: Path | None, as_json: bool) -> None:
+    """Show what the index holds: documents, fields, size on disk, last update.
+
+    \b
+    Example:
+        newsindex stats --json
+    """
+    info = index_stats(index_path)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"index:      {info['index']}")
+    click.echo(f"documents:  {info['documents']:,} in {info['stories']:,} stories")
+    click.echo(f"size:       {info['size_bytes'] / 1e6:,.1f} MB")
+    click.echo(f"built:      {info['built_at']}   updated: {info['updated_at']}")
+    click.echo(f"fields:     {', '.join(info['fields'])}")
+
+
+# ---------------------------------------------------------------------------- search commands
+
+
+def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
+    """``--filter agency=AP --filter agency=Reuters`` → ``{"agency": ["AP", "Reuters"]}``."""
+    from .errors import BadParameter
+
+    filters: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise BadParameter(f"--filter wants FIELD=VALUE (e.g. agency=AP), not {pair!r}")
+        filters.setdefault(name.strip(), []).append(value.strip())
+    return filters
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Keep only these values (repeat: OR within a field, AND across fields).")
+@click.option("--facet", "facets", multiple=True, metavar="FIELD",
+              help="Count this facet (repeat; default: all of them).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+              default="relevance", show_default=True)
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=10, show_default=True)
+@click.option("--all-copies", is_flag=True, help="List every copy of a syndicated story.")
+@click.option("--count-copies", is_flag=True, help="Facets count copies, not stories.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the API's).")
+@index_option
+@user_errors
+def search(query: str, filters: tuple[str, ...], facets: tuple[str, ...], sort: str, page: int,
+           per_page: int, all_copies: bool, count_copies: bool, as_json: bool,
+           index_path: Path | None) -> None:
+    """Search the index. QUERY: words, "phrases", AND/OR/NOT, -word, field:value, wild*, fuzzy~,
+    published:[2016-01-01 TO 2016-12-31]; empty lists everything, newest first.
+
+    \b
+    Examples:
+        newsindex search "oil prices" --facet dateline
+        newsindex search 'dateline:tokyo yen' --sort newest --filter topics=money-fx
+        newsindex search starmer --json
+    """
+    from .engine import NewsIndex
+    from .render import render_search
+
+    with NewsIndex.open(index_path) as news:
+        result = news.search(
+            query,
+            filters=_parse_filters(filters),
+            facets=list(facets) or None,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            collapse=not all_copies,
+            facet_mode="copies" if count_copies else "stories",
+        )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_search(result), nl=False)
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--limit", type=int, default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@index_option
+@user_errors
+def related(article_id: str, limit: int, as_json: bool, index_path: Path | None) -> None:
+    """Stories most like one article (not counting its own copies)."""
+    from .engine import NewsIndex
+    from .render import render_related
+
+    with NewsIndex.open(index_path) as news:
+        hits = news.related(article_id, limit=limit)
+    if as_json:
+        payload = {"id": article_id, "related": [hit.to_dict() for hit in hits]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_related(article_id, hits), nl=False)
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@index_option
+@user_errors
+def show(article_id: str, as_json: bool, index_path: Path | None) -> None:
+    """One article in full, with the other copies of its story and how they differ."""
+    from .engine import NewsIndex
+    from .render import render_article
+
+    with NewsIndex.open(index_path) as news:
+        article = news.get(article_id)
+        copies = news.copies(article_id)
+    if as_json:
+        payload = {"article": article.to_dict(), "copies": [c.to_dict() for c in copies]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_article(article, copies), nl=False)
+
+
+if __name__ == "__main__":
+    cli()

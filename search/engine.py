@@ -1,0 +1,452 @@
+"""``NewsIndex``: the one entry point for searching an index from Python.
+
+>>> with NewsIndex.open("index") as news:                     # doctest: +SKIP
+...     result = news.search("oil prices", filters={"agency": ["Reuters"]}, sort="newest")
+...     print(result.total, [hit.title for hit in result.hits])
+
+A search runs in four steps over one ``Snapshot`` (a searcher and its arrays): the query's
+matches become a boolean mask over document numbers, each facet filter another mask, facet
+counts are ``np.bincount`` over the masks (each facet with its own filter lifted), and the page
+is ranked by Whoosh (BM25F) or by date. The snapshot is replaced when the index changes on
+disk: a published rebuild (the manifest names another generation) or an in-place add/delete.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import classify
+from whoosh import query as wq
+
+from .article import Article
+from .errors import ArticleNotFound, BadParameter
+from .facets import DEFAULT_FACET_SIZE, FACETS, MAX_FACET_SIZE, FacetData, StoryCodes
+from .query import ParsedQuery, parse_query
+from .ranking import Ranked, by_date, by_score
+from .results import AlsoRan, Copy, FacetValue, Hit, Outlet, SearchResult
+from .schema import document_to_article
+from .snapshot import NO_DATE, Snapshot
+from .snippets import make_snippet
+from .store import IndexStore, default_index_path
+from .suggest import suggest
+
+SORTS = ("relevance", "newest", "oldest")
+FACET_MODES = ("stories", "copies")
+MAX_PER_PAGE = 100
+#: Deepest result a page may reach (as Elasticsearch's max_result_window): deeper paging
+#: is a crawler, not a reader, and would make ranking cost grow without bound.
+MAX_RESULT_WINDOW = 10_000
+#: Facets still uncounted after this long are reported in ``facets_timed_out`` (Datasette).
+FACET_TIME_LIMIT_MS = 500.0
+#: "Also ran in" lists at most this many outlets (the count is always exact).
+MAX_OUTLETS = 25
+#: More-like-this: key terms taken from the article.
+RELATED_TERMS = 12
+
+Filters = dict[str, list[str]]
+
+
+def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
+    """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused."""
+    clean: Filters = {}
+    for name, values in (filters or {}).items():
+        if name not in FACETS:
+            raise BadParameter(f"unknown filter field {name!r}: use one of {', '.join(FACETS)}")
+        values = [values] if isinstance(values, str) else list(values)
+        values = [str(v).strip() for v in values if str(v).strip()]
+        if values:
+            clean[name] = list(dict.fromkeys(values))
+    return clean
+
+
+def check_facets(facets: Sequence[str] | None) -> list[str]:
+    if facets is None:
+        return list(FACETS)
+    if isinstance(facets, str):
+        facets = [facets]
+    for name in facets:
+        if name not in FACETS:
+            raise BadParameter(f"unknown facet {name!r}: use one of {', '.join(FACETS)}")
+    return list(dict.fromkeys(facets))
+
+
+def check_paging(page: Any, per_page: Any) -> tuple[int, int]:
+    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
+        raise BadParameter(f"page must be a whole number from 1, not {page!r}")
+    if (
+        not isinstance(per_page, int)
+        or isinstance(per_page, bool)
+        or not 1 <= per_page <= MAX_PER_PAGE
+    ):
+        raise BadParameter(f"per_page must be from 1 to {MAX_PER_PAGE}, not {per_page!r}")
+    if page * per_page > MAX_RESULT_WINDOW:
+        raise BadParameter(
+            f"page {page} is too deep: results stop at {MAX_RESULT_WINDOW} "
+            f"(page {MAX_RESULT_WINDOW // per_page} with per_page={per_page}); narrow the search"
+        )
+    return page, per_page
+
+
+def check_choice(name: str, value: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise BadParameter(f"unknown {name} {value!r}: use one of {', '.join(choices)}")
+    return value
+
+
+def toggled(filters: Filters, name: str, value: str, selected: bool) -> Filters:
+    """The filters after clicking ``value`` of facet ``name`` (select or deselect it)."""
+    result = {k: list(v) for k, v in filters.items()}
+    values = result.get(name, [])
+    values = (
+        [v for v in values if v.casefold() != value.casefold()] if selected else [*values, value]
+    )
+    if values:
+        result[name] = values
+    else:
+        result.pop(name, None)
+    return result
+
+
+def _all(masks: list[np.ndarray], base: np.ndarray) -> np.ndarray:
+    out = base.copy()
+    for mask in masks:
+        out &= mask
+    return out
+
+
+class NewsIndex:
+    """A searchable index directory; reuse one instance (it caches a searcher and arrays)."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self.store = IndexStore(path or default_index_path())
+        self._lock = threading.Lock()
+        self._index = None
+        self._generation: str | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._snapshot: Snapshot | None = None
+        self._retired: Snapshot | None = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None) -> NewsIndex:
+        """Open the index at ``path`` (default: ``$NEWSINDEX_INDEX`` or ``index/``)."""
+        news = cls(path)
+        news._current()
+        return news
+
+    # -- keeping the snapshot current ------------------------------------------------------
+
+    def _current(self) -> Snapshot:
+        """The snapshot for what is on disk now, rebuilt if the index changed."""
+        stamp = _manifest_stamp(self.store.manifest_path)
+        with self._lock:
+            if self._snapshot is None or stamp != self._stamp:
+                generation = self.store.read_manifest().generation
+                if generation != self._generation or self._index is None:
+                    self._index = self.store.open_live()
+                    self._generation = generation
+                    self._replace(Snapshot(self._index, generation))
+                self._stamp = stamp
+            if not self._snapshot.searcher.up_to_date():
+                self._replace(Snapshot(self._index, self._generation))
+            return self._snapshot
+
+    def _replace(self, snapshot: Snapshot) -> None:
+        # The snapshot before last is closed: a search still running on the previous one
+        # (another thread) finishes on it undisturbed.
+        if self._retired is not None:
+            self._retired.close()
+        self._retired, self._snapshot = self._snapshot, snapshot
+
+    def close(self) -> None:
+        with self._lock:
+            for snap in (self._retired, self._snapshot):
+                if snap is not None:
+                    snap.close()
+            self._retired = self._snapshot = None
+            self._index = None
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        facets: Sequence[str] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 10,
+        collapse: bool = True,
+        facet_mode: str = "stories",
+        facet_size: int = DEFAULT_FACET_SIZE,
+    ) -> SearchResult:
+        """One page of results for ``query`` with facet counts over every match."""
+        started = time.perf_counter()
+        chosen = check_filters(filters)
+        facet_names = check_facets(facets)
+        page, per_page = check_paging(page, per_page)
+        check_choice("sort", sort, SORTS)
+        check_choice("facet_mode", facet_mode, FACET_MODES)
+        if not isinstance(facet_size, int) or not 1 <= facet_size <= MAX_FACET_SIZE:
+            raise BadParameter(f"facet_size must be from 1 to {MAX_FACET_SIZE}, not {facet_size!r}")
+        parsed = parse_query(query)
+        snap = self._current()
+        with snap.lock:
+            base, scores = snap.evaluate(parsed.query)
+            masks = {name: snap.facets[name].docs_mask(v, snap.ndocs) for name, v in chosen.items()}
+            final = _all(list(masks.values()), base)
+            deadline = started + FACET_TIME_LIMIT_MS / 1000
+            counted, timed_out = self._facet_counts(
+                snap, base, masks, chosen, facet_names, facet_mode, facet_size, deadline
+            )
+            sort = "newest" if sort == "relevance" and not parsed.scored else sort
+            ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
+            hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final)
+            total_copies = int(final.sum())
+            total = snap.count_stories(final) if collapse else total_copies
+            suggestion = suggest(snap.searcher, parsed)
+        return SearchResult(
+            query=parsed.text,
+            sort=sort,
+            total=total,
+            total_copies=total_copies,
+            page=page,
+            per_page=per_page,
+            took_ms=(time.perf_counter() - started) * 1000,
+            hits=hits,
+            facets=counted,
+            facets_timed_out=timed_out,
+            suggestion=suggestion,
+            collapse=collapse,
+            facet_mode=facet_mode,
+            filters=chosen,
+        )
+
+    def _facet_counts(
+        self,
+        snap: Snapshot,
+        base: np.ndarray,
+        masks: dict[str, np.ndarray],
+        chosen: Filters,
+        names: list[str],
+        facet_mode: str,
+        size: int,
+        deadline: float,
+    ) -> tuple[dict[str, list[FacetValue]], list[str]]:
+        """Each facet counted over the matches with every filter but its own applied."""
+        stories = snap.stories if facet_mode == "stories" else None
+        everything = _all(list(masks.values()), base)
+        counted: dict[str, list[FacetValue]] = {}
+        timed_out: list[str] = []
+        for name in names:
+            if time.perf_counter() > deadline:
+                timed_out.append(name)
+                continue
+            own_lifted = [m for other, m in masks.items() if other != name]
+            mask = _all(own_lifted, base) if name in masks else everything
+            counted[name] = self._facet_values(name, snap.facets[name], mask, stories, chosen, size)
+        return counted, timed_out
+
+    @staticmethod
+    def _facet_values(
+        name: str,
+        data: FacetData,
+        mask: np.ndarray,
+        stories: StoryCodes | None,
+        chosen: Filters,
+        size: int,
+    ) -> list[FacetValue]:
+        facet = FACETS[name]
+        counts = data.count(mask, stories)
+        return [
+            FacetValue(
+                value, facet.label(value), count, selected, toggled(chosen, name, value, selected)
+            )
+            for value, count, selected in facet.top_values(data, counts, chosen.get(name, []), size)
+        ]
+
+    @staticmethod
+    def _rank(
+        snap: Snapshot,
+        final: np.ndarray,
+        scores: np.ndarray | None,
+        sort: str,
+        collapse: bool,
+        stop: int,
+    ) -> list[Ranked]:
+        if sort == "relevance":
+            return by_score(snap, final, scores, collapse, stop)
+        return by_date(snap, final, sort == "newest", collapse, stop)
+
+    def _hits(
+        self, snap: Snapshot, parsed: ParsedQuery, ranked: list[Ranked], final: np.ndarray
+    ) -> list[Hit]:
+        terms = parsed.highlight_terms(snap.searcher.reader())
+        return [self._hit(snap, r.docnum, r.score, terms, final) for r in ranked]
+
+    def _hit(
+        self,
+        snap: Snapshot,
+        docnum: int,
+        score: float | None,
+        terms: frozenset[str],
+        final: np.ndarray | None,
+    ) -> Hit:
+        article = document_to_article(snap.searcher.stored_fields(docnum))
+        return Hit(
+            id=article.id,
+            title=article.title,
+            url=article.url,
+            published=article.published,
+            dateline=article.dateline,
+            agency=article.agency,
+            publisher=article.publisher,
+            score=score,
+            snippet=make_snippet(article.body, terms),
+            story=snap.story_id(docnum),
+            also_ran=self._also_ran(snap, docnum, final),
+        )
+
+    @staticmethod
+    def _also_ran(snap: Snapshot, docnum: int, final: np.ndarray | None) -> AlsoRan:
+        """The other copies of ``docnum``'s story among ``final`` (all of them if None)."""
+        others = snap.story_docs(docnum)
+        others = others[others != docnum]
+        if final is not None:
+            others = others[final[others]]
+        if others.size == 0:
+            return AlsoRan()
+        outlets = []
+        for other in sorted(
+            others.tolist(), key=lambda d: (snap.published[d] == NO_DATE, snap.published[d], d)
+        ):
+            stored = snap.searcher.stored_fields(other)
+            outlets.append(_outlet(stored))
+            if len(outlets) >= MAX_OUTLETS:
+                break
+        return AlsoRan(count=int(others.size), outlets=outlets)
+
+    # -- articles -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _docnum(snap: Snapshot, article_id: str) -> int:
+        docnum = snap.searcher.document_number(id=str(article_id))
+        if docnum is None:
+            raise ArticleNotFound(f"no article with id {article_id!r}")
+        return docnum
+
+    def get(self, article_id: str) -> Article:
+        """The article with ``article_id`` (``ArticleNotFound`` if there is none)."""
+        snap = self._current()
+        with snap.lock:
+            docnum = self._docnum(snap, article_id)
+            return document_to_article(snap.searcher.stored_fields(docnum))
+
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Stories most like this article (more-like-this), not counting its own copies."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_PER_PAGE:
+            raise BadParameter(f"limit must be from 1 to {MAX_PER_PAGE}, not {limit!r}")
+        snap = self._current()
+        with snap.lock:
+            docnum = self._docnum(snap, article_id)
+            stored = snap.searcher.stored_fields(docnum)
+            text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+            key_terms = snap.searcher.key_terms_from_text(
+                "body", text, numterms=RELATED_TERMS, model=classify.Bo1Model
+            )
+            if not key_terms:
+                return []
+            q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
+            mask, scores = snap.evaluate(q)
+            mask[snap.story_docs(docnum)] = False
+            mask[docnum] = False
+            terms = frozenset(word for word, _ in key_terms)
+            ranked = by_score(snap, mask, scores, collapse=True, stop=limit)
+            return [self._hit(snap, r.docnum, r.score, terms, None) for r in ranked]
+
+    def copies(self, article_id: str) -> list[Copy]:
+        """The other copies of this article's story, with how each differs from it."""
+        snap = self._current()
+        with snap.lock:
+            docnum = self._docnum(snap, article_id)
+            article = document_to_article(snap.searcher.stored_fields(docnum))
+            copies = []
+            for other in snap.story_docs(docnum).tolist():
+                if other == docnum:
+                    continue
+                copy = document_to_article(snap.searcher.stored_fields(other))
+                copies.append(
+                    Copy(
+                        id=copy.id,
+                        title=copy.title,
+                        publisher=copy.publisher,
+                        published=copy.published,
+                        url=copy.url,
+                        word_count=copy.word_count,
+                        word_count_diff=copy.word_count - article.word_count,
+                        same_title=copy.title.strip().casefold()
+                        == article.title.strip().casefold(),
+                    )
+                )
+            return sorted(copies, key=lambda c: (c.published is None, c.published or "", c.id))
+
+    def stats(self) -> dict:
+        """What the index holds: counts, dates, facet sizes and where it lives."""
+        snap = self._current()
+        manifest = self.store.read_manifest()
+        dated = snap.published[snap.live & (snap.published != NO_DATE)]
+        with snap.lock:
+            first = last = None
+            if dated.size:
+                first, last = (_iso_from_long(v) for v in (dated.min(), dated.max()))
+            return {
+                "path": str(self.store.path),
+                "generation": snap.generation,
+                "documents": int(snap.live.sum()),
+                "stories": snap.count_stories(snap.live),
+                "segments": len(snap.searcher.reader().leaf_readers()),
+                "built_at": manifest.built_at,
+                "updated_at": manifest.updated_at,
+                "first_published": first,
+                "last_published": last,
+                "facet_values": {
+                    name: _distinct(data, snap.live) for name, data in snap.facets.items()
+                },
+            }
+
+
+def _distinct(data: FacetData, live: np.ndarray) -> int:
+    return int(np.count_nonzero(data.count(live)))
+
+
+def _iso_from_long(value: int) -> str:
+    from whoosh.util.times import long_to_datetime
+
+    return long_to_datetime(int(value)).isoformat()
+
+
+def _outlet(stored: dict) -> Outlet:
+    article = document_to_article(stored)
+    return Outlet(
+        id=article.id, publisher=article.publisher, published=article.published, url=article.url
+    )

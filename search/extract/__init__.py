@@ -1,0 +1,227 @@
+"""Extraction: a ``RawRecord`` from ``search.sources`` becomes one ``Article``.
+
+``extract_article`` picks the path by the record's kind, then every path ends in the same
+news-aware steps:
+
+1. get a title and a body (``split_title`` for wire text, ``extract_page`` for HTML pages,
+   the mapped fields for exports and feeds);
+2. clean the body as an editor would (``wire.clean_wire_copy``: dateline lead, byline,
+   credits, footers) and keep what the furniture said (dateline, agency, contributors);
+3. settle each field from the best source that has it (the record's own field, then the
+   page metadata, then what the copy itself says), normalising dates and publisher names;
+4. give the article a stable id (its own, else its URL, else a hash of its content).
+
+A record with neither title nor body gives ``None`` (the indexer counts it as skipped).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..article import Article, content_id, url_id
+from ..sources import RawRecord
+from .dates import date_with_year, normalise_date
+from .language import guess_language
+from .publishers import normalise_publisher, publisher_from_url
+from .wire import WireCopy, clean_wire_copy, normalise_agency, parse_byline, parse_dateline
+
+__all__ = ["extract_article", "extract_text", "split_title", "article_from_fields"]
+
+#: A first line longer than this is the story's lead, not its headline.
+MAX_TITLE_CHARS = 160
+MAX_TITLE_WORDS = 25
+#: When a story has no headline, its first sentence, cut to this length, stands in.
+FALLBACK_TITLE_CHARS = 110
+
+
+def extract_text(html: bytes) -> str:
+    """The main text of an HTML page (for the trafilatura-eval scorer)."""
+    from .html import extract_text as page_text
+
+    return page_text(html)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """Split wire text into (headline, rest) when its first line looks like a headline.
+
+    >>> split_title("Ad sales boost Time Warner profit\\n\\nQuarterly profits at US media giant")
+    ('Ad sales boost Time Warner profit', 'Quarterly profits at US media giant')
+    >>> split_title("TOKYO (AP) — Japan and Britain agreed Saturday to accelerate cooperation.")[0]
+    ''
+    """
+    stripped = text.lstrip("\ufeff").strip()
+    first, _, rest = stripped.partition("\n")
+    first = first.strip()
+    if (
+        first
+        and rest.strip()
+        and len(first) <= MAX_TITLE_CHARS
+        and len(first.split()) <= MAX_TITLE_WORDS
+        and not first.endswith((".", ",", ";", ":"))
+        and parse_dateline(first) is None
+    ):
+        return first, rest.strip()
+    return "", stripped
+
+
+def _fallback_title(body: str) -> str:
+    first_paragraph = body.strip().split("\n\n", 1)[0]
+    sentence = re.split(r"(?<=[.!?])\s", first_paragraph, maxsplit=1)[0]
+    sentence = re.sub(r"\s+", " ", sentence)
+    if len(sentence) <= FALLBACK_TITLE_CHARS:
+        return sentence
+    return sentence[:FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _as_list(value: Any, *, split: str = r"\s*[,;|]\s*") -> list[str]:
+    if not value:
+        return []
+    items = value if isinstance(value, (list, tuple)) else re.split(split, str(value))
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("term") or ""
+        text = re.sub(r"\s+", " ", str(item)).strip()
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def _authors(value: Any) -> tuple[list[str], str | None]:
+    """Author names from a byline field (``by Janie Gabbett, Reuters``) and any agency in it."""
+    if isinstance(value, str) and re.match(r"^\s*by\s", value, re.I):
+        names, agency = parse_byline(value.strip())
+        if names:
+            return names, agency
+    names = _as_list(value, split=r"\s*(?:,|;|\band\b|&)\s*")
+    names = [re.sub(r"^by\s+", "", n, flags=re.I) for n in names]
+    agencies = [n for n in names if normalise_agency(n) and n.lower() in _AGENCY_WORDS]
+    return [n for n in names if n not in agencies], (
+        normalise_agency(agencies[0]) if agencies else None
+    )
+
+
+_AGENCY_WORDS = {"reuters", "ap", "associated press", "the associated press", "afp", "upi"}
+
+
+def _finish(
+    *,
+    title: str,
+    copy: WireCopy,
+    record_id: str | None = None,
+    url: str | None = None,
+    published: Any = None,
+    publisher: str | None = None,
+    authors: list[str] | None = None,
+    agency: str | None = None,
+    dateline: str | None = None,
+    topics: list[str] | None = None,
+    language: str | None = None,
+    source_file: str | None = None,
+) -> Article | None:
+    body = copy.body.strip()
+    title = re.sub(r"\s+", " ", title or "").strip()
+    if not body and not title:
+        return None
+    agency = normalise_agency(agency) or copy.agency
+    when = normalise_date(published)
+    if not when and copy.dateline_date and re.search(r"\d{4}", copy.dateline_date):
+        when = normalise_date(copy.dateline_date)
+    publisher = normalise_publisher(publisher) or normalise_publisher(copy.footer_site)
+    publisher = publisher or publisher_from_url(url) or agency
+    url = url.strip() if url else None
+    article = Article(
+        url=url,
+        title=title or _fallback_title(body),
+        dateline=dateline or copy.dateline,
+        agency=agency,
+        publisher=publisher,
+        published=when,
+        authors=list(dict.fromkeys((authors or []) + copy.authors)),
+        contributors=copy.contributors,
+        topics=topics or [],
+        body=body,
+        language=(language or "").split("-")[0].lower() or guess_language(body or title),
+        word_count=len(body.split()),
+        source_file=source_file,
+    )
+    article.id = str(record_id) if record_id else (url_id(url) if url else content_id(title, body))
+    return article
+
+
+def article_from_text(text: str, source_file: str | None = None) -> Article | None:
+    """Plain wire copy: an optional headline line, then the story."""
+    title, rest = split_title(text)
+    return _finish(title=title, copy=clean_wire_copy(rest), source_file=source_file)
+
+
+def article_from_html(data: bytes | str, source_file: str | None = None) -> Article | None:
+    """A saved page: main text and metadata from ``extract.html``, then wire cleaning."""
+    from .html import extract_page
+
+    page = extract_page(data)
+    if page is None:
+        return None
+    return _finish(
+        title=page.title,
+        copy=clean_wire_copy(page.body),
+        url=page.url,
+        published=page.published,
+        publisher=page.publisher,
+        authors=page.authors,
+        topics=page.topics,
+        language=page.language,
+        source_file=source_file,
+    )
+
+
+def article_from_fields(fields: dict, source_file: str | None = None) -> Article | None:
+    """An export row or feed entry whose fields ``search.sources`` already mapped."""
+    body = fields.get("body") or ""
+    if not body and fields.get("body_html"):
+        from .html import html_fragment_to_text
+
+        body = html_fragment_to_text(fields["body_html"])
+    copy = clean_wire_copy(str(body))
+    authors, byline_agency = _authors(fields.get("authors"))
+    dateline = None
+    if fields.get("dateline"):
+        parsed = parse_dateline(str(fields["dateline"]).strip() + " x")
+        dateline = parsed.place if parsed else str(fields["dateline"]).strip(" -")
+        if parsed and parsed.date and not copy.dateline_date:
+            copy.dateline_date = parsed.date
+        if parsed and parsed.agency and not copy.agency:
+            copy.agency = parsed.agency
+    published = fields.get("published")
+    if not normalise_date(published) and copy.dateline_date:
+        year = re.search(r"\b(1[89]\d\d|20\d\d)\b", str(published or ""))
+        published = date_with_year(copy.dateline_date, int(year.group())) if year else None
+    return _finish(
+        title=str(fields.get("title") or ""),
+        copy=copy,
+        record_id=fields.get("id"),
+        url=fields.get("url"),
+        published=published,
+        publisher=fields.get("publisher"),
+        authors=authors,
+        agency=fields.get("agency") or byline_agency,
+        dateline=dateline,
+        topics=_as_list(fields.get("topics")),
+        language=fields.get("language"),
+        source_file=source_file,
+    )
+
+
+def extract_article(record: RawRecord) -> Article | None:
+    """The one entry point: any reader's record to an ``Article`` (or None if empty)."""
+    if record.kind == "text":
+        data = (
+            record.data if isinstance(record.data, str) else record.data.decode("utf-8", "replace")
+        )
+        return article_from_text(data, record.source_file)
+    if record.kind == "html":
+        return article_from_html(record.data, record.source_file)
+    if record.kind == "fields":
+        return article_from_fields(record.fields, record.source_file)
+    raise ValueError(f"unknown record kind {record.kind!r}")

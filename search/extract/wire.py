@@ -1,0 +1,361 @@
+"""News-aware cleaning of wire copy: the dateline lead, bylines, credits and site footers.
+
+``clean_wire_copy`` runs the steps in order, each a small function testable alone:
+
+1. ``strip_footers``: trailing syndication footers (``Brought to you by www.srnnews.com``,
+   AP/Reuters copyright lines, the 1987 ``Reuter`` signature), remembering the site;
+2. ``strip_credits``: a trailing ``___`` block and credit lines (``... contributed to this
+   report.``, ``Reporting by ...; Editing by ...``), whose names become contributors;
+3. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
+4. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``) into
+   place, agency and date, removed from the body's first words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: Agencies as datelines and credits spell them, and the name newsindex files them under.
+AGENCY_NAMES = {
+    "ap": "AP",
+    "associated press": "AP",
+    "the associated press": "AP",
+    "reuters": "Reuters",
+    "reuter": "Reuters",
+    "thomson reuters": "Reuters",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "upi": "UPI",
+    "united press international": "UPI",
+    "xinhua": "Xinhua",
+    "bloomberg": "Bloomberg",
+    "dpa": "dpa",
+    "kyodo": "Kyodo",
+    "ansa": "ANSA",
+    "efe": "EFE",
+    "pa": "PA",
+    "press association": "PA",
+    "yonhap": "Yonhap",
+    "tass": "TASS",
+    "ians": "IANS",
+    "pti": "PTI",
+    "cnn": "CNN",
+    "cp": "CP",
+    "the canadian press": "CP",
+    "aap": "AAP",
+    "anadolu": "Anadolu",
+    "bernama": "Bernama",
+    "sputnik": "Sputnik",
+}
+
+#: The longest a dateline place runs (``UNITED NATIONS``, ``NAIROBI, Kenya``).
+MAX_PLACE_CHARS = 48
+#: All-caps leads that open a caption or a label, not a dateline (``FILE - In this photo``).
+NOT_PLACES = frozenset(
+    {
+        "FILE",
+        "UPDATE",
+        "UPDATED",
+        "EXCLUSIVE",
+        "BREAKING",
+        "WATCH",
+        "ANALYSIS",
+        "OPINION",
+        "CORRECTION",
+        "PHOTOS",
+        "PHOTO",
+        "VIDEO",
+        "LIVE",
+        "EDITOR'S NOTE",
+        "EDITOR’S NOTE",
+        "NOTE",
+    }
+)
+#: A ``___`` block longer than this is part of the story, not its credits.
+MAX_CREDIT_BLOCK_CHARS = 700
+
+_DASH = r"(?:--|[-\u2013\u2014\u2015])"
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+    r"\s+\d{1,2}(?:,\s*\d{4})?"
+)
+_UPPER_PLACE = r"[A-Z][A-Z.'\u2019\- ]*[A-Z.]"
+_TITLE_PLACE = r"[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3}"
+_REGION = r"(?:,\s*[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3})?"
+_AGENCY = r"\((?P<agency>[A-Za-z][\w .&'\u2019-]{0,40})\)"
+
+#: ``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``, ``LONDON, March 3 (Reuters) -``, ``WASHINGTON —``.
+DATELINE_UPPER = re.compile(
+    rf"^(?P<place>{_UPPER_PLACE}{_REGION})(?:,\s*(?P<date>{_MONTH}))?\s*(?:{_AGENCY})?\s*{_DASH}\s*"
+)
+#: ``Washington (CNN) —``: a title-case place counts only with an agency in parentheses.
+DATELINE_TITLE = re.compile(
+    rf"^(?P<place>{_TITLE_PLACE}{_REGION})(?:,\s*(?P<date>{_MONTH}))?\s*{_AGENCY}\s*{_DASH}\s*"
+)
+
+_SITE = r"(?:https?://)?(?P<site>(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)/?"
+FOOTER_PATTERNS = [
+    re.compile(rf"^(?:brought to you by|provided by|courtesy of|via)\s+{_SITE}\.?$", re.I),
+    re.compile(r"^(?:copyright|\(c\)|©)\s*\d{4}.*(?:rights reserved|press|reuters).*$", re.I),
+    re.compile(r"^this material may not be published, broadcast, rewritten.*$", re.I),
+    re.compile(r"^all rights reserved\.?$", re.I),
+    re.compile(r"^follow (?:ap|reuters|afp)[’']?s? .*(?:coverage|at) .*$", re.I),
+    re.compile(r"^reuters?$", re.I),
+]
+#: Names: capitalised words with initials, particles and hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
+_NAME = r"[A-Z][\w'\u2019.-]+(?:\s+(?:(?:de|da|del|der|van|von|la|le|al|el|bin|ibn)\s+)*[A-Z][\w'\u2019.-]+){0,4}"
+_NAME_RE = re.compile(_NAME)
+CREDIT_CONTRIBUTED = re.compile(
+    r"^(?P<lead>.*?)\s+(?:contributed|also contributed)(?: reporting)?"
+    r"(?: to this (?:report|story|article))?(?: from (?P<from>.+?))?\.?$",
+    re.I | re.S,
+)
+CREDIT_REPORTING = re.compile(
+    r"^\(?(?:(?:additional )?reporting|writing|compiled|reported) by .+\)?\.?$", re.I | re.S
+)
+CREDIT_CONTRIBUTING = re.compile(r"^contributing:\s*(?P<names>.+)$", re.I)
+BYLINE = re.compile(
+    rf"^by\s+(?P<names>{_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)\s*(?:,\s*(?P<org>[^\n]+))?$", re.I
+)
+SEPARATOR = re.compile(r"^_{3,}$")
+#: Words that introduce a name in a credit but are not part of it.
+_ROLE_WORDS = re.compile(
+    r"\b(?:associated press|the associated press|ap|reuters|afp|staff|video|photo|photographer|"
+    r"journalists?|writers?|reporters?|correspondents?|producers?|editors?|researchers?|and)\b",
+    re.I,
+)
+
+
+@dataclass
+class Dateline:
+    place: str
+    agency: str | None = None
+    date: str | None = None
+    length: int = 0
+
+
+@dataclass
+class WireCopy:
+    """A cleaned body and what its wire furniture said."""
+
+    body: str
+    dateline: str | None = None
+    agency: str | None = None
+    dateline_date: str | None = None
+    authors: list[str] = field(default_factory=list)
+    contributors: list[str] = field(default_factory=list)
+    footer_site: str | None = None
+
+
+#: Parenthesised words after a dateline that are editorial marks, not agencies.
+NOT_AGENCIES = frozenset({"revised", "corrected", "correction", "update", "updated", "repeat"})
+#: An agency newsindex does not know is accepted when it is this short (``(CBC)``, ``(Kyodo)``).
+MAX_UNKNOWN_AGENCY_WORDS = 2
+
+
+def normalise_agency(name: str | None) -> str | None:
+    """``Associated Press`` → ``AP``; a short unknown agency keeps its spelling."""
+    if not name:
+        return None
+    key = re.sub(r"\s+", " ", name.strip().strip(".")).lower()
+    if key in AGENCY_NAMES:
+        return AGENCY_NAMES[key]
+    if key in NOT_AGENCIES or len(key.split()) > MAX_UNKNOWN_AGENCY_WORDS or len(key) > 24:
+        return None
+    return name.strip()
+
+
+def parse_dateline(text: str) -> Dateline | None:
+    """The dateline lead at the start of ``text``, or None.
+
+    >>> d = parse_dateline("TOKYO (AP) — Japan and Britain agreed Saturday")
+    >>> d.place, d.agency, text[d.length:] if (text := "TOKYO (AP) — Japan") else None
+    ('TOKYO', 'AP', 'Japan')
+    >>> d = parse_dateline("SALVADOR, Feb 26 - Showers continued")
+    >>> d.place, d.agency, d.date
+    ('SALVADOR', None, 'Feb 26')
+    >>> parse_dateline("Japan and Britain agreed - on Saturday") is None
+    True
+    """
+    head = text[:200]
+    match = DATELINE_UPPER.match(head) or DATELINE_TITLE.match(head)
+    if not match:
+        return None
+    place = match.group("place").strip(" ,")
+    if len(place) > MAX_PLACE_CHARS or len(place) < 2:
+        return None
+    city, comma, region = place.partition(",")
+    if city.strip().upper() in NOT_PLACES:
+        return None
+    if match.re is DATELINE_UPPER and not _looks_like_upper_place(place, match):
+        return None
+    agency = normalise_agency(match.group("agency"))
+    if match.re is DATELINE_TITLE and agency is None:
+        return None
+    # One spelling per place, as wires write it: ``Washington (CNN)`` files under WASHINGTON.
+    place = city.strip().upper() + (comma + region if comma else "")
+    return Dateline(place=place, agency=agency, date=match.group("date"), length=match.end())
+
+
+def _looks_like_upper_place(place: str, match: re.Match) -> bool:
+    """An all-caps lead is a dateline only when short (a headline in caps is not)."""
+    city = place.split(",")[0]
+    if len(city.split()) > 4:
+        return False
+    # "US-CHINA - talks" style headlines carry no agency, date or region: demand one of them
+    # unless the place is a plain run of capitals followed by a sentence.
+    return bool(match.group("agency") or match.group("date") or "," in place or city.isupper())
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_INDENTED_LINE = re.compile(r"\n(?=[ \t]{2,}\S)")
+#: The 1987 Reuters wire signs off with ``Reuter`` at the end of the last line.
+_REUTER_SIGNATURE = re.compile(r"\s+reuter\s*$", re.I)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    r"""Paragraphs of copy however it was wrapped.
+
+    Blank lines separate paragraphs when there are any (lines inside one are re-joined);
+    else an indented line starts one (the hard-wrapped Reuters wire); else each line is one.
+
+    >>> split_paragraphs("One line\nwrapped.\n    Second one.")
+    ['One line wrapped.', 'Second one.']
+    """
+    if _BLANK_LINE.search(text):
+        blocks = _BLANK_LINE.split(text)
+    elif len(_INDENTED_LINE.findall(text)) >= 1 and text.count("\n") > 1:
+        blocks = _INDENTED_LINE.split(text)
+    else:
+        blocks = text.split("\n")
+    return [re.sub(r"\s+", " ", block).strip() for block in blocks if block.strip()]
+
+
+def strip_footers(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Drop trailing footer lines; return the rest, the footer's site and an implied agency."""
+    site = agency = None
+    while paragraphs:
+        last = paragraphs[-1]
+        if _REUTER_SIGNATURE.search(last) and len(last) > len("reuter"):
+            paragraphs = [*paragraphs[:-1], _REUTER_SIGNATURE.sub("", last)]
+            agency = agency or "Reuters"
+            continue
+        pattern = next((p for p in FOOTER_PATTERNS if p.match(last)), None)
+        if pattern is None:
+            break
+        found = pattern.match(last)
+        if "site" in pattern.groupindex and found.group("site"):
+            site = site or found.group("site").lower().removeprefix("www.")
+        lowered = last.lower()
+        if "associated press" in lowered:
+            agency = agency or "AP"
+        elif "reuter" in lowered:
+            agency = agency or "Reuters"
+        paragraphs = paragraphs[:-1]
+    return paragraphs, site, agency
+
+
+def credit_names(credit: str) -> list[str]:
+    """The people a credit line names.
+
+    >>> credit_names("Associated Press video journalist Mayuko Ono in Tokyo contributed to this report.")
+    ['Mayuko Ono']
+    >>> credit_names("AP writers Jane Doe in Berlin and John Roe contributed.")
+    ['Jane Doe', 'John Roe']
+    """
+    match = CREDIT_CONTRIBUTED.match(credit)
+    text = match.group("lead") if match else credit
+    text = re.sub(
+        r"^\(?(?:additional )?(?:reporting|writing|compiled|reported|editing) by ",
+        "",
+        text,
+        flags=re.I,
+    )
+    names: list[str] = []
+    # Each clause: "Reporting by A in Paris; Editing by B" or "A in Tokyo and B in Seoul".
+    for clause in re.split(r";|\band\b|,(?=\s*[A-Z])", text):
+        clause = re.sub(r"\(|\)", " ", clause)
+        clause = re.sub(r"^.*?\bby\s+", "", clause.strip(), flags=re.I)
+        if re.match(r"^\s*editing\b", clause, re.I):
+            continue
+        clause = re.split(r"\s+(?:in|from|at)\s+[A-Z]", clause)[0]
+        clause = _ROLE_WORDS.sub(" ", clause)
+        found = _NAME_RE.search(clause.strip())
+        if found and len(found.group().split()) >= 2:
+            names.append(found.group().strip(" .,"))
+    return list(dict.fromkeys(names))
+
+
+def _is_credit(paragraph: str) -> bool:
+    short = len(paragraph) < 400
+    return short and bool(
+        CREDIT_CONTRIBUTED.match(paragraph)
+        or CREDIT_REPORTING.match(paragraph)
+        or CREDIT_CONTRIBUTING.match(paragraph)
+    )
+
+
+def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Drop the trailing ``___`` block and credit lines; return the rest and the names."""
+    names: list[str] = []
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 6), -1):
+        if SEPARATOR.match(paragraphs[index]):
+            block = paragraphs[index + 1 :]
+            if sum(len(p) for p in block) <= MAX_CREDIT_BLOCK_CHARS:
+                for line in block:
+                    if _is_credit(line):
+                        names.extend(credit_names(line))
+                paragraphs = paragraphs[:index]
+            break
+    while paragraphs and _is_credit(paragraphs[-1]):
+        names = credit_names(paragraphs[-1]) + names
+        paragraphs = paragraphs[:-1]
+    while paragraphs and SEPARATOR.match(paragraphs[-1]):
+        paragraphs = paragraphs[:-1]
+    return paragraphs, list(dict.fromkeys(names))
+
+
+def parse_byline(line: str) -> tuple[list[str], str | None]:
+    """``By Jane Doe and John Roe, Associated Press`` → (names, agency)."""
+    match = BYLINE.match(line.strip())
+    if not match:
+        return [], None
+    names = [n.strip() for n in re.split(r",\s*|\s+and\s+", match.group("names")) if n.strip()]
+    return names, normalise_agency(match.group("org")) if match.group("org") else None
+
+
+def strip_byline(paragraphs: list[str]) -> tuple[list[str], list[str], str | None]:
+    """A leading ``By NAME`` paragraph (short, on its own) leaves the body."""
+    if paragraphs and len(paragraphs[0]) < 120:
+        names, agency = parse_byline(paragraphs[0])
+        if names:
+            return paragraphs[1:], names, agency
+    return paragraphs, [], None
+
+
+def clean_wire_copy(text: str) -> WireCopy:
+    """Run the four steps over a story's text and return the cleaned body and its fields."""
+    paragraphs = split_paragraphs(text.replace("\r\n", "\n").replace("\u00a0", " "))
+    paragraphs, site, footer_agency = strip_footers(paragraphs)
+    paragraphs, contributors = strip_credits(paragraphs)
+    paragraphs, more_site, more_agency = strip_footers(paragraphs)
+    paragraphs, authors, byline_agency = strip_byline(paragraphs)
+    copy = WireCopy(body="", contributors=contributors, authors=authors)
+    copy.footer_site = site or more_site
+    if paragraphs:
+        dateline = parse_dateline(paragraphs[0])
+        if dateline:
+            rest = paragraphs[0][dateline.length :].lstrip()
+            paragraphs[0] = rest[:1].upper() + rest[1:] if rest else rest
+            if not paragraphs[0]:
+                paragraphs = paragraphs[1:]
+            copy.dateline, copy.agency, copy.dateline_date = (
+                dateline.place,
+                dateline.agency,
+                dateline.date,
+            )
+    copy.agency = copy.agency or byline_agency or footer_agency or more_agency
+    copy.body = "\n\n".join(paragraphs)
+    return copy

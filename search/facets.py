@@ -1,0 +1,192 @@
+"""Facets: counts of agency, publisher, dateline, topics, authors, year and month over a search.
+
+Datasette-style: one small class per kind of facet, listed in ``FACET_CLASSES``. Each
+facet's values are read once per searcher from its ``facet_*`` column into two numpy arrays,
+``(doc, code)`` pairs (a multi-valued facet has several pairs per document), so a count is
+``np.bincount`` over the pairs whose document matches. Values are grouped by their folded
+form (``facet_term``), so ``REUTERS`` and ``Reuters`` count as one, shown as the spelling
+most documents use.
+
+Multi-select (Solr's tag/exclude): a filter on a facet ORs its values; filters on different
+facets AND; and each facet is counted with its own filter lifted, so its other values stay
+visible and a user can widen the selection.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .schema import FACET_SEP, facet_term
+
+#: How many values a facet lists unless asked otherwise (selected values always listed).
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class FacetData:
+    """One facet's values for every document of one searcher."""
+
+    labels: list[str]  # display value per code
+    keys: dict[str, int]  # folded value -> code
+    pair_docs: np.ndarray  # docnum of each (doc, value) pair
+    pair_codes: np.ndarray  # value code of each pair
+
+    @property
+    def size(self) -> int:
+        return len(self.labels)
+
+    def codes_for(self, values: list[str]) -> np.ndarray:
+        """Codes of the values a filter names (unknown values match nothing)."""
+        found = [self.keys[key] for key in map(facet_term, values) if key in self.keys]
+        return np.array(found, dtype=np.int32)
+
+    def docs_mask(self, values: list[str], ndocs: int) -> np.ndarray:
+        """Documents carrying any of ``values``: OR within one facet."""
+        wanted = np.zeros(self.size + 1, dtype=bool)
+        wanted[self.codes_for(values)] = True
+        mask = np.zeros(ndocs, dtype=bool)
+        mask[self.pair_docs[wanted[self.pair_codes]]] = True
+        return mask
+
+    def count(self, mask: np.ndarray, stories: StoryCodes | None = None) -> np.ndarray:
+        """Per code: matching documents, or with ``stories`` distinct stories."""
+        chosen = mask[self.pair_docs]
+        if stories is None:
+            return np.bincount(self.pair_codes[chosen], minlength=self.size)
+        # A document alone in its story counts as itself; only shared stories need dedup.
+        shared = stories.shared[self.pair_docs]
+        counts = np.bincount(self.pair_codes[chosen & ~shared], minlength=self.size)
+        dup = chosen & shared
+        if dup.any():
+            keys = stories.codes[self.pair_docs[dup]] * self.size + self.pair_codes[dup]
+            counts += np.bincount(np.unique(keys) % self.size, minlength=self.size)
+        return counts
+
+
+@dataclass(frozen=True)
+class StoryCodes:
+    """A story code per document, and whether that story has other copies."""
+
+    codes: np.ndarray
+    shared: np.ndarray
+
+    def count(self, mask: np.ndarray) -> int:
+        """Distinct stories among ``mask``'s documents."""
+        alone = int(np.count_nonzero(mask & ~self.shared))
+        return alone + int(np.unique(self.codes[mask & self.shared]).size)
+
+
+def read_facet_column(reader, column: str, ndocs: int) -> FacetData:
+    """Read a ``facet_*`` column (``FACET_SEP``-joined display values) into ``FacetData``."""
+    raw = list(reader.column_reader(column)) if reader.has_column(column) else []
+    folded: dict[str, int] = {}
+    spellings: list[Counter] = []
+    docs: list[int] = []
+    codes: list[int] = []
+    for docnum, value in enumerate(raw):
+        if not value:
+            continue
+        for label in value.decode("utf-8").split(FACET_SEP):
+            key = facet_term(label)
+            if not key:
+                continue
+            code = folded.setdefault(key, len(folded))
+            if code == len(spellings):
+                spellings.append(Counter())
+            spellings[code][label.strip()] += 1
+            docs.append(docnum)
+            codes.append(code)
+    labels = [counts.most_common(1)[0][0] for counts in spellings]
+    return FacetData(
+        labels=labels,
+        keys=folded,
+        pair_docs=np.array(docs, dtype=np.int64),
+        pair_codes=np.array(codes, dtype=np.int64),
+    )
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A field a search can count and filter on."""
+
+    type: ClassVar[str] = "column"
+    name: str
+
+    @property
+    def column(self) -> str:
+        return f"facet_{self.name}"
+
+    def label(self, value: str) -> str:
+        return value
+
+    def order(self, data: FacetData, counts: np.ndarray) -> list[int]:
+        """Codes with a count, most frequent first, then alphabetically."""
+        present = np.flatnonzero(counts)
+        return sorted(present.tolist(), key=lambda c: (-int(counts[c]), data.labels[c].casefold()))
+
+    def top_values(
+        self, data: FacetData, counts: np.ndarray, selected: list[str], size: int
+    ) -> list[tuple[str, int, bool]]:
+        """``(value, count, selected)`` for the ``size`` best values plus every selected one."""
+        chosen = {facet_term(v) for v in selected}
+        listed = self.order(data, counts)[:size]
+        rows = [
+            (data.labels[c], int(counts[c]), facet_term(data.labels[c]) in chosen) for c in listed
+        ]
+        shown = {facet_term(value) for value, _, _ in rows}
+        for value in selected:
+            if facet_term(value) in shown:
+                continue
+            code = data.keys.get(facet_term(value))
+            label = data.labels[code] if code is not None else value
+            rows.append((label, int(counts[code]) if code is not None else 0, True))
+            shown.add(facet_term(value))
+        return rows
+
+
+class ValueFacet(Facet):
+    """One value per article: agency, publisher, dateline."""
+
+    type = "column"
+
+
+class ArrayFacet(Facet):
+    """Several values per article: topics, authors (an article counts once per value)."""
+
+    type = "array"
+
+
+class DateFacet(Facet):
+    """Publication year or month, newest bucket first."""
+
+    type = "date"
+
+    def order(self, data: FacetData, counts: np.ndarray) -> list[int]:
+        present = np.flatnonzero(counts)
+        return sorted(present.tolist(), key=lambda c: data.labels[c], reverse=True)
+
+    def label(self, value: str) -> str:
+        """``1987-03`` → ``March 1987``; a year is its own label."""
+        year, _, month = value.partition("-")
+        if month.isdigit() and 1 <= int(month) <= 12:
+            return f"{calendar.month_name[int(month)]} {year}"
+        return value
+
+
+FACET_CLASSES: list[type[Facet]] = [ValueFacet, ArrayFacet, DateFacet]
+
+FACETS: dict[str, Facet] = {
+    "agency": ValueFacet("agency"),
+    "publisher": ValueFacet("publisher"),
+    "dateline": ValueFacet("dateline"),
+    "topics": ArrayFacet("topics"),
+    "authors": ArrayFacet("authors"),
+    "year": DateFacet("year"),
+    "month": DateFacet("month"),
+}

@@ -1,0 +1,351 @@
+"""Writing the index: rebuild beside the live one and swap, upsert, delete.
+
+``rebuild`` streams records from ``search.sources``, extracts each into an ``Article``,
+gives it a story id (``search.syndication``), and writes it into a new generation directory
+(``search.store``); only a complete generation is published. ``add`` and ``delete`` change
+the live generation in place under the same write lock. The writer is Whoosh's own, used as
+a context manager so that any error cancels it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import IndexWriter
+
+from .article import Article
+from .bulkwriter import BulkWriter
+from .parallel import ParallelBuilder, default_workers
+from .schema import SCHEMA_VERSION, article_to_document, build_schema
+from .sources import RawRecord, Skipped
+from .store import IndexStore, Manifest, default_index_path, utc_now
+
+log = logging.getLogger(__name__)
+
+#: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means
+#: one segment at commit, which is what search wants.
+WRITER_LIMIT_MB = 512
+STORY_STATE = "stories.npz"
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did, for the CLI summary and the JSON of ``--json``."""
+
+    indexed: int = 0
+    updated: int = 0
+    deleted: int = 0
+    duplicates: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    documents: int = 0
+    stories: int = 0
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.indexed / self.seconds if self.seconds > 0 else 0.0
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for skip in self.skipped:
+            counts[skip.reason] = counts.get(skip.reason, 0) + 1
+        return counts
+
+    def to_dict(self) -> dict:
+        return {
+            "indexed": self.indexed,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "duplicates": self.duplicates,
+            "skipped": [{"source_file": s.source_file, "reason": s.reason} for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+            "docs_per_second": round(self.docs_per_second, 1),
+            "documents": self.documents,
+            "stories": self.stories,
+        }
+
+
+def extracted_articles(
+    items: Iterable[RawRecord | Skipped], report: IndexReport
+) -> Iterator[Article]:
+    """Articles from reader output; unreadable files and empty stories land in ``report``."""
+    from .extract import extract_article
+
+    for item in items:
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        try:
+            article = extract_article(item)
+        except Exception as exc:  # one bad record never stops a run
+            log.debug("extraction failed for %s", item.source_file, exc_info=True)
+            report.skipped.append(Skipped(item.source_file, f"extraction failed: {exc}"))
+            continue
+        if article is None:
+            report.skipped.append(Skipped(item.source_file, "no article text"))
+            continue
+        yield article
+
+
+def read_articles(
+    sources: Sequence[str],
+    report: IndexReport,
+    *,
+    format: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+) -> Iterator[Article]:
+    """Articles from source paths. Bad paths raise ``BadSource`` on the first ``next()``."""
+    from .sources import read_sources
+
+    return extracted_articles(read_sources(sources, format=format, field_map=field_map), report)
+
+
+def _primed(articles: Iterator[Article]) -> Iterator[Article]:
+    """Pull the first article now, so that a bad source fails before anything is written."""
+    try:
+        first = next(articles)
+    except StopIteration:
+        return iter(())
+    return _chain_first(first, articles)
+
+
+def _chain_first(first: Article, rest: Iterator[Article]) -> Iterator[Article]:
+    yield first
+    yield from rest
+
+
+def _new_writer(ix: whoosh_index.Index) -> IndexWriter:
+    return ix.writer(limitmb=WRITER_LIMIT_MB)
+
+
+def _story_count(stories) -> int:
+    return len({stories.story_of(article_id) for article_id in stories})
+
+
+def _load_stories(directory: Path):
+    from .syndication import StoryIndex
+
+    return StoryIndex.load(directory / STORY_STATE)
+
+
+Signed = tuple[Article | Skipped, Any]
+
+
+def _assign_story(stories, article: Article, signed: Any) -> str:
+    """The story id of ``article``; ``signed`` is its body's signature if already computed."""
+    if signed is None:
+        return stories.assign(article.id, article.body)
+    if hasattr(stories, "assign_signed"):
+        return stories.assign_signed(article.id, signed)
+    stories.remove(article.id)
+    return stories._add(article.id, None, signed)
+
+
+def build_generation(
+    signed_articles: Iterable[Signed],
+    directory: Path,
+    report: IndexReport,
+    progress: ProgressCallback | None = None,
+    workers: int = 1,
+) -> None:
+    """Write articles into a new Whoosh index at ``directory``.
+
+    This process assigns stories (which must see every article in order); with
+    ``workers > 1`` child processes analyse and write one segment each.
+    """
+    ix = whoosh_index.create_in(str(directory), build_schema())
+    stories = _load_stories(directory)
+    writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else BulkWriter(ix)
+    add = writer.add if workers > 1 else (lambda doc: writer.add_document(**doc))
+    seen: set[str] = set()
+    with writer:
+        for article, signed in signed_articles:
+            if isinstance(article, Skipped):
+                report.skipped.append(article)
+                continue
+            if article.id in seen:
+                report.duplicates += 1
+                continue
+            seen.add(article.id)
+            article.story = _assign_story(stories, article, signed)
+            add(article_to_document(article))
+            report.indexed += 1
+            if progress:
+                progress(1)
+    stories.save(directory / STORY_STATE)
+    report.documents = report.indexed
+    report.stories = _story_count(stories)
+    ix.close()
+
+
+def _publish_generation(
+    signed_articles: Iterator[Signed],
+    index_path: str | Path | None,
+    report: IndexReport,
+    progress: ProgressCallback | None,
+    workers: int,
+) -> IndexReport:
+    """Build a complete new generation beside the live one, then swap it in.
+
+    On any error (or Ctrl-C) the new generation is deleted and the old index keeps serving.
+    """
+    store = IndexStore(index_path or default_index_path())
+    started = time.perf_counter()
+    with store.write_lock():
+        signed_articles = _primed(signed_articles)
+        generation = store.new_generation()
+        try:
+            build_generation(signed_articles, generation, report, progress, workers)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        now = utc_now()
+        store.publish(
+            Manifest(
+                generation=generation.name,
+                documents=report.documents,
+                stories=report.stories,
+                built_at=now,
+                updated_at=now,
+                schema_version=SCHEMA_VERSION,
+            )
+        )
+        store.remove_unreferenced()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def rebuild_from_articles(
+    articles: Iterable[Article],
+    index_path: str | Path | None = None,
+    *,
+    report: IndexReport | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int = 1,
+) -> IndexReport:
+    """Build a new index from ``Article`` objects (tests, benchmarks, Python callers)."""
+    report = report or IndexReport()
+    signed = ((article, None) for article in articles)
+    return _publish_generation(signed, index_path, report, progress, workers)
+
+
+def rebuild(
+    sources: Sequence[str],
+    index_path: str | Path | None = None,
+    *,
+    format: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+) -> IndexReport:
+    """Index ``sources`` from scratch into a new generation and publish it when complete.
+
+    With several cores, extraction and indexing each run in ``workers`` child processes
+    (default: one per core); this process reads, assigns stories and coordinates.
+    """
+    from .parallel import extract_in_parallel
+    from .sources import read_sources
+
+    workers = workers or default_workers()
+    report = IndexReport()
+    items = read_sources(sources, format=format, field_map=field_map)
+    if workers > 1:
+        signed: Iterator[Signed] = extract_in_parallel(items, workers)
+    else:
+        signed = ((article, None) for article in extracted_articles(items, report))
+    return _publish_generation(signed, index_path, report, progress, workers)
+
+
+def _refresh_manifest(store: IndexStore, ix: whoosh_index.Index, stories) -> Manifest:
+    manifest = store.read_manifest()
+    manifest.documents = ix.doc_count()
+    manifest.stories = _story_count(stories)
+    manifest.updated_at = utc_now()
+    store.publish(manifest)
+    return manifest
+
+
+def add_articles(
+    articles: Iterable[Article],
+    index_path: str | Path | None = None,
+    *,
+    report: IndexReport | None = None,
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Upsert ``articles`` by id into the live index; new copies join existing stories."""
+    report = report or IndexReport()
+    store = IndexStore(index_path or default_index_path())
+    started = time.perf_counter()
+    with store.write_lock():
+        ix = store.open_live()
+        live = store.live_dir()
+        stories = _load_stories(live)
+        articles = _primed(iter(articles))
+        with ix.searcher() as searcher:
+            with _new_writer(ix) as writer:
+                seen: set[str] = set()
+                for article in articles:
+                    if article.id in seen:
+                        report.duplicates += 1
+                        continue
+                    seen.add(article.id)
+                    if searcher.document_number(id=article.id) is not None:
+                        report.updated += 1
+                        stories.remove(article.id)
+                    else:
+                        report.indexed += 1
+                    article.story = stories.assign(article.id, article.body)
+                    writer.update_document(**article_to_document(article))
+                    if progress:
+                        progress(1)
+        stories.save(live / STORY_STATE)
+        manifest = _refresh_manifest(store, ix, stories)
+        report.documents, report.stories = manifest.documents, manifest.stories
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def add(
+    sources: Sequence[str],
+    index_path: str | Path | None = None,
+    *,
+    format: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> IndexReport:
+    """Read ``sources`` and upsert their articles into the live index."""
+    report = IndexReport()
+    articles = read_articles(sources, report, format=format, field_map=field_map)
+    return add_articles(articles, index_path, report=report, progress=progress)
+
+
+def delete(ids: Sequence[str], index_path: str | Path | None = None) -> IndexReport:
+    """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
+    report = IndexReport()
+    store = IndexStore(index_path or default_index_path())
+    started = time.perf_counter()
+    with store.write_lock():
+        ix = store.open_live()
+        live = store.live_dir()
+        stories = _load_stories(live)
+        with ix.writer() as writer:
+            for article_id in ids:
+                if writer.delete_by_term("id", article_id):
+                    report.deleted += 1
+                    stories.remove(article_id)
+                else:
+                    report.skipped.append(Skipped(article_id, "no article with this id"))
+        stories.save(live / STORY_STATE)
+        manifest = _refresh_manifest(store, ix, stories)
+        report.documents, report.stories = manifest.documents, manifest.stories
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,235 @@
+"""The query language users type into one box, read into a Whoosh query.
+
+>>> str(parse_query('tokyo "oil prices" -opec').query)
+'((title:tokyo OR body:tokyo) AND (title:"oil price" OR body:"oil price") AND NOT \
+(title:opec OR body:opec))'
+
+What it accepts (Lucene-like, and lenient):
+
+- words, all required, matched stemmed, accent-folded and case-insensitive in title and body;
+- ``"exact phrases"``, ``AND`` / ``OR`` / ``NOT``, ``-word``, parentheses;
+- ``field:value`` on the text fields (``title:minerals``) and the facet fields
+  (``dateline:tokyo``, ``agency:AP``, ``publisher:"New York Times"``), a value matching whole;
+- ``wild*``, fuzzy ``starmr~`` (one edit; ``starmr~2`` two);
+- dates: ``published:[2016-01-01 TO 2016-12-31]``, ``published:>2019`` (after 2019),
+  ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short.
+
+A stray quote, a dangling operator or unbalanced parentheses are read leniently (Whoosh's
+parser ignores what it cannot use); a date it cannot read is refused with ``BadQuery``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from whoosh import fields, query
+from whoosh.fields import datetime_to_long
+from whoosh.qparser import MultifieldParser, plugins
+from whoosh.qparser.syntax import AndGroup
+
+from .errors import BadQuery
+from .schema import KEYWORD_FIELDS, build_schema
+
+#: Where bare words are looked up; the title's boost comes from the schema (BM25F).
+TEXT_FIELDS = ("title", "body")
+DATE_FIELD = "published"
+#: ``year:2019`` is read as ``published:2019``.
+DATE_ALIASES = ("year",)
+QUERY_FIELDS = (*TEXT_FIELDS, *KEYWORD_FIELDS, DATE_FIELD, *DATE_ALIASES)
+#: Longer input is refused rather than parsed (it is a paste accident, not a query).
+MAX_QUERY_CHARS = 2000
+#: A wildcard or fuzzy term expands to at most this many index terms for highlighting.
+MAX_HIGHLIGHT_EXPANSION = 200
+
+#: ``NOT word`` and ``-word`` (a minus that starts a word, so ``u-turn`` stays a word).
+NOT_PATTERN = r"(^|(?<=[\s(]))(NOT(?=\s)|-(?=[\w\"(]))"
+DATE_HELP = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+class QueryDate(fields.DATETIME):
+    """``published`` as the parser sees it: readable errors and exclusive bounds by bucket.
+
+    ``published:>2019`` means after the whole of 2019, ``published:<2019-05`` before May 2019;
+    the index's own ``published`` field is left as the schema defines it.
+    """
+
+    def _bucket(self, text: str):
+        try:
+            return self._parse_datestring(text.strip())
+        except Exception:  # Whoosh raises bare Exception and ValueError here
+            raise BadQuery(f"cannot read the date {text!r}: {DATE_HELP}") from None
+
+    def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
+        at = self._bucket(qstring)
+        start, end = datetime_to_long(at.floor()), datetime_to_long(at.ceil())
+        return query.NumericRange(DATE_FIELD, start, end, boost=boost, constantscore=True)
+
+    def parse_range(
+        self,
+        fieldname: str,
+        start: Any,
+        end: Any,
+        startexcl: bool,
+        endexcl: bool,
+        boost: float = 1.0,
+    ) -> query.Query:
+        low = high = None
+        if start is not None:
+            bucket = self._bucket(start)
+            low = datetime_to_long(bucket.ceil()) + 1 if startexcl else bucket.floor()
+        if end is not None:
+            bucket = self._bucket(end)
+            high = datetime_to_long(bucket.floor()) - 1 if endexcl else bucket.ceil()
+        low, high = (
+            v if v is None or isinstance(v, int) else datetime_to_long(v) for v in (low, high)
+        )
+        if low is not None and high is not None and low > high:
+            raise BadQuery(f"the date range {start} TO {end} is empty: its start is after its end")
+        return query.NumericRange(DATE_FIELD, low, high, boost=boost, constantscore=True)
+
+
+def parser_plugins() -> list[plugins.Plugin]:
+    """The parser's syntax, spelled out (Whoosh's default set plus fuzzy, ``>``/``<``, ``-``)."""
+    return [
+        plugins.SingleQuotePlugin(),
+        plugins.FieldsPlugin(),
+        plugins.WildcardPlugin(),
+        plugins.PhrasePlugin(),
+        plugins.RangePlugin(),
+        plugins.GtLtPlugin(),
+        plugins.GroupPlugin(),
+        plugins.OperatorsPlugin(Not=NOT_PATTERN),
+        plugins.BoostPlugin(),
+        plugins.EveryPlugin(),
+        plugins.FuzzyTermPlugin(),
+    ]
+
+
+def parser_schema() -> fields.Schema:
+    """The index schema with the date fields swapped for ``QueryDate`` (parsing only)."""
+    schema = build_schema()
+    for name in (DATE_FIELD, *DATE_ALIASES):
+        if name in schema:
+            schema.remove(name)
+        schema.add(name, QueryDate())
+    return schema
+
+
+@lru_cache(maxsize=1)
+def query_parser() -> MultifieldParser:
+    return MultifieldParser(
+        list(TEXT_FIELDS), parser_schema(), plugins=parser_plugins(), group=AndGroup
+    )
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user's query string and what it means to the index."""
+
+    text: str
+    query: query.Query
+    match_all: bool = False
+
+    def highlight_terms(self, reader) -> frozenset[str]:
+        """The body terms (stemmed, as indexed) a hit can contain because of this query.
+
+        Wildcards and fuzzy terms are expanded against ``reader``; terms under ``NOT`` are
+        left out, as a document never matches because of them.
+        """
+        return frozenset(_positive_terms(self.query, reader))
+
+    @property
+    def scored(self) -> bool:
+        """Whether relevance means anything: some text-field term outside ``NOT``."""
+        return not self.match_all and _has_text_leaf(self.query)
+
+    def words(self) -> list[str]:
+        """The plain words the user typed (no field, wildcard or operator), for suggestions."""
+        return list(_plain_words(self.text))
+
+
+def _has_text_leaf(q: query.Query) -> bool:
+    if isinstance(q, query.Not):
+        return False
+    if isinstance(q, query.AndNot):
+        return _has_text_leaf(q.a)
+    if q.is_leaf():
+        return q.field() in TEXT_FIELDS
+    return any(_has_text_leaf(child) for child in q.children())
+
+
+def _positive_terms(q: query.Query, reader) -> Iterator[str]:
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        yield from _positive_terms(q.a, reader)
+        return
+    if q.is_leaf():
+        if q.field() not in TEXT_FIELDS:
+            return
+        expanded = q.expanded_terms(reader, phrases=True) if q.has_terms() else []
+        for count, (_field, text) in enumerate(expanded):
+            if count >= MAX_HIGHLIGHT_EXPANSION:
+                break
+            yield text.decode("utf-8") if isinstance(text, bytes) else text
+        return
+    for child in q.children():
+        yield from _positive_terms(child, reader)
+
+
+#: A token of the query string that is a plain word: not an operator, field or pattern.
+_WORD = re.compile(r"(?<![\w:*?~.\-])[^\W\d_]{3,}(?![\w:*?~(])")
+#: ``field:value``, ``field:"a value"`` and ``field:[a TO b]``: not plain words.
+_FIELD_VALUE = re.compile(r"\b\w+:(?:\"[^\"]*\"?|\[[^\]]*\]?|\{[^}]*\}?|\S+)")
+_FIELD_NAME = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def _lowercase_field_names(text: str) -> str:
+    """``Title:oil`` is ``title:oil`` (only for names the language knows)."""
+
+    def lower(match: re.Match) -> str:
+        name = match.group(1).lower()
+        return f"{name}:" if name in QUERY_FIELDS else match.group()
+
+    return _FIELD_NAME.sub(lower, text)
+
+
+def _plain_words(text: str) -> Iterator[str]:
+    for match in _WORD.finditer(_FIELD_VALUE.sub(" ", text)):
+        if match.group() not in _OPERATORS:
+            yield match.group()
+
+
+def _check_errors(q: query.Query) -> None:
+    """Whoosh marks what it could not parse with an ``error`` attribute; refuse those."""
+    error = getattr(q, "error", None)
+    if error:
+        raise BadQuery(f"cannot read the query: {error}")
+    if not q.is_leaf():
+        for child in q.children():
+            _check_errors(child)
+
+
+def parse_query(text: str | None) -> ParsedQuery:
+    """Read what a user typed; an empty query matches every document."""
+    text = (text or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadQuery(f"the query is too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
+    if not text or text == "*":
+        return ParsedQuery(text, query.Every(), match_all=True)
+    try:
+        q = query_parser().parse(_lowercase_field_names(text), normalize=False)
+    except BadQuery:
+        raise
+    except Exception as exc:  # the parser's own failures are the user's query, read badly
+        raise BadQuery(f"cannot read the query {text!r}: {exc}") from None
+    _check_errors(q)
+    q = q.normalize()
+    if isinstance(q, query.Every):
+        return ParsedQuery(text, q, match_all=True)
+    return ParsedQuery(text, q)

@@ -1,0 +1,133 @@
+"""Terminal rendering of search results, articles and copies (the CLI's view of the dicts).
+
+Snippets arrive as HTML (escaped text with ``<mark>``); here the marks become bold and the
+entities are unescaped, so a terminal shows what a browser would.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+
+import click
+
+from .article import Article
+from .results import Copy, FacetValue, Hit, SearchResult
+
+WIDTH = 100
+INDENT = "    "
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def snippet_text(snippet: str, color: bool = True) -> str:
+    """The snippet for a terminal: matches bold, HTML entities decoded."""
+    pieces = []
+    cursor = 0
+    for match in _MARK.finditer(snippet):
+        pieces.append(html.unescape(snippet[cursor : match.start()]))
+        word = html.unescape(match.group(1))
+        pieces.append(click.style(word, bold=True) if color else word)
+        cursor = match.end()
+    pieces.append(html.unescape(snippet[cursor:]))
+    return "".join(pieces)
+
+
+def _wrap(text: str) -> str:
+    # Wrap on the plain text's width; style codes are zero-width for the reader.
+    return "\n".join(textwrap.wrap(text, WIDTH, initial_indent=INDENT, subsequent_indent=INDENT))
+
+
+def _where(hit: Hit | Article) -> str:
+    parts = [hit.published[:10] if hit.published else "undated"]
+    place = " / ".join(p for p in (hit.dateline, hit.agency) if p)
+    if place:
+        parts.append(place)
+    if hit.publisher and hit.publisher != hit.agency:
+        parts.append(hit.publisher)
+    return " · ".join(parts)
+
+
+def render_hit(number: int, hit: Hit) -> str:
+    lines = [click.style(f"{number:>3}. {hit.title or '(no title)'}", bold=True)]
+    score = f"   score {hit.score:.2f}" if hit.score is not None else ""
+    lines.append(f"{INDENT}{_where(hit)}{score}   [{hit.id}]")
+    if hit.snippet:
+        lines.append(_wrap(snippet_text(hit.snippet)))
+    if hit.also_ran.count:
+        names = ", ".join(dict.fromkeys(o.publisher or o.id for o in hit.also_ran.outlets))
+        outlets = "outlet" if hit.also_ran.count == 1 else "outlets"
+        lines.append(f"{INDENT}also ran in {hit.also_ran.count} {outlets}: {names}")
+    if hit.url:
+        lines.append(f"{INDENT}{hit.url}")
+    return "\n".join(lines)
+
+
+def render_facet(name: str, values: list[FacetValue]) -> str:
+    shown = ", ".join(f"{'*' if v.selected else ''}{v.label} ({v.count:,})" for v in values)
+    return f"  {name}: {shown or '-'}"
+
+
+def render_search(result: SearchResult) -> str:
+    """The whole listing: summary, suggestion, hits, facet counts."""
+    counted = "stories" if result.collapse else "articles"
+    first = (result.page - 1) * result.per_page + 1
+    last = first + len(result.hits) - 1
+    head = f"{result.total:,} {counted}"
+    if result.collapse and result.total_copies != result.total:
+        head += f" ({result.total_copies:,} articles)"
+    if result.hits:
+        head += f", showing {first}-{last} (page {result.page} of {result.pages})"
+    lines = [f"{head}, sorted by {result.sort}, {result.took_ms:.0f} ms"]
+    if result.suggestion:
+        lines.append(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
+    lines.append("")
+    for offset, hit in enumerate(result.hits):
+        lines.append(render_hit(first + offset, hit))
+        lines.append("")
+    if result.facets:
+        lines.append(f"Facets (counting {result.facet_mode}):")
+        lines.extend(render_facet(name, values) for name, values in result.facets.items())
+    if result.facets_timed_out:
+        lines.append(f"  not counted in time: {', '.join(result.facets_timed_out)}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_related(article_id: str, hits: list[Hit]) -> str:
+    if not hits:
+        return f"No stories like {article_id}.\n"
+    lines = [f"Stories like {article_id}:", ""]
+    for number, hit in enumerate(hits, 1):
+        lines.append(render_hit(number, hit))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_copy(copy: Copy) -> str:
+    title = "same headline" if copy.same_title else f"headline: {copy.title}"
+    diff = f"{copy.word_count_diff:+,} words" if copy.word_count_diff else "same length"
+    when = copy.published[:10] if copy.published else "undated"
+    lines = [f"  - {copy.publisher or '?'} · {when} · {diff} · {title}   [{copy.id}]"]
+    if copy.url:
+        lines.append(f"{INDENT}{copy.url}")
+    return "\n".join(lines)
+
+
+def render_article(article: Article, copies: list[Copy]) -> str:
+    """An article in full, then the other copies of its story and how they differ."""
+    lines = [click.style(article.title or "(no title)", bold=True), _where(article)]
+    if article.authors:
+        lines.append("By " + ", ".join(article.authors))
+    if article.url:
+        lines.append(article.url)
+    if article.topics:
+        lines.append("Topics: " + ", ".join(article.topics))
+    lines.append(f"{article.word_count:,} words   id {article.id}   story {article.story or '-'}")
+    lines.append("")
+    for paragraph in re.split(r"\n\s*\n", article.body.strip()):
+        lines.append(textwrap.fill(" ".join(paragraph.split()), WIDTH))
+        lines.append("")
+    if copies:
+        lines.append(f"Also ran ({len(copies)} other {'copy' if len(copies) == 1 else 'copies'}):")
+        lines.extend(render_copy(c) for c in copies)
+    return "\n".join(lines).rstrip() + "\n"

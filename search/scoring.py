@@ -1,0 +1,241 @@
+"""Matching and BM25F scoring of a whole query in numpy, over one snapshot.
+
+Whoosh's matchers walk postings one document at a time in Python, which costs more than
+everything else in a faceted search (every match must be found to count facets). Here each
+term's postings are read once per searcher, a block at a time, into arrays (``docnums``,
+``weights``) and cached; a query tree is then evaluated bottom-up as boolean masks over
+docnums with a score array alongside:
+
+- ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra;
+- a text term scores BM25 (Whoosh's formula, ``K1``/``B`` as ``scoring.BM25F``); the title's
+  boost is in its indexed weights, so summing per-field scores is BM25F as Whoosh does it;
+- ``published`` ranges compare the snapshot's date array;
+- wildcards and fuzzy terms expand to their index terms;
+- a phrase takes the documents of its words' intersection, then asks Whoosh for positions;
+- anything else falls back to Whoosh's own ``docs_for_query`` (correct, just slower).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from math import log
+
+import numpy as np
+from whoosh import query as wq
+
+from .query import DATE_FIELD, TEXT_FIELDS
+from .snapshot import NO_DATE, Snapshot
+
+K1 = 1.2
+B = 0.75
+#: Term arrays kept per searcher (a query repeats a few terms; a page of queries, many).
+TERM_CACHE_SIZE = 4096
+#: A wildcard expanding to more terms than this matches via Whoosh and scores constant.
+MAX_EXPANSION = 512
+
+Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None when nothing scores)
+
+
+def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(docnum, weight)`` of a leaf matcher, a block at a time when the codec allows."""
+    ids: list = []
+    weights: list = []
+    blockwise = all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block"))
+    while matcher.is_active():
+        if blockwise:
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids[matcher._i :])
+            weights.extend(matcher._weights[matcher._i :])
+            matcher._next_block()
+        else:
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+class TermStore:
+    """Per-snapshot postings arrays and field lengths, read lazily and cached."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.reader = snap.searcher.reader()
+        self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, text)
+        if key in self._terms:
+            self._terms.move_to_end(key)
+            return self._terms[key]
+        docs: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for leaf, offset in self.reader.leaf_readers():
+            if (field, text) not in leaf:
+                continue
+            d, w = _read_postings(leaf.postings(field, text))
+            docs.append(d + offset)
+            weights.append(w)
+        found = (
+            (np.concatenate(docs), np.concatenate(weights))
+            if docs
+            else (np.empty(0, np.int64), np.empty(0, np.float64))
+        )
+        self._terms[key] = found
+        if len(self._terms) > TERM_CACHE_SIZE:
+            self._terms.popitem(last=False)
+        return found
+
+    def lengths(self, field: str) -> tuple[np.ndarray, float]:
+        """Each document's length in ``field`` (as Whoosh stores it) and the average."""
+        if field not in self._lengths:
+            out = np.zeros(self.snap.ndocs, dtype=np.float64)
+            for leaf, offset in self.reader.leaf_readers():
+                lengths = _leaf_lengths(leaf, field)
+                out[offset : offset + lengths.size] = lengths
+            average = self.snap.searcher.avg_field_length(field) or 1.0
+            self._lengths[field] = (out, average)
+        return self._lengths[field]
+
+    def bm25(self, field: str, text: str, boost: float) -> Scored:
+        docs, weights = self.postings(field, text)
+        mask = np.zeros(self.snap.ndocs, dtype=bool)
+        mask[docs] = True
+        scores = np.zeros(self.snap.ndocs, dtype=np.float64)
+        if docs.size:
+            lengths, average = self.lengths(field)
+            idf = log(self.snap.ndocs / (docs.size + 1)) + 1
+            norm = K1 * ((1 - B) + B * lengths[docs] / average)
+            scores[docs] = boost * idf * (weights * (K1 + 1)) / (weights + norm)
+        return mask, scores
+
+
+def _leaf_lengths(leaf, field: str) -> np.ndarray:
+    """One segment's field lengths: its length column in one read when the codec allows."""
+    count = leaf.doc_count_all()
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+        if column is None:
+            return np.zeros(count)
+        return table[np.fromiter(column, dtype=np.uint8, count=count)]
+    except (AttributeError, ImportError, TypeError, ValueError):
+        return np.array(
+            [leaf.doc_field_length(d, field) or 0 for d in range(count)], dtype=np.float64
+        )
+
+
+def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+class Evaluator:
+    """Evaluates a Whoosh query tree to ``(mask, scores)`` over a snapshot's docnums."""
+
+    def __init__(self, snap: Snapshot, terms: TermStore) -> None:
+        self.snap = snap
+        self.terms = terms
+
+    def empty(self) -> np.ndarray:
+        return np.zeros(self.snap.ndocs, dtype=bool)
+
+    def evaluate(self, q: wq.Query) -> Scored:
+        mask, scores = self._eval(q)
+        return mask & self.snap.live, scores
+
+    def _eval(self, q: wq.Query) -> Scored:
+        if isinstance(q, type(wq.NullQuery)):
+            return self.empty(), None
+        if isinstance(q, wq.Every):
+            return self.snap.live.copy(), None
+        if isinstance(q, wq.And):
+            return self._and([self._eval(c) for c in q.subqueries])
+        if isinstance(q, wq.Or):
+            return self._or([self._eval(c) for c in q.subqueries])
+        if isinstance(q, wq.Not):
+            mask, _ = self._eval(q.query)
+            return self.snap.live & ~mask, None
+        if isinstance(q, wq.AndNot):
+            (a, scores), (b, _) = self._eval(q.a), self._eval(q.b)
+            return a & ~b, scores
+        if isinstance(q, wq.AndMaybe):
+            (a, sa), (_, sb) = self._eval(q.a), self._eval(q.b)
+            return a, _add(sa, sb)
+        if isinstance(q, wq.Require):
+            (a, sa), (b, _) = self._eval(q.a), self._eval(q.b)
+            return a & b, sa
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, wq.NumericRange) and q.fieldname == DATE_FIELD:
+            return self._date_range(q), None
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q)
+        if isinstance(q, wq.MultiTerm):
+            return self._multi(q)
+        return self._fallback(q), None
+
+    def _and(self, parts: list[Scored]) -> Scored:
+        if not parts:
+            return self.empty(), None
+        mask = parts[0][0].copy()
+        scores = None
+        for m, s in parts:
+            mask &= m
+            scores = _add(scores, s)
+        return mask, scores
+
+    def _or(self, parts: list[Scored]) -> Scored:
+        mask = self.empty()
+        scores = None
+        for m, s in parts:
+            mask |= m
+            scores = _add(scores, s)
+        return mask, scores
+
+    def _term(self, field: str, text, boost: float) -> Scored:
+        text = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        if field in TEXT_FIELDS:
+            return self.terms.bm25(field, text, boost)
+        docs, _ = self.terms.postings(field, text)
+        mask = self.empty()
+        mask[docs] = True
+        return mask, None
+
+    def _date_range(self, q: wq.NumericRange) -> np.ndarray:
+        published = self.snap.published
+        mask = published != NO_DATE
+        if q.start is not None:
+            mask &= published > q.start if q.startexcl else published >= q.start
+        if q.end is not None:
+            mask &= published < q.end if q.endexcl else published <= q.end
+        return mask
+
+    def _phrase(self, q: wq.Phrase) -> Scored:
+        words = [wq.Term(q.fieldname, w, boost=q.boost) for w in q.words]
+        mask, scores = self._and([self._term(t.fieldname, t.text, t.boost) for t in words])
+        if len(words) > 1 and mask.any():
+            mask &= self._fallback(q)  # positions: Whoosh's phrase matcher
+        return mask, scores
+
+    def _multi(self, q: wq.MultiTerm) -> Scored:
+        reader = self.terms.reader
+        expanded = []
+        for text in q._btexts(reader):
+            expanded.append(text)
+            if len(expanded) > MAX_EXPANSION:
+                return self._fallback(q), None
+        return self._or([self._term(q.fieldname, t, q.boost) for t in expanded])
+
+    def _fallback(self, q: wq.Query) -> np.ndarray:
+        mask = self.empty()
+        docs = np.fromiter(self.snap.searcher.docs_for_query(q), dtype=np.int64)
+        mask[docs] = True
+        return mask

@@ -1,0 +1,111 @@
+"""One searcher and the arrays read from it once: facets, stories, dates, deletions.
+
+A ``Snapshot`` is immutable once built; ``NewsIndex`` swaps in a new one when the index
+changes on disk, so a search in progress keeps a consistent view.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+import numpy as np
+from whoosh import query as wq
+
+from .facets import FACETS, FacetData, StoryCodes, read_facet_column
+
+#: ``published`` of a document without a date: sorts after every real date.
+NO_DATE = np.iinfo(np.int64).min
+
+
+class Snapshot:
+    """Arrays indexed by docnum for one searcher of the live generation."""
+
+    def __init__(self, index, generation: str) -> None:
+        self.generation = generation
+        #: Whoosh readers share file handles: one search at a time per snapshot.
+        self.lock = threading.RLock()
+        self.searcher = index.searcher()
+        reader = self.searcher.reader()
+        self.ndocs = reader.doc_count_all()
+        self.live = self._live_mask(reader)
+        self.facets: dict[str, FacetData] = {
+            name: read_facet_column(reader, facet.column, self.ndocs)
+            for name, facet in FACETS.items()
+        }
+        self.story_codes, self.story_ids = self._stories(reader)
+        sizes = np.bincount(self.story_codes[self.live], minlength=len(self.story_ids))
+        self.stories = StoryCodes(self.story_codes, sizes[self.story_codes] > 1)
+        self.published = self._published(reader)
+
+    def _live_mask(self, reader) -> np.ndarray:
+        live = np.ones(self.ndocs, dtype=bool)
+        if reader.has_deletions():
+            live[:] = False
+            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        return live
+
+    def _stories(self, reader) -> tuple[np.ndarray, list[str]]:
+        """A story code per document; a document without a story is a story of its own."""
+        values = list(reader.column_reader("story")) if reader.has_column("story") else []
+        values += [""] * (self.ndocs - len(values))
+        codes: dict[str, int] = {}
+        ids: list[str] = []
+        out = np.empty(self.ndocs, dtype=np.int64)
+        for docnum, value in enumerate(values):
+            key = value.decode("utf-8") if isinstance(value, bytes) else value
+            key = key or f"\x00doc-{docnum}"
+            code = codes.setdefault(key, len(codes))
+            if code == len(ids):
+                ids.append(key)
+            out[docnum] = code
+        return out, ids
+
+    def _published(self, reader) -> np.ndarray:
+        published = np.full(self.ndocs, NO_DATE, dtype=np.int64)
+        if reader.has_column("published"):
+            # Undated documents hold the column's default, which need not fit an int64.
+            top = np.iinfo(np.int64).max
+            raw = reader.column_reader("published", translate=False)
+            values = np.array([v if 0 <= v <= top else NO_DATE for v in raw], dtype=np.int64)
+            dated = np.zeros(self.ndocs, dtype=bool)
+            dated[self.facets["year"].pair_docs] = True
+            published[dated] = values[dated]
+        return published
+
+    @cached_property
+    def _story_members(self) -> tuple[np.ndarray, np.ndarray]:
+        """Docnums grouped by story: ``order[starts[s]:starts[s + 1]]`` are story s's."""
+        order = np.argsort(self.story_codes, kind="stable")
+        starts = np.searchsorted(self.story_codes[order], np.arange(len(self.story_ids) + 1))
+        return order, starts
+
+    def story_docs(self, docnum: int) -> np.ndarray:
+        """Every live document of ``docnum``'s story, itself included."""
+        order, starts = self._story_members
+        code = self.story_codes[docnum]
+        members = order[starts[code] : starts[code + 1]]
+        return members[self.live[members]]
+
+    def story_id(self, docnum: int) -> str | None:
+        key = self.story_ids[self.story_codes[docnum]]
+        return None if key.startswith("\x00") else key
+
+    @cached_property
+    def terms(self):
+        """Postings arrays and field lengths, read as queries need them."""
+        from .scoring import TermStore
+
+        return TermStore(self)
+
+    def evaluate(self, q: wq.Query):
+        """``(mask, scores)``: live documents matching ``q`` and their BM25F scores."""
+        from .scoring import Evaluator
+
+        return Evaluator(self, self.terms).evaluate(q)
+
+    def count_stories(self, mask: np.ndarray) -> int:
+        return self.stories.count(mask)
+
+    def close(self) -> None:
+        self.searcher.close()

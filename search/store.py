@@ -1,0 +1,149 @@
+"""Where an index lives on disk, and how a new one replaces the old without a gap.
+
+Layout of an index directory (``index/`` by default)::
+
+    index/
+      manifest.json          which generation is live, with counts and timestamps
+      gen-20261201T072200-1a2b/   a complete Whoosh index + the story (syndication) state
+      .write.lock            held by whoever is writing (rebuild, add, delete)
+
+A rebuild writes a new generation beside the live one and publishes it by replacing
+``manifest.json`` atomically (``os.replace``), so readers see either the old index or the
+new one, never half of either; an interrupted rebuild leaves only an unreferenced directory,
+removed by the next write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .errors import IndexLocked, IndexNotFound, NewsIndexError
+
+MANIFEST_NAME = "manifest.json"
+LOCK_NAME = ".write.lock"
+GENERATION_PREFIX = "gen-"
+ENV_INDEX = "NEWSINDEX_INDEX"
+
+
+def default_index_path() -> Path:
+    """``$NEWSINDEX_INDEX`` if set, else the project's own ``index/`` folder."""
+    if os.environ.get(ENV_INDEX):
+        return Path(os.environ[ENV_INDEX])
+    return Path(__file__).resolve().parent.parent / "index"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Manifest:
+    """The small JSON file that names the live generation and says what is in it."""
+
+    generation: str
+    documents: int = 0
+    stories: int = 0
+    built_at: str = ""
+    updated_at: str = ""
+    schema_version: int = 1
+    newsindex_version: str = "0.1.0"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class IndexStore:
+    """One index directory: its manifest, its generations and its write lock."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / MANIFEST_NAME
+
+    def exists(self) -> bool:
+        return self.manifest_path.is_file()
+
+    def read_manifest(self) -> Manifest:
+        try:
+            data = json.loads(self.manifest_path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise IndexNotFound(
+                f"no index at {self.path} yet: build one with `newsindex rebuild SOURCE...`"
+            ) from None
+        except (OSError, ValueError) as exc:
+            raise NewsIndexError(f"unreadable index manifest {self.manifest_path}: {exc}") from exc
+        known = {k: v for k, v in data.items() if k in Manifest.__dataclass_fields__}
+        return Manifest(**known)
+
+    def live_dir(self) -> Path:
+        return self.path / self.read_manifest().generation
+
+    def open_live(self) -> whoosh_index.Index:
+        """The live generation's Whoosh index (``IndexNotFound`` if none was built)."""
+        live = self.live_dir()
+        try:
+            return whoosh_index.open_dir(str(live))
+        except (whoosh_index.EmptyIndexError, OSError) as exc:
+            raise IndexNotFound(f"index at {self.path} is damaged or missing: {exc}") from exc
+
+    def new_generation(self) -> Path:
+        """A fresh, empty directory for a rebuild, beside the live generation."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        gen = (
+            self.path
+            / f"{GENERATION_PREFIX}{stamp}-{os.getpid():x}{time.monotonic_ns() % 4096:03x}"
+        )
+        gen.mkdir()
+        return gen
+
+    def publish(self, manifest: Manifest) -> None:
+        """Make ``manifest`` live in one atomic step (write beside, fsync, rename)."""
+        tmp = self.path / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(manifest.to_dict(), fh, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.manifest_path)
+
+    def remove_unreferenced(self, keep: str | None = None) -> None:
+        """Delete generations other than the live one (and ``keep``).
+
+        Readers that still hold the old generation open keep reading it: POSIX unlinks a file
+        only when its last descriptor closes.
+        """
+        live = self.read_manifest().generation if self.exists() else None
+        for child in self.path.glob(f"{GENERATION_PREFIX}*"):
+            if child.name in (live, keep) or not child.is_dir():
+                continue
+            shutil.rmtree(child, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the index's write lock, or fail at once with ``IndexLocked``."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / LOCK_NAME, "a+") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexLocked(
+                    f"index {self.path} is being written by another process; try again later"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

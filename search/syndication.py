@@ -1,0 +1,318 @@
+"""Syndicated-story detection: one wire story, many outlets, one ``story`` id.
+
+A wire story runs on many sites with small edits: a new headline, a dateline lead
+("WASHINGTON (AP) —"), a trimmed last paragraph, a site footer. Agencies also re-send a
+story re-titled, corrected or updated with more paragraphs. All of these are *copies*;
+two stories written separately about one event are not.
+
+Each body becomes a set of hashed word k-shingles, sketched with MinHash (``datasketch``).
+LSH proposes candidates, and a check on the sketches accepts one when the two texts are
+near-equal (Jaccard) or when most of the shorter is inside the longer (containment), which
+is what a trimmed copy or a later, longer version looks like.
+
+Template stories (earnings tables, "Fed adds reserves", bond issues) share every word but
+their names and figures. Shingles that hold a figure therefore count several times, so a
+change of figures weighs more than a change of wording:
+
+>>> index = StoryIndex()
+>>> body = "The central bank said it would keep its key rate at 2.5 pct " * 4
+>>> index.assign("a", body)
+'a'
+>>> index.assign("b", "LONDON (Reuters) - " + body + " Reuter")
+'a'
+"""
+
+from __future__ import annotations
+
+import string
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash
+
+from search.errors import NewsIndexError
+
+#: Words per shingle. 4 measured best on the labelled pairs (see bench/syndication.py):
+#: 3 lets unrelated stories share too many stock phrases, 5 loses trimmed copies with edits.
+SHINGLE_SIZE = 4
+#: Bodies with fewer words than this are too short to judge (headline-only briefs, one-line
+#: notices) and get a story of their own.
+MIN_WORDS = 25
+#: Extra copies of every shingle that holds a figure ("6-1/2", "1.5", "1987"): a template
+#: story differs from its neighbours mostly in its figures; a copy keeps them.
+FIGURE_WEIGHT = 2
+#: MinHash size. 64 estimates Jaccard within about +-0.06 and costs half of 128.
+NUM_PERM = 64
+#: LSH bands x rows: r=2 finds pairs down to Jaccard ~0.2 (a short story inside one
+#: three times longer), and still yields under one candidate per article.
+LSH_BANDS = 32
+LSH_ROWS = 2
+#: Accept a candidate whose estimated Jaccard or containment reaches these.
+MATCH_JACCARD = 0.6
+MATCH_CONTAINMENT = 0.75
+#: Fixed so that signatures saved by one process compare with those of the next.
+MINHASH_SEED = 1
+MINHASH_SCHEME = "affine32"
+FORMAT_VERSION = 1
+_SETTINGS = (FORMAT_VERSION, NUM_PERM, SHINGLE_SIZE, FIGURE_WEIGHT, LSH_BANDS, LSH_ROWS)
+_BAND_DTYPE = np.uint64  # LSH_ROWS uint32 values viewed as one key
+_BAND_SALT = np.arange(LSH_BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+
+_ASCII_PUNCTUATION = string.punctuation.encode()
+_ASCII_TO_SPACE = bytes.maketrans(_ASCII_PUNCTUATION, b" " * len(_ASCII_PUNCTUATION))
+_UNICODE_TO_SPACE = str.maketrans({c: " " for c in "“”‘’‚„«»‹›–—―…·•′″"})
+#: Wire sign-offs closing a body ("... said. Reuter"), lowercased.
+WIRE_SIGNATURES = frozenset({b"reuter", b"reuters", b"ap", b"afp"})
+#: Odd 32-bit multipliers that mix a word's place into its shingle's hash.
+_POSITION_MIX = np.array(
+    [0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C, 0xFD7046C5],
+    dtype=np.uint32,
+)
+_REPLICA_SALT = np.array([0x5BD1E995, 0x1B873593, 0xCC9E2D51, 0xE6546B64], dtype=np.uint32)
+_EMPTY = np.empty(0, dtype=np.uint32)
+
+
+def _words(body: str) -> list[bytes]:
+    """Lowercased UTF-8 words without punctuation or a closing wire signature."""
+    text = body.lower()
+    if not text.isascii():
+        text = text.translate(_UNICODE_TO_SPACE)
+    words = text.encode().translate(_ASCII_TO_SPACE).split()
+    if words and words[-1] in WIRE_SIGNATURES:
+        words.pop()
+    return words
+
+
+def shingle_hashes(body: str, k: int = SHINGLE_SIZE) -> np.ndarray:
+    """Sorted unique uint32 hashes of the body's word k-shingles, figures weighted.
+
+    A "figure" is any word that is not plain ASCII letters: numbers, tickers, and also
+    accented names, which tell stories apart as well as numbers do. Empty when the body
+    has fewer than ``MIN_WORDS`` words.
+    """
+    words = _words(body)
+    if len(words) < max(MIN_WORDS, k):
+        return _EMPTY
+    count = len(words)
+    hashes = np.fromiter(map(zlib.crc32, words), np.uint32, count)
+    figures = ~np.fromiter(map(bytes.isalpha, words), bool, count)
+    n = count - k + 1
+    shingles = hashes[:n] * _POSITION_MIX[0]
+    has_figure = figures[:n].copy()
+    for j in range(1, k):
+        shingles ^= hashes[j : j + n] * _POSITION_MIX[j]
+        has_figure |= figures[j : j + n]
+    weighted = shingles[has_figure]
+    replicas = [weighted ^ _REPLICA_SALT[i] for i in range(FIGURE_WEIGHT)]
+    return np.unique(np.concatenate([shingles, *replicas]))
+
+
+def story_shingles(body: str) -> set[int]:
+    """The set of hashed shingles a body is compared by (empty when too short to judge)."""
+    return set(shingle_hashes(body).tolist())
+
+
+def estimated_overlap(sig_a: np.ndarray, size_a: int, sig_b: np.ndarray, size_b: int):
+    """(Jaccard, containment of the smaller in the larger), estimated from two signatures."""
+    jaccard = float(np.count_nonzero(sig_a == sig_b)) / len(sig_a)
+    return jaccard, _containment(jaccard, size_a, size_b)
+
+
+def _containment(jaccard, size_a, size_b):
+    """|A & B| / min(|A|, |B|) from J = |A & B| / |A | B| and the set sizes."""
+    shared = jaccard / (1.0 + jaccard) * (size_a + size_b)
+    return np.minimum(1.0, shared / np.minimum(size_a, size_b))
+
+
+def _accepted(jaccard: np.ndarray, containment: np.ndarray) -> np.ndarray:
+    """The verification rule: near-equal texts, or the shorter mostly inside the longer."""
+    return (jaccard >= MATCH_JACCARD) | (containment >= MATCH_CONTAINMENT)
+
+
+class BandTable:
+    """LSH over MinHash signatures: rows sharing any band of ``LSH_ROWS`` values collide.
+
+    The same banding as ``datasketch.MinHashLSH``, on row numbers and whole signature
+    arrays: with r=2 a band is one uint64, so a band key is a plain int. bench/syndication.py
+    measures it at several times the speed of ``MinHashLSH.query`` + ``insert`` (which
+    slices and byte-swaps every band twice) with identical candidates.
+    """
+
+    def __init__(self) -> None:
+        self._buckets: dict[int, list[int]] = {}
+
+    @staticmethod
+    def keys(signature: np.ndarray) -> list[int]:
+        bands = signature[: LSH_BANDS * LSH_ROWS].view(_BAND_DTYPE)
+        return (bands ^ _BAND_SALT).tolist()
+
+    def query_insert(self, row: int, keys: list[int]) -> set[int]:
+        """Rows colliding with ``keys``; then ``row`` is filed under them."""
+        found: set[int] = set()
+        buckets = self._buckets
+        for key in keys:
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [row]
+            else:
+                found.update(bucket)
+                bucket.append(row)
+        return found
+
+    def remove(self, row: int, keys: list[int]) -> None:
+        for key in keys:
+            bucket = self._buckets.get(key)
+            if bucket is not None and row in bucket:
+                bucket.remove(row)
+                if not bucket:
+                    del self._buckets[key]
+
+
+class StoryIndex:
+    """Signatures of indexed articles and the story each belongs to.
+
+    ``assign`` joins a new article to the story of its best-verified near-duplicate, or
+    starts a story named after the article. ``remove`` drops one article; its story keeps
+    its id, so the rest of the story stays together.
+    """
+
+    def __init__(self) -> None:
+        self._template = MinHash(
+            num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int, scheme=MINHASH_SCHEME
+        )
+        self._bands = BandTable()
+        self._row: dict[str, int] = {}
+        self._ids: list[str | None] = []
+        self._stories: list[str] = []
+        self._sigs = np.empty((0, NUM_PERM), dtype=np.uint32)
+        self._sizes = np.empty(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._row
+
+    def __iter__(self) -> Iterator[str]:
+        """The ids of the indexed articles."""
+        return iter(list(self._row))
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story id of an indexed article, or None if it is not indexed."""
+        row = self._row.get(article_id)
+        return None if row is None else self._stories[row]
+
+    def signature(self, body: str) -> tuple[np.ndarray, int] | None:
+        """(MinHash values, shingle count) of a body, or None when it is too short to judge."""
+        shingles = shingle_hashes(body)
+        if not len(shingles):
+            return None
+        minhash = self._template.copy()
+        minhash.update_batch(shingles.tolist())
+        return minhash.hashvalues, len(shingles)
+
+    def assign(self, article_id: str, body: str) -> str:
+        """Register an article and return its story id (re-assigning a known id)."""
+        self.remove(article_id)
+        return self._add(article_id, None, self.signature(body))
+
+    def remove(self, article_id: str) -> None:
+        """Forget an article; the other members of its story keep their story id."""
+        row = self._row.pop(article_id, None)
+        if row is None:
+            return
+        if self._sizes[row]:
+            self._bands.remove(row, BandTable.keys(self._sigs[row]))
+        self._ids[row] = None
+        self._sizes[row] = 0
+
+    def _add(self, article_id: str, story: str | None, signed) -> str:
+        """File an article under ``story``, or under the best verified candidate's story."""
+        row = len(self._ids)
+        if row == len(self._sigs):
+            self._grow()
+        if signed is not None:
+            sig, size = signed
+            self._sigs[row], self._sizes[row] = sig, size
+            candidates = self._bands.query_insert(row, BandTable.keys(sig))
+            if story is None and candidates:
+                story = self._best_story(sig, size, candidates)
+        story = story or article_id
+        self._ids.append(article_id)
+        self._stories.append(story)
+        self._row[article_id] = row
+        return story
+
+    def _best_story(self, sig: np.ndarray, size: int, candidates: set[int]) -> str | None:
+        """The story of the best candidate that passes, if its founder passes too.
+
+        Checking the founder (the article the story is named after, while it is indexed)
+        stops chains: a run of daily "Fed adds reserves" reports, each a near-template of
+        the one before, would otherwise drift into one story.
+        """
+        rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        jaccard, containment = self._overlap(sig, size, rows)
+        passed = _accepted(jaccard, containment)
+        for i in np.argsort(-(jaccard + containment), kind="stable"):
+            if not passed[i]:
+                continue
+            story = self._stories[int(rows[i])]
+            founder = self._row.get(story)
+            if founder is None or founder == rows[i] or self._is_copy_of(sig, size, founder):
+                return story
+        return None
+
+    def _overlap(self, sig: np.ndarray, size: int, rows: np.ndarray):
+        """Estimated Jaccard and containment between an article and indexed rows."""
+        jaccard = np.count_nonzero(self._sigs[rows] == sig, axis=1) / NUM_PERM
+        return jaccard, _containment(jaccard, self._sizes[rows], size)
+
+    def _is_copy_of(self, sig: np.ndarray, size: int, row: int) -> bool:
+        jaccard, containment = self._overlap(sig, size, np.array([row]))
+        return bool(_accepted(jaccard, containment)[0])
+
+    def _grow(self) -> None:
+        """Double the signature arrays (amortised O(1) appends)."""
+        capacity = max(1024, 2 * len(self._sigs))
+        sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
+        sizes = np.zeros(capacity, dtype=np.int64)
+        sigs[: len(self._sigs)] = self._sigs
+        sizes[: len(self._sizes)] = self._sizes
+        self._sigs, self._sizes = sigs, sizes
+
+    def save(self, path: Path) -> None:
+        """Write the live articles as a compressed .npz (no pickled objects)."""
+        rows = np.fromiter(sorted(self._row.values()), dtype=np.int64, count=len(self._row))
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez_compressed(
+            tmp,
+            settings=np.array(_SETTINGS),
+            ids=np.array([self._ids[r] for r in rows], dtype=str),
+            stories=np.array([self._stories[r] for r in rows], dtype=str),
+            signatures=self._sigs[rows],
+            sizes=self._sizes[rows],
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> StoryIndex:
+        """The index saved at ``path``, or an empty one if there is none."""
+        index = cls()
+        path = Path(path)
+        if not path.exists():
+            return index
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                settings = data["settings"].tolist()
+                ids, stories = data["ids"].tolist(), data["stories"].tolist()
+                sigs, sizes = data["signatures"], data["sizes"]
+        except (OSError, ValueError, KeyError, EOFError) as err:
+            raise NewsIndexError(f"cannot read story index {path}: {err}") from err
+        if settings != list(_SETTINGS):
+            raise NewsIndexError(f"story index {path} was built with other settings; rebuild it")
+        for article_id, story, sig, size in zip(ids, stories, sigs, sizes.tolist(), strict=True):
+            index._add(article_id, story, (sig, size) if size else None)
+        return index

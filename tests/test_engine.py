@@ -1,0 +1,252 @@
+"""NewsIndex: paging, sorting, suggestions, collapsing copies, related, refresh on change."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from corpus_loaders import reuters_article
+
+from search.engine import MAX_PER_PAGE, NewsIndex
+from search.errors import ArticleNotFound, BadParameter, IndexNotFound
+from search.indexer import add_articles, delete, rebuild_from_articles
+
+HIT_KEYS = {
+    "id",
+    "title",
+    "url",
+    "published",
+    "dateline",
+    "agency",
+    "publisher",
+    "score",
+    "snippet",
+    "story",
+    "also_ran",
+}
+
+
+# -- paging and sorting --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("collapse", [False, True])
+def test_paging_covers_every_hit_once(reuters_news, collapse):
+    first = reuters_news.search("oil", per_page=7, collapse=collapse, facets=[])
+    seen: list[str] = []
+    for page in range(1, first.pages + 1):
+        result = reuters_news.search("oil", page=page, per_page=7, collapse=collapse, facets=[])
+        seen += [hit.id for hit in result.hits]
+    assert len(seen) == len(set(seen)) == first.total
+    everything = reuters_news.search("oil", per_page=100, collapse=False, facets=[])
+    assert first.total_copies == everything.total
+    if collapse:
+        stories = [reuters_news.get(i).story for i in seen]
+        assert len(stories) == len(set(stories))
+
+
+def test_page_past_the_end_is_empty(reuters_news):
+    result = reuters_news.search("cocoa", page=500, per_page=20)
+    assert result.hits == [] and result.total > 0
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"page": 0}, "page must be"),
+        ({"per_page": 0}, "per_page must be from 1 to 100"),
+        ({"per_page": MAX_PER_PAGE + 1}, "per_page must be from 1 to 100"),
+        ({"page": 10_000}, "too deep"),
+        ({"sort": "popular"}, "unknown sort 'popular'"),
+    ],
+)
+def test_bad_parameters(reuters_news, options, message):
+    with pytest.raises(BadParameter, match=message):
+        reuters_news.search("oil", **options)
+
+
+def test_sort_by_date(reuters_news):
+    newest = [h.published for h in reuters_news.search("oil", sort="newest", per_page=50).hits]
+    oldest = [h.published for h in reuters_news.search("oil", sort="oldest", per_page=50).hits]
+    assert newest == sorted(newest, reverse=True)
+    assert oldest == sorted(oldest)
+    assert newest[0] > oldest[0]
+
+
+def test_relevance_order_ties_broken_by_recency(reuters_news):
+    hits = reuters_news.search("cocoa", per_page=100, collapse=False).hits
+    keys = [(-h.score, h.published) for h in hits]
+    for (score_a, date_a), (score_b, date_b) in zip(keys, keys[1:], strict=False):
+        assert score_a <= score_b
+        if score_a == score_b:
+            assert date_a >= date_b
+
+
+def test_title_match_outranks_body_match(reuters_news):
+    hits = reuters_news.search("coffee", per_page=100).hits
+    in_title = [("COFFEE" in hit.title) for hit in hits]
+    assert in_title == sorted(in_title, reverse=True)
+    assert any(in_title) and not all(in_title)
+
+
+def test_empty_query_browses_newest_first(reuters_news, reuters_slice):
+    result = reuters_news.search(collapse=False)
+    assert result.total == len(reuters_slice)
+    assert result.sort == "newest"
+    assert result.hits[0].published == max(r["date"] for r in reuters_slice)
+
+
+def test_suggestion_for_a_misspelled_word(reuters_news):
+    assert reuters_news.search("cocao").suggestion == "cocoa"
+    assert reuters_news.search("Brazilain coffee").suggestion == "Brazilian coffee"
+    assert reuters_news.search("cocoa").suggestion is None
+
+
+def test_snippets_mark_query_terms(reuters_news):
+    hit = reuters_news.search("exporters", per_page=1).hits[0]
+    assert "<mark>" in hit.snippet
+    assert "export" in hit.snippet.lower()
+
+
+def test_to_dict_is_the_api_json(reuters_news):
+    data = reuters_news.search("cocoa", per_page=2, facets=["agency"]).to_dict()
+    json.dumps(data)
+    assert {"total", "page", "per_page", "took_ms", "facets", "suggestion", "hits"} <= set(data)
+    assert set(data["hits"][0]) == HIT_KEYS
+    assert set(data["hits"][0]["also_ran"]) == {"count", "outlets"}
+    agency = data["facets"]["agency"][0]
+    assert {"value", "count", "selected"} <= set(agency) and agency["value"] == "Reuters"
+
+
+# -- articles ----------------------------------------------------------------------------------
+
+
+def test_get_and_missing_article(reuters_news, reuters_slice):
+    record = reuters_slice[0]
+    article = reuters_news.get(record["id"])
+    assert article.title == record["title"] and article.body == record["body"]
+    with pytest.raises(ArticleNotFound, match="no article with id 'nope'"):
+        reuters_news.get("nope")
+
+
+def test_related_excludes_itself_and_its_copies(reuters_news):
+    source = reuters_news.search("cocoa", per_page=1).hits[0]
+    related = reuters_news.related(source.id, limit=5)
+    assert 0 < len(related) <= 5
+    own_story = {source.id} | {c.id for c in reuters_news.copies(source.id)}
+    assert not own_story & {hit.id for hit in related}
+    assert any("cocoa" in (hit.title + hit.snippet).lower() for hit in related)
+
+
+def test_open_missing_index(tmp_path):
+    with pytest.raises(IndexNotFound):
+        NewsIndex.open(tmp_path / "none")
+
+
+# -- syndicated copies ------------------------------------------------------------------------
+
+
+def syndicated(article, title: str, publisher: str, suffix: str):
+    """A copy as a site runs it: new headline, agency dateline, last paragraph cut, footer."""
+    paragraphs = article.body.split("\n    ")
+    body = (
+        "SALVADOR (Reuters) - "
+        + "\n    ".join(paragraphs[:-1])
+        + "\nBrought to you by "
+        + publisher
+    )
+    return dataclasses.replace(
+        article,
+        id=f"{article.id}-{suffix}",
+        title=title,
+        publisher=publisher,
+        body=body,
+        word_count=len(body.split()),
+        published=article.published.replace("T15", "T18"),
+        url=f"https://{publisher}/{suffix}",
+    )
+
+
+@pytest.fixture(scope="module")
+def copies_index(tmp_path_factory, reuters_slice):
+    originals = [reuters_article(r) for r in reuters_slice[:60] if len(r["body"]) > 800]
+    cocoa = originals[0]
+    copies = [
+        syndicated(cocoa, "Bahia cocoa rains ease drought", "srnnews.com", "srn"),
+        syndicated(cocoa, "Showers help Bahia cocoa crop", "wtop.com", "wtop"),
+    ]
+    path = tmp_path_factory.mktemp("copies-index")
+    rebuild_from_articles([*originals, *copies], path)
+    with NewsIndex.open(path) as news:
+        yield news, cocoa, copies, path
+
+
+def test_copies_collapse_to_one_story(copies_index):
+    news, cocoa, copies, _ = copies_index
+    result = news.search("temporao comissaria")
+    ids = {cocoa.id, *(c.id for c in copies)}
+    assert result.total == 1 and result.total_copies == 3
+    hit = result.hits[0]
+    assert hit.id in ids
+    assert hit.also_ran.count == 2
+    assert {o.id for o in hit.also_ran.outlets} == ids - {hit.id}
+    assert all(o.url or o.publisher for o in hit.also_ran.outlets)
+    facets = {v.value: v.count for v in result.facets["publisher"]}
+    assert facets == {"Reuters": 1, "srnnews.com": 1, "wtop.com": 1}
+    assert (
+        sum(
+            v.count
+            for v in news.search("temporao comissaria", facet_mode="copies").facets["agency"]
+        )
+        == 3
+    )
+
+
+def test_all_copies_switch(copies_index):
+    news, cocoa, copies, _ = copies_index
+    result = news.search("temporao comissaria", collapse=False)
+    assert result.total == result.total_copies == 3
+    assert {h.id for h in result.hits} == {cocoa.id, *(c.id for c in copies)}
+
+
+def test_copies_say_what_differs(copies_index):
+    news, cocoa, copies, _ = copies_index
+    found = {c.id: c for c in news.copies(cocoa.id)}
+    assert set(found) == {c.id for c in copies}
+    srn = found[copies[0].id]
+    assert srn.title == "Bahia cocoa rains ease drought" and not srn.same_title
+    assert srn.word_count_diff == copies[0].word_count - cocoa.word_count
+    assert srn.publisher == "srnnews.com"
+
+
+def test_related_skips_own_copies(copies_index):
+    news, cocoa, copies, _ = copies_index
+    related = {h.id for h in news.related(cocoa.id, limit=10)}
+    assert not related & {cocoa.id, *(c.id for c in copies)}
+
+
+# -- refresh ---------------------------------------------------------------------------------
+
+
+def test_sees_adds_deletes_and_rebuilds(tmp_path, reuters_slice):
+    articles = [reuters_article(r) for r in reuters_slice[:30]]
+    rebuild_from_articles(articles[:20], tmp_path)
+    with NewsIndex.open(tmp_path) as news:
+        assert news.search(collapse=False).total == 20
+        add_articles(articles[20:25], tmp_path)
+        assert news.search(collapse=False).total == 25
+        assert news.get(articles[22].id).title == articles[22].title
+        delete([articles[0].id], tmp_path)
+        assert news.search(collapse=False).total == 24
+        with pytest.raises(ArticleNotFound):
+            news.get(articles[0].id)
+        rebuild_from_articles(articles[25:], tmp_path)
+        assert {h.id for h in news.search(collapse=False).hits} == {a.id for a in articles[25:]}
+
+
+def test_stats(reuters_news, reuters_slice):
+    stats = reuters_news.stats()
+    assert stats["documents"] == len(reuters_slice)
+    assert 0 < stats["stories"] <= stats["documents"]
+    assert stats["first_published"].startswith("1987-02-26")
+    assert stats["facet_values"]["agency"] == 1

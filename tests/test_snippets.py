@@ -1,0 +1,66 @@
+"""Snippets: the best passage, matches marked through the analyzer, everything else escaped."""
+
+from __future__ import annotations
+
+import re
+
+from search.analysis import analyzed_terms
+from search.snippets import MAX_SNIPPET_CHARS, make_snippet
+
+
+def terms(text: str) -> frozenset[str]:
+    """Index terms of a query, as the engine passes them."""
+    return frozenset(analyzed_terms(text))
+
+
+def test_escapes_markup_and_ampersands_and_marks_only_matches():
+    body = 'Officials said <script>alert("x")</script> & more. Oil & gas talks resumed.'
+    snippet = make_snippet(body, terms("oil"))
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet or "script" not in snippet
+    assert "&amp; gas" in snippet
+    assert "<mark>Oil</mark>" in snippet
+    # No markup other than <mark>: strip the marks and nothing tag-like remains.
+    assert not re.search(r"<(?!/?mark>)", snippet)
+
+
+def test_stemmed_matches_are_marked():
+    body = "The ministers agreed to meet. Agreement came late. Nothing else happened."
+    snippet = make_snippet(body, terms("agree"))
+    assert "<mark>agreed</mark>" in snippet
+
+
+def test_accent_folded_matches_are_marked():
+    snippet = make_snippet("Le café de la gare a fermé. Rien d'autre.", terms("cafe"))
+    assert "<mark>café</mark>" in snippet
+
+
+def test_picks_the_passage_with_the_most_query_terms():
+    body = (
+        "Markets were quiet in early trade. "
+        "Dealers mentioned oil briefly. "
+        + "Nothing to report here at all today. " * 10
+        + "Oil prices rose as OPEC output fell, dealers said. Nothing else."
+    )
+    snippet = make_snippet(body, terms("oil opec"))
+    assert "<mark>OPEC</mark>" in snippet and "<mark>Oil</mark>" in snippet
+
+
+def test_no_body_terms_gives_the_opening():
+    body = "First sentence of the story. Second sentence. " + "Filler text here. " * 40
+    snippet = make_snippet(body, frozenset())
+    assert snippet.startswith("First sentence of the story.")
+    assert "<mark>" not in snippet
+
+
+def test_long_passage_is_cut_around_the_match():
+    body = "word " * 400 + "needle " + "word " * 400
+    snippet = make_snippet(body, terms("needle"))
+    assert "<mark>needle</mark>" in snippet
+    plain = re.sub(r"</?mark>", "", snippet)
+    assert len(plain) <= MAX_SNIPPET_CHARS + 2  # plus the ellipses
+    assert plain.startswith("\u2026") and plain.endswith("\u2026")
+
+
+def test_empty_body_gives_empty_snippet():
+    assert make_snippet("", terms("oil")) == ""

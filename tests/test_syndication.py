@@ -1,0 +1,192 @@
+"""Syndicated-story detection on real wire copy: copies share a story, distinct stories don't."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from search.errors import NewsIndexError
+from search.syndication import MIN_WORDS, StoryIndex, story_shingles
+
+CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+PAIRS = Path(__file__).resolve().parent.parent / "bench" / "data" / "syndication_pairs.csv"
+REUTERS = CORPORA / "reuters21578" / "reuters21578.jsonl.gz"
+ALLSIDES = CORPORA / "allsides" / "allsides.jsonl.gz"
+BBC = CORPORA / "bbc"
+
+#: Real stories to syndicate: BBC files and AllSides articles (AP, Reuters, outlets' own).
+BBC_ORIGINALS = ["politics/064", "business/138", "sport/045", "tech/101", "entertainment/007"]
+ALLSIDES_ORIGINALS = ["BrOhhC9Ql8U6s0SC", "5T1XcI6oUzSsPwLA", "U2pyDCyejICPMe8Y"]
+#: Same template earnings tables of different companies (from the labelled pairs).
+EARNINGS_TABLES = ["reuters-572", "reuters-1529", "reuters-601", "reuters-9366", "reuters-846"]
+
+
+def need(path: Path) -> None:
+    if not path.exists():
+        pytest.skip("corpus missing")
+
+
+def bbc_body(name: str) -> str:
+    raw = (BBC / f"{name}.txt").read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return text.partition("\n")[2].strip()
+
+
+@pytest.fixture(scope="module")
+def reuters() -> dict[str, str]:
+    need(REUTERS)
+    with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
+        return {d["id"]: d["body"] for d in map(json.loads, lines)}
+
+
+@pytest.fixture(scope="module")
+def allsides_ids() -> set[str]:
+    need(ALLSIDES)
+    pattern = re.compile(r'"ID": "([^"]+)"')
+    with gzip.open(ALLSIDES, "rt", encoding="utf-8") as lines:
+        return {pattern.search(line).group(1) for line in lines}
+
+
+@pytest.fixture(scope="module")
+def allsides_bodies() -> dict[str, str]:
+    need(ALLSIDES)
+    wanted = set(ALLSIDES_ORIGINALS)
+    found = {}
+    with gzip.open(ALLSIDES, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if any(f'"ID": "{w}"' in line for w in wanted):
+                record = json.loads(line)
+                found[record["ID"]] = record["content_original"]
+    return found
+
+
+def syndicated(body: str, dateline: str, footer: str, cut: int) -> str:
+    """What a site makes of a wire story: dateline lead, last paragraphs cut, own footer."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+    kept = paragraphs[: len(paragraphs) - cut] if len(paragraphs) > cut + 2 else paragraphs
+    return f"{dateline} " + "\n\n".join(kept) + f"\n\n{footer}"
+
+
+def test_syndicated_copies_join_their_original(allsides_bodies):
+    need(BBC)
+    originals = {f"bbc:{n}": bbc_body(n) for n in BBC_ORIGINALS} | allsides_bodies
+    assert len(originals) == len(BBC_ORIGINALS) + len(ALLSIDES_ORIGINALS)
+    index = StoryIndex()
+    for article_id, body in originals.items():
+        assert index.assign(article_id, body) == article_id  # nothing alike yet
+    for n, (article_id, body) in enumerate(originals.items()):
+        copy = syndicated(
+            body, "WASHINGTON (AP) —", "Brought to you by www.kxnews.example", cut=1 + n % 2
+        )
+        assert index.assign(f"{article_id}@kxnews", copy) == article_id
+    assert len(index) == 2 * len(originals)
+
+
+def test_same_event_different_stories_stay_apart():
+    need(BBC)
+    # labelled "distinct": strike ballot vs failed talks; ID-card backing vs denial of a split
+    index = StoryIndex()
+    for name in ["politics/294", "politics/312", "politics/081", "politics/141"]:
+        assert index.assign(f"bbc:{name}", bbc_body(name)) == f"bbc:{name}"
+
+
+def test_earnings_tables_of_different_companies_are_different_stories(reuters):
+    index = StoryIndex()
+    stories = {index.assign(i, reuters[i]) for i in EARNINGS_TABLES}
+    assert stories == set(EARNINGS_TABLES)
+
+
+def test_reuters_resends_and_later_versions_join(reuters):
+    index = StoryIndex()
+    # re-titled ECONOMIC SPOTLIGHT re-send; a shorter re-send; a corrected re-send
+    for first, later in [
+        ("reuters-4809", "reuters-5394"),
+        ("reuters-9933", "reuters-9982"),
+        ("reuters-15122", "reuters-15210"),
+    ]:
+        assert index.assign(first, reuters[first]) == first
+        assert index.assign(later, reuters[later]) == first
+
+
+def test_saved_index_joins_new_copies_without_rebuild(tmp_path):
+    need(BBC)
+    index = StoryIndex()
+    for name in BBC_ORIGINALS:
+        index.assign(f"bbc:{name}", bbc_body(name))
+    path = tmp_path / "stories.npz"
+    index.save(path)
+    loaded = StoryIndex.load(path)
+    assert len(loaded) == len(BBC_ORIGINALS)
+    assert loaded.story_of("bbc:sport/045") == "bbc:sport/045"
+    copy = syndicated(bbc_body("sport/045"), "LONDON (Reuters) -", "Copyright Herald", cut=1)
+    assert loaded.assign("herald-1", copy) == "bbc:sport/045"
+    assert loaded.assign("new-story", bbc_body("tech/141")) == "new-story"
+
+
+def test_removing_an_article_keeps_the_rest_of_its_story():
+    need(BBC)
+    body = bbc_body("politics/064")
+    index = StoryIndex()
+    index.assign("original", body)
+    index.assign("copy-a", syndicated(body, "PARIS (AFP) —", "Site footer a", cut=1))
+    index.assign("copy-b", syndicated(body, "NEW YORK (AP) —", "Site footer b", cut=2))
+    index.remove("original")
+    assert index.story_of("original") is None
+    assert index.story_of("copy-a") == index.story_of("copy-b") == "original"
+    assert index.assign("copy-c", syndicated(body, "(AP) —", "Footer c", cut=1)) == "original"
+    index.remove("not-indexed")  # no error
+    assert len(index) == 3
+
+
+def test_short_bodies_get_their_own_story():
+    notice = "Qtly div 10 cts vs 10 cts prior Pay April 15 Record April 1 Reuter"
+    assert len(notice.split()) < MIN_WORDS
+    index = StoryIndex()
+    assert index.assign("div-1", notice) == "div-1"
+    assert index.assign("div-2", notice) == "div-2"
+    assert index.assign("brief", "") == "brief"
+    assert story_shingles(notice) == set()
+
+
+def test_reassigning_an_id_replaces_the_old_text():
+    need(BBC)
+    index = StoryIndex()
+    index.assign("a", bbc_body("tech/101"))
+    index.assign("b", bbc_body("sport/045"))
+    assert index.assign("a", bbc_body("sport/045")) == "b"
+    assert len(index) == 2
+
+
+def test_load_missing_is_empty_and_corrupt_is_one_clear_error(tmp_path):
+    assert len(StoryIndex.load(tmp_path / "none.npz")) == 0
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not an npz")
+    with pytest.raises(NewsIndexError, match="cannot read story index"):
+        StoryIndex.load(bad)
+
+
+def test_labelled_pairs_are_well_formed(reuters, allsides_ids):
+    need(BBC)
+    with PAIRS.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 100
+    assert {r["label"] for r in rows} == {"copy", "distinct"}
+    assert all(r["reason"].strip() for r in rows)
+    pairs = [frozenset((r["id_a"], r["id_b"])) for r in rows]
+    assert len(set(pairs)) == len(pairs) and all(len(p) == 2 for p in pairs)
+    known = {
+        "reuters": set(reuters),
+        "allsides": allsides_ids,
+        "bbc": {f"bbc:{p.parent.name}/{p.stem}" for p in BBC.glob("*/*.txt")},
+    }
+    missing = [(r["corpus"], i) for r in rows for i in (r["id_a"], r["id_b"])]
+    missing = [(c, i) for c, i in missing if i not in known[c]]
+    assert missing == []
