@@ -37,7 +37,8 @@ def plain_whoosh_loop(path: Path, title_key: str, body_key: str) -> tuple[float,
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, TEXT, Schema
 
-    records = [json.loads(line) for line in gzip.open(path, "rt", encoding="utf-8")]
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
     target = tempfile.mkdtemp(prefix="bench-plain-")
     try:
         started = time.perf_counter()
@@ -66,9 +67,21 @@ def newsindex_rebuild(path: Path) -> tuple[float, dict]:
     try:
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "search.cli", "rebuild", str(path), "--index", target,
-             "--json", "--silent"],
-            cwd=ROOT, capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "search.cli",
+                "rebuild",
+                str(path),
+                "--index",
+                target,
+                "--json",
+                "--silent",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return time.perf_counter() - started, json.loads(done.stdout)
     finally:
@@ -92,14 +105,18 @@ def main() -> None:
         seconds, summary = newsindex_rebuild(path)
         our_times.append(seconds)
     plain, ours = min(plain_times), min(our_times)
-    print(f"corpus: {args.corpus} ({docs:,} records), {os.cpu_count()} cores, "
-          f"best of {args.rounds} round(s)")
+    print(
+        f"corpus: {args.corpus} ({docs:,} records), {os.cpu_count()} cores, "
+        f"best of {args.rounds} round(s)"
+    )
     print(f"{'':34}{'seconds':>10}{'docs/s':>10}")
     print(f"{'plain Whoosh loop (baseline)':34}{plain:>10.1f}{docs / plain:>10,.0f}")
     print(f"{'newsindex rebuild (end to end)':34}{ours:>10.1f}{summary['indexed'] / ours:>10,.0f}")
-    print(f"speed-up: {plain / ours:.2f}x   (indexed {summary['indexed']:,}, "
-          f"duplicates {summary['duplicates']:,}, skipped {len(summary['skipped']):,}, "
-          f"stories {summary['stories']:,})")
+    print(
+        f"speed-up: {plain / ours:.2f}x   (indexed {summary['indexed']:,}, "
+        f"duplicates {summary['duplicates']:,}, skipped {len(summary['skipped']):,}, "
+        f"stories {summary['stories']:,})"
+    )
 
 
 if __name__ == "__main__":

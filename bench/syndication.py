@@ -23,11 +23,11 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# bench/search.py would shadow the search package: drop bench/ from the path
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from search import syndication  # noqa: E402
 from search.syndication import StoryIndex  # noqa: E402
@@ -35,6 +35,7 @@ from search.syndication import StoryIndex  # noqa: E402
 CORPORA = ROOT.parent / "shared" / "corpora"
 PAIRS = ROOT / "bench" / "data" / "syndication_pairs.csv"
 SYNTHETIC_PER_CORPUS = 400
+MIN_ORIGINAL_WORDS = 60
 SEED = 20260101
 FOOTERS = (
     "Brought to you by www.kxnews.example",
@@ -148,7 +149,8 @@ def report_groups(name: str, records: list[Record], index: StoryIndex) -> None:
     print("  sizes: " + ", ".join(f"{n} x{c}" for n, c in sorted(sizes.items())))
     for group in groups[:5]:
         titles = Counter(r[1][:60] for r in group).most_common(2)
-        print(f"  {len(group):3d} articles, e.g. {group[0][0]}: " + " | ".join(t for t, _ in titles))
+        shown = " | ".join(t for t, _ in titles)
+        print(f"  {len(group):3d} articles, e.g. {group[0][0]}: {shown}")
 
 
 def whoosh_seconds(records: list[Record]) -> tuple[float, float]:
@@ -202,16 +204,18 @@ def report_cost(records: list[Record], seconds: float) -> None:
     for record in records:
         syndication.shingle_hashes(record[2])
     shingling = time.perf_counter() - shingle_start
-    ms = 1000 / n
     print(f"\n== Cost on Reuters ({n} articles, one run)")
-    print(f"  StoryIndex.assign, all articles   {seconds:7.2f} s  {seconds * ms:.3f} ms/article")
-    print(f"    of which shingling              {shingling:7.2f} s  {shingling * ms:.3f} ms/article")
-    print(f"  Whoosh add_document loop          {added:7.2f} s  {added * ms:.3f} ms/article")
-    print(f"  Whoosh add_document + commit      {committed:7.2f} s  {committed * ms:.3f} ms/article")
-    print(f"  assign / add_document             {seconds / added:7.3f}")
-    print(f"  assign / (add_document + commit)  {seconds / committed:7.3f}")
-    print(f"  LSH step: datasketch.MinHashLSH query+insert {theirs * ms:.3f} ms/article,")
-    print(f"            BandTable.query_insert             {ours * ms:.3f} ms/article")
+    for label, spent in [
+        ("StoryIndex.assign, all articles", seconds),
+        ("  of which shingling", shingling),
+        ("Whoosh add_document loop", added),
+        ("Whoosh add_document + commit", committed),
+        ("LSH step: datasketch.MinHashLSH query+insert", theirs),
+        ("LSH step: BandTable.query_insert (ours)", ours),
+    ]:
+        print(f"  {label:46s} {spent:7.2f} s  {1000 * spent / n:.3f} ms/article")
+    print(f"  assign / add_document loop            {seconds / added:.3f}")
+    print(f"  assign / (add_document loop + commit) {seconds / committed:.3f}")
 
 
 def paragraphs(body: str) -> list[str]:
@@ -254,8 +258,7 @@ def report_synthetic(corpora: dict[str, dict[str, Record]], indexes) -> None:
         singles = [
             r
             for r in corpora[name].values()
-            if len(r[2].split()) >= 60
-            and sum(1 for _ in _story_members(indexes[name], r[0])) == 1
+            if len(r[2].split()) >= MIN_ORIGINAL_WORDS and _alone(indexes[name], r[0])
         ]
         originals = rng.sample(singles, SYNTHETIC_PER_CORPUS)
         for drop in (0.0, 0.03):
@@ -267,18 +270,15 @@ def report_synthetic(corpora: dict[str, dict[str, Record]], indexes) -> None:
             )
 
 
-_MEMBERS: dict[int, dict[str, list[str]]] = {}
+_STORY_SIZES: dict[int, Counter] = {}
 
 
-def _story_members(index: StoryIndex, article_id: str) -> Iterator[str]:
-    """Articles sharing the story of ``article_id`` (index inverted once, cached)."""
-    inverted = _MEMBERS.get(id(index))
-    if inverted is None:
-        inverted = defaultdict(list)
-        for other in index:
-            inverted[index.story_of(other) or ""].append(other)
-        _MEMBERS[id(index)] = inverted
-    return iter(inverted[index.story_of(article_id) or ""])
+def _alone(index: StoryIndex, article_id: str) -> bool:
+    """Whether no other article shares this one's story (story sizes counted once)."""
+    sizes = _STORY_SIZES.get(id(index))
+    if sizes is None:
+        sizes = _STORY_SIZES[id(index)] = Counter(index.story_of(a) for a in index)
+    return sizes[index.story_of(article_id)] == 1
 
 
 SWEEP = {

@@ -118,11 +118,17 @@ def cli() -> None:
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @source_options
-@click.option("--output-format", "output", type=click.Choice(["jsonl", "text"]), default="jsonl",
-              help="One JSON object per line (default), or a readable listing.")
+@click.option(
+    "--output-format",
+    "output",
+    type=click.Choice(["jsonl", "text"]),
+    default="jsonl",
+    help="One JSON object per line (default), or a readable listing.",
+)
 @user_errors
-def extract(sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...],
-            output: str) -> None:
+def extract(
+    sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...], output: str
+) -> None:
     """Print the articles extracted from SOURCES without touching the index.
 
     SOURCES are files, directories, globs, .gz files or - for standard input.
@@ -134,14 +140,17 @@ def extract(sources: tuple[str, ...], format_: str | None, field_map: tuple[str,
     from .indexer import IndexReport, read_articles
 
     report = IndexReport()
-    for article in read_articles(list(sources), report, format=format_,
-                                 field_map=parse_field_map(field_map)):
+    for article in read_articles(
+        list(sources), report, format=format_, field_map=parse_field_map(field_map)
+    ):
         if output == "jsonl":
             click.echo(json.dumps(article.to_dict(), ensure_ascii=False))
         else:
-            click.echo(f"{article.title}\n  {article.dateline or '-'} · {article.agency or '-'} · "
-                       f"{article.publisher or '-'} · {article.published or 'undated'} · "
-                       f"{article.word_count} words\n")
+            click.echo(
+                f"{article.title}\n  {article.dateline or '-'} · {article.agency or '-'} · "
+                f"{article.publisher or '-'} · {article.published or 'undated'} · "
+                f"{article.word_count} words\n"
+            )
     for skip in report.skipped:
         click.echo(f"skipped {skip.source_file}: {skip.reason}", err=True)
 
@@ -152,11 +161,23 @@ def extract(sources: tuple[str, ...], format_: str | None, field_map: tuple[str,
 @index_option
 @click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for extraction and indexing. Default: one per core.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for extraction and indexing. Default: one per core.",
+)
 @user_errors
-def rebuild(sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...],
-            index_path: Path | None, silent: bool, as_json: bool, jobs: int | None) -> None:
+def rebuild(
+    sources: tuple[str, ...],
+    format_: str | None,
+    field_map: tuple[str, ...],
+    index_path: Path | None,
+    silent: bool,
+    as_json: bool,
+    jobs: int | None,
+) -> None:
     """Build a new index from SOURCES and swap it in when complete.
 
     The new index is written beside the live one; a failed or interrupted rebuild leaves
@@ -171,9 +192,14 @@ def rebuild(sources: tuple[str, ...], format_: str | None, field_map: tuple[str,
 
     update, close = _progress(silent or as_json, "indexing")
     try:
-        report = indexer.rebuild(list(sources), index_path, format=format_,
-                                 field_map=parse_field_map(field_map), progress=update,
-                                 workers=jobs)
+        report = indexer.rebuild(
+            list(sources),
+            index_path,
+            format=format_,
+            field_map=parse_field_map(field_map),
+            progress=update,
+            workers=jobs,
+        )
     finally:
         close()
     _print_summary(report, "Indexed", as_json)
@@ -186,8 +212,14 @@ def rebuild(sources: tuple[str, ...], format_: str | None, field_map: tuple[str,
 @click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @user_errors
-def add(sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...],
-        index_path: Path | None, silent: bool, as_json: bool) -> None:
+def add(
+    sources: tuple[str, ...],
+    format_: str | None,
+    field_map: tuple[str, ...],
+    index_path: Path | None,
+    silent: bool,
+    as_json: bool,
+) -> None:
     """Add or update (by id) the articles of SOURCES in the live index.
 
     New syndicated copies join their existing stories.
@@ -200,8 +232,13 @@ def add(sources: tuple[str, ...], format_: str | None, field_map: tuple[str, ...
 
     update, close = _progress(silent or as_json, "adding")
     try:
-        report = indexer.add(list(sources), index_path, format=format_,
-                             field_map=parse_field_map(field_map), progress=update)
+        report = indexer.add(
+            list(sources),
+            index_path,
+            format=format_,
+            field_map=parse_field_map(field_map),
+            progress=update,
+        )
     finally:
         close()
     _print_summary(report, "Added", as_json)
@@ -289,12 +326,26 @@ def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
 
 @cli.command()
 @click.argument("query", required=False, default="")
-@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Keep only these values (repeat: OR within a field, AND across fields).")
-@click.option("--facet", "facets", multiple=True, metavar="FIELD",
-              help="Count this facet (repeat; default: all of them).")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
-              default="relevance", show_default=True)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Keep only these values (repeat: OR within a field, AND across fields).",
+)
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    metavar="FIELD",
+    help="Count this facet (repeat; default: all of them).",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=10, show_default=True)
 @click.option("--all-copies", is_flag=True, help="List every copy of a syndicated story.")
@@ -302,9 +353,18 @@ def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the API's).")
 @index_option
 @user_errors
-def search(query: str, filters: tuple[str, ...], facets: tuple[str, ...], sort: str, page: int,
-           per_page: int, all_copies: bool, count_copies: bool, as_json: bool,
-           index_path: Path | None) -> None:
+def search(
+    query: str,
+    filters: tuple[str, ...],
+    facets: tuple[str, ...],
+    sort: str,
+    page: int,
+    per_page: int,
+    all_copies: bool,
+    count_copies: bool,
+    as_json: bool,
+    index_path: Path | None,
+) -> None:
     """Search the index. QUERY: words, "phrases", AND/OR/NOT, -word, field:value, wild*, fuzzy~,
     published:[2016-01-01 TO 2016-12-31]; empty lists everything, newest first.
 

@@ -13,10 +13,11 @@ disk: a published rebuild (the manifest names another generation) or an in-place
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ MAX_PER_PAGE = 100
 #: Deepest result a page may reach (as Elasticsearch's max_result_window): deeper paging
 #: is a crawler, not a reader, and would make ranking cost grow without bound.
 MAX_RESULT_WINDOW = 10_000
-#: Facets still uncounted after this long are reported in ``facets_timed_out`` (Datasette).
+#: Facets not yet counted this long after counting began are reported in
+#: ``facets_timed_out`` instead (Datasette's facet_time_limit_ms).
 FACET_TIME_LIMIT_MS = 500.0
 #: "Also ran in" lists at most this many outlets (the count is always exact).
 MAX_OUTLETS = 25
@@ -165,11 +167,22 @@ class NewsIndex:
             return self._snapshot
 
     def _replace(self, snapshot: Snapshot) -> None:
-        # The snapshot before last is closed: a search still running on the previous one
-        # (another thread) finishes on it undisturbed.
+        # The snapshot before last is closed (once no search holds it); a search still
+        # running on the previous one, in another thread, finishes on it undisturbed.
         if self._retired is not None:
             self._retired.close()
         self._retired, self._snapshot = self._snapshot, snapshot
+
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[Snapshot]:
+        """The current snapshot, held for one call (never one closed meanwhile)."""
+        while True:
+            snap = self._current()
+            with snap.lock:
+                if snap.closed:
+                    continue
+                yield snap
+                return
 
     def close(self) -> None:
         with self._lock:
@@ -210,12 +223,11 @@ class NewsIndex:
         if not isinstance(facet_size, int) or not 1 <= facet_size <= MAX_FACET_SIZE:
             raise BadParameter(f"facet_size must be from 1 to {MAX_FACET_SIZE}, not {facet_size!r}")
         parsed = parse_query(query)
-        snap = self._current()
-        with snap.lock:
+        with self._using() as snap:
             base, scores = snap.evaluate(parsed.query)
             masks = {name: snap.facets[name].docs_mask(v, snap.ndocs) for name, v in chosen.items()}
             final = _all(list(masks.values()), base)
-            deadline = started + FACET_TIME_LIMIT_MS / 1000
+            deadline = time.perf_counter() + FACET_TIME_LIMIT_MS / 1000
             counted, timed_out = self._facet_counts(
                 snap, base, masks, chosen, facet_names, facet_mode, facet_size, deadline
             )
@@ -224,7 +236,7 @@ class NewsIndex:
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final)
             total_copies = int(final.sum())
             total = snap.count_stories(final) if collapse else total_copies
-            suggestion = suggest(snap.searcher, parsed)
+            suggestion = suggest(snap.searcher, parsed, snap.corrections)
         return SearchResult(
             query=parsed.text,
             sort=sort,
@@ -357,8 +369,7 @@ class NewsIndex:
 
     def get(self, article_id: str) -> Article:
         """The article with ``article_id`` (``ArticleNotFound`` if there is none)."""
-        snap = self._current()
-        with snap.lock:
+        with self._using() as snap:
             docnum = self._docnum(snap, article_id)
             return document_to_article(snap.searcher.stored_fields(docnum))
 
@@ -366,8 +377,7 @@ class NewsIndex:
         """Stories most like this article (more-like-this), not counting its own copies."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_PER_PAGE:
             raise BadParameter(f"limit must be from 1 to {MAX_PER_PAGE}, not {limit!r}")
-        snap = self._current()
-        with snap.lock:
+        with self._using() as snap:
             docnum = self._docnum(snap, article_id)
             stored = snap.searcher.stored_fields(docnum)
             text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
@@ -386,8 +396,7 @@ class NewsIndex:
 
     def copies(self, article_id: str) -> list[Copy]:
         """The other copies of this article's story, with how each differs from it."""
-        snap = self._current()
-        with snap.lock:
+        with self._using() as snap:
             docnum = self._docnum(snap, article_id)
             article = document_to_article(snap.searcher.stored_fields(docnum))
             copies = []
@@ -412,10 +421,9 @@ class NewsIndex:
 
     def stats(self) -> dict:
         """What the index holds: counts, dates, facet sizes and where it lives."""
-        snap = self._current()
         manifest = self.store.read_manifest()
-        dated = snap.published[snap.live & (snap.published != NO_DATE)]
-        with snap.lock:
+        with self._using() as snap:
+            dated = snap.published[snap.live & (snap.published != NO_DATE)]
             first = last = None
             if dated.size:
                 first, last = (_iso_from_long(v) for v in (dated.min(), dated.max()))

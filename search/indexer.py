@@ -290,23 +290,22 @@ def add_articles(
         live = store.live_dir()
         stories = _load_stories(live)
         articles = _primed(iter(articles))
-        with ix.searcher() as searcher:
-            with _new_writer(ix) as writer:
-                seen: set[str] = set()
-                for article in articles:
-                    if article.id in seen:
-                        report.duplicates += 1
-                        continue
-                    seen.add(article.id)
-                    if searcher.document_number(id=article.id) is not None:
-                        report.updated += 1
-                        stories.remove(article.id)
-                    else:
-                        report.indexed += 1
-                    article.story = stories.assign(article.id, article.body)
-                    writer.update_document(**article_to_document(article))
-                    if progress:
-                        progress(1)
+        with ix.searcher() as searcher, _new_writer(ix) as writer:
+            seen: set[str] = set()
+            for article in articles:
+                if article.id in seen:
+                    report.duplicates += 1
+                    continue
+                seen.add(article.id)
+                if searcher.document_number(id=article.id) is not None:
+                    report.updated += 1
+                    stories.remove(article.id)
+                else:
+                    report.indexed += 1
+                article.story = stories.assign(article.id, article.body)
+                writer.update_document(**article_to_document(article))
+                if progress:
+                    progress(1)
         stories.save(live / STORY_STATE)
         manifest = _refresh_manifest(store, ix, stories)
         report.documents, report.stories = manifest.documents, manifest.stories

@@ -73,8 +73,9 @@ class ParallelBuilder:
         self._results = ctx.Queue()
         self._batch: list[dict] = []
         self._procs = [
-            ctx.Process(target=_index_worker, args=(directory, self._jobs, self._results),
-                        daemon=True)
+            ctx.Process(
+                target=_index_worker, args=(directory, self._jobs, self._results), daemon=True
+            )
             for _ in range(workers)
         ]
         for proc in self._procs:

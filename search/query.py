@@ -45,6 +45,12 @@ MAX_QUERY_CHARS = 2000
 #: A wildcard or fuzzy term expands to at most this many index terms for highlighting.
 MAX_HIGHLIGHT_EXPANSION = 200
 
+#: Letters a wildcard must start with: ``*ing`` would expand to half the vocabulary.
+MIN_WILDCARD_PREFIX = 2
+#: Fuzzy terms keep their first letter (``starmr~`` looks among words in s...), as a
+#: misspelt first letter is rare and a full scan of the vocabulary is slow.
+FUZZY_PREFIX = 1
+
 #: ``NOT word`` and ``-word`` (a minus that starts a word, so ``u-turn`` stays a word).
 NOT_PATTERN = r"(^|(?<=[\s(]))(NOT(?=\s)|-(?=[\w\"(]))"
 DATE_HELP = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
@@ -206,10 +212,22 @@ def _plain_words(text: str) -> Iterator[str]:
 
 
 def _check_errors(q: query.Query) -> None:
-    """Whoosh marks what it could not parse with an ``error`` attribute; refuse those."""
+    """Whoosh marks what it could not parse with an ``error`` attribute; refuse those.
+
+    Also refuses wildcards with too short a start, and keeps fuzzy terms' first letter.
+    """
     error = getattr(q, "error", None)
     if error:
         raise BadQuery(f"cannot read the query: {error}")
+    if isinstance(q, query.FuzzyTerm):
+        q.prefixlength = max(q.prefixlength, FUZZY_PREFIX)
+    elif isinstance(q, (query.Wildcard, query.Prefix)):
+        start = re.split(r"[*?]", q.text, maxsplit=1)[0]
+        if len(start) < MIN_WILDCARD_PREFIX:
+            raise BadQuery(
+                f"a wildcard needs at least {MIN_WILDCARD_PREFIX} letters before * or ? "
+                f"(e.g. minist*), not {q.text + ('*' if isinstance(q, query.Prefix) else '')!r}"
+            )
     if not q.is_leaf():
         for child in q.children():
             _check_errors(child)

@@ -18,24 +18,31 @@ from .results import Copy, FacetValue, Hit, SearchResult
 WIDTH = 100
 INDENT = "    "
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+#: A blank line, or a line break before an indent (wire copy's paragraphs).
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=[ \t]{2,})")
 
 
-def snippet_text(snippet: str, color: bool = True) -> str:
-    """The snippet for a terminal: matches bold, HTML entities decoded."""
+#: Stand-ins for the start and end of a match while wrapping (one column each, like a space).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_BOLD_ON, _BOLD_OFF = click.style("x", bold=True).split("x")
+
+
+def snippet_text(snippet: str) -> str:
+    """The snippet as plain text with matches between ``_OPEN``/``_CLOSE`` markers."""
     pieces = []
     cursor = 0
     for match in _MARK.finditer(snippet):
         pieces.append(html.unescape(snippet[cursor : match.start()]))
-        word = html.unescape(match.group(1))
-        pieces.append(click.style(word, bold=True) if color else word)
+        pieces.append(f"{_OPEN}{html.unescape(match.group(1))}{_CLOSE}")
         cursor = match.end()
     pieces.append(html.unescape(snippet[cursor:]))
     return "".join(pieces)
 
 
 def _wrap(text: str) -> str:
-    # Wrap on the plain text's width; style codes are zero-width for the reader.
-    return "\n".join(textwrap.wrap(text, WIDTH, initial_indent=INDENT, subsequent_indent=INDENT))
+    """Indented lines; markers become bold after wrapping, so widths stay right."""
+    lines = textwrap.wrap(text, WIDTH, initial_indent=INDENT, subsequent_indent=INDENT)
+    return "\n".join(lines).replace(_OPEN, _BOLD_ON).replace(_CLOSE, _BOLD_OFF)
 
 
 def _where(hit: Hit | Article) -> str:
@@ -124,7 +131,7 @@ def render_article(article: Article, copies: list[Copy]) -> str:
         lines.append("Topics: " + ", ".join(article.topics))
     lines.append(f"{article.word_count:,} words   id {article.id}   story {article.story or '-'}")
     lines.append("")
-    for paragraph in re.split(r"\n\s*\n", article.body.strip()):
+    for paragraph in _PARAGRAPH.split(article.body.strip()):
         lines.append(textwrap.fill(" ".join(paragraph.split()), WIDTH))
         lines.append("")
     if copies:

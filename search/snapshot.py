@@ -25,6 +25,7 @@ class Snapshot:
         self.generation = generation
         #: Whoosh readers share file handles: one search at a time per snapshot.
         self.lock = threading.RLock()
+        self.closed = False
         self.searcher = index.searcher()
         reader = self.searcher.reader()
         self.ndocs = reader.doc_count_all()
@@ -37,6 +38,8 @@ class Snapshot:
         sizes = np.bincount(self.story_codes[self.live], minlength=len(self.story_ids))
         self.stories = StoryCodes(self.story_codes, sizes[self.story_codes] > 1)
         self.published = self._published(reader)
+        #: "Did you mean" per index term, filled as queries arrive (see ``search.suggest``).
+        self.corrections: dict[str, str | None] = {}
 
     def _live_mask(self, reader) -> np.ndarray:
         live = np.ones(self.ndocs, dtype=bool)
@@ -108,4 +111,7 @@ class Snapshot:
         return self.stories.count(mask)
 
     def close(self) -> None:
-        self.searcher.close()
+        """Close the searcher once no call holds this snapshot."""
+        with self.lock:
+            self.closed = True
+            self.searcher.close()

@@ -27,7 +27,12 @@ MIN_FREQUENCY_RATIO = 10
 #: ... and in at least this many documents at all.
 MIN_CORRECTION_DOCS = 3
 MAX_EDITS = 2
-SHARED_PREFIX = 1
+#: Candidates share the first two letters: misspellings rarely start wrong, and Whoosh's
+#: ``terms_within`` compares every term under the prefix (one letter: a tenth of the
+#: vocabulary per word, which was most of a search's time).
+SHARED_PREFIX = 2
+#: A searcher's cache of corrections is emptied when it grows past this many terms.
+CACHE_LIMIT = 100_000
 #: Documents read to find how a corrected term is spelled in running text.
 SURFACE_SAMPLE_DOCS = 3
 
@@ -53,6 +58,8 @@ def _frequency(reader, term: str) -> int:
 
 def correct_term(reader, term: str) -> str | None:
     """A much more frequent index term close to a rare ``term``, or None."""
+    if len(term) <= SHARED_PREFIX:
+        return None
     frequency = _frequency(reader, term)
     if frequency > SUSPECT_MAX_DOCS:
         return None
@@ -92,18 +99,30 @@ def _same_case(original: str, replacement: str) -> str:
     return replacement
 
 
-def suggest(searcher, parsed: ParsedQuery) -> str | None:
-    """The query string with likely misspellings corrected, or None if nothing changed."""
+def suggest(
+    searcher, parsed: ParsedQuery, cache: dict[str, str | None] | None = None
+) -> str | None:
+    """The query string with likely misspellings corrected, or None if nothing changed.
+
+    ``cache`` (per searcher) remembers each term's correction, surface form included.
+    """
     if parsed.match_all:
         return None
+    cache = {} if cache is None else cache
+    if len(cache) > CACHE_LIMIT:
+        cache.clear()
     reader = searcher.reader()
     text = parsed.text
     changed = False
     for word in dict.fromkeys(parsed.words()):
         term = index_form(word)
-        correction = correct_term(reader, term) if term else None
-        if correction:
+        if not term:
+            continue
+        if term not in cache:
+            correction = correct_term(reader, term)
+            cache[term] = surface_word(searcher, correction) if correction else None
+        if cache[term]:
             pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
-            text = pattern.sub(_same_case(word, surface_word(searcher, correction)), text)
+            text = pattern.sub(_same_case(word, cache[term]), text)
             changed = True
     return text if changed else None

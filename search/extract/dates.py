@@ -19,7 +19,7 @@ _NUMERIC_SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
 def _plausible(when: datetime | date) -> bool:
     today = datetime.now(UTC).date()
     day = when.date() if isinstance(when, datetime) else when
-    return EARLIEST_YEAR <= day.year and day <= today + FUTURE_TOLERANCE
+    return day.year >= EARLIEST_YEAR and day <= today + FUTURE_TOLERANCE
 
 
 def _parse_iso(text: str) -> datetime | None:

@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import json
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -334,7 +335,9 @@ def normalise_date(value: str, now: dt.datetime | None = None) -> str | None:
         parsed = dateparser.isoparse(value)
     except ValueError:
         try:
-            parsed = dateparser.parse(value, dayfirst=not re.match(r"\d{4}", value))
+            with warnings.catch_warnings():  # "CET" and other zone names dateutil cannot place
+                warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+                parsed = dateparser.parse(value, dayfirst=not re.match(r"\d{4}", value))
         except (ValueError, OverflowError, TypeError):
             return None
     now = now or dt.datetime.now(dt.UTC)

@@ -13,7 +13,8 @@ import re
 #: Suffixes naming a desk, channel or format of an outlet rather than the outlet.
 _SUFFIX = re.compile(
     r"\s*(?:"
-    r"[-–—:|]\s*(?:news|opinion|editorial(?: board)?|opinion/editorial|online|blog|right|left|center)"
+    r"[-–—:|]\s*(?:news|opinion|editorial(?: board)?|opinion/editorial|online|blog"
+    r"|right|left|center)"
     r"|\((?:web news|online news|online|news|opinion|editorial|blog)\)"
     r"|\b(?:editorial board|editorial|opinion|online news|web news)"
     r")\s*$",
@@ -68,7 +69,6 @@ ALIASES = {
     "csmonitor.com": "Christian Science Monitor",
     "abcnews.go.com": "ABC News",
     "cbsnews.com": "CBS News",
-    "nbcnews.com": "NBC News",
 }
 
 
@@ -99,7 +99,7 @@ def normalise_publisher(name: str | None) -> str | None:
 
 
 def publisher_from_url(url: str | None) -> str | None:
-    """An outlet name for a page known only by its address (``www.nytimes.com`` → New York Times)."""
+    """An outlet's name for a page known only by its address (``www.nytimes.com``)."""
     if not url:
         return None
     match = re.match(r"^(?:[a-z]+://)?([^/:?#]+)", url.strip(), re.I)

@@ -104,8 +104,9 @@ FOOTER_PATTERNS = [
     re.compile(r"^follow (?:ap|reuters|afp)[’']?s? .*(?:coverage|at) .*$", re.I),
     re.compile(r"^reuters?$", re.I),
 ]
-#: Names: capitalised words with initials, particles and hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
-_NAME = r"[A-Z][\w'\u2019.-]+(?:\s+(?:(?:de|da|del|der|van|von|la|le|al|el|bin|ibn)\s+)*[A-Z][\w'\u2019.-]+){0,4}"
+#: Names: capitalised words, initials, particles, hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
+_PARTICLES = r"(?:de|da|del|der|van|von|la|le|al|el|bin|ibn)"
+_NAME = rf"[A-Z][\w'\u2019.-]+(?:\s+(?:{_PARTICLES}\s+)*[A-Z][\w'\u2019.-]+){{0,4}}"
 _NAME_RE = re.compile(_NAME)
 CREDIT_CONTRIBUTED = re.compile(
     r"^(?P<lead>.*?)\s+(?:contributed|also contributed)(?: reporting)?"
@@ -260,7 +261,7 @@ def strip_footers(paragraphs: list[str]) -> tuple[list[str], str | None, str | N
 def credit_names(credit: str) -> list[str]:
     """The people a credit line names.
 
-    >>> credit_names("Associated Press video journalist Mayuko Ono in Tokyo contributed to this report.")
+    >>> credit_names("AP video journalist Mayuko Ono in Tokyo contributed to this report.")
     ['Mayuko Ono']
     >>> credit_names("AP writers Jane Doe in Berlin and John Roe contributed.")
     ['Jane Doe', 'John Roe']
@@ -276,10 +277,10 @@ def credit_names(credit: str) -> list[str]:
     names: list[str] = []
     # Each clause: "Reporting by A in Paris; Editing by B" or "A in Tokyo and B in Seoul".
     for clause in re.split(r";|\band\b|,(?=\s*[A-Z])", text):
-        clause = re.sub(r"\(|\)", " ", clause)
-        clause = re.sub(r"^.*?\bby\s+", "", clause.strip(), flags=re.I)
-        if re.match(r"^\s*editing\b", clause, re.I):
-            continue
+        clause = re.sub(r"\(|\)", " ", clause).strip()
+        if re.match(r"^(?:editing|edited|graphics|photos?)\b", clause, re.I):
+            continue  # editors and desk staff are not the story's contributors
+        clause = re.sub(r"^.*?\bby\s+", "", clause, flags=re.I)
         clause = re.split(r"\s+(?:in|from|at)\s+[A-Z]", clause)[0]
         clause = _ROLE_WORDS.sub(" ", clause)
         found = _NAME_RE.search(clause.strip())
@@ -318,12 +319,20 @@ def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
 
 
 def parse_byline(line: str) -> tuple[list[str], str | None]:
-    """``By Jane Doe and John Roe, Associated Press`` → (names, agency)."""
+    """``By Jane Doe and John Roe, Associated Press`` → (names, agency).
+
+    >>> parse_byline("by Janie Gabbett, Reuters")
+    (['Janie Gabbett'], 'Reuters')
+    """
     match = BYLINE.match(line.strip())
     if not match:
         return [], None
-    names = [n.strip() for n in re.split(r",\s*|\s+and\s+", match.group("names")) if n.strip()]
-    return names, normalise_agency(match.group("org")) if match.group("org") else None
+    parts = [n.strip() for n in re.split(r",\s*|\s+and\s+", match.group("names")) if n.strip()]
+    if match.group("org"):
+        parts.append(match.group("org").strip())
+    names = [p for p in parts if p.lower() not in AGENCY_NAMES]
+    agencies = [AGENCY_NAMES[p.lower()] for p in parts if p.lower() in AGENCY_NAMES]
+    return names, (agencies[0] if agencies else None)
 
 
 def strip_byline(paragraphs: list[str]) -> tuple[list[str], list[str], str | None]:

@@ -1,0 +1,255 @@
+"""Wire-copy extraction: the seed story field by field, datelines, credits, footers."""
+
+from __future__ import annotations
+
+import doctest
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+import search.analysis
+import search.extract
+import search.extract.dates
+import search.extract.language
+import search.extract.publishers
+import search.extract.wire
+from search.extract import article_from_fields, article_from_text, split_title
+from search.extract.dates import normalise_date
+from search.extract.publishers import normalise_publisher
+from search.extract.wire import clean_wire_copy, credit_names, parse_dateline
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+SEED = CORPORA / "seed" / "srnnews-japan-britain.txt"
+
+
+def corpus(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"corpus missing: {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return article_from_text(corpus(SEED).read_text("utf-8"), str(SEED))
+
+
+def test_seed_dateline_agency_publisher(seed):
+    assert (seed.dateline, seed.agency, seed.publisher) == ("TOKYO", "AP", "srnnews.com")
+
+
+def test_seed_contributors(seed):
+    assert seed.contributors == ["Mayuko Ono"]
+
+
+def test_seed_body_starts_and_ends_exactly(seed):
+    assert seed.body.startswith("Japan and Britain agreed Saturday")
+    assert seed.body.endswith(
+        "“I hope to elevate Japan-British relations even higher,” Takaichi said."
+    )
+
+
+def test_seed_body_has_no_furniture(seed):
+    for furniture in ("TOKYO (AP)", "___", "contributed to this report", "Brought to you by"):
+        assert furniture not in seed.body
+
+
+def test_seed_other_fields(seed):
+    assert seed.language == "en"
+    assert seed.word_count == len(seed.body.split()) > 300
+    assert seed.id.startswith("sha1-") and seed.title.startswith("Japan and Britain agreed")
+
+
+@pytest.mark.parametrize(
+    ("lead", "place", "agency", "date"),
+    [
+        ("TOKYO (AP) — Japan", "TOKYO", "AP", None),
+        ("SALVADOR, Feb 26 - Showers", "SALVADOR", None, "Feb 26"),
+        ("WASHINGTON (Reuters) - The", "WASHINGTON", "Reuters", None),
+        ("LONDON, March 3 (Reuters) - Oil", "LONDON", "Reuters", "March 3"),
+        ("NAIROBI, Kenya (AP) — A", "NAIROBI, Kenya", "AP", None),
+        ("PARIS (AFP) - France", "PARIS", "AFP", None),
+        ("BEIJING, Jan 5, 2025 (Xinhua) -- China", "BEIJING", "Xinhua", "Jan 5, 2025"),
+        ("Washington (CNN) — The", "WASHINGTON", "CNN", None),
+        ("UNITED NATIONS (AP) — The", "UNITED NATIONS", "AP", None),
+        ("WASHINGTON — The Senate", "WASHINGTON", None, None),
+    ],
+)
+def test_parse_dateline(lead, place, agency, date):
+    found = parse_dateline(lead)
+    assert (found.place, found.agency, found.date) == (place, agency, date)
+    assert lead[found.length :][:1].isalpha()
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Japan and Britain agreed - on Saturday",
+        "FILE - In this Jan. 5 photo, a man walks",
+        "The minister (AP) said",
+        "Washington - the city",
+        "TOKYO (REVISED) - table",
+    ],
+)
+def test_not_a_dateline(lead):
+    found = parse_dateline(lead)
+    assert found is None or found.agency is None and lead.startswith("TOKYO")
+
+
+@pytest.mark.parametrize(
+    ("credit", "names"),
+    [
+        (
+            "Associated Press video journalist Mayuko Ono in Tokyo contributed to this report.",
+            ["Mayuko Ono"],
+        ),
+        (
+            "Associated Press writers Jane Doe in Berlin and John Roe in Paris contributed to this "
+            "report.",
+            ["Jane Doe", "John Roe"],
+        ),
+        (
+            "Reporting by Jane Doe; Additional reporting by Ali Khan in Karachi; Editing by Tom Ng",
+            ["Jane Doe", "Ali Khan"],
+        ),
+        ("(Reporting by Maria Lopez in Madrid; Editing by Peter Graff)", ["Maria Lopez"]),
+    ],
+)
+def test_credit_names(credit, names):
+    assert credit_names(credit) == names
+
+
+def test_reuters_credit_and_footer_leave_the_body():
+    copy = clean_wire_copy(
+        "LONDON (Reuters) - Oil rose on Monday.\n\nTraders said supply was tight.\n\n"
+        "(Reporting by Maria Lopez in Madrid; Editing by Peter Graff)\n\n"
+        "© 2026 Reuters. All rights reserved."
+    )
+    assert copy.body == "Oil rose on Monday.\n\nTraders said supply was tight."
+    assert (copy.dateline, copy.agency, copy.contributors) == ("LONDON", "Reuters", ["Maria Lopez"])
+
+
+def test_1987_reuter_signature_is_dropped_and_names_the_agency():
+    copy = clean_wire_copy("Standard Oil Co said it plans a venture.\n    It said more.\n Reuter")
+    assert copy.body == "Standard Oil Co said it plans a venture.\n\nIt said more."
+    assert copy.agency == "Reuters"
+
+
+def test_byline_becomes_authors():
+    copy = clean_wire_copy("By Jane Doe and John Roe, Associated Press\n\nPARIS (AP) — The talks.")
+    assert copy.authors == ["Jane Doe", "John Roe"]
+    assert (copy.agency, copy.dateline, copy.body) == ("AP", "PARIS", "The talks.")
+
+
+def test_long_block_after_separator_stays_in_the_body():
+    story = "Lead paragraph.\n\n___\n\n" + "WHAT'S NEXT: " + "A long explainer section. " * 60
+    assert "WHAT'S NEXT" in clean_wire_copy(story).body
+
+
+def test_bbc_first_line_is_the_title():
+    path = corpus(CORPORA / "bbc" / "business" / "001.txt")
+    article = article_from_text(path.read_text("utf-8"), str(path))
+    assert article.title == "Ad sales boost Time Warner profit"
+    assert article.body.startswith("Quarterly profits at US media giant TimeWarner")
+
+
+def test_split_title_refuses_a_lead_sentence():
+    assert split_title("TOKYO (AP) — Japan agreed.\nMore.")[0] == ""
+    assert split_title("A sentence that ends with a full stop.\nMore.")[0] == ""
+
+
+def test_reuters_record_fields():
+    path = corpus(CORPORA / "reuters21578" / "reuters21578.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        record = json.loads(fh.readline())
+    article = article_from_fields(
+        {
+            "id": record["id"],
+            "title": record["title"],
+            "body": record["body"],
+            "published": record["date"],
+            "dateline": record["dateline"],
+            "topics": record["topics"],
+        }
+    )
+    assert (article.id, article.dateline, article.agency) == ("reuters-1", "SALVADOR", "Reuters")
+    assert article.published == "1987-02-26T15:01:01"
+    assert article.topics == ["cocoa"]
+    assert article.body.startswith("Showers continued throughout the week in the Bahia cocoa zone")
+    assert not article.body.rstrip().endswith("Reuter")
+
+
+def test_byline_field_with_agency():
+    article = article_from_fields(
+        {"title": "T", "body": "Some text here.", "authors": "by Janie Gabbett, Reuters"}
+    )
+    assert article.authors == ["Janie Gabbett"] and article.agency == "Reuters"
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("2016-09-20", "2016-09-20"),
+        ("1/21/18", "2018-01-21"),
+        ("Sat, 31 Jan 2026 10:00:00 GMT", "2026-01-31T10:00:00+00:00"),
+        ("2026-01-31T09:30:00Z", "2026-01-31T09:30:00+00:00"),
+        ("0001-11-30", None),
+        ("2050-09-30", None),
+        ("", None),
+        ("yesterday-ish", None),
+    ],
+)
+def test_normalise_date(raw, iso):
+    assert normalise_date(raw) == iso
+
+
+ALLSIDES_GROUPS = [
+    ("Fox News", ["Fox Online News", "Fox News", "Fox News (Online)", "Fox News Opinion"]),
+    ("CNN", ["CNN (Web News)", "CNN - Editorial"]),
+    ("NPR", ["NPR Online News", "NPR Editorial "]),
+    (
+        "New York Times",
+        [
+            "New York Times - News",
+            "New York Times - Opinion",
+            "New York Times (Online News)",
+            "New York Times Editorial Board",
+        ],
+    ),
+    ("Newsmax", ["Newsmax", "Newsmax - News", "Newsmax - Opinion", "Newsmax (News)"]),
+    ("NBC News", ["NBC News (Online)", "NBCNews.com", "NBC (Web News)"]),
+    ("Des Moines Register", ["DesMoines Register", "Des Moines Register"]),
+    ("The Hill", ["The Hill"]),
+]
+
+
+@pytest.mark.parametrize(("outlet", "variants"), ALLSIDES_GROUPS)
+def test_publisher_variants_are_one_outlet(outlet, variants):
+    assert {normalise_publisher(v) for v in variants} == {outlet}
+
+
+def test_allsides_sources_join_into_fewer_outlets():
+    path = corpus(CORPORA / "allsides" / "allsides.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        names = {json.loads(line)["source"] for line in fh}
+    joined = {normalise_publisher(n) for n in names}
+    # The corpus README counts 491 names, 462 once its 19 groups are joined.
+    assert len(names) == 491 and len(joined) <= 462
+    assert "Fox" not in joined and "CNN (Web News)" not in joined
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        search.analysis,
+        search.extract,
+        search.extract.dates,
+        search.extract.language,
+        search.extract.publishers,
+        search.extract.wire,
+    ],
+)
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
