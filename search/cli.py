@@ -20,6 +20,8 @@ from .errors import NewsIndexError
 from .sources import FORMATS, parse_field_map
 from .store import ENV_INDEX, IndexStore, default_index_path
 
+#: Skipped files listed one per line at the end of a run (the rest are counted).
+SHOWN_SKIPS = 20
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -78,27 +80,36 @@ def _progress(silent: bool, label: str):
     return bar.update, bar.close
 
 
+def _plural(count: int, word: str) -> str:
+    plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{count:,} {word if count == 1 else plural}"
+
+
 def _print_summary(report, verb: str, as_json: bool) -> None:
+    """The end-of-run summary: what changed, how fast, and every skipped file with its reason."""
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
-    line = f"{verb} {report.indexed:,} articles"
-    if report.updated:
-        line += f", updated {report.updated:,}"
-    if report.deleted:
-        line += f", deleted {report.deleted:,}"
-    line += f" in {report.seconds:.1f} s ({report.docs_per_second:,.0f} docs/s)"
-    click.echo(line)
+    if verb == "Deleted":
+        line = f"Deleted {_plural(report.deleted, 'article')}"
+    else:
+        line = f"{verb} {_plural(report.indexed, 'article')}"
+        if report.updated:
+            line += f", updated {report.updated:,}"
+        line += f" ({report.docs_per_second:,.0f} docs/s)"
+    click.echo(f"{line} in {report.seconds:.1f} s")
     click.echo(
         f"  duplicates: {report.duplicates:,}   skipped: {len(report.skipped):,}   "
-        f"index now: {report.documents:,} articles in {report.stories:,} stories"
+        f"index now: {_plural(report.documents, 'article')} in {_plural(report.stories, 'story')}".replace(
+            "storys", "stories"
+        )
     )
     for reason, count in sorted(report.skipped_by_reason().items(), key=lambda kv: -kv[1]):
         click.echo(f"  skipped {count:,} × {reason}")
-    for skip in report.skipped[:20]:
+    for skip in report.skipped[:SHOWN_SKIPS]:
         click.echo(f"    {skip.source_file}: {skip.reason}", err=True)
-    if len(report.skipped) > 20:
-        click.echo(f"    … and {len(report.skipped) - 20:,} more", err=True)
+    if len(report.skipped) > SHOWN_SKIPS:
+        click.echo(f"    … and {len(report.skipped) - SHOWN_SKIPS:,} more", err=True)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)

@@ -250,3 +250,31 @@ def test_stats(reuters_news, reuters_slice):
     assert 0 < stats["stories"] <= stats["documents"]
     assert stats["first_published"].startswith("1987-02-26")
     assert stats["facet_values"]["agency"] == 1
+
+
+def test_threads_search_while_the_index_changes(tmp_path, reuters_slice):
+    import threading
+
+    articles = [reuters_article(r) for r in reuters_slice[:40]]
+    rebuild_from_articles(articles[:20], tmp_path)
+    errors: list[BaseException] = []
+    seen: list[list[int]] = [[], [], []]
+    with NewsIndex.open(tmp_path) as news:
+
+        def searching(totals: list[int]) -> None:
+            try:
+                for _ in range(15):
+                    totals.append(news.search("said", collapse=False).total_copies)
+            except BaseException as exc:  # noqa: BLE001 - the test reports any failure
+                errors.append(exc)
+
+        threads = [threading.Thread(target=searching, args=(t,)) for t in seen]
+        for thread in threads:
+            thread.start()
+        for start in range(20, 40, 5):
+            add_articles(articles[start : start + 5], tmp_path)
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert all(t == sorted(t) for t in seen)  # each thread sees the index only grow ...
+        assert news.search(collapse=False).total == 40  # ... and the end state is current

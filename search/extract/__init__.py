@@ -24,7 +24,14 @@ from ..sources import RawRecord
 from .dates import date_with_year, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
-from .wire import WireCopy, clean_wire_copy, normalise_agency, parse_byline, parse_dateline
+from .wire import (
+    AGENCY_NAMES,
+    WireCopy,
+    clean_wire_copy,
+    normalise_agency,
+    parse_byline,
+    parse_dateline,
+)
 
 __all__ = ["extract_article", "extract_text", "split_title", "article_from_fields"]
 
@@ -95,14 +102,7 @@ def _authors(value: Any) -> tuple[list[str], str | None]:
         if names:
             return names, agency
     names = _as_list(value, split=r"\s*(?:,|;|\band\b|&)\s*")
-    names = [re.sub(r"^by\s+", "", n, flags=re.I) for n in names]
-    agencies = [n for n in names if normalise_agency(n) and n.lower() in _AGENCY_WORDS]
-    return [n for n in names if n not in agencies], (
-        normalise_agency(agencies[0]) if agencies else None
-    )
-
-
-_AGENCY_WORDS = {"reuters", "ap", "associated press", "the associated press", "afp", "upi"}
+    return [re.sub(r"^by\s+", "", n, flags=re.I) for n in names], None
 
 
 def _finish(
@@ -124,7 +124,10 @@ def _finish(
     title = re.sub(r"\s+", " ", title or "").strip()
     if not body and not title:
         return None
-    agency = normalise_agency(agency) or copy.agency
+    authors, credited_agency = _split_agency_authors(
+        list(dict.fromkeys((authors or []) + copy.authors))
+    )
+    agency = normalise_agency(agency) or copy.agency or credited_agency
     when = normalise_date(published)
     if not when and copy.dateline_date and re.search(r"\d{4}", copy.dateline_date):
         when = normalise_date(copy.dateline_date)
@@ -138,7 +141,7 @@ def _finish(
         agency=agency,
         publisher=publisher,
         published=when,
-        authors=list(dict.fromkeys((authors or []) + copy.authors)),
+        authors=authors,
         contributors=copy.contributors,
         topics=topics or [],
         body=body,
@@ -146,8 +149,28 @@ def _finish(
         word_count=len(body.split()),
         source_file=source_file,
     )
-    article.id = str(record_id) if record_id else (url_id(url) if url else content_id(title, body))
+    article.id = _article_id(record_id, url, title, body)
     return article
+
+
+#: A record's own id is kept when it is a short token (``reuters-17``); anything else
+#: (a guid that is a URL, a path, free text) is hashed into one.
+_PLAIN_ID = re.compile(r"^[\w.:-]{1,64}$")
+
+
+def _article_id(record_id: Any, url: str | None, title: str, body: str) -> str:
+    if record_id and _PLAIN_ID.match(str(record_id)):
+        return str(record_id)
+    if record_id:
+        return url_id(str(record_id))
+    return url_id(url) if url else content_id(title, body)
+
+
+def _split_agency_authors(names: list[str]) -> tuple[list[str], str | None]:
+    """Bylines that name a wire (``The Associated Press``) credit the agency, not a person."""
+    agencies = [AGENCY_NAMES[n.lower()] for n in names if n.lower() in AGENCY_NAMES]
+    people = [n for n in names if n.lower() not in AGENCY_NAMES]
+    return people, (agencies[0] if agencies else None)
 
 
 def article_from_text(text: str, source_file: str | None = None) -> Article | None:
