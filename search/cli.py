@@ -100,9 +100,8 @@ def _print_summary(report, verb: str, as_json: bool) -> None:
     click.echo(f"{line} in {report.seconds:.1f} s")
     click.echo(
         f"  duplicates: {report.duplicates:,}   skipped: {len(report.skipped):,}   "
-        f"index now: {_plural(report.documents, 'article')} in {_plural(report.stories, 'story')}".replace(
-            "storys", "stories"
-        )
+        f"index now: {_plural(report.documents, 'article')} "
+        f"in {_plural(report.stories, 'story')}"
     )
     for reason, count in sorted(report.skipped_by_reason().items(), key=lambda kv: -kv[1]):
         click.echo(f"  skipped {count:,} × {reason}")
