@@ -16,9 +16,7 @@ Tickers and abbreviations stay one token, as wire readers search for them:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
@@ -60,41 +58,47 @@ def facet_analyzer() -> Analyzer:
     return IDTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-@lru_cache(maxsize=STEM_CACHE_SIZE)
-def _index_form(word: str) -> str | None:
-    """The term a raw token becomes, or None for a stop word (the analyzer's filters, inlined)."""
-    text = word.lower().translate(accent_map)
-    if len(text) < STOP_MIN_SIZE or text in STOP_WORDS:
-        return None
-    return stem(text)
+#: raw token -> index term ("" for a stop word); a plain dict is the fastest cache.
+_FORMS: dict[str, str] = {}
+
+
+def _index_form(word: str) -> str:
+    """The term a raw token becomes, "" for a stop word (the analyzer's filters, inlined)."""
+    term = _FORMS.get(word)
+    if term is None:
+        text = word.lower().translate(accent_map)
+        term = "" if len(text) < STOP_MIN_SIZE or text in STOP_WORDS else stem(text)
+        if len(_FORMS) >= STEM_CACHE_SIZE:
+            _FORMS.clear()
+        _FORMS[word] = term
+    return term
 
 
 def term_positions(text: str) -> dict[str, list[int]]:
     """Map each term of ``text`` to its positions, as ``news_analyzer()`` would number them."""
-    positions: dict[str, list[int]] = defaultdict(list)
+    positions: dict[str, list[int]] = {}
     pos = -1
-    first = True
     form = _index_form
-    for index, match in enumerate(TOKEN_PATTERN.finditer(text)):
-        term = form(match.group())
-        if term is None:
+    for index, word in enumerate(TOKEN_PATTERN.findall(text)):
+        term = form(word)
+        if not term:
             continue
         # StopFilter(renumber=True): the first kept token keeps its place, the rest follow it.
-        if first:
-            pos = index
-            first = False
+        pos = index if pos < 0 else pos + 1
+        found = positions.get(term)
+        if found is None:
+            positions[term] = [pos]
         else:
-            pos += 1
-        positions[term].append(pos)
+            found.append(pos)
     return positions
 
 
 def analyzed_terms(text: str) -> Iterator[str]:
     """The terms of ``text`` in order (for shingling and term statistics)."""
     form = _index_form
-    for match in TOKEN_PATTERN.finditer(text):
-        term = form(match.group())
-        if term is not None:
+    for word in TOKEN_PATTERN.findall(text):
+        term = form(word)
+        if term:
             yield term
 
 
@@ -108,9 +112,27 @@ class NewsText(TEXT):
 
     def index(self, value: Any, **kwargs: Any):  # type: ignore[override]
         if not isinstance(value, str) or not isinstance(self.format, Positions):
-            yield from super().index(value, **kwargs)
-            return
+            return super().index(value, **kwargs)
         boost = self.format.field_boost
-        encode = self.format.encode
-        for term, poslist in term_positions(value).items():
-            yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
+        return [
+            (term.encode("utf-8"), len(poslist), len(poslist) * boost, encode_positions(poslist))
+            for term, poslist in term_positions(value).items()
+        ]
+
+
+#: A term that occurs once is the common case: its encoding depends only on its position.
+_SINGLE_POSITION: dict[int, bytes] = {}
+
+
+def encode_positions(poslist: list[int]) -> bytes:
+    """``Positions.encode`` (delta-coded, pickled), memoised for single positions."""
+    if len(poslist) == 1:
+        pos = poslist[0]
+        found = _SINGLE_POSITION.get(pos)
+        if found is None:
+            found = _SINGLE_POSITION[pos] = _POSITIONS.encode(poslist)
+        return found
+    return _POSITIONS.encode(poslist)
+
+
+_POSITIONS = Positions()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -28,7 +29,7 @@ DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FacetData:
     """One facet's values for every document of one searcher."""
 
@@ -40,6 +41,14 @@ class FacetData:
     @property
     def size(self) -> int:
         return len(self.labels)
+
+    @cached_property
+    def alphabetical(self) -> np.ndarray:
+        """Each code's rank in the casefolded alphabetical order of labels."""
+        order = sorted(range(self.size), key=lambda c: self.labels[c].casefold())
+        ranks = np.empty(self.size, dtype=np.int64)
+        ranks[order] = np.arange(self.size)
+        return ranks
 
     def codes_for(self, values: list[str]) -> np.ndarray:
         """Codes of the values a filter names (unknown values match nothing)."""
@@ -125,17 +134,18 @@ class Facet:
     def label(self, value: str) -> str:
         return value
 
-    def order(self, data: FacetData, counts: np.ndarray) -> list[int]:
-        """Codes with a count, most frequent first, then alphabetically."""
+    def order(self, data: FacetData, counts: np.ndarray, size: int) -> list[int]:
+        """The first ``size`` codes with a count: most frequent first, then alphabetically."""
         present = np.flatnonzero(counts)
-        return sorted(present.tolist(), key=lambda c: (-int(counts[c]), data.labels[c].casefold()))
+        ranked = present[np.lexsort((data.alphabetical[present], -counts[present]))]
+        return ranked[:size].tolist()
 
     def top_values(
         self, data: FacetData, counts: np.ndarray, selected: list[str], size: int
     ) -> list[tuple[str, int, bool]]:
         """``(value, count, selected)`` for the ``size`` best values plus every selected one."""
         chosen = {facet_term(v) for v in selected}
-        listed = self.order(data, counts)[:size]
+        listed = self.order(data, counts, size)
         rows = [
             (data.labels[c], int(counts[c]), facet_term(data.labels[c]) in chosen) for c in listed
         ]
@@ -167,9 +177,9 @@ class DateFacet(Facet):
 
     type = "date"
 
-    def order(self, data: FacetData, counts: np.ndarray) -> list[int]:
+    def order(self, data: FacetData, counts: np.ndarray, size: int) -> list[int]:
         present = np.flatnonzero(counts)
-        return sorted(present.tolist(), key=lambda c: data.labels[c], reverse=True)
+        return sorted(present.tolist(), key=lambda c: data.labels[c], reverse=True)[:size]
 
     def label(self, value: str) -> str:
         """``1987-03`` → ``March 1987``; a year is its own label."""

@@ -69,6 +69,16 @@ class QueryDate(fields.DATETIME):
         except Exception:  # Whoosh raises bare Exception and ValueError here
             raise BadQuery(f"cannot read the date {text!r}: {DATE_HELP}") from None
 
+    def _bound(self, text: str, *, after: bool, upper: bool) -> int:
+        """A range end as a Whoosh date number: the first instant after the bucket of
+        ``text`` (``after``) or its first instant; an upper bound is one tick earlier.
+
+        ``[2016 TO 2017]`` keeps all of 2017; ``{2016 TO`` starts in 2017.
+        """
+        bucket = self._bucket(text)
+        edge = datetime_to_long(bucket.ceil()) + 1 if after else datetime_to_long(bucket.floor())
+        return edge - 1 if upper else edge
+
     def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
         at = self._bucket(qstring)
         start, end = datetime_to_long(at.floor()), datetime_to_long(at.ceil())
@@ -83,16 +93,8 @@ class QueryDate(fields.DATETIME):
         endexcl: bool,
         boost: float = 1.0,
     ) -> query.Query:
-        low = high = None
-        if start is not None:
-            bucket = self._bucket(start)
-            low = datetime_to_long(bucket.ceil()) + 1 if startexcl else bucket.floor()
-        if end is not None:
-            bucket = self._bucket(end)
-            high = datetime_to_long(bucket.floor()) - 1 if endexcl else bucket.ceil()
-        low, high = (
-            v if v is None or isinstance(v, int) else datetime_to_long(v) for v in (low, high)
-        )
+        low = self._bound(start, after=startexcl, upper=False) if start is not None else None
+        high = self._bound(end, after=not endexcl, upper=True) if end is not None else None
         if low is not None and high is not None and low > high:
             raise BadQuery(f"the date range {start} TO {end} is empty: its start is after its end")
         return query.NumericRange(DATE_FIELD, low, high, boost=boost, constantscore=True)

@@ -12,6 +12,10 @@ import numpy as np
 
 from .snapshot import NO_DATE, Snapshot
 
+#: Sort this many times the documents a page needs (collapsing drops copies), at least.
+CANDIDATE_FACTOR = 4
+MIN_CANDIDATES = 64
+
 
 @dataclass(frozen=True)
 class Ranked:
@@ -45,13 +49,29 @@ def by_date(
 def by_score(
     snap: Snapshot, final: np.ndarray, scores: np.ndarray | None, collapse: bool, stop: int
 ) -> list[Ranked]:
-    """Highest score first, ties newest first, then by docnum."""
+    """Highest score first, ties newest first, then by docnum.
+
+    Only the documents scoring at least the ``k``-th best score are sorted (all of them:
+    ties included), with ``k`` grown until the page is full, so the order is exact.
+    """
     if scores is None:
         return by_date(snap, final, newest=True, collapse=collapse, stop=stop)
     docs = np.flatnonzero(final)
-    when = snap.published[docs]
-    recency = np.where(when == NO_DATE, np.iinfo(np.int64).max, -when)
-    ordered = docs[np.lexsort((docs, recency, -scores[docs]))]
-    if collapse:
-        ordered = first_per_story(snap, ordered)
+    values = scores[docs]
+    keep = max(stop * CANDIDATE_FACTOR, MIN_CANDIDATES)
+    while True:
+        if keep < docs.size:
+            threshold = np.partition(values, docs.size - keep)[docs.size - keep]
+            chosen = values >= threshold
+            candidates, candidate_scores = docs[chosen], values[chosen]
+        else:
+            candidates, candidate_scores = docs, values
+        when = snap.published[candidates]
+        recency = np.where(when == NO_DATE, np.iinfo(np.int64).max, -when)
+        ordered = candidates[np.lexsort((candidates, recency, -candidate_scores))]
+        if collapse:
+            ordered = first_per_story(snap, ordered)
+        if ordered.size >= stop or candidates.size == docs.size:
+            break
+        keep *= CANDIDATE_FACTOR
     return [Ranked(int(d), float(scores[d])) for d in ordered[:stop]]

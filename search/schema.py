@@ -22,6 +22,7 @@ from typing import Any
 
 from whoosh import columns, fields
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 from .analysis import NewsText, facet_analyzer
 from .article import Article
@@ -47,11 +48,22 @@ KEYWORD_FIELDS = (
 )
 
 
+#: A keyword's posting value: its frequency in the document, always one.
+_ONE = pack_uint(1)
+
+
 class FacetKeyword(fields.KEYWORD):
     """A whole-value keyword: ``"New York Times"`` is one lowercased, accent-folded term."""
 
     def __init__(self) -> None:
         super().__init__(stored=True, scorable=False, analyzer=facet_analyzer())
+
+    def index(self, value: Any, **kwargs: Any):  # type: ignore[override]
+        """Lists (from ``article_to_document``) hold terms already in indexed form."""
+        if isinstance(value, list):
+            boost = self.format.field_boost
+            return [(term.encode("utf-8"), 1, boost, _ONE) for term in dict.fromkeys(value)]
+        return super().index(value, **kwargs)
 
 
 def build_schema() -> fields.Schema:

@@ -36,23 +36,48 @@ MAX_EXPANSION = 512
 Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None when nothing scores)
 
 
+def _block_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """The current block of a Whoosh 3 leaf matcher as arrays, decoded with numpy.
+
+    Whoosh decodes delta-coded ids with a Python generator; ``np.cumsum`` does the same.
+    """
+    if matcher._data is None:
+        matcher._read_data()
+    ids, weights = matcher._data[0], matcher._data[1]
+    count = matcher._blocklength
+    ids = np.asarray(ids, dtype=np.int64)
+    if not matcher._byteids:
+        ids = np.cumsum(ids)
+    if weights is None or isinstance(weights, float):
+        weights = np.full(count, 1.0 if weights is None else weights)
+    else:
+        weights = np.asarray(weights, dtype=np.float64)
+    return ids[matcher._i :], weights[matcher._i :]
+
+
+def _blockwise(matcher) -> bool:
+    names = ("_data", "_read_data", "_blocklength", "_byteids", "_next_block", "_i")
+    return all(hasattr(matcher, name) for name in names)
+
+
 def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     """All ``(docnum, weight)`` of a leaf matcher, a block at a time when the codec allows."""
-    ids: list = []
-    weights: list = []
-    blockwise = all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block"))
-    while matcher.is_active():
-        if blockwise:
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids[matcher._i :])
-            weights.extend(matcher._weights[matcher._i :])
-            matcher._next_block()
-        else:
+    if not _blockwise(matcher):
+        ids, weights = [], []
+        while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    id_blocks, weight_blocks = [], []
+    while matcher.is_active():
+        ids, weights = _block_arrays(matcher)
+        id_blocks.append(ids)
+        weight_blocks.append(weights)
+        matcher._next_block()
+    if not id_blocks:
+        return np.empty(0, np.int64), np.empty(0, np.float64)
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
 class TermStore:

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.support.charset import accent_map
 
 from .analysis import TOKEN_PATTERN
 from .analysis import _index_form as index_form
@@ -25,9 +29,13 @@ MAX_SNIPPET_CHARS = 300
 #: At most this many sentences make one passage.
 MAX_SENTENCES = 3
 ELLIPSIS = "\u2026"
+#: Shortest word start a candidate match is looked for by (see ``_candidates``).
+CANDIDATE_PREFIX = 2
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
 _SPACES = re.compile(r"\s+")
+#: Letters accent folding changes (Latin-1 and Latin Extended); curly quotes need none.
+_ACCENTED = re.compile(r"[\u00c0-\u024f]")
 
 Span = tuple[int, int]
 
@@ -42,12 +50,40 @@ class Passage:
     terms: frozenset[str] = frozenset()
 
 
+def _word_start(term: str) -> str:
+    # Very short stems keep only their first letter ("ei" is the stem of "eyed").
+    return term[: max(CANDIDATE_PREFIX, len(term) - 2)] if len(term) > 3 else term[:1]
+
+
+@lru_cache(maxsize=1024)
+def _candidates(terms: frozenset[str]) -> re.Pattern:
+    """Words that may analyze to one of ``terms``: those starting like one of the stems.
+
+    A stem less its last two letters starts the word it came from (Porter rewrites only
+    endings: ``countri`` for country, ``hope`` for hoping), so the regex engine finds the
+    few candidates and only those go through the analyzer.
+    """
+    starts = sorted({_word_start(t) for t in terms}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(start) for start in starts)
+    return re.compile(rf"(?<![\w.])(?=(?:{alternatives}))\w+(?:\.?\w+)*", re.IGNORECASE)
+
+
+def _foldable(text: str) -> str | None:
+    """``text`` accent-folded if that keeps every offset, else None."""
+    if text.isascii() or not _ACCENTED.search(text):
+        return text
+    folded = text.translate(accent_map)
+    return folded if len(folded) == len(text) else None
+
+
 def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """``(start, end, term)`` of each word in ``text`` whose index term is in ``terms``."""
     if not terms:
         return []
+    folded = _foldable(text)
+    pattern = _candidates(terms) if folded is not None else TOKEN_PATTERN
     found = []
-    for match in TOKEN_PATTERN.finditer(text):
+    for match in pattern.finditer(folded if folded is not None else text):
         term = index_form(match.group())
         if term in terms:
             found.append((match.start(), match.end(), term))
@@ -70,9 +106,19 @@ class SentenceFragmenter:
             spans.append((start, len(text)))
         return spans
 
-    def passages(self, text: str) -> Iterable[Span]:
+    def passages(self, text: str, around: list[int] | None = None) -> Iterable[Span]:
+        """Runs of sentences; with ``around`` (match offsets) only runs holding one of them."""
         sentences = self.sentences(text)
-        for first, (start, end) in enumerate(sentences):
+        if around is None:
+            firsts: Iterable[int] = range(len(sentences))
+        else:
+            ends = [end for _, end in sentences]
+            hit = sorted({min(bisect_left(ends, offset), len(sentences) - 1) for offset in around})
+            firsts = sorted(
+                {f for i in hit for f in range(max(0, i - self.max_sentences + 1), i + 1)}
+            )
+        for first in firsts:
+            start, end = sentences[first]
             yield start, end
             for _, later_end in sentences[first + 1 : first + self.max_sentences]:
                 if later_end - start > self.max_chars:
@@ -111,13 +157,18 @@ class HtmlMarkFormatter:
         for m_start, m_end in passage.matches:
             if m_start < start or m_end > end:
                 continue
-            pieces.append(html.escape(text[cursor:m_start], quote=False))
-            pieces.append(f"<mark>{html.escape(text[m_start:m_end], quote=False)}</mark>")
+            pieces.append(_escaped(text[cursor:m_start]))
+            pieces.append(f"<mark>{_escaped(text[m_start:m_end])}</mark>")
             cursor = m_end
-        pieces.append(html.escape(text[cursor:end], quote=False))
+        pieces.append(_escaped(text[cursor:end]))
         if end < passage.end:
             pieces.append(ELLIPSIS)
         return "".join(pieces)
+
+
+def _escaped(text: str) -> str:
+    """HTML-escaped, with runs of whitespace (wire copy's line breaks) as one space."""
+    return html.escape(_SPACES.sub(" ", text), quote=False)
 
 
 def _word_boundaries(text: str, start: int, end: int, low: int, high: int) -> Span:
@@ -137,26 +188,31 @@ def best_passage(
 ) -> Passage:
     """The passage the scorer likes best; the opening when nothing matches."""
     spans = matched_spans(text, terms)
+    starts = [s for s, _, _ in spans]
+    ends = [e for _, e, _ in spans]
+
+    def passage(start: int, end: int) -> Passage:
+        inside = spans[bisect_left(starts, start) : bisect_right(ends, end)]
+        return Passage(
+            start, end, tuple((s, e) for s, e, _ in inside), frozenset(t for *_, t in inside)
+        )
+
     best: Passage | None = None
     if spans:
-        for start, end in fragmenter.passages(text):
-            inside = [(s, e, t) for s, e, t in spans if start <= s and e <= end]
-            if not inside:
-                continue
-            passage = Passage(
-                start, end, tuple((s, e) for s, e, _ in inside), frozenset(t for *_, t in inside)
-            )
-            if best is None or scorer.score(passage) > scorer.score(best):
-                best = passage
+        for start, end in fragmenter.passages(text, around=starts):
+            if bisect_left(starts, start) == bisect_right(ends, end):
+                continue  # no match inside
+            candidate = passage(start, end)
+            if best is None or scorer.score(candidate) > scorer.score(best):
+                best = candidate
     if best is None:
-        start, end = next(iter(fragmenter.passages(text)), (0, len(text)))
-        best = Passage(start, end, tuple((s, e) for s, e, _ in spans if s >= start and e <= end))
+        best = passage(*next(iter(fragmenter.passages(text)), (0, len(text))))
     return best
 
 
 def make_snippet(body: str, terms: frozenset[str], max_chars: int = MAX_SNIPPET_CHARS) -> str:
     """The snippet HTML for one hit (``terms`` are index terms, see ``ParsedQuery``)."""
-    text = _SPACES.sub(" ", body or "").strip()
+    text = (body or "").strip()
     if not text:
         return ""
     passage = best_passage(text, terms, SentenceFragmenter(max_chars), DensityScorer())

@@ -167,6 +167,8 @@ def test_reassigning_an_id_replaces_the_old_text():
 
 def test_load_missing_is_empty_and_corrupt_is_one_clear_error(tmp_path):
     assert len(StoryIndex.load(tmp_path / "none.npz")) == 0
+    StoryIndex().save(tmp_path / "empty.npz")
+    assert len(StoryIndex.load(tmp_path / "empty.npz")) == 0
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not an npz")
     with pytest.raises(NewsIndexError, match="cannot read story index"):
