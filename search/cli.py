@@ -35,23 +35,29 @@ def index_option(fn: Callable) -> Callable:
     )(fn)
 
 
-def source_options(fn: Callable) -> Callable:
-    """The options every command that reads sources shares."""
-    fn = click.option(
-        "--format",
-        "format_",
-        type=click.Choice(FORMATS),
-        default=None,
-        help="Read every source as this format instead of sniffing it.",
-    )(fn)
-    fn = click.option(
-        "--map",
-        "field_map",
-        multiple=True,
-        metavar="FIELD=COLUMN",
-        help="Take a field from another column of a JSON/CSV export, e.g. body=content_original.",
-    )(fn)
-    return fn
+def source_options(fn: Callable | None = None, *, format_flag: str = "--format") -> Callable:
+    """The options every command that reads sources shares (``--format``, ``--map``).
+
+    ``extract`` names the reader option ``--input-format``: its ``--format`` is the output's.
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        fn = click.option(
+            format_flag,
+            "format_",
+            type=click.Choice(FORMATS),
+            default=None,
+            help="Read every source as this format instead of sniffing it.",
+        )(fn)
+        return click.option(
+            "--map",
+            "field_map",
+            multiple=True,
+            metavar="FIELD=COLUMN",
+            help="Take a field from another column of an export, e.g. body=content_original.",
+        )(fn)
+
+    return decorate(fn) if fn else decorate
 
 
 def user_errors(fn: Callable) -> Callable:
@@ -127,9 +133,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@source_options
+@source_options(format_flag="--input-format")
 @click.option(
-    "--output-format",
+    "--format",
     "output",
     type=click.Choice(["jsonl", "text"]),
     default="jsonl",

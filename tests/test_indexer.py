@@ -81,7 +81,7 @@ def test_extract_reads_stdin_and_gzip(tmp_path):
     gz.write_bytes(gzip.compress(need(SEED).read_bytes()))
     from_gz = json.loads(newsindex("extract", str(gz)).stdout)
     from_stdin = json.loads(
-        newsindex("extract", "-", "--format", "text", input=SEED.read_text("utf-8")).stdout
+        newsindex("extract", "-", "--input-format", "text", input=SEED.read_text("utf-8")).stdout
     )
     assert from_gz["body"] == from_stdin["body"]
     assert from_gz["dateline"] == from_stdin["dateline"] == "TOKYO"
