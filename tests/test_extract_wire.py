@@ -74,6 +74,7 @@ def test_seed_other_fields(seed):
         ("Washington (CNN) — The", "WASHINGTON", "CNN", None),
         ("UNITED NATIONS (AP) — The", "UNITED NATIONS", "AP", None),
         ("WASHINGTON — The Senate", "WASHINGTON", None, None),
+        ("London (CNN)It was the interview", "LONDON", "CNN", None),
     ],
 )
 def test_parse_dateline(lead, place, agency, date):
@@ -90,6 +91,7 @@ def test_parse_dateline(lead, place, agency, date):
         "The minister (AP) said",
         "Washington - the city",
         "TOKYO (REVISED) - table",
+        "Apple (AAPL) shares rose",
     ],
 )
 def test_not_a_dateline(lead):

@@ -95,6 +95,8 @@ def normalise_publisher(name: str | None) -> str | None:
     alias = ALIASES.get(text.lower())
     if alias:
         return alias
+    if text.startswith("the ") and text[4:5].isupper():  # "the Guardian"
+        text = "The " + text[4:]
     return text or None
 
 

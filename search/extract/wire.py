@@ -94,6 +94,10 @@ DATELINE_UPPER = re.compile(
 DATELINE_TITLE = re.compile(
     rf"^(?P<place>{_TITLE_PLACE}{_REGION})(?:,\s*(?P<date>{_MONTH}))?\s*{_AGENCY}\s*{_DASH}\s*"
 )
+#: ``London (CNN)It was``: no dash at all, so only a known agency makes it a dateline.
+DATELINE_BARE = re.compile(
+    rf"^(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE}){_REGION}\s*{_AGENCY}\s*(?=[A-Z“\"'])"
+)
 
 _SITE = r"(?:https?://)?(?P<site>(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)/?"
 FOOTER_PATTERNS = [
@@ -183,7 +187,9 @@ def parse_dateline(text: str) -> Dateline | None:
     head = text[:200]
     match = DATELINE_UPPER.match(head) or DATELINE_TITLE.match(head)
     if not match:
-        return None
+        match = DATELINE_BARE.match(head)
+        if not match or match.group("agency").lower() not in AGENCY_NAMES:
+            return None
     place = match.group("place").strip(" ,")
     if len(place) > MAX_PLACE_CHARS or len(place) < 2:
         return None
@@ -193,11 +199,12 @@ def parse_dateline(text: str) -> Dateline | None:
     if match.re is DATELINE_UPPER and not _looks_like_upper_place(place, match):
         return None
     agency = normalise_agency(match.group("agency"))
-    if match.re is DATELINE_TITLE and agency is None:
+    if match.re is not DATELINE_UPPER and agency is None:
         return None
     # One spelling per place, as wires write it: ``Washington (CNN)`` files under WASHINGTON.
     place = city.strip().upper() + (comma + region if comma else "")
-    return Dateline(place=place, agency=agency, date=match.group("date"), length=match.end())
+    date = match.groupdict().get("date")
+    return Dateline(place=place, agency=agency, date=date, length=match.end())
 
 
 def _looks_like_upper_place(place: str, match: re.Match) -> bool:
