@@ -60,6 +60,15 @@ def source_options(fn: Callable | None = None, *, format_flag: str = "--format")
     return decorate(fn) if fn else decorate
 
 
+def indexing_options(fn: Callable) -> Callable:
+    """SOURCES, the reader options, --index, --silent and --json of rebuild and add."""
+    fn = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(fn)
+    fn = click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")(fn)
+    fn = index_option(fn)
+    fn = source_options(fn)
+    return click.argument("sources", nargs=-1, required=True)(fn)
+
+
 def user_errors(fn: Callable) -> Callable:
     """Turn a ``NewsIndexError`` into one ``Error: ...`` line and exit status 1."""
 
@@ -84,6 +93,16 @@ def _progress(silent: bool, label: str):
 
     bar = tqdm(desc=label, unit=" articles", file=sys.stderr, dynamic_ncols=True)
     return bar.update, bar.close
+
+
+def _run_with_progress(verb: str, quiet: bool, as_json: bool, run: Callable) -> None:
+    """Run an indexing call with a progress bar (unless quiet), then print its summary."""
+    update, close = _progress(quiet, verb.lower())
+    try:
+        report = run(update)
+    finally:
+        close()
+    _print_summary(report, verb, as_json)
 
 
 def _plural(count: int, word: str) -> str:
@@ -172,11 +191,7 @@ def extract(
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True)
-@source_options
-@index_option
-@click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@indexing_options
 @click.option(
     "-j",
     "--jobs",
@@ -206,27 +221,24 @@ def rebuild(
     """
     from . import indexer
 
-    update, close = _progress(silent or as_json, "indexing")
-    try:
-        report = indexer.rebuild(
+    fields = parse_field_map(field_map)
+    _run_with_progress(
+        "Indexed",
+        silent or as_json,
+        as_json,
+        lambda progress: indexer.rebuild(
             list(sources),
             index_path,
             format=format_,
-            field_map=parse_field_map(field_map),
-            progress=update,
+            field_map=fields,
+            progress=progress,
             workers=jobs,
-        )
-    finally:
-        close()
-    _print_summary(report, "Indexed", as_json)
+        ),
+    )
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True)
-@source_options
-@index_option
-@click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@indexing_options
 @user_errors
 def add(
     sources: tuple[str, ...],
@@ -246,18 +258,15 @@ def add(
     """
     from . import indexer
 
-    update, close = _progress(silent or as_json, "adding")
-    try:
-        report = indexer.add(
-            list(sources),
-            index_path,
-            format=format_,
-            field_map=parse_field_map(field_map),
-            progress=update,
-        )
-    finally:
-        close()
-    _print_summary(report, "Added", as_json)
+    fields = parse_field_map(field_map)
+    _run_with_progress(
+        "Added",
+        silent or as_json,
+        as_json,
+        lambda progress: indexer.add(
+            list(sources), index_path, format=format_, field_map=fields, progress=progress
+        ),
+    )
 
 
 @cli.command()

@@ -4,11 +4,12 @@
 ...     result = news.search("oil prices", filters={"agency": ["Reuters"]}, sort="newest")
 ...     print(result.total, [hit.title for hit in result.hits])
 
-A search runs in four steps over one ``Snapshot`` (a searcher and its arrays): the query's
-matches become a boolean mask over document numbers, each facet filter another mask, facet
-counts are ``np.bincount`` over the masks (each facet with its own filter lifted), and the page
-is ranked by Whoosh (BM25F) or by date. The snapshot is replaced when the index changes on
-disk: a published rebuild (the manifest names another generation) or an in-place add/delete.
+A search runs in four steps over one ``Snapshot`` (a searcher and its arrays): the query
+becomes a boolean mask over document numbers with BM25F scores (``search.scoring``), each
+facet filter another mask, facet counts are ``np.bincount`` over the masks (each facet with
+its own filter lifted), and the page is ranked by score or date, one copy per story
+(``search.ranking``). The snapshot is replaced when the index changes on disk: a published
+rebuild (the manifest names another generation) or an in-place add/delete.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ a context manager so that any error cancels it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import time
@@ -265,13 +266,27 @@ def rebuild(
     return _publish_generation(signed, index_path, report, progress, workers)
 
 
-def _refresh_manifest(store: IndexStore, ix: whoosh_index.Index, stories) -> Manifest:
-    manifest = store.read_manifest()
-    manifest.documents = ix.doc_count()
-    manifest.stories = _story_count(stories)
-    manifest.updated_at = utc_now()
-    store.publish(manifest)
-    return manifest
+@contextlib.contextmanager
+def _live_update(index_path: str | Path | None, report: IndexReport):
+    """Change the live generation in place: lock, open, then save stories and the manifest.
+
+    Yields ``(ix, stories)``; on success the story state and the manifest's counts are
+    written and ``report`` gets the new totals and the elapsed time.
+    """
+    store = IndexStore(index_path or default_index_path())
+    started = time.perf_counter()
+    with store.write_lock():
+        ix = store.open_live()
+        live = store.live_dir()
+        stories = _load_stories(live)
+        yield ix, stories
+        stories.save(live / STORY_STATE)
+        manifest = store.read_manifest()
+        manifest.documents = report.documents = ix.doc_count()
+        manifest.stories = report.stories = _story_count(stories)
+        manifest.updated_at = utc_now()
+        store.publish(manifest)
+    report.seconds = time.perf_counter() - started
 
 
 def add_articles(
@@ -283,12 +298,7 @@ def add_articles(
 ) -> IndexReport:
     """Upsert ``articles`` by id into the live index; new copies join existing stories."""
     report = report or IndexReport()
-    store = IndexStore(index_path or default_index_path())
-    started = time.perf_counter()
-    with store.write_lock():
-        ix = store.open_live()
-        live = store.live_dir()
-        stories = _load_stories(live)
+    with _live_update(index_path, report) as (ix, stories):
         articles = _primed(iter(articles))
         with ix.searcher() as searcher, _new_writer(ix) as writer:
             seen: set[str] = set()
@@ -306,10 +316,6 @@ def add_articles(
                 writer.update_document(**article_to_document(article))
                 if progress:
                     progress(1)
-        stories.save(live / STORY_STATE)
-        manifest = _refresh_manifest(store, ix, stories)
-        report.documents, report.stories = manifest.documents, manifest.stories
-    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -330,21 +336,11 @@ def add(
 def delete(ids: Sequence[str], index_path: str | Path | None = None) -> IndexReport:
     """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
     report = IndexReport()
-    store = IndexStore(index_path or default_index_path())
-    started = time.perf_counter()
-    with store.write_lock():
-        ix = store.open_live()
-        live = store.live_dir()
-        stories = _load_stories(live)
-        with ix.writer() as writer:
-            for article_id in ids:
-                if writer.delete_by_term("id", article_id):
-                    report.deleted += 1
-                    stories.remove(article_id)
-                else:
-                    report.skipped.append(Skipped(article_id, "no article with this id"))
-        stories.save(live / STORY_STATE)
-        manifest = _refresh_manifest(store, ix, stories)
-        report.documents, report.stories = manifest.documents, manifest.stories
-    report.seconds = time.perf_counter() - started
+    with _live_update(index_path, report) as (ix, stories), ix.writer() as writer:
+        for article_id in ids:
+            if writer.delete_by_term("id", article_id):
+                report.deleted += 1
+                stories.remove(article_id)
+            else:
+                report.skipped.append(Skipped(article_id, "no article with this id"))
     return report

@@ -112,6 +112,33 @@ class TermStore:
             self._terms.popitem(last=False)
         return found
 
+    def positions(self, field: str, text: str, docs: np.ndarray) -> dict[int, list[int]]:
+        """Word positions of ``text`` in ``field`` for each of ``docs`` (sorted docnums).
+
+        Blocks are read as for ``postings``; only the rows of ``docs`` are decoded.
+        """
+        decode = self.reader.schema[field].format.decoder("positions")
+        found: dict[int, list[int]] = {}
+        for leaf, offset in self.reader.leaf_readers():
+            if (field, text) not in leaf:
+                continue
+            matcher = leaf.postings(field, text)
+            if not _blockwise(matcher):
+                for docnum in matcher.all_ids():
+                    if _contains(docs, docnum + offset):
+                        matcher.skip_to(docnum)
+                        found[docnum + offset] = list(matcher.value_as("positions"))
+                continue
+            while matcher.is_active():
+                ids, _ = _block_arrays(matcher)
+                ids = ids + offset
+                rows = np.flatnonzero(np.isin(ids, docs, assume_unique=True))
+                values = matcher._data[2]
+                for row in rows.tolist():
+                    found[int(ids[row])] = decode(values[matcher._i + row])
+                matcher._next_block()
+        return found
+
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` (as Whoosh stores it) and the average."""
         if field not in self._lengths:
@@ -152,6 +179,24 @@ def _leaf_lengths(leaf, field: str) -> np.ndarray:
         return np.array(
             [leaf.doc_field_length(d, field) or 0 for d in range(count)], dtype=np.float64
         )
+
+
+def _contains(sorted_docs: np.ndarray, docnum: int) -> bool:
+    i = int(np.searchsorted(sorted_docs, docnum))
+    return i < sorted_docs.size and sorted_docs[i] == docnum
+
+
+def _in_sequence(positions: list[list[int]], slop: int) -> bool:
+    """Whether the words occur in order, each within ``slop`` positions of the last."""
+    current = set(positions[0])
+    for following in positions[1:]:
+        if slop <= 1:  # adjacent words: a set intersection
+            current = {c + 1 for c in current}.intersection(following)
+        else:
+            current = {p for p in following if any(0 < p - c <= slop for c in current)}
+        if not current:
+            return False
+    return True
 
 
 def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
@@ -247,8 +292,19 @@ class Evaluator:
         words = [wq.Term(q.fieldname, w, boost=q.boost) for w in q.words]
         mask, scores = self._and([self._term(t.fieldname, t.text, t.boost) for t in words])
         if len(words) > 1 and mask.any():
-            mask &= self._fallback(q)  # positions: Whoosh's phrase matcher
+            mask &= self._phrase_mask(q, np.flatnonzero(mask))
         return mask, scores
+
+    def _phrase_mask(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
+        """The candidates (holding every word) where the words stand in order."""
+        texts = [w.decode("utf-8") if isinstance(w, bytes) else w for w in q.words]
+        per_word = [self.terms.positions(q.fieldname, t, candidates) for t in texts]
+        mask = self.empty()
+        for docnum in candidates.tolist():
+            lists = [found.get(docnum) for found in per_word]
+            if all(lists) and _in_sequence(lists, q.slop):
+                mask[docnum] = True
+        return mask
 
     def _multi(self, q: wq.MultiTerm) -> Scored:
         reader = self.terms.reader

@@ -13,6 +13,7 @@ import numpy as np
 from whoosh import query as wq
 
 from .facets import FACETS, FacetData, StoryCodes, read_facet_column
+from .query import TEXT_FIELDS
 
 #: ``published`` of a document without a date: sorts after every real date.
 NO_DATE = np.iinfo(np.int64).min
@@ -38,7 +39,9 @@ class Snapshot:
         sizes = np.bincount(self.story_codes[self.live], minlength=len(self.story_ids))
         self.stories = StoryCodes(self.story_codes, sizes[self.story_codes] > 1)
         self.published = self._published(reader)
-        #: "Did you mean" per index term, filled as queries arrive (see ``search.suggest``).
+        for field in TEXT_FIELDS:  # BM25 needs them on the first query anyway
+            self.terms.lengths(field)
+        #: "Did you mean" per typed word, filled as queries arrive (see ``search.suggest``).
         self.corrections: dict[str, str | None] = {}
 
     def _live_mask(self, reader) -> np.ndarray:

@@ -34,7 +34,7 @@ SHARED_PREFIX = 2
 #: A searcher's cache of corrections is emptied when it grows past this many terms.
 CACHE_LIMIT = 100_000
 #: Documents read to find how a corrected term is spelled in running text.
-SURFACE_SAMPLE_DOCS = 3
+SURFACE_SAMPLE_DOCS = 5
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -77,8 +77,10 @@ def correct_term(reader, term: str) -> str | None:
     return best[2] if best else None
 
 
-def surface_word(searcher, term: str) -> str:
-    """How ``term`` is written in the text of documents that hold it (most common form)."""
+def surface_word(searcher, term: str, typed: str) -> str:
+    """How ``term`` is written in documents that hold it: of the forms found, the closest
+    to what was ``typed`` (``starr`` rather than ``starring`` for ``starmr``), then the
+    most common."""
     forms: Counter[str] = Counter()
     reader = searcher.reader()
     matcher = reader.postings(VOCABULARY_FIELD, term)
@@ -88,7 +90,10 @@ def surface_word(searcher, term: str) -> str:
         body = searcher.stored_fields(matcher.id()).get(VOCABULARY_FIELD, "")
         forms.update(w.lower() for w in TOKEN_PATTERN.findall(body) if index_form(w) == term)
         matcher.next()
-    return forms.most_common(1)[0][0] if forms else term
+    if not forms:
+        return term
+    typed = typed.lower()
+    return min(forms, key=lambda form: (edit_distance(form, typed), -forms[form], form))
 
 
 def _same_case(original: str, replacement: str) -> str:
@@ -104,7 +109,7 @@ def suggest(
 ) -> str | None:
     """The query string with likely misspellings corrected, or None if nothing changed.
 
-    ``cache`` (per searcher) remembers each term's correction, surface form included.
+    ``cache`` (per searcher) remembers each typed word's correction (or None).
     """
     if parsed.match_all:
         return None
@@ -115,14 +120,13 @@ def suggest(
     text = parsed.text
     changed = False
     for word in dict.fromkeys(parsed.words()):
-        term = index_form(word)
-        if not term:
-            continue
-        if term not in cache:
-            correction = correct_term(reader, term)
-            cache[term] = surface_word(searcher, correction) if correction else None
-        if cache[term]:
+        key = word.lower()
+        if key not in cache:
+            term = index_form(word)
+            correction = correct_term(reader, term) if term else None
+            cache[key] = surface_word(searcher, correction, word) if correction else None
+        if cache[key]:
             pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
-            text = pattern.sub(_same_case(word, cache[term]), text)
+            text = pattern.sub(_same_case(word, cache[key]), text)
             changed = True
     return text if changed else None

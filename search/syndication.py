@@ -92,13 +92,14 @@ def _words(body: str) -> list[bytes]:
     return words
 
 
-def shingle_hashes(body: str, k: int = SHINGLE_SIZE) -> np.ndarray:
+def shingle_hashes(body: str, k: int | None = None) -> np.ndarray:
     """Sorted unique uint32 hashes of the body's word k-shingles, figures weighted.
 
     A "figure" is any word that is not plain ASCII letters: numbers, tickers, and also
-    accented names, which tell stories apart as well as numbers do. Empty when the body
-    has fewer than ``MIN_WORDS`` words.
+    accented names, which tell stories apart as well as numbers do. ``k`` defaults to
+    ``SHINGLE_SIZE``. Empty when the body has fewer than ``MIN_WORDS`` words.
     """
+    k = k or SHINGLE_SIZE
     words = _words(body)
     if len(words) < max(MIN_WORDS, k):
         return _EMPTY
@@ -186,7 +187,7 @@ class StoryIndex:
     """
 
     def __init__(self) -> None:
-        self._template = MinHash(
+        self._minhash = MinHash(
             num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=int, scheme=MINHASH_SCHEME
         )
         self._bands = BandTable()
@@ -216,7 +217,8 @@ class StoryIndex:
         shingles = shingle_hashes(body)
         if not len(shingles):
             return None
-        minhash = self._template.copy()
+        minhash = self._minhash  # reused: a fresh MinHash re-parses its permutations
+        minhash.clear()
         minhash.update_batch(shingles.tolist())
         return minhash.hashvalues, len(shingles)
 

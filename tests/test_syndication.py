@@ -106,11 +106,12 @@ def test_earnings_tables_of_different_companies_are_different_stories(reuters):
 
 def test_reuters_resends_and_later_versions_join(reuters):
     index = StoryIndex()
-    # re-titled ECONOMIC SPOTLIGHT re-send; a shorter re-send; a corrected re-send
+    # ECONOMIC SPOTLIGHT re-sent days later; shorter re-sends; an earnings table with a note
     for first, later in [
         ("reuters-4809", "reuters-5394"),
         ("reuters-9933", "reuters-9982"),
-        ("reuters-15122", "reuters-15210"),
+        ("reuters-10375", "reuters-10406"),
+        ("reuters-1759", "reuters-1768"),
     ]:
         assert index.assign(first, reuters[first]) == first
         assert index.assign(later, reuters[later]) == first
