@@ -141,3 +141,10 @@ def test_choose_facets(reuters_news):
 def test_bad_facet_parameters(reuters_news, options, message):
     with pytest.raises(BadParameter, match=message):
         reuters_news.search("oil", **options)
+
+
+def test_date_bucket_filters(reuters_news, reuters_slice):
+    march = reuters_news.search(filters={"month": ["1987-03"]}, collapse=False)
+    assert march.total == sum(1 for r in reuters_slice if r["date"].startswith("1987-03"))
+    year = reuters_news.search(filters={"year": ["1987"]}, collapse=False)
+    assert year.total == len(reuters_slice)

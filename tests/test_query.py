@@ -191,3 +191,17 @@ def test_date_ranges(reuters_news, reuters_slice):
 
 def test_stop_words_alone_match_nothing(reuters_news):
     assert reuters_news.search("the of").total == 0
+
+
+def test_quoted_facet_values_match_whole(allsides_news, allsides_slice):
+    from corpus_loaders import allsides_authors, allsides_publisher
+
+    nyt = {
+        f"allsides-{r['ID']}" for r in allsides_slice if allsides_publisher(r) == "New York Times"
+    }
+    assert nyt
+    assert set(all_ids(allsides_news, 'publisher:"New York Times"')) == nyt
+    assert set(all_ids(allsides_news, 'publisher:"new york times"')) == nyt
+    author = allsides_authors(allsides_slice[0])[0]
+    by_author = {f"allsides-{r['ID']}" for r in allsides_slice if author in allsides_authors(r)}
+    assert set(all_ids(allsides_news, f'authors:"{author}"')) == by_author
