@@ -167,25 +167,40 @@ def build_generation(
     stories = _load_stories(directory)
     writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else BulkWriter(ix)
     add = writer.add if workers > 1 else (lambda doc: writer.add_document(**doc))
-    seen: set[str] = set()
+    words: dict[str, int] = {}  # id -> word count of the copy written
+    fuller: dict[str, Article] = {}  # id -> a later, longer copy to write instead
     with writer:
         for article, signed in signed_articles:
             if isinstance(article, Skipped):
                 report.skipped.append(article)
                 continue
-            if article.id in seen:
+            if article.id in words:
                 report.duplicates += 1
+                if article.word_count > words[article.id]:
+                    fuller[article.id] = article
                 continue
-            seen.add(article.id)
+            words[article.id] = article.word_count
             article.story = _assign_story(stories, article, signed)
             add(article_to_document(article))
             report.indexed += 1
             if progress:
                 progress(1)
+    _replace_with_fuller_copies(ix, stories, fuller.values())
     stories.save(directory / STORY_STATE)
     report.documents = report.indexed
     report.stories = _story_count(stories)
     ix.close()
+
+
+def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> None:
+    """Of two records with one id (a feed's summary and the page it links), keep the fuller."""
+    articles = list(articles)
+    if not articles:
+        return
+    with ix.writer() as writer:
+        for article in articles:
+            article.story = stories.assign(article.id, article.body)
+            writer.update_document(**article_to_document(article))
 
 
 def _publish_generation(

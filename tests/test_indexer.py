@@ -90,8 +90,12 @@ def test_extract_reads_stdin_and_gzip(tmp_path):
 def test_rebuild_indexes_every_demo_format(demo_index):
     info = stats(demo_index)
     # 43 articles; the Techline launch story is both a page and a JSON Feed entry with one
-    # URL, so it is one article (the first read wins, the other counts as a duplicate).
+    # URL, so it is one article: the fuller copy (the page) is kept, the summary counted as
+    # a duplicate.
     assert info["documents"] == 42
+    shown = newsindex("show", "url-2f2462b271540b087b1f", "--index", str(demo_index), "--json")
+    article = json.loads(shown.stdout)["article"]
+    assert article["source_file"].endswith(".html") and article["word_count"] > 150
     kinds = {path.suffix for path in DEMO.rglob("*.*")}
     assert {".txt", ".html", ".jsonl", ".csv", ".xml", ".atom", ".json", ".gz"} <= kinds
     assert info["size_bytes"] > 0 and info["built_at"]
