@@ -1,6 +1,6 @@
 """Syndicated-story detection: quality on hand-checked pairs, groups, synthetic copies, cost.
 
-Run from the project root: ``python bench/syndication.py`` (about 3 minutes on one core).
+Run from the project root: ``python bench/syndication.py`` (about 5 minutes on one core).
 ``--sweep`` also re-scores the labelled pairs under other shingle sizes, figure weights,
 thresholds and MinHash sizes (what the constants in search/syndication.py were chosen by).
 
@@ -36,6 +36,7 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 PAIRS = ROOT / "bench" / "data" / "syndication_pairs.csv"
 SYNTHETIC_PER_CORPUS = 400
 MIN_ORIGINAL_WORDS = 60
+COST_REPEATS = 2
 SEED = 20260101
 FOOTERS = (
     "Brought to you by www.kxnews.example",
@@ -196,26 +197,34 @@ def minhashlsh_seconds(records: list[Record]) -> tuple[float, float]:
     return theirs, time.perf_counter() - start
 
 
-def report_cost(records: list[Record], seconds: float) -> None:
+def report_cost(records: list[Record]) -> None:
+    """Time each step COST_REPEATS times, interleaved, and keep the best of each.
+
+    Other jobs share the machine; interleaving and taking minima keeps the ratios fair.
+    """
+    best: dict[str, float] = defaultdict(lambda: float("inf"))
+    for _ in range(COST_REPEATS):
+        start = time.perf_counter()
+        for record in records:
+            syndication.shingle_hashes(record[2])
+        steps = {"  of which shingling": time.perf_counter() - start}
+        steps["StoryIndex.assign, all articles"] = assign_all(records)[1]
+        added, committed = whoosh_seconds(records)
+        steps["Whoosh add_document loop"] = added
+        steps["Whoosh add_document + commit"] = committed
+        theirs, ours = minhashlsh_seconds(records)
+        steps["LSH step: datasketch.MinHashLSH query+insert"] = theirs
+        steps["LSH step: BandTable.query_insert (ours)"] = ours
+        for label, spent in steps.items():
+            best[label] = min(best[label], spent)
     n = len(records)
-    added, committed = whoosh_seconds(records)
-    theirs, ours = minhashlsh_seconds(records)
-    shingle_start = time.perf_counter()
-    for record in records:
-        syndication.shingle_hashes(record[2])
-    shingling = time.perf_counter() - shingle_start
-    print(f"\n== Cost on Reuters ({n} articles, one run)")
-    for label, spent in [
-        ("StoryIndex.assign, all articles", seconds),
-        ("  of which shingling", shingling),
-        ("Whoosh add_document loop", added),
-        ("Whoosh add_document + commit", committed),
-        ("LSH step: datasketch.MinHashLSH query+insert", theirs),
-        ("LSH step: BandTable.query_insert (ours)", ours),
-    ]:
-        print(f"  {label:46s} {spent:7.2f} s  {1000 * spent / n:.3f} ms/article")
-    print(f"  assign / add_document loop            {seconds / added:.3f}")
-    print(f"  assign / (add_document loop + commit) {seconds / committed:.3f}")
+    print(f"\n== Cost on Reuters ({n} articles, best of {COST_REPEATS} interleaved runs)")
+    order = ["StoryIndex.assign, all articles", "  of which shingling"]
+    for label in order + [k for k in best if k not in order]:
+        print(f"  {label:46s} {best[label]:7.2f} s  {1000 * best[label] / n:.3f} ms/article")
+    seconds = best["StoryIndex.assign, all articles"]
+    for label in ("Whoosh add_document loop", "Whoosh add_document + commit"):
+        print(f"  assign / {label[7:]:34s} {seconds / best[label]:.3f}")
 
 
 def paragraphs(body: str) -> list[str]:
@@ -342,7 +351,7 @@ def main() -> None:
     for name in ("allsides", "bbc"):
         n = len(records[name])
         print(f"  (assigning all of {name}: {1000 * seconds[name] / n:.3f} ms/article)")
-    report_cost(records["reuters"], seconds["reuters"])
+    report_cost(records["reuters"])
     if args.sweep:
         report_sweep(pairs, corpora)
 

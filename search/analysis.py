@@ -62,7 +62,7 @@ def facet_analyzer() -> Analyzer:
 _FORMS: dict[str, str] = {}
 
 
-def _index_form(word: str) -> str:
+def index_form(word: str) -> str:
     """The term a raw token becomes, "" for a stop word (the analyzer's filters, inlined)."""
     term = _FORMS.get(word)
     if term is None:
@@ -78,7 +78,7 @@ def term_positions(text: str) -> dict[str, list[int]]:
     """Map each term of ``text`` to its positions, as ``news_analyzer()`` would number them."""
     positions: dict[str, list[int]] = {}
     pos = -1
-    form = _index_form
+    form = index_form
     for index, word in enumerate(TOKEN_PATTERN.findall(text)):
         term = form(word)
         if not term:
@@ -95,7 +95,7 @@ def term_positions(text: str) -> dict[str, list[int]]:
 
 def analyzed_terms(text: str) -> Iterator[str]:
     """The terms of ``text`` in order (for shingling and term statistics)."""
-    form = _index_form
+    form = index_form
     for word in TOKEN_PATTERN.findall(text):
         term = form(word)
         if term:

@@ -6,12 +6,14 @@ term's postings are read once per searcher, a block at a time, into arrays (``do
 ``weights``) and cached; a query tree is then evaluated bottom-up as boolean masks over
 docnums with a score array alongside:
 
-- ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra;
+- ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra; an ``And``
+  evaluates its rarest part first and reads the others only in the postings blocks that can
+  hold one of its documents so far (a block's last docnum is in its header);
 - a text term scores BM25 (Whoosh's formula, ``K1``/``B`` as ``scoring.BM25F``); the title's
   boost is in its indexed weights, so summing per-field scores is BM25F as Whoosh does it;
 - ``published`` ranges compare the snapshot's date array;
 - wildcards and fuzzy terms expand to their index terms;
-- a phrase takes the documents of its words' intersection, then asks Whoosh for positions;
+- a phrase takes the documents of its words' intersection, then decodes their positions;
 - anything else falls back to Whoosh's own ``docs_for_query`` (correct, just slower).
 """
 
@@ -30,6 +32,8 @@ K1 = 1.2
 B = 0.75
 #: Term arrays kept per searcher (a query repeats a few terms; a page of queries, many).
 TERM_CACHE_SIZE = 4096
+#: Read only the needed blocks of a term this many times more frequent than the candidates.
+PARTIAL_READ_RATIO = 4
 #: A wildcard expanding to more terms than this matches via Whoosh and scores constant.
 MAX_EXPANSION = 512
 
@@ -56,28 +60,50 @@ def _block_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _blockwise(matcher) -> bool:
-    names = ("_data", "_read_data", "_blocklength", "_byteids", "_next_block", "_i")
+    names = ("_data", "_read_data", "_blocklength", "_byteids", "_next_block", "_i", "_maxid")
     return all(hasattr(matcher, name) for name in names)
 
 
-def _read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """All ``(docnum, weight)`` of a leaf matcher, a block at a time when the codec allows."""
+def _read_postings(matcher, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(docnum, weight)`` of a leaf matcher, a block at a time when the codec allows.
+
+    With ``within`` (sorted docnums), blocks whose id range holds none of them are skipped
+    unread (a block's last id is in its header) and only those docnums are kept.
+    """
     if not _blockwise(matcher):
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        ids, weights = np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        if within is not None:
+            keep = np.isin(ids, within)
+            ids, weights = ids[keep], weights[keep]
+        return ids, weights
     id_blocks, weight_blocks = [], []
+    previous_max = -1
     while matcher.is_active():
-        ids, weights = _block_arrays(matcher)
-        id_blocks.append(ids)
-        weight_blocks.append(weights)
+        last = matcher._maxid
+        if within is None or _any_between(within, previous_max, last):
+            ids, weights = _block_arrays(matcher)
+            if within is not None:
+                keep = np.isin(ids, within, assume_unique=True)
+                ids, weights = ids[keep], weights[keep]
+            id_blocks.append(ids)
+            weight_blocks.append(weights)
+        previous_max = last
         matcher._next_block()
     if not id_blocks:
         return np.empty(0, np.int64), np.empty(0, np.float64)
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def _any_between(sorted_docs: np.ndarray, low: int, high: int) -> bool:
+    """Whether some docnum is in ``(low, high]``."""
+    return bool(
+        np.searchsorted(sorted_docs, high, "right") > np.searchsorted(sorted_docs, low, "right")
+    )
 
 
 class TermStore:
@@ -89,28 +115,48 @@ class TermStore:
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
 
-    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(
+        self, field: str, text: str, within: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(docnums, weights)`` of a term; with ``within`` (sorted docnums), at least those.
+
+        A term much more frequent than ``within`` is read only in the blocks that can hold
+        one of its documents (and not cached); anything else is read whole and cached.
+        """
         key = (field, text)
         if key in self._terms:
             self._terms.move_to_end(key)
             return self._terms[key]
+        if within is not None and within.size * PARTIAL_READ_RATIO < self.frequency(field, text):
+            return self._read(field, text, within)
+        found = self._read(field, text, None)
+        self._terms[key] = found
+        if len(self._terms) > TERM_CACHE_SIZE:
+            self._terms.popitem(last=False)
+        return found
+
+    def frequency(self, field: str, text: str) -> int:
+        return self.reader.doc_frequency(field, text)
+
+    def _read(
+        self, field: str, text: str, within: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         for leaf, offset in self.reader.leaf_readers():
             if (field, text) not in leaf:
                 continue
-            d, w = _read_postings(leaf.postings(field, text))
+            local = None
+            if within is not None:
+                local = (
+                    within[(within >= offset) & (within < offset + leaf.doc_count_all())] - offset
+                )
+            d, w = _read_postings(leaf.postings(field, text), local)
             docs.append(d + offset)
             weights.append(w)
-        found = (
-            (np.concatenate(docs), np.concatenate(weights))
-            if docs
-            else (np.empty(0, np.int64), np.empty(0, np.float64))
-        )
-        self._terms[key] = found
-        if len(self._terms) > TERM_CACHE_SIZE:
-            self._terms.popitem(last=False)
-        return found
+        if not docs:
+            return np.empty(0, np.int64), np.empty(0, np.float64)
+        return np.concatenate(docs), np.concatenate(weights)
 
     def positions(self, field: str, text: str, docs: np.ndarray) -> dict[int, list[int]]:
         """Word positions of ``text`` in ``field`` for each of ``docs`` (sorted docnums).
@@ -150,14 +196,15 @@ class TermStore:
             self._lengths[field] = (out, average)
         return self._lengths[field]
 
-    def bm25(self, field: str, text: str, boost: float) -> Scored:
-        docs, weights = self.postings(field, text)
+    def bm25(self, field: str, text: str, boost: float, within: np.ndarray | None = None) -> Scored:
+        docs, weights = self.postings(field, text, within)
         mask = np.zeros(self.snap.ndocs, dtype=bool)
         mask[docs] = True
         scores = np.zeros(self.snap.ndocs, dtype=np.float64)
         if docs.size:
             lengths, average = self.lengths(field)
-            idf = log(self.snap.ndocs / (docs.size + 1)) + 1
+            # Whoosh's idf: the index's document frequency (whatever part was read).
+            idf = log(self.snap.ndocs / (self.frequency(field, text) + 1)) + 1
             norm = K1 * ((1 - B) + B * lengths[docs] / average)
             scores[docs] = boost * idf * (weights * (K1 + 1)) / (weights + norm)
         return mask, scores
@@ -221,45 +268,68 @@ class Evaluator:
         mask, scores = self._eval(q)
         return mask & self.snap.live, scores
 
-    def _eval(self, q: wq.Query) -> Scored:
+    def _eval(self, q: wq.Query, within: np.ndarray | None = None) -> Scored:
+        """``(mask, scores)`` of ``q``, exact on ``within`` (sorted docnums) when given: the
+        caller intersects with it anyway."""
         if isinstance(q, type(wq.NullQuery)):
             return self.empty(), None
         if isinstance(q, wq.Every):
             return self.snap.live.copy(), None
         if isinstance(q, wq.And):
-            return self._and([self._eval(c) for c in q.subqueries])
+            return self._and(q.subqueries, within)
         if isinstance(q, wq.Or):
-            return self._or([self._eval(c) for c in q.subqueries])
+            return self._or([self._eval(c, within) for c in q.subqueries])
         if isinstance(q, wq.Not):
-            mask, _ = self._eval(q.query)
+            mask, _ = self._eval(q.query, within)
             return self.snap.live & ~mask, None
-        if isinstance(q, wq.AndNot):
-            (a, scores), (b, _) = self._eval(q.a), self._eval(q.b)
-            return a & ~b, scores
-        if isinstance(q, wq.AndMaybe):
-            (a, sa), (_, sb) = self._eval(q.a), self._eval(q.b)
-            return a, _add(sa, sb)
-        if isinstance(q, wq.Require):
-            (a, sa), (b, _) = self._eval(q.a), self._eval(q.b)
-            return a & b, sa
+        if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+            return self._binary(q, within)
         if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text, q.boost)
+            return self._term(q.fieldname, q.text, q.boost, within)
         if isinstance(q, wq.NumericRange) and q.fieldname == DATE_FIELD:
             return self._date_range(q), None
         if isinstance(q, wq.Phrase):
-            return self._phrase(q)
+            return self._phrase(q, within)
         if isinstance(q, wq.MultiTerm):
             return self._multi(q)
         return self._fallback(q), None
 
-    def _and(self, parts: list[Scored]) -> Scored:
-        if not parts:
+    def _binary(self, q, within: np.ndarray | None) -> Scored:
+        """``a ANDNOT b``, ``a ANDMAYBE b``, ``a REQUIRE b``: b only matters where a matches."""
+        a, a_scores = self._eval(q.a, within)
+        b, b_scores = self._eval(q.b, np.flatnonzero(a))
+        if isinstance(q, wq.AndNot):
+            return a & ~b, a_scores
+        if isinstance(q, wq.AndMaybe):
+            return a, _add(a_scores, b_scores)
+        return a & b, a_scores
+
+    def estimate(self, q: wq.Query) -> float:
+        """Roughly how many documents ``q`` matches (to evaluate an ``And``'s rarest first)."""
+        if isinstance(q, wq.Term):
+            text = q.text.decode("utf-8") if isinstance(q.text, bytes) else str(q.text)
+            return self.terms.frequency(q.fieldname, text)
+        if isinstance(q, wq.Or):
+            return sum(self.estimate(c) for c in q.subqueries)
+        if isinstance(q, (wq.And, wq.Phrase)):
+            parts = (
+                q.subqueries
+                if isinstance(q, wq.And)
+                else [wq.Term(q.fieldname, w) for w in q.words]
+            )
+            return min((self.estimate(c) for c in parts), default=0)
+        return float(self.snap.ndocs)
+
+    def _and(self, subqueries, within: np.ndarray | None) -> Scored:
+        """Rarest part first; each next part is read only where the ones before matched."""
+        if not subqueries:
             return self.empty(), None
-        mask = parts[0][0].copy()
-        scores = None
-        for m, s in parts:
-            mask &= m
+        mask, scores = None, None
+        for part in sorted(subqueries, key=self.estimate):
+            m, s = self._eval(part, within)
+            mask = m if mask is None else mask & m
             scores = _add(scores, s)
+            within = np.flatnonzero(mask)
         return mask, scores
 
     def _or(self, parts: list[Scored]) -> Scored:
@@ -270,11 +340,11 @@ class Evaluator:
             scores = _add(scores, s)
         return mask, scores
 
-    def _term(self, field: str, text, boost: float) -> Scored:
+    def _term(self, field: str, text, boost: float, within: np.ndarray | None = None) -> Scored:
         text = text.decode("utf-8") if isinstance(text, bytes) else str(text)
         if field in TEXT_FIELDS:
-            return self.terms.bm25(field, text, boost)
-        docs, _ = self.terms.postings(field, text)
+            return self.terms.bm25(field, text, boost, within)
+        docs, _ = self.terms.postings(field, text, within)
         mask = self.empty()
         mask[docs] = True
         return mask, None
@@ -288,9 +358,9 @@ class Evaluator:
             mask &= published < q.end if q.endexcl else published <= q.end
         return mask
 
-    def _phrase(self, q: wq.Phrase) -> Scored:
+    def _phrase(self, q: wq.Phrase, within: np.ndarray | None) -> Scored:
         words = [wq.Term(q.fieldname, w, boost=q.boost) for w in q.words]
-        mask, scores = self._and([self._term(t.fieldname, t.text, t.boost) for t in words])
+        mask, scores = self._and(words, within)
         if len(words) > 1 and mask.any():
             mask &= self._phrase_mask(q, np.flatnonzero(mask))
         return mask, scores

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .analysis import TOKEN_PATTERN
-from .analysis import _index_form as index_form
+from .analysis import TOKEN_PATTERN, index_form
 from .query import ParsedQuery
 
 VOCABULARY_FIELD = "body"

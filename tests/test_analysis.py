@@ -58,7 +58,7 @@ def _articles(texts: list[str]) -> list[Article]:
         "economy growth",
         "agency:ap",
         "topics:t1 -body:film",
-        "published:[2005-03-01 TO 2005-05-31]",
+        'agency:ap AND "prime minister"',
         "gover*",
     ],
 )
