@@ -37,6 +37,7 @@ PAIRS = ROOT / "bench" / "data" / "syndication_pairs.csv"
 SYNTHETIC_PER_CORPUS = 400
 MIN_ORIGINAL_WORDS = 60
 COST_REPEATS = 2
+ALLSIDES_SIGNING = 5000  # bodies of AllSides timed for signing (all 37k: a minute or two more)
 SEED = 20260101
 FOOTERS = (
     "Brought to you by www.kxnews.example",
@@ -45,19 +46,23 @@ FOOTERS = (
 )
 DATELINES = ("WASHINGTON (AP) — ", "LONDON (Reuters) - ", "PARIS (AFP) — ", "NEW YORK (AP) — ")
 
-Record = tuple[str, str, str]  # id, title, body
+Record = tuple[str, str, str, str | None]  # id, title, body, published (ISO 8601 or None)
 
 
 def read_reuters() -> list[Record]:
     path = CORPORA / "reuters21578" / "reuters21578.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as lines:
-        return [(d["id"], d["title"], d["body"]) for d in map(json.loads, lines)]
+        return [(d["id"], d["title"], d["body"], d["date"]) for d in map(json.loads, lines)]
 
 
 def read_allsides() -> list[Record]:
     path = CORPORA / "allsides" / "allsides.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as lines:
-        return [(d["ID"], d["title"], d["content_original"]) for d in map(json.loads, lines)]
+        # "" and a few M/D/YY dates: StoryIndex treats what is not ISO 8601 as undated
+        return [
+            (d["ID"], d["title"], d["content_original"], d["date"] or None)
+            for d in map(json.loads, lines)
+        ]
 
 
 def read_bbc() -> list[Record]:
@@ -69,7 +74,8 @@ def read_bbc() -> list[Record]:
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
         title, _, body = text.partition("\n")
-        records.append((f"bbc:{path.parent.name}/{path.stem}", title.strip(), body.strip()))
+        article_id = f"bbc:{path.parent.name}/{path.stem}"
+        records.append((article_id, title.strip(), body.strip(), None))  # BBC files are undated
     return records
 
 
@@ -79,8 +85,8 @@ READERS = {"reuters": read_reuters, "allsides": read_allsides, "bbc": read_bbc}
 def assign_all(records: list[Record]) -> tuple[StoryIndex, float]:
     index = StoryIndex()
     start = time.perf_counter()
-    for article_id, _title, body in records:
-        index.assign(article_id, body)
+    for article_id, _title, body, published in records:
+        index.assign(article_id, body, published)
     return index, time.perf_counter() - start
 
 
@@ -197,6 +203,45 @@ def minhashlsh_seconds(records: list[Record]) -> tuple[float, float]:
     return theirs, time.perf_counter() - start
 
 
+def signing_seconds(bodies: list[str]) -> tuple[float, float, bool]:
+    """(StoryIndex.signature on each body, sign_bodies on all, whether they are identical)."""
+    index = StoryIndex()
+    start = time.perf_counter()
+    single = [index.signature(body) for body in bodies]
+    one_by_one = time.perf_counter() - start
+    start = time.perf_counter()
+    batch = syndication.sign_bodies(bodies)
+    batched = time.perf_counter() - start
+    return one_by_one, batched, _same_signatures(single, batch)
+
+
+def _same_signatures(single, batch) -> bool:
+    return len(single) == len(batch) and all(
+        (a is None and b is None)
+        or (a is not None and b is not None and a[1] == b[1] and (a[0] == b[0]).all())
+        for a, b in zip(single, batch, strict=True)
+    )
+
+
+def report_signing(name: str, bodies: list[str]) -> None:
+    """signature() one body at a time beside sign_bodies() on the whole list (best of runs)."""
+    best_single = best_batch = float("inf")
+    identical = True
+    for _ in range(COST_REPEATS):
+        single, batch, same = signing_seconds(bodies)
+        best_single, best_batch = min(best_single, single), min(best_batch, batch)
+        identical &= same
+    n = len(bodies)
+    print(f"\n== Signing cost on {name} ({n} bodies, best of {COST_REPEATS} runs)")
+    for label, spent in (
+        ("StoryIndex.signature, one body at a time", best_single),
+        ("sign_bodies, one batch", best_batch),
+    ):
+        print(f"  {label:46s} {spent:7.2f} s  {1000 * spent / n:.3f} ms/article")
+    same = "identical" if identical else "DIFFERENT"
+    print(f"  batch speed-up {best_single / best_batch:.2f}x, signatures {same}")
+
+
 def report_cost(records: list[Record]) -> None:
     """Time each step COST_REPEATS times, interleaved, and keep the best of each.
 
@@ -208,6 +253,9 @@ def report_cost(records: list[Record]) -> None:
         for record in records:
             syndication.shingle_hashes(record[2])
         steps = {"  of which shingling": time.perf_counter() - start}
+        single, batch, _same = signing_seconds([r[2] for r in records])
+        steps["  of which signature() (shingling + MinHash)"] = single
+        steps["sign_bodies(all bodies), for comparison"] = batch
         steps["StoryIndex.assign, all articles"] = assign_all(records)[1]
         added, committed = whoosh_seconds(records)
         steps["Whoosh add_document loop"] = added
@@ -219,7 +267,12 @@ def report_cost(records: list[Record]) -> None:
             best[label] = min(best[label], spent)
     n = len(records)
     print(f"\n== Cost on Reuters ({n} articles, best of {COST_REPEATS} interleaved runs)")
-    order = ["StoryIndex.assign, all articles", "  of which shingling"]
+    order = [
+        "StoryIndex.assign, all articles",
+        "  of which signature() (shingling + MinHash)",
+        "  of which shingling",
+        "sign_bodies(all bodies), for comparison",
+    ]
     for label in order + [k for k in best if k not in order]:
         print(f"  {label:46s} {best[label]:7.2f} s  {1000 * best[label] / n:.3f} ms/article")
     seconds = best["StoryIndex.assign, all articles"]
@@ -246,16 +299,14 @@ def syndicate(body: str, rng: random.Random, drop_words: float = 0.0) -> str:
 def synthetic_run(originals: list[Record], rng: random.Random, drop_words: float):
     """(copies grouped with their original, originals wrongly merged with another)."""
     index = StoryIndex()
-    for article_id, _title, body in originals:
-        index.assign(article_id, body)
+    for article_id, _title, body, published in originals:
+        index.assign(article_id, body, published)
     stories = Counter(index.story_of(r[0]) for r in originals)
     merged = sum(n for n in stories.values() if n > 1)
     found = 0
-    for article_id, _title, body in originals:
-        copy_id = f"{article_id}#copy"
-        found += index.assign(copy_id, syndicate(body, rng, drop_words)) == index.story_of(
-            article_id
-        )
+    for article_id, _title, body, published in originals:
+        copy = syndicate(body, rng, drop_words)  # run the same day as its original
+        found += index.assign(f"{article_id}#copy", copy, published) == index.story_of(article_id)
     return found, merged
 
 
@@ -296,53 +347,100 @@ SWEEP = {
     "NUM_PERM": (64,),
     "MATCH_JACCARD": (0.5, 0.7, 1.01),
     "MATCH_CONTAINMENT": (0.7, 0.75, 0.85),
+    "DATE_WINDOW_DAYS": (1, 3, 5, 10, 14, 30, 10**9),
+    "MATCH_CONTAINMENT_NEAR": (0.6, 0.65, 0.7, 0.8),
+    "MATCH_JACCARD_FAR": (0.6, 0.8, 0.9),
 }
+#: Settings that change the signatures (the others only the verification of candidates).
+SIGNATURE_SETTINGS = {"SHINGLE_SIZE", "FIGURE_WEIGHT", "NUM_PERM"}
+#: The date rule, swept jointly: window x containment bar inside it.
+DATE_GRID = {"DATE_WINDOW_DAYS": (3, 5, 7, 10, 14), "MATCH_CONTAINMENT_NEAR": (0.65, 0.7, 0.75)}
+
+Signed = list[tuple[str, object, str | None]]  # (id, signature, published) in corpus order
+
+
+def sweep_signatures(corpora: dict[str, dict[str, Record]], needed) -> dict[str, Signed]:
+    """Sign each corpus once per signature setting (of AllSides only the labelled articles)."""
+    signed = {}
+    for corpus, records in corpora.items():
+        kept = [r for r in records.values() if corpus != "allsides" or r[0] in needed]
+        sigs = syndication.sign_bodies([r[2] for r in kept])
+        signed[corpus] = [(r[0], sig, r[3]) for r, sig in zip(kept, sigs, strict=True)]
+    return signed
+
+
+def sweep_score(pairs, signed: dict[str, Signed]) -> tuple[float, float]:
+    indexes = {}
+    for corpus, rows in signed.items():
+        index = StoryIndex()  # the whole corpus decides which story a pair member joins
+        for article_id, sig, published in rows:
+            index.assign_signed(article_id, sig, published)
+        indexes[corpus] = index
+    return precision_recall(score_pairs(pairs, indexes)[0])
 
 
 def report_sweep(pairs, corpora: dict[str, dict[str, Record]]) -> None:
-    """Re-score the labelled pairs with one constant changed at a time.
+    """Re-score the labelled pairs with one constant changed at a time, then the date grid.
 
     Reuters and BBC are assigned whole; of AllSides only the labelled articles (all 37k
     per setting would take minutes), so AllSides pairs cannot be merged through others.
     """
     print("\n== Sweep (labelled pairs; one setting changed at a time)")
-    needed = {name: {p["id_a"] for p in pairs} | {p["id_b"] for p in pairs} for name in READERS}
+    needed = {p["id_a"] for p in pairs} | {p["id_b"] for p in pairs}
+    default_signed = sweep_signatures(corpora, needed)
     for name, values in SWEEP.items():
         default = getattr(syndication, name)
         for value in (default, *values):
             setattr(syndication, name, value)
-            indexes = {}
-            for corpus, records in corpora.items():
-                # the whole corpus decides which story a pair member joins
-                index = StoryIndex()
-                for article_id, _title, body in records.values():
-                    if corpus != "allsides" or article_id in needed[corpus]:
-                        index.assign(article_id, body)
-                indexes[corpus] = index
-            precision, recall = precision_recall(score_pairs(pairs, indexes)[0])
+            signed = default_signed
+            if name in SIGNATURE_SETTINGS and value != default:
+                signed = sweep_signatures(corpora, needed)
+            precision, recall = sweep_score(pairs, signed)
             mark = " (chosen)" if value == default else ""
             print(f"  {name}={value}: precision {precision:.3f} recall {recall:.3f}{mark}")
         setattr(syndication, name, default)
+    (window_name, windows), (bar_name, bars) = DATE_GRID.items()
+    print(f"\n== Date grid: precision / recall for {window_name} (rows) x {bar_name} (columns)")
+    print("  " + " " * 6 + "".join(f"{bar:>15}" for bar in bars))
+    defaults = getattr(syndication, window_name), getattr(syndication, bar_name)
+    for window in windows:
+        setattr(syndication, window_name, window)
+        cells = []
+        for bar in bars:
+            setattr(syndication, bar_name, bar)
+            cells.append("{:.3f} / {:.3f}".format(*sweep_score(pairs, default_signed)))
+        print(f"  {window:>6}" + "".join(f"{c:>15}" for c in cells))
+    setattr(syndication, window_name, defaults[0])
+    setattr(syndication, bar_name, defaults[1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true", help="also sweep the constants")
+    parser.add_argument("--sweep-only", action="store_true", help="only sweep the constants")
     args = parser.parse_args()
     if not CORPORA.exists():
         sys.exit(f"corpora missing at {CORPORA}")
     records = {name: read() for name, read in READERS.items()}
     corpora = {name: {r[0]: r for r in recs} for name, recs in records.items()}
+    pairs = read_pairs()
+    if args.sweep_only:
+        report_sweep(pairs, corpora)
+        return
     indexes, seconds = {}, {}
     for name, recs in records.items():
         indexes[name], seconds[name] = assign_all(recs)
-    pairs = read_pairs()
     print("Syndicated-story detection (search/syndication.py)")
     print(
         f"  settings: k={syndication.SHINGLE_SIZE} words, figure weight "
         f"{syndication.FIGURE_WEIGHT}, num_perm={syndication.NUM_PERM}, LSH "
         f"{syndication.LSH_BANDS}x{syndication.LSH_ROWS}, accept J>={syndication.MATCH_JACCARD}"
         f" or C>={syndication.MATCH_CONTAINMENT}, bodies < {syndication.MIN_WORDS} words alone"
+    )
+    print(
+        f"  dates: within {syndication.DATE_WINDOW_DAYS} days C>="
+        f"{syndication.MATCH_CONTAINMENT_NEAR} is enough; further apart only "
+        f"J>={syndication.MATCH_JACCARD_FAR}; undated articles by text alone"
     )
     report_pairs(pairs, corpora, indexes)
     for name in ("reuters", "allsides", "bbc"):
@@ -352,6 +450,7 @@ def main() -> None:
         n = len(records[name])
         print(f"  (assigning all of {name}: {1000 * seconds[name] / n:.3f} ms/article)")
     report_cost(records["reuters"])
+    report_signing("AllSides (long bodies)", [r[2] for r in records["allsides"][:ALLSIDES_SIGNING]])
     if args.sweep:
         report_sweep(pairs, corpora)
 

@@ -8,10 +8,18 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from search.errors import NewsIndexError
-from search.syndication import MIN_WORDS, StoryIndex, story_shingles
+from search.syndication import (
+    DATE_WINDOW_DAYS,
+    MIN_WORDS,
+    StoryIndex,
+    day_number,
+    sign_bodies,
+    story_shingles,
+)
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 PAIRS = Path(__file__).resolve().parent.parent / "bench" / "data" / "syndication_pairs.csv"
@@ -41,10 +49,20 @@ def bbc_body(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def reuters() -> dict[str, str]:
+def reuters_records() -> list[dict]:
     need(REUTERS)
     with gzip.open(REUTERS, "rt", encoding="utf-8") as lines:
-        return {d["id"]: d["body"] for d in map(json.loads, lines)}
+        return list(map(json.loads, lines))
+
+
+@pytest.fixture(scope="module")
+def reuters(reuters_records) -> dict[str, str]:
+    return {d["id"]: d["body"] for d in reuters_records}
+
+
+@pytest.fixture(scope="module")
+def reuters_dates(reuters_records) -> dict[str, str]:
+    return {d["id"]: d["date"] for d in reuters_records}
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +211,86 @@ def test_labelled_pairs_are_well_formed(reuters, allsides_ids):
     missing = [(r["corpus"], i) for r in rows for i in (r["id_a"], r["id_b"])]
     missing = [(c, i) for c, i in missing if i not in known[c]]
     assert missing == []
+
+
+def same_signatures(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a[1] == b[1] and a[0].dtype == b[0].dtype and np.array_equal(a[0], b[0])
+
+
+def test_batch_signatures_equal_single_ones(reuters, allsides_bodies):
+    need(BBC)
+    # 2,000 wire stories (many too short to sign, several batch chunks), long AllSides
+    # articles, BBC files, and edge cases: empty, too short, non-ASCII punctuation
+    bodies = list(reuters.values())[:2000] + list(allsides_bodies.values())
+    bodies += [bbc_body(n) for n in BBC_ORIGINALS]
+    bodies += ["", "Qtly div 10 cts Reuter", "“Le président” — a dit… " * 20]
+    index = StoryIndex()
+    single = [index.signature(body) for body in bodies]
+    batch = sign_bodies(bodies)
+    assert len(batch) == len(bodies)
+    assert sum(s is None for s in single) > 100  # the short ones are in the test
+    assert all(same_signatures(a, b) for a, b in zip(single, batch, strict=True))
+    assert sign_bodies([]) == []
+    assert same_signatures(sign_bodies([bodies[0]])[0], single[0])
+    assert StoryIndex.sign_bodies is sign_bodies
+
+
+def test_assign_signed_gives_what_assign_gives(reuters, reuters_dates):
+    ids = list(reuters)[:6000]
+    by_body, by_signature = StoryIndex(), StoryIndex()
+    signed = sign_bodies([reuters[i] for i in ids])
+    for article_id, sig in zip(ids, signed, strict=True):
+        story = by_body.assign(article_id, reuters[article_id], reuters_dates[article_id])
+        assert by_signature.assign_signed(article_id, sig, reuters_dates[article_id]) == story
+    assert len({by_body.story_of(i) for i in ids}) < len(ids)  # some stories were joined
+
+
+def test_a_notice_re_sent_weeks_later_is_a_new_story(reuters, reuters_dates):
+    # the Bundesbank's one-paragraph notice, word for word, after two different meetings
+    first, later = "reuters-1971", "reuters-12471"
+    assert reuters[first] == reuters[later]
+    apart = day_number(reuters_dates[later]) - day_number(reuters_dates[first])
+    assert apart > DATE_WINDOW_DAYS
+    index = StoryIndex()
+    assert index.assign(first, reuters[first], reuters_dates[first]) == first
+    assert index.assign(later, reuters[later], reuters_dates[later]) == later
+    same_day = reuters_dates[first][:10] + "T16:00:00"
+    assert index.assign("re-send", reuters[first], same_day) == first
+    assert index.assign("undated", reuters[first]) in {first, later}  # text alone: a copy
+
+
+def test_a_trimmed_re_send_days_later_joins(reuters, reuters_dates):
+    # ECONOMIC SPOTLIGHT re-sent three days later, shorter
+    index = StoryIndex()
+    for article_id in ("reuters-4809", "reuters-5394"):
+        story = index.assign(article_id, reuters[article_id], reuters_dates[article_id])
+    assert story == "reuters-4809"
+
+
+def test_bad_or_missing_dates_compare_by_text_alone():
+    assert day_number(None) == day_number("") == day_number("1/21/18") == day_number("soon")
+    assert day_number("2026-01-31T09:30:00+01:00") == day_number("2026-01-31")
+    body = "The central bank said it would keep its key rate at 2.5 pct " * 4
+    index = StoryIndex()
+    index.assign("a", body, "2026-01-01")
+    assert index.assign("b", body, "1/21/18") == "a"
+    assert index.assign("c", body, "2026-03-01") == "c"
+
+
+def test_saved_dates_keep_the_window_and_old_files_ask_for_a_rebuild(tmp_path):
+    body = "The central bank said it would keep its key rate at 2.5 pct " * 4
+    index = StoryIndex()
+    index.assign("jan", body, "2026-01-01")
+    path = tmp_path / "stories.npz"
+    index.save(path)
+    loaded = StoryIndex.load(path)
+    assert loaded.assign("jan-resend", body, "2026-01-02") == "jan"
+    assert loaded.assign("march", body, "2026-03-01") == "march"
+    with np.load(path) as data:  # what version 1 wrote: no days, format 1
+        old = {k: data[k] for k in data.files if k != "days"}
+    old["settings"][0] = 1
+    np.savez_compressed(tmp_path / "old.npz", **old)
+    with pytest.raises(NewsIndexError, match="other settings; rebuild it"):
+        StoryIndex.load(tmp_path / "old.npz")
