@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from .errors import NewsIndexError
+from .render import plural
 from .sources import FORMATS, parse_field_map
 from .store import ENV_INDEX, IndexStore, default_index_path
 
@@ -105,28 +106,23 @@ def _run_with_progress(verb: str, quiet: bool, as_json: bool, run: Callable) -> 
     _print_summary(report, verb, as_json)
 
 
-def _plural(count: int, word: str) -> str:
-    plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
-    return f"{count:,} {word if count == 1 else plural}"
-
-
 def _print_summary(report, verb: str, as_json: bool) -> None:
     """The end-of-run summary: what changed, how fast, and every skipped file with its reason."""
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
     if verb == "Deleted":
-        line = f"Deleted {_plural(report.deleted, 'article')}"
+        line = f"Deleted {plural(report.deleted, 'article')}"
     else:
-        line = f"{verb} {_plural(report.indexed, 'article')}"
+        line = f"{verb} {plural(report.indexed, 'article')}"
         if report.updated:
             line += f", updated {report.updated:,}"
         line += f" ({report.docs_per_second:,.0f} docs/s)"
     click.echo(f"{line} in {report.seconds:.1f} s")
     click.echo(
         f"  duplicates: {report.duplicates:,}   skipped: {len(report.skipped):,}   "
-        f"index now: {_plural(report.documents, 'article')} "
-        f"in {_plural(report.stories, 'story')}"
+        f"index now: {plural(report.documents, 'article')} "
+        f"in {plural(report.stories, 'story')}"
     )
     for reason, count in sorted(report.skipped_by_reason().items(), key=lambda kv: -kv[1]):
         click.echo(f"  skipped {count:,} × {reason}")
@@ -426,7 +422,12 @@ def search(
 @index_option
 @user_errors
 def related(article_id: str, limit: int, as_json: bool, index_path: Path | None) -> None:
-    """Stories most like one article (not counting its own copies)."""
+    """Stories most like one article (not counting its own copies).
+
+    \b
+    Example:
+        newsindex related reuters-17 --limit 10
+    """
     from .engine import NewsIndex
     from .render import render_related
 
@@ -445,7 +446,12 @@ def related(article_id: str, limit: int, as_json: bool, index_path: Path | None)
 @index_option
 @user_errors
 def show(article_id: str, as_json: bool, index_path: Path | None) -> None:
-    """One article in full, with the other copies of its story and how they differ."""
+    """One article in full, with the other copies of its story and how they differ.
+
+    \b
+    Example:
+        newsindex show reuters-17 --json
+    """
     from .engine import NewsIndex
     from .render import render_article
 

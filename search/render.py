@@ -75,14 +75,19 @@ def render_facet(name: str, values: list[FacetValue]) -> str:
     return f"  {name}: {shown or '-'}"
 
 
+def plural(count: int, word: str) -> str:
+    """``1 story``, ``2 stories``, ``3 articles``."""
+    many = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{count:,} {word if count == 1 else many}"
+
+
 def render_search(result: SearchResult) -> str:
     """The whole listing: summary, suggestion, hits, facet counts."""
-    counted = "stories" if result.collapse else "articles"
     first = (result.page - 1) * result.per_page + 1
     last = first + len(result.hits) - 1
-    head = f"{result.total:,} {counted}"
+    head = plural(result.total, "story" if result.collapse else "article")
     if result.collapse and result.total_copies != result.total:
-        head += f" ({result.total_copies:,} articles)"
+        head += f" ({plural(result.total_copies, 'article')})"
     if result.hits:
         head += f", showing {first}-{last} (page {result.page} of {result.pages})"
     lines = [f"{head}, sorted by {result.sort}, {result.took_ms:.0f} ms"]

@@ -20,6 +20,11 @@ change of figures weighs more than a change of wording:
 'a'
 >>> index.assign("b", "LONDON (Reuters) - " + body + " Reuter")
 'a'
+
+A copy runs within days of its original, so dated articles weeks apart are never one story
+(a daily template report, a notice re-issued word for word); undated ones are judged by
+text alone. ``sign_bodies`` signs many bodies at once (in worker processes) for
+``assign_signed``, with the same values as ``signature``.
 """
 
 from __future__ import annotations
