@@ -171,7 +171,7 @@ def whoosh_seconds(records: list[Record]) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as folder:
         writer = whoosh_index.create_in(folder, schema).writer()
         start = time.perf_counter()
-        for article_id, title, body in records:
+        for article_id, title, body, _published in records:
             writer.add_document(id=article_id, title=title, body=body)
         added = time.perf_counter() - start
         writer.commit()

@@ -26,7 +26,7 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
-SAMPLE_WORDS = 200
+SAMPLE_WORDS = 120
 #: Share of sampled words that must be the winner's function words.
 MIN_SHARE = 0.08
 _WORD = re.compile(r"[^\W\d_]+")

@@ -238,7 +238,7 @@ def split_paragraphs(text: str) -> list[str]:
         blocks = _INDENTED_LINE.split(text)
     else:
         blocks = text.split("\n")
-    return [re.sub(r"\s+", " ", block).strip() for block in blocks if block.strip()]
+    return [" ".join(words) for words in map(str.split, blocks) if words]
 
 
 def strip_footers(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
