@@ -144,11 +144,8 @@ Signed = tuple[Article | Skipped, Any]
 def _assign_story(stories, article: Article, signed: Any) -> str:
     """The story id of ``article``; ``signed`` is its body's signature if already computed."""
     if signed is None:
-        return stories.assign(article.id, article.body)
-    if hasattr(stories, "assign_signed"):
-        return stories.assign_signed(article.id, signed)
-    stories.remove(article.id)
-    return stories._add(article.id, None, signed)
+        return stories.assign(article.id, article.body, article.published)
+    return stories.assign_signed(article.id, signed, article.published)
 
 
 def build_generation(
@@ -199,7 +196,7 @@ def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> Non
         return
     with ix.writer() as writer:
         for article in articles:
-            article.story = stories.assign(article.id, article.body)
+            article.story = stories.assign(article.id, article.body, article.published)
             writer.update_document(**article_to_document(article))
 
 
@@ -327,7 +324,7 @@ def add_articles(
                     stories.remove(article.id)
                 else:
                     report.indexed += 1
-                article.story = stories.assign(article.id, article.body)
+                article.story = stories.assign(article.id, article.body, article.published)
                 writer.update_document(**article_to_document(article))
                 if progress:
                     progress(1)

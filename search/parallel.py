@@ -167,11 +167,10 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _extract_batch(items: list[RawRecord | Skipped]) -> list[tuple[Article | Skipped, Any]]:
-    """Child: extract a batch of records and sign each body for story detection."""
+    """Child: extract a batch of records and sign their bodies for story detection."""
     from .extract import extract_article
-    from .syndication import StoryIndex
+    from .syndication import sign_bodies
 
-    signer = _SIGNER.get("stories") or _SIGNER.setdefault("stories", StoryIndex())
     out: list[tuple[Article | Skipped, Any]] = []
     for item in items:
         if isinstance(item, Skipped):
@@ -182,14 +181,12 @@ def _extract_batch(items: list[RawRecord | Skipped]) -> list[tuple[Article | Ski
         except Exception as exc:  # one bad record never stops a run
             out.append((Skipped(item.source_file, f"extraction failed: {exc}"), None))
             continue
-        if article is None:
-            out.append((Skipped(item.source_file, "no article text"), None))
-            continue
-        out.append((article, signer.signature(article.body)))
+        out.append((article or Skipped(item.source_file, "no article text"), None))
+    articles = [i for i, (a, _) in enumerate(out) if isinstance(a, Article)]
+    signatures = sign_bodies([out[i][0].body for i in articles])
+    for i, signed in zip(articles, signatures, strict=True):
+        out[i] = (out[i][0], signed)
     return out
-
-
-_SIGNER: dict[str, Any] = {}
 
 
 def extract_in_parallel(
