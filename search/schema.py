@@ -99,7 +99,7 @@ def build_schema() -> fields.Schema:
         # the 16 tiered terms a DATETIME field indexes per document would be dead weight.
         published=fields.COLUMN(columns.NumericColumn("Q", default=NO_DATE)),
         published_iso=fields.STORED(),
-        word_count=fields.NUMERIC(stored=True),
+        word_count=fields.STORED(),
         source_file=fields.STORED(),
         **{f"facet_{name}": fields.COLUMN(columns.VarBytesColumn()) for name in FACET_FIELDS},
     )
