@@ -79,8 +79,9 @@ def title_queries(articles: list[Article], count: int, seed: int) -> list[str]:
 
 def build_newsindex(articles: list[Article], path: Path) -> None:
     from search.indexer import rebuild_from_articles
+    from search.parallel import default_workers
 
-    rebuild_from_articles(articles, path)
+    rebuild_from_articles(articles, path, workers=default_workers())
 
 
 def build_fts5(articles: list[Article], path: Path) -> None:
