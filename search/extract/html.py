@@ -28,7 +28,7 @@ import codecs
 import copy
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 
 import charset_normalizer
 import lxml.html
@@ -44,18 +44,10 @@ __all__ = ["PageContent", "extract_page", "extract_text", "html_fragment_to_text
 
 
 @dataclass
-class PageContent:
-    """What a page says and who says it. ``published`` is ISO 8601; ``publisher`` the site."""
+class PageContent(PageMetadata):
+    """What a page says and who says it: its metadata plus the main text as ``body``."""
 
-    title: str = ""
     body: str = ""
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    publisher: str | None = None
-    language: str | None = None
-    topics: list[str] = field(default_factory=list)
-    url: str | None = None
-    description: str | None = None
 
 
 # --------------------------------------------------------------------------- 1. decode
@@ -487,17 +479,9 @@ def extract_page(html: bytes | str, url: str | None = None) -> PageContent | Non
     if len(body.split()) < MIN_BODY_WORDS:
         log.info("no main text (%d words) in page %s", len(body.split()), url or meta.url or "")
         return None
-    return PageContent(
-        title=meta.title,
-        body=_without_title_line(body, meta.title),
-        authors=meta.authors,
-        published=meta.published,
-        publisher=meta.publisher,
-        language=meta.language,
-        topics=meta.topics,
-        url=meta.url or url,
-        description=meta.description,
-    )
+    page = PageContent(**asdict(meta), body=_without_title_line(body, meta.title))
+    page.url = meta.url or url
+    return page
 
 
 def _without_title_line(body: str, title: str) -> str:
