@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -38,8 +39,14 @@ def default_workers() -> int:
     return max(1, min(4, cores))
 
 
+def _ignore_interrupts() -> None:
+    """Children leave Ctrl-C to the parent, which stops them and removes the new generation."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _index_worker(directory: str, jobs: Any, results: Any) -> None:
     """Child: add documents from ``jobs`` into segments; send back the segments (or an error)."""
+    _ignore_interrupts()
     try:
         ix = whoosh_index.open_dir(directory)
         writer = BulkWriter(ix, _lk=False)
@@ -134,6 +141,8 @@ class ParallelBuilder:
                         return "error", "index workers exited without a result"
 
     def cancel(self) -> None:
+        # Batches still buffered for dead children must not hold this process at exit.
+        self._jobs.cancel_join_thread()
         for proc in self._procs:
             if proc.is_alive():
                 proc.terminate()
@@ -145,10 +154,14 @@ class ParallelBuilder:
         return self
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
+        if exc_type is not None:
             self.cancel()
+            return
+        try:
+            self.commit()
+        except BaseException:  # Ctrl-C or a child's failure while finishing
+            self.cancel()
+            raise
 
 
 #: Records per extraction task.
@@ -198,7 +211,7 @@ def extract_in_parallel(
     which must see the articles one by one in order.
     """
     ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(workers)
+    pool = ctx.Pool(workers, initializer=_ignore_interrupts)
     try:
         for batch in pool.imap(_extract_batch, _batches(items, EXTRACT_BATCH)):
             yield from batch

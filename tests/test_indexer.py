@@ -178,6 +178,39 @@ def test_interrupted_rebuild_leaves_the_old_index_serving(tmp_path):
     assert len(list(index.glob("gen-*"))) == 1
 
 
+def test_ctrl_c_stops_a_rebuild_cleanly(tmp_path):
+    index = tmp_path / "ix"
+    newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
+    before = stats(index)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "search.cli",
+            "rebuild",
+            str(need(REUTERS)),
+            "--index",
+            str(index),
+            "--silent",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while len(list(index.glob("gen-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err.strip() == "Interrupted: nothing was changed."
+    assert [p.name for p in index.glob("gen-*")] == [before["generation"]]
+    assert stats(index)["documents"] == 1
+
+
 def test_failed_rebuild_keeps_old_index(tmp_path):
     index = tmp_path / "ix"
     newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
