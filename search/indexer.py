@@ -10,13 +10,14 @@ a context manager so that any error cancels it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
@@ -36,6 +37,7 @@ WRITER_LIMIT_MB = 512
 STORY_STATE = "stories.npz"
 
 ProgressCallback = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -110,18 +112,13 @@ def read_articles(
     return extracted_articles(read_sources(sources, format=format, field_map=field_map), report)
 
 
-def _primed(articles: Iterator[Article]) -> Iterator[Article]:
-    """Pull the first article now, so that a bad source fails before anything is written."""
+def _primed(items: Iterator[T]) -> Iterator[T]:
+    """Pull the first item now, so that a bad source fails before anything is written."""
     try:
-        first = next(articles)
+        first = next(items)
     except StopIteration:
         return iter(())
-    return _chain_first(first, articles)
-
-
-def _chain_first(first: Article, rest: Iterator[Article]) -> Iterator[Article]:
-    yield first
-    yield from rest
+    return itertools.chain((first,), items)
 
 
 def _new_writer(ix: whoosh_index.Index) -> IndexWriter:
