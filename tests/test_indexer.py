@@ -297,3 +297,28 @@ def test_index_defaults_to_environment_variable(tmp_path):
         text=True,
     )
     assert json.loads(out.stdout)["documents"] == 1
+
+
+def test_add_joins_a_syndicated_copy_to_its_story(tmp_path):
+    index = tmp_path / "ix"
+    newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
+    seed = SEED.read_text("utf-8")
+    body = seed.split("\n___\n")[0]
+    trimmed = body.rsplit("\n", 2)[0]  # the last paragraphs cut, as sites do
+    copy = tmp_path / "copy.txt"
+    copy.write_text(
+        "Japan, Britain to deepen cyber and minerals ties\n\n"
+        + trimmed
+        + "\n\nBrought to you by www.kxnews.example\n",
+        "utf-8",
+    )
+    added = json.loads(newsindex("add", str(copy), "--index", str(index), "--json").stdout)
+    assert (added["indexed"], added["documents"], added["stories"]) == (1, 2, 1)
+    result = json.loads(
+        newsindex("search", "critical minerals", "--index", str(index), "--json").stdout
+    )
+    assert (result["total"], result["total_copies"]) == (1, 2)
+    (hit,) = result["hits"]
+    assert hit["also_ran"]["count"] == 1
+    publishers = {hit["publisher"], hit["also_ran"]["outlets"][0]["publisher"]}
+    assert publishers == {"srnnews.com", "kxnews.example"}
