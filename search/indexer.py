@@ -14,7 +14,7 @@ import itertools
 import logging
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -269,10 +269,13 @@ def rebuild(
     report = IndexReport()
     items = read_sources(sources, format=format, field_map=field_map)
     if workers > 1:
-        signed: Iterator[Signed] = extract_in_parallel(items, workers)
+        signed: Generator[Signed, None, None] = extract_in_parallel(items, workers)
     else:
         signed = ((article, None) for article in extracted_articles(items, report))
-    return _publish_generation(signed, index_path, report, progress, workers)
+    try:
+        return _publish_generation(signed, index_path, report, progress, workers)
+    finally:
+        signed.close()  # stops the extraction pool at once on an error or Ctrl-C
 
 
 @contextlib.contextmanager
