@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -212,10 +213,26 @@ def extract_in_parallel(
     """
     ctx = multiprocessing.get_context("fork")
     pool = ctx.Pool(workers, initializer=_ignore_interrupts)
+    finished = False
     try:
         for batch in pool.imap(_extract_batch, _batches(items, EXTRACT_BATCH)):
             yield from batch
         pool.close()
-    finally:
-        pool.terminate()
         pool.join()
+        finished = True
+    finally:
+        if not finished:
+            _stop_pool(pool)
+
+
+#: How long an interrupted run waits for the extraction pool to wind down.
+STOP_TIMEOUT_SECONDS = 5.0
+
+
+def _stop_pool(pool: Any) -> None:
+    """Terminate a pool without hanging: its feeding thread can be stuck on a full pipe
+    when the run stops mid-stream, and ``Pool.terminate`` joins that thread. Terminate from
+    a daemon thread and wait a bounded time; the workers are daemons and die with us."""
+    stopper = threading.Thread(target=pool.terminate, daemon=True)
+    stopper.start()
+    stopper.join(STOP_TIMEOUT_SECONDS)
