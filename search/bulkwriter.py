@@ -23,8 +23,6 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .analysis import NewsText, encode_positions, term_positions
-
 
 class BulkWriter(SegmentWriter):
     """``SegmentWriter`` whose postings skip the sorting pool (fresh segments only)."""
@@ -53,12 +51,8 @@ class BulkWriter(SegmentWriter):
                 continue
             field = schema[fieldname]
             length = 0
-            fieldboost = self._field_boost(fields, fieldname, docboost) if field.indexed else 1.0
-            if field.indexed and isinstance(field, NewsText) and isinstance(value, str):
-                length = self._add_text(
-                    fieldname, value, docnum, field.format.field_boost * fieldboost
-                )
-            elif field.indexed:
+            if field.indexed:
+                fieldboost = self._field_boost(fields, fieldname, docboost)
                 items = list(field.index(value))
                 if field.scorable:
                     length = sum(freq for _, freq, _, _ in items)
@@ -82,24 +76,6 @@ class BulkWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
-
-    def _add_text(self, fieldname: str, text: str, docnum: int, boost: float) -> int:
-        """A text field's postings straight from its term positions (the hot path)."""
-        positions = term_positions(text)
-        length = sum(map(len, positions.values()))
-        stored_length = byte_to_length(length_to_byte(length)) if length else 0
-        terms = self._terms.get(fieldname)
-        if terms is None:
-            terms = self._terms[fieldname] = {}
-        for term, poslist in positions.items():
-            posting = (docnum, len(poslist) * boost, encode_positions(poslist), stored_length)
-            key = term.encode("utf-8")
-            postings = terms.get(key)
-            if postings is None:
-                terms[key] = [posting]
-            else:
-                postings.append(posting)
-        return length
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

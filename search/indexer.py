@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import logging
 import shutil
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -28,8 +27,6 @@ from .parallel import ParallelBuilder, default_workers
 from .schema import SCHEMA_VERSION, article_to_document, build_schema
 from .sources import RawRecord, Skipped
 from .store import IndexStore, Manifest, default_index_path, utc_now
-
-log = logging.getLogger(__name__)
 
 #: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means
 #: one segment at commit, which is what search wants.
@@ -81,22 +78,13 @@ def extracted_articles(
     items: Iterable[RawRecord | Skipped], report: IndexReport
 ) -> Iterator[Article]:
     """Articles from reader output; unreadable files and empty stories land in ``report``."""
-    from .extract import extract_article
+    from .extract import extract_or_skip
 
-    for item in items:
+    for item in map(extract_or_skip, items):
         if isinstance(item, Skipped):
             report.skipped.append(item)
-            continue
-        try:
-            article = extract_article(item)
-        except Exception as exc:  # one bad record never stops a run
-            log.debug("extraction failed for %s", item.source_file, exc_info=True)
-            report.skipped.append(Skipped(item.source_file, f"extraction failed: {exc}"))
-            continue
-        if article is None:
-            report.skipped.append(Skipped(item.source_file, "no article text"))
-            continue
-        yield article
+        else:
+            yield item
 
 
 def read_articles(

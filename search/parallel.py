@@ -182,25 +182,13 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def _extract_batch(items: list[RawRecord | Skipped]) -> list[tuple[Article | Skipped, Any]]:
     """Child: extract a batch of records and sign their bodies for story detection."""
-    from .extract import extract_article
+    from .extract import extract_or_skip
     from .syndication import sign_bodies
 
-    out: list[tuple[Article | Skipped, Any]] = []
-    for item in items:
-        if isinstance(item, Skipped):
-            out.append((item, None))
-            continue
-        try:
-            article = extract_article(item)
-        except Exception as exc:  # one bad record never stops a run
-            out.append((Skipped(item.source_file, f"extraction failed: {exc}"), None))
-            continue
-        out.append((article or Skipped(item.source_file, "no article text"), None))
-    articles = [i for i, (a, _) in enumerate(out) if isinstance(a, Article)]
-    signatures = sign_bodies([out[i][0].body for i in articles])
-    for i, signed in zip(articles, signatures, strict=True):
-        out[i] = (out[i][0], signed)
-    return out
+    extracted = [extract_or_skip(item) for item in items]
+    articles = [item for item in extracted if isinstance(item, Article)]
+    signatures = iter(sign_bodies([article.body for article in articles]))
+    return [(item, next(signatures) if isinstance(item, Article) else None) for item in extracted]
 
 
 def extract_in_parallel(

@@ -96,7 +96,7 @@ def build_schema() -> fields.Schema:
         topics=FacetKeyword(),
         language=FacetKeyword(),
         # Only a column: date ranges, sorting and year/month buckets read it as an array, so
-        # the 16 tiered terms a DATETIME field indexes per document would be dead weight.
+        # the 8 tiered terms a DATETIME field indexes per document would be dead weight.
         published=fields.COLUMN(columns.NumericColumn("Q", default=NO_DATE)),
         published_iso=fields.STORED(),
         word_count=fields.STORED(),

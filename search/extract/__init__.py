@@ -16,11 +16,12 @@ A record with neither title nor body gives ``None`` (the indexer counts it as sk
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from ..article import Article, content_id, url_id
-from ..sources import RawRecord
+from ..sources import RawRecord, Skipped
 from .dates import date_with_year, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
@@ -33,7 +34,15 @@ from .wire import (
     parse_dateline,
 )
 
-__all__ = ["extract_article", "extract_text", "split_title", "article_from_fields"]
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "extract_article",
+    "extract_or_skip",
+    "extract_text",
+    "split_title",
+    "article_from_fields",
+]
 
 #: A first line longer than this is the story's lead, not its headline.
 MAX_TITLE_CHARS = 160
@@ -248,3 +257,18 @@ def extract_article(record: RawRecord) -> Article | None:
     if record.kind == "fields":
         return article_from_fields(record.fields, record.source_file)
     raise ValueError(f"unknown record kind {record.kind!r}")
+
+
+def extract_or_skip(item: RawRecord | Skipped) -> Article | Skipped:
+    """A reader's output as an ``Article``, or as the ``Skipped`` that says why it is none.
+
+    One bad record never stops a run: an extraction error becomes a skip with its reason.
+    """
+    if isinstance(item, Skipped):
+        return item
+    try:
+        article = extract_article(item)
+    except Exception as exc:
+        log.debug("extraction failed for %s", item.source_file, exc_info=True)
+        return Skipped(item.source_file, f"extraction failed: {exc}")
+    return article or Skipped(item.source_file, "no article text")
