@@ -141,45 +141,9 @@ def test_unknown_format_is_a_usage_error(tmp_path):
     assert done.returncode == 2 and "Invalid value for '--format'" in done.stderr
 
 
-def test_interrupted_rebuild_leaves_the_old_index_serving(tmp_path):
-    index = tmp_path / "ix"
-    newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
-    before = stats(index)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search.cli",
-            "rebuild",
-            str(need(REUTERS)),
-            "--index",
-            str(index),
-            "--silent",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    generations = lambda: [p for p in index.glob("gen-*") if p.name != before["generation"]]  # noqa: E731
-    while not generations() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.5)  # well into writing the new generation
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    after = stats(index)
-    assert after["generation"] == before["generation"] and after["documents"] == 1
-    assert search_ids(index, "minerals") == [
-        json.loads(newsindex("extract", str(SEED)).stdout)["id"]
-    ]
-    # The next write clears the dead run's debris.
-    newsindex("rebuild", str(SEED), "--index", str(index), "--silent")
-    assert len(list(index.glob("gen-*"))) == 1
-
-
-def test_ctrl_c_stops_a_rebuild_cleanly(tmp_path):
-    index = tmp_path / "ix"
+def rebuild_in_background(index: Path) -> tuple[subprocess.Popen, dict]:
+    """Index the seed, then start a Reuters rebuild of ``index`` in its own process group
+    (Ctrl-C left at its default) and return once its new generation is being written."""
     newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
     before = stats(index)
     proc = subprocess.Popen(
@@ -203,6 +167,28 @@ def test_ctrl_c_stops_a_rebuild_cleanly(tmp_path):
     deadline = time.monotonic() + 60
     while len(list(index.glob("gen-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
+    return proc, before
+
+
+def test_interrupted_rebuild_leaves_the_old_index_serving(tmp_path):
+    index = tmp_path / "ix"
+    proc, before = rebuild_in_background(index)
+    time.sleep(1.5)  # well into writing the new generation
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    after = stats(index)
+    assert after["generation"] == before["generation"] and after["documents"] == 1
+    assert search_ids(index, "minerals") == [
+        json.loads(newsindex("extract", str(SEED)).stdout)["id"]
+    ]
+    # The next write clears the dead run's debris.
+    newsindex("rebuild", str(SEED), "--index", str(index), "--silent")
+    assert len(list(index.glob("gen-*"))) == 1
+
+
+def test_ctrl_c_stops_a_rebuild_cleanly(tmp_path):
+    index = tmp_path / "ix"
+    proc, before = rebuild_in_background(index)
     time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the whole process group
     _, err = proc.communicate(timeout=60)
