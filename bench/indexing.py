@@ -31,8 +31,12 @@ CORPUS_FILES = {
 }
 
 
-def plain_whoosh_loop(path: Path, title_key: str, body_key: str) -> tuple[float, int]:
-    """The baseline: seconds and documents for a plain Whoosh indexing loop."""
+def folder_bytes(folder: str | Path) -> int:
+    return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
+
+
+def plain_whoosh_loop(path: Path, title_key: str, body_key: str) -> tuple[float, int, int]:
+    """The baseline: seconds, documents and index bytes for a plain Whoosh indexing loop."""
     from whoosh import index
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, TEXT, Schema
@@ -56,13 +60,13 @@ def plain_whoosh_loop(path: Path, title_key: str, body_key: str) -> tuple[float,
                 body=record.get(body_key) or "",
             )
         writer.commit()
-        return time.perf_counter() - started, len(records)
+        return time.perf_counter() - started, len(records), folder_bytes(target)
     finally:
         shutil.rmtree(target, ignore_errors=True)
 
 
-def newsindex_rebuild(path: Path) -> tuple[float, dict]:
-    """Ours: seconds and the JSON summary of ``newsindex rebuild`` run as a subprocess."""
+def newsindex_rebuild(path: Path) -> tuple[float, dict, int]:
+    """Ours: seconds, the JSON summary and index bytes of ``newsindex rebuild``."""
     target = tempfile.mkdtemp(prefix="bench-ours-")
     try:
         started = time.perf_counter()
@@ -83,7 +87,7 @@ def newsindex_rebuild(path: Path) -> tuple[float, dict]:
             text=True,
             check=True,
         )
-        return time.perf_counter() - started, json.loads(done.stdout)
+        return time.perf_counter() - started, json.loads(done.stdout), folder_bytes(target)
     finally:
         shutil.rmtree(target, ignore_errors=True)
 
@@ -98,20 +102,26 @@ def main() -> None:
         sys.exit(f"corpus missing: {path}")
     plain_times, our_times = [], []
     summary: dict = {}
-    docs = 0
+    docs = plain_bytes = our_bytes = 0
     for _ in range(args.rounds):
-        seconds, docs = plain_whoosh_loop(path, title_key, body_key)
+        seconds, docs, plain_bytes = plain_whoosh_loop(path, title_key, body_key)
         plain_times.append(seconds)
-        seconds, summary = newsindex_rebuild(path)
+        seconds, summary, our_bytes = newsindex_rebuild(path)
         our_times.append(seconds)
     plain, ours = min(plain_times), min(our_times)
     print(
         f"corpus: {args.corpus} ({docs:,} records), {os.cpu_count()} cores, "
         f"best of {args.rounds} round(s)"
     )
-    print(f"{'':34}{'seconds':>10}{'docs/s':>10}")
-    print(f"{'plain Whoosh loop (baseline)':34}{plain:>10.1f}{docs / plain:>10,.0f}")
-    print(f"{'newsindex rebuild (end to end)':34}{ours:>10.1f}{summary['indexed'] / ours:>10,.0f}")
+    print(f"{'':34}{'seconds':>10}{'docs/s':>10}{'index MB':>10}")
+    print(
+        f"{'plain Whoosh loop (baseline)':34}{plain:>10.1f}{docs / plain:>10,.0f}"
+        f"{plain_bytes / 1e6:>10.1f}"
+    )
+    print(
+        f"{'newsindex rebuild (end to end)':34}{ours:>10.1f}{summary['indexed'] / ours:>10,.0f}"
+        f"{our_bytes / 1e6:>10.1f}"
+    )
     print(
         f"speed-up: {plain / ours:.2f}x   (indexed {summary['indexed']:,}, "
         f"duplicates {summary['duplicates']:,}, skipped {len(summary['skipped']):,}, "

@@ -29,7 +29,7 @@ class BulkWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         # Posting blocks stay uncompressed: zlib was 6% of a rebuild, and searches then
-        # skip the inflate step; the files grow by about a third.
+        # skip the inflate step; the Whoosh files grow by about 70% (Reuters: 46 -> 78 MB).
         kwargs.setdefault("codec", W3Codec(compression=0))
         super().__init__(ix, **kwargs)
         #: fieldname -> term bytes -> list of (docnum, weight, value bytes, length)
