@@ -91,9 +91,23 @@ class StoryCodes:
         return alone + int(np.unique(self.codes[mask & self.shared]).size)
 
 
+def column_values(reader, column: str, translate: bool = True) -> list:
+    """Every document's value of ``column``, in docnum order, one segment at a time.
+
+    Whoosh's multi-segment column reader leaves out segments that lack the column (an
+    ``add`` of undated articles writes no ``published`` column), which would shift every
+    later document's value onto the wrong docnum; a segment reader fills its own default.
+    """
+    values: list = []
+    for leaf, offset in reader.leaf_readers():
+        assert offset == len(values)
+        values.extend(leaf.column_reader(column, translate=translate))
+    return values
+
+
 def read_facet_column(reader, column: str, ndocs: int) -> FacetData:
     """Read a ``facet_*`` column (``FACET_SEP``-joined display values) into ``FacetData``."""
-    raw = list(reader.column_reader(column)) if reader.has_column(column) else []
+    raw = column_values(reader, column)
     folded: dict[str, int] = {}
     spellings: list[Counter] = []
     docs: list[int] = []

@@ -12,7 +12,7 @@ from functools import cached_property
 import numpy as np
 from whoosh import query as wq
 
-from .facets import FACETS, FacetData, StoryCodes, read_facet_column
+from .facets import FACETS, FacetData, StoryCodes, column_values, read_facet_column
 from .query import TEXT_FIELDS
 
 #: ``published`` of a document without a date: sorts after every real date.
@@ -53,8 +53,7 @@ class Snapshot:
 
     def _stories(self, reader) -> tuple[np.ndarray, list[str]]:
         """A story code per document; a document without a story is a story of its own."""
-        values = list(reader.column_reader("story")) if reader.has_column("story") else []
-        values += [""] * (self.ndocs - len(values))
+        values = column_values(reader, "story")
         codes: dict[str, int] = {}
         ids: list[str] = []
         out = np.empty(self.ndocs, dtype=np.int64)
@@ -69,14 +68,13 @@ class Snapshot:
 
     def _published(self, reader) -> np.ndarray:
         published = np.full(self.ndocs, NO_DATE, dtype=np.int64)
-        if reader.has_column("published"):
-            # Undated documents hold the column's default, which need not fit an int64.
-            top = np.iinfo(np.int64).max
-            raw = reader.column_reader("published", translate=False)
-            values = np.array([v if 0 <= v <= top else NO_DATE for v in raw], dtype=np.int64)
-            dated = np.zeros(self.ndocs, dtype=bool)
-            dated[self.facets["year"].pair_docs] = True
-            published[dated] = values[dated]
+        # Undated documents hold the column's default, which need not fit an int64.
+        top = np.iinfo(np.int64).max
+        raw = column_values(reader, "published", translate=False)
+        values = np.array([v if 0 <= v <= top else NO_DATE for v in raw], dtype=np.int64)
+        dated = np.zeros(self.ndocs, dtype=bool)
+        dated[self.facets["year"].pair_docs] = True
+        published[dated] = values[dated]
         return published
 
     @cached_property

@@ -234,6 +234,8 @@ def _body_keys(owners: np.ndarray, hashes: np.ndarray) -> np.ndarray:
 
 def _segment_minhash(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """datasketch "affine32" MinHash values of consecutive runs of ``sizes`` hashes each."""
+    if not len(sizes):  # every body of the chunk too short to sign
+        return np.empty((0, NUM_PERM), dtype=np.uint32)
     a, b = _permutations(NUM_PERM)
     mixed = _fmix32(values)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))

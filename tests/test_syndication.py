@@ -175,6 +175,12 @@ def test_short_bodies_get_their_own_story():
     assert story_shingles(notice) == set()
 
 
+def test_a_batch_of_only_short_bodies_signs_to_nothing():
+    """A rebuild whose articles are all briefs (one short feed entry) must not fail."""
+    notice = "Qtly div 10 cts vs 10 cts prior Pay April 15 Record April 1 Reuter"
+    assert sign_bodies([notice, "", notice]) == [None, None, None]
+
+
 def test_reassigning_an_id_replaces_the_old_text():
     need(BBC)
     index = StoryIndex()
