@@ -42,7 +42,7 @@ from corpus_loaders import allsides_articles, reuters_articles  # noqa: E402
 from whoosh.analysis.analyzers import STOP_WORDS  # noqa: E402
 
 from search.article import Article  # noqa: E402
-from search.engine import NewsIndex  # noqa: E402
+from search.searching.engine import NewsIndex  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 ALL_FACETS = ["agency", "publisher", "dateline", "topics", "authors"]
@@ -78,8 +78,8 @@ def title_queries(articles: list[Article], count: int, seed: int) -> list[str]:
 
 
 def build_newsindex(articles: list[Article], path: Path) -> None:
-    from search.indexer import rebuild_from_articles
-    from search.parallel import default_workers
+    from search.indexing.indexer import rebuild_from_articles
+    from search.indexing.parallel import default_workers
 
     rebuild_from_articles(articles, path, workers=default_workers())
 

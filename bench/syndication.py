@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # bench/search.py would shadow the search package: drop bench/ from the path
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-from search import syndication  # noqa: E402
-from search.syndication import StoryIndex  # noqa: E402
+from search.indexing import syndication  # noqa: E402
+from search.indexing.syndication import StoryIndex  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 PAIRS = ROOT / "bench" / "data" / "syndication_pairs.csv"

@@ -21,23 +21,23 @@ __version__ = "0.1.0"
 __all__ = ["NewsIndex", "Article", "NewsIndexError", "__version__"]
 
 if TYPE_CHECKING:
-    from .article import Article
-    from .engine import NewsIndex
-    from .errors import NewsIndexError
+    from search.article import Article
+    from search.errors import NewsIndexError
+    from search.searching.engine import NewsIndex
 
 
 def __getattr__(name: str) -> Any:
     """Import lazily, so ``newsindex --help`` does not pay for Whoosh and numpy."""
     if name == "NewsIndex":
-        from .engine import NewsIndex
+        from search.searching.engine import NewsIndex
 
         return NewsIndex
     if name == "Article":
-        from .article import Article
+        from search.article import Article
 
         return Article
     if name == "NewsIndexError":
-        from .errors import NewsIndexError
+        from search.errors import NewsIndexError
 
         return NewsIndexError
     raise AttributeError(name)

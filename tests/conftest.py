@@ -47,7 +47,7 @@ def allsides_slice() -> list[dict]:
 @pytest.fixture(scope="session")
 def reuters_index(tmp_path_factory, reuters_slice) -> Path:
     """An index of the first ``REUTERS_SLICE`` Reuters-21578 records."""
-    from search.indexer import rebuild_from_articles
+    from search.indexing.indexer import rebuild_from_articles
 
     path = tmp_path_factory.mktemp("reuters-index")
     rebuild_from_articles(reuters_articles(REUTERS_SLICE), path)
@@ -57,7 +57,7 @@ def reuters_index(tmp_path_factory, reuters_slice) -> Path:
 @pytest.fixture(scope="session")
 def allsides_index(tmp_path_factory, allsides_slice) -> Path:
     """An index of the first ``ALLSIDES_SLICE`` AllSides records."""
-    from search.indexer import rebuild_from_articles
+    from search.indexing.indexer import rebuild_from_articles
 
     path = tmp_path_factory.mktemp("allsides-index")
     rebuild_from_articles(allsides_articles(ALLSIDES_SLICE), path)
@@ -66,7 +66,7 @@ def allsides_index(tmp_path_factory, allsides_slice) -> Path:
 
 @pytest.fixture(scope="session")
 def reuters_news(reuters_index):
-    from search.engine import NewsIndex
+    from search.searching.engine import NewsIndex
 
     with NewsIndex.open(reuters_index) as news:
         yield news
@@ -74,7 +74,7 @@ def reuters_news(reuters_index):
 
 @pytest.fixture(scope="session")
 def allsides_news(allsides_index):
-    from search.engine import NewsIndex
+    from search.searching.engine import NewsIndex
 
     with NewsIndex.open(allsides_index) as news:
         yield news

@@ -9,10 +9,10 @@ from whoosh import index
 from whoosh.formats import Positions
 from whoosh.qparser import QueryParser
 
-from search.analysis import NewsText, news_analyzer
 from search.article import Article
-from search.bulkwriter import BulkWriter
-from search.schema import article_to_document, build_schema
+from search.indexing.analysis import NewsText, news_analyzer
+from search.indexing.bulkwriter import BulkWriter
+from search.indexing.schema import article_to_document, build_schema
 
 BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
 

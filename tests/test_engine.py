@@ -8,9 +8,9 @@ import json
 import pytest
 from corpus_loaders import reuters_article
 
-from search.engine import MAX_PER_PAGE, NewsIndex
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
-from search.indexer import add_articles, delete, rebuild_from_articles
+from search.indexing.indexer import add_articles, delete, rebuild_from_articles
+from search.searching.engine import MAX_PER_PAGE, NewsIndex
 
 HIT_KEYS = {
     "id",

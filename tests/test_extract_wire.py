@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import search.analysis
 import search.extract
 import search.extract.dates
 import search.extract.language
 import search.extract.publishers
 import search.extract.wire
+import search.indexing.analysis
 from search.extract import article_from_fields, article_from_text, split_title
 from search.extract.dates import normalise_date
 from search.extract.publishers import normalise_publisher
@@ -244,7 +244,7 @@ def test_allsides_sources_join_into_fewer_outlets():
 @pytest.mark.parametrize(
     "module",
     [
-        search.analysis,
+        search.indexing.analysis,
         search.extract,
         search.extract.dates,
         search.extract.language,

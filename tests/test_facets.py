@@ -8,7 +8,7 @@ import pytest
 from corpus_loaders import allsides_authors, allsides_publisher, reuters_dateline
 
 from search.errors import BadParameter
-from search.facets import FACET_CLASSES, FACETS
+from search.searching.facets import FACET_CLASSES, FACETS
 
 
 def counts(result, facet: str) -> dict[str, int]:

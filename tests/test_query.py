@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from corpus_loaders import reuters_dateline
 
-from search.analysis import analyzed_terms
 from search.errors import BadQuery
-from search.query import parse_query
-from search.suggest import edit_distance
+from search.indexing.analysis import analyzed_terms
+from search.searching.parser import parse_query
+from search.searching.suggest import edit_distance
 
 
 def all_ids(news, query: str, **options) -> list[str]:

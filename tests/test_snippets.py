@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from search.analysis import analyzed_terms
-from search.snippets import MAX_SNIPPET_CHARS, make_snippet
+from search.indexing.analysis import analyzed_terms
+from search.searching.snippets import MAX_SNIPPET_CHARS, make_snippet
 
 
 def terms(text: str) -> frozenset[str]:

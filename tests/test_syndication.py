@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from search.errors import NewsIndexError
-from search.syndication import (
+from search.indexing.syndication import (
     DATE_WINDOW_DAYS,
     MIN_WORDS,
     StoryIndex,

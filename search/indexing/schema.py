@@ -1,7 +1,7 @@
 """The one index schema, and how an ``Article`` becomes a Whoosh document and back.
 
 Three kinds of field:
-- text fields (``title``, ``body``) analyzed by ``search.analysis`` for BM25F ranking;
+- text fields (``title``, ``body``) analyzed by ``search.indexing.analysis`` for BM25F ranking;
   ``title`` is boosted so a word in the headline outweighs one in the body;
 - facet fields (``agency``, ``publisher``, ``dateline``, ``topics``, ``authors``, …) indexed
   whole and lowercased, so ``agency:ap`` and ``publisher:"new york times"`` match, with the
@@ -10,7 +10,7 @@ Three kinds of field:
   stemmed ``title``/``body`` vocabulary (Whoosh's corrector over those terms) and shows the
   surface word found in the stored text of a matching article;
 - ``facet_*`` columns: the display values joined by ``FACET_SEP``, one per document, which
-  ``search.facets`` reads once per searcher into arrays to count by indexing (Whoosh's own
+  ``search.searching.facets`` reads once per searcher into arrays to count by indexing (Whoosh's own
   ``groupedby`` re-reads documents per search and is slow on multi-valued fields).
 """
 
@@ -25,8 +25,8 @@ from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
-from .analysis import NewsText, facet_analyzer
-from .article import Article
+from search.article import Article
+from search.indexing.analysis import NewsText, facet_analyzer
 
 SCHEMA_VERSION = 1
 TITLE_BOOST = 2.5

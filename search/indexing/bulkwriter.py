@@ -9,7 +9,7 @@ the codec in one pass. The files it writes are ordinary Whoosh segments (same co
 format), read by any Whoosh searcher; ``tests/test_bulkwriter.py`` checks that searches
 over a ``BulkWriter`` index and a ``SegmentWriter`` index agree.
 
-Used by ``search.indexer`` for rebuilds; incremental ``add``/``delete`` use Whoosh's own
+Used by ``search.indexing.indexer`` for rebuilds; incremental ``add``/``delete`` use Whoosh's own
 writer. A writer holds its postings in memory until ``commit()``: the indexer commits a
 segment every ``SEGMENT_DOCS`` documents to bound memory.
 """

@@ -5,10 +5,10 @@
 ...     print(result.total, [hit.title for hit in result.hits])
 
 A search runs in four steps over one ``Snapshot`` (a searcher and its arrays): the query
-becomes a boolean mask over document numbers with BM25F scores (``search.scoring``), each
+becomes a boolean mask over document numbers with BM25F scores (``search.searching.scoring``), each
 facet filter another mask, facet counts are ``np.bincount`` over the masks (each facet with
 its own filter lifted), and the page is ranked by score or date, one copy per story
-(``search.ranking``). The snapshot is replaced when the index changes on disk: a published
+(``search.searching.ranking``). The snapshot is replaced when the index changes on disk: a published
 rebuild (the manifest names another generation) or an in-place add/delete.
 """
 
@@ -26,17 +26,23 @@ import numpy as np
 from whoosh import classify
 from whoosh import query as wq
 
-from .article import Article
-from .errors import ArticleNotFound, BadParameter
-from .facets import DEFAULT_FACET_SIZE, FACETS, MAX_FACET_SIZE, FacetData, StoryCodes
-from .query import ParsedQuery, parse_query
-from .ranking import Ranked, by_date, by_score
-from .results import AlsoRan, Copy, FacetValue, Hit, Outlet, SearchResult
-from .schema import document_to_article
-from .snapshot import NO_DATE, Snapshot
-from .snippets import make_snippet
-from .store import IndexStore, default_index_path
-from .suggest import suggest
+from search.article import Article
+from search.errors import ArticleNotFound, BadParameter
+from search.indexing.schema import document_to_article
+from search.indexing.store import IndexStore, default_index_path
+from search.searching.facets import (
+    DEFAULT_FACET_SIZE,
+    FACETS,
+    MAX_FACET_SIZE,
+    FacetData,
+    StoryCodes,
+)
+from search.searching.parser import ParsedQuery, parse_query
+from search.searching.ranking import Ranked, by_date, by_score
+from search.searching.results import AlsoRan, Copy, FacetValue, Hit, Outlet, SearchResult
+from search.searching.snapshot import NO_DATE, Snapshot
+from search.searching.snippets import make_snippet
+from search.searching.suggest import suggest
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_MODES = ("stories", "copies")

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .schema import FACET_SEP, facet_term
+from search.indexing.schema import FACET_SEP, facet_term
 
 #: How many values a facet lists unless asked otherwise (selected values always listed).
 DEFAULT_FACET_SIZE = 10

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .errors import IndexLocked, IndexNotFound, NewsIndexError
+from search.errors import IndexLocked, IndexNotFound, NewsIndexError
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".write.lock"

@@ -16,10 +16,10 @@ from typing import Any
 
 import click
 
-from .errors import NewsIndexError
-from .render import plural
-from .sources import FORMATS, parse_field_map
-from .store import ENV_INDEX, IndexStore, default_index_path
+from search.cli.render import plural
+from search.errors import NewsIndexError
+from search.indexing.store import ENV_INDEX, IndexStore, default_index_path
+from search.sources import FORMATS, parse_field_map
 
 #: Skipped files listed one per line at the end of a run (the rest are counted).
 SHOWN_SKIPS = 20
@@ -168,7 +168,7 @@ def extract(
     Example:
         newsindex extract ../shared/corpora/seed/srnnews-japan-britain.txt
     """
-    from .indexer import IndexReport, read_articles
+    from search.indexing.indexer import IndexReport, read_articles
 
     report = IndexReport()
     for article in read_articles(
@@ -215,7 +215,7 @@ def rebuild(
         newsindex rebuild ../shared/corpora/reuters21578/reuters21578.jsonl.gz
         newsindex rebuild 'feeds/*.xml' exports/ --index /srv/newsindex
     """
-    from . import indexer
+    from search.indexing import indexer
 
     fields = parse_field_map(field_map)
     _run_with_progress(
@@ -252,7 +252,7 @@ def add(
     Example:
         newsindex add today/*.html
     """
-    from . import indexer
+    from search.indexing import indexer
 
     fields = parse_field_map(field_map)
     _run_with_progress(
@@ -277,7 +277,7 @@ def delete(ids: tuple[str, ...], index_path: Path | None, as_json: bool) -> None
     Example:
         newsindex delete reuters-17 reuters-18
     """
-    from . import indexer
+    from search.indexing import indexer
 
     report = indexer.delete(list(ids), index_path)
     _print_summary(report, "Deleted", as_json)
@@ -334,7 +334,7 @@ def stats(index_path: Path | None, as_json: bool) -> None:
 
 def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     """``--filter agency=AP --filter agency=Reuters`` → ``{"agency": ["AP", "Reuters"]}``."""
-    from .errors import BadParameter
+    from search.errors import BadParameter
 
     filters: dict[str, list[str]] = {}
     for pair in pairs:
@@ -395,8 +395,8 @@ def search(
         newsindex search 'dateline:tokyo yen' --sort newest --filter topics=money-fx
         newsindex search starmer --json
     """
-    from .engine import NewsIndex
-    from .render import render_search
+    from search.cli.render import render_search
+    from search.searching.engine import NewsIndex
 
     with NewsIndex.open(index_path) as news:
         result = news.search(
@@ -428,8 +428,8 @@ def related(article_id: str, limit: int, as_json: bool, index_path: Path | None)
     Example:
         newsindex related reuters-17 --limit 10
     """
-    from .engine import NewsIndex
-    from .render import render_related
+    from search.cli.render import render_related
+    from search.searching.engine import NewsIndex
 
     with NewsIndex.open(index_path) as news:
         hits = news.related(article_id, limit=limit)
@@ -452,8 +452,8 @@ def show(article_id: str, as_json: bool, index_path: Path | None) -> None:
     Example:
         newsindex show reuters-17 --json
     """
-    from .engine import NewsIndex
-    from .render import render_article
+    from search.cli.render import render_article
+    from search.searching.engine import NewsIndex
 
     with NewsIndex.open(index_path) as news:
         article = news.get(article_id)
@@ -463,7 +463,3 @@ def show(article_id: str, as_json: bool, index_path: Path | None) -> None:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         click.echo(render_article(article, copies), nl=False)
-
-
-if __name__ == "__main__":
-    cli()

@@ -1,4 +1,4 @@
-"""Ordering the matches of a search: by score (``search.scoring``) or by date.
+"""Ordering the matches of a search: by score (``search.searching.scoring``) or by date.
 
 Every match is ordered, not only a top-N, so ties are broken exactly (newest first, then
 docnum) and collapsing can keep each story's best-ranked copy without a second pass.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .snapshot import NO_DATE, Snapshot
+from search.searching.snapshot import NO_DATE, Snapshot
 
 #: Sort this many times the documents a page needs (collapsing drops copies), at least.
 CANDIDATE_FACTOR = 4

@@ -12,8 +12,8 @@ import textwrap
 
 import click
 
-from .article import Article
-from .results import Copy, FacetValue, Hit, SearchResult
+from search.article import Article
+from search.searching.results import Copy, FacetValue, Hit, SearchResult
 
 WIDTH = 100
 INDENT = "    "

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from whoosh.support.charset import accent_map
 
-from .analysis import TOKEN_PATTERN, index_form
+from search.indexing.analysis import TOKEN_PATTERN, index_form
 
 #: A snippet runs to about this many characters (a few sentences).
 MAX_SNIPPET_CHARS = 300

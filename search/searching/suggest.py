@@ -1,7 +1,7 @@
 """ "Did you mean": corrections drawn from the index's own vocabulary.
 
 There is no separate spelling field (it cost a third of indexing time), so a query word is
-checked through its index term in ``body`` (stemmed, folded, as ``search.analysis`` makes
+checked through its index term in ``body`` (stemmed, folded, as ``search.indexing.analysis`` makes
 it). A word is suspect when few documents hold its term; it is replaced only by a close term
 (at most two edits, same first letter) that is far more frequent, so real rare words are
 left alone. The word shown is the surface form of that term in the stored text of a document
@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .analysis import TOKEN_PATTERN, index_form
-from .query import ParsedQuery
+from search.indexing.analysis import TOKEN_PATTERN, index_form
+from search.searching.parser import ParsedQuery
 
 VOCABULARY_FIELD = "body"
 #: A word in at most this many documents may be a misspelling.

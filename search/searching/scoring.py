@@ -25,8 +25,8 @@ from math import log
 import numpy as np
 from whoosh import query as wq
 
-from .query import DATE_FIELD, TEXT_FIELDS
-from .snapshot import NO_DATE, Snapshot
+from search.searching.parser import DATE_FIELD, TEXT_FIELDS
+from search.searching.snapshot import NO_DATE, Snapshot
 
 K1 = 1.2
 B = 0.75

@@ -12,8 +12,8 @@ from functools import cached_property
 import numpy as np
 from whoosh import query as wq
 
-from .facets import FACETS, FacetData, StoryCodes, column_values, read_facet_column
-from .query import TEXT_FIELDS
+from search.searching.facets import FACETS, FacetData, StoryCodes, column_values, read_facet_column
+from search.searching.parser import TEXT_FIELDS
 
 #: ``published`` of a document without a date: sorts after every real date.
 NO_DATE = np.iinfo(np.int64).min
@@ -41,7 +41,7 @@ class Snapshot:
         self.published = self._published(reader)
         for field in TEXT_FIELDS:  # BM25 needs them on the first query anyway
             self.terms.lengths(field)
-        #: "Did you mean" per typed word, filled as queries arrive (see ``search.suggest``).
+        #: "Did you mean" per typed word, filled as queries arrive (``searching.suggest``).
         self.corrections: dict[str, str | None] = {}
 
     def _live_mask(self, reader) -> np.ndarray:
@@ -98,13 +98,13 @@ class Snapshot:
     @cached_property
     def terms(self):
         """Postings arrays and field lengths, read as queries need them."""
-        from .scoring import TermStore
+        from search.searching.scoring import TermStore
 
         return TermStore(self)
 
     def evaluate(self, q: wq.Query):
         """``(mask, scores)``: live documents matching ``q`` and their BM25F scores."""
-        from .scoring import Evaluator
+        from search.searching.scoring import Evaluator
 
         return Evaluator(self, self.terms).evaluate(q)
 

@@ -31,8 +31,8 @@ from whoosh.fields import datetime_to_long
 from whoosh.qparser import MultifieldParser, plugins
 from whoosh.qparser.syntax import AndGroup
 
-from .errors import BadQuery
-from .schema import KEYWORD_FIELDS, build_schema
+from search.errors import BadQuery
+from search.indexing.schema import KEYWORD_FIELDS, build_schema
 
 #: Where bare words are looked up; the title's boost comes from the schema (BM25F).
 TEXT_FIELDS = ("title", "body")

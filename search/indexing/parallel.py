@@ -22,9 +22,9 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from .article import Article
-from .bulkwriter import BulkWriter
-from .sources import RawRecord, Skipped
+from search.article import Article
+from search.indexing.bulkwriter import BulkWriter
+from search.sources import RawRecord, Skipped
 
 #: Documents per hand-off: large enough to amortise pickling, small enough to keep both busy.
 BATCH_DOCS = 200
@@ -182,8 +182,8 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def _extract_batch(items: list[RawRecord | Skipped]) -> list[tuple[Article | Skipped, Any]]:
     """Child: extract a batch of records and sign their bodies for story detection."""
-    from .extract import extract_or_skip
-    from .syndication import sign_bodies
+    from search.extract import extract_or_skip
+    from search.indexing.syndication import sign_bodies
 
     extracted = [extract_or_skip(item) for item in items]
     articles = [item for item in extracted if isinstance(item, Article)]

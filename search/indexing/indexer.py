@@ -1,8 +1,8 @@
 """Writing the index: rebuild beside the live one and swap, upsert, delete.
 
 ``rebuild`` streams records from ``search.sources``, extracts each into an ``Article``,
-gives it a story id (``search.syndication``), and writes it into a new generation directory
-(``search.store``); only a complete generation is published. ``add`` and ``delete`` change
+gives it a story id (``search.indexing.syndication``), and writes it into a new generation directory
+(``search.indexing.store``); only a complete generation is published. ``add`` and ``delete`` change
 the live generation in place under the same write lock. The writer is Whoosh's own, used as
 a context manager so that any error cancels it.
 """
@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
-from .article import Article
-from .bulkwriter import BulkWriter
-from .parallel import ParallelBuilder, default_workers
-from .schema import SCHEMA_VERSION, article_to_document, build_schema
-from .sources import RawRecord, Skipped
-from .store import IndexStore, Manifest, default_index_path, utc_now
+from search.article import Article
+from search.indexing.bulkwriter import BulkWriter
+from search.indexing.parallel import ParallelBuilder, default_workers
+from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
+from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
+from search.sources import RawRecord, Skipped
 
 #: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means
 #: one segment at commit, which is what search wants.
@@ -78,7 +78,7 @@ def extracted_articles(
     items: Iterable[RawRecord | Skipped], report: IndexReport
 ) -> Iterator[Article]:
     """Articles from reader output; unreadable files and empty stories land in ``report``."""
-    from .extract import extract_or_skip
+    from search.extract import extract_or_skip
 
     for item in map(extract_or_skip, items):
         if isinstance(item, Skipped):
@@ -95,7 +95,7 @@ def read_articles(
     field_map: Mapping[str, str] | None = None,
 ) -> Iterator[Article]:
     """Articles from source paths. Bad paths raise ``BadSource`` on the first ``next()``."""
-    from .sources import read_sources
+    from search.sources import read_sources
 
     return extracted_articles(read_sources(sources, format=format, field_map=field_map), report)
 
@@ -118,7 +118,7 @@ def _story_count(stories) -> int:
 
 
 def _load_stories(directory: Path):
-    from .syndication import StoryIndex
+    from search.indexing.syndication import StoryIndex
 
     return StoryIndex.load(directory / STORY_STATE)
 
@@ -250,8 +250,8 @@ def rebuild(
     With several cores, extraction and indexing each run in ``workers`` child processes
     (default: one per core); this process reads, assigns stories and coordinates.
     """
-    from .parallel import extract_in_parallel
-    from .sources import read_sources
+    from search.indexing.parallel import extract_in_parallel
+    from search.sources import read_sources
 
     workers = workers or default_workers()
     report = IndexReport()
