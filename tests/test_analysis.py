@@ -11,8 +11,8 @@ from whoosh.qparser import QueryParser
 
 from search.article import Article
 from search.indexing.analysis import NewsText, news_analyzer
-from search.indexing.bulkwriter import BulkWriter
 from search.indexing.schema import article_to_document, build_schema
+from search.indexing.whoosh_internals import BulkWriter
 
 BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
 

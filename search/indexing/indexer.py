@@ -22,10 +22,10 @@ from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
 from search.article import Article
-from search.indexing.bulkwriter import BulkWriter
 from search.indexing.parallel import ParallelBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
+from search.indexing.whoosh_internals import BulkWriter
 from search.sources import RawRecord, Skipped
 
 #: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means

@@ -23,7 +23,12 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search.article import Article
-from search.indexing.bulkwriter import BulkWriter
+from search.indexing.whoosh_internals import (
+    BulkWriter,
+    commit_segments,
+    discard_segment,
+    finish_segment,
+)
 from search.sources import RawRecord, Skipped
 
 #: Documents per hand-off: large enough to amortise pickling, small enough to keep both busy.
@@ -59,12 +64,12 @@ def _index_worker(directory: str, jobs: Any, results: Any) -> None:
             for doc in batch:
                 writer.add_document(**doc)
             if writer.doc_count() >= SEGMENT_DOCS:
-                segments.append(writer._finalize_segment())
+                segments.append(finish_segment(writer))
                 writer = BulkWriter(ix, _lk=False)
         if writer.doc_count():
-            segments.append(writer._finalize_segment())
+            segments.append(finish_segment(writer))
         else:
-            writer._close_segment()
+            discard_segment(writer)
         results.put(("ok", segments))
     except BaseException as exc:  # report, never hang the parent
         results.put(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
@@ -126,9 +131,7 @@ class ParallelBuilder:
             segments.extend(detail)
         for proc in self._procs:
             proc.join()
-        self._writer._close_segment()
-        self._writer._commit_toc(segments)
-        self._writer._finish()
+        commit_segments(self._writer, segments)
 
     def _wait_result(self) -> tuple[str, Any]:
         while True:

@@ -23,6 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from search.indexing.schema import FACET_SEP, facet_term
+from search.indexing.whoosh_internals import column_values
 
 #: How many values a facet lists unless asked otherwise (selected values always listed).
 DEFAULT_FACET_SIZE = 10
@@ -89,20 +90,6 @@ class StoryCodes:
         """Distinct stories among ``mask``'s documents."""
         alone = int(np.count_nonzero(mask & ~self.shared))
         return alone + int(np.unique(self.codes[mask & self.shared]).size)
-
-
-def column_values(reader, column: str, translate: bool = True) -> list:
-    """Every document's value of ``column``, in docnum order, one segment at a time.
-
-    Whoosh's multi-segment column reader leaves out segments that lack the column (an
-    ``add`` of undated articles writes no ``published`` column), which would shift every
-    later document's value onto the wrong docnum; a segment reader fills its own default.
-    """
-    values: list = []
-    for leaf, offset in reader.leaf_readers():
-        assert offset == len(values)
-        values.extend(leaf.column_reader(column, translate=translate))
-    return values
 
 
 def read_facet_column(reader, column: str, ndocs: int) -> FacetData:

@@ -25,6 +25,15 @@ from math import log
 import numpy as np
 from whoosh import query as wq
 
+from search.indexing.whoosh_internals import (
+    block_arrays,
+    block_values,
+    expanded_terms,
+    is_blockwise,
+    leaf_lengths,
+    next_block,
+    read_postings,
+)
 from search.searching.parser import DATE_FIELD, TEXT_FIELDS
 from search.searching.snapshot import NO_DATE, Snapshot
 
@@ -38,72 +47,6 @@ PARTIAL_READ_RATIO = 4
 MAX_EXPANSION = 512
 
 Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None when nothing scores)
-
-
-def _block_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """The current block of a Whoosh 3 leaf matcher as arrays, decoded with numpy.
-
-    Whoosh decodes delta-coded ids with a Python generator; ``np.cumsum`` does the same.
-    """
-    if matcher._data is None:
-        matcher._read_data()
-    ids, weights = matcher._data[0], matcher._data[1]
-    count = matcher._blocklength
-    ids = np.asarray(ids, dtype=np.int64)
-    if not matcher._byteids:
-        ids = np.cumsum(ids)
-    if weights is None or isinstance(weights, float):
-        weights = np.full(count, 1.0 if weights is None else weights)
-    else:
-        weights = np.asarray(weights, dtype=np.float64)
-    return ids[matcher._i :], weights[matcher._i :]
-
-
-def _blockwise(matcher) -> bool:
-    names = ("_data", "_read_data", "_blocklength", "_byteids", "_next_block", "_i", "_maxid")
-    return all(hasattr(matcher, name) for name in names)
-
-
-def _read_postings(matcher, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """All ``(docnum, weight)`` of a leaf matcher, a block at a time when the codec allows.
-
-    With ``within`` (sorted docnums), blocks whose id range holds none of them are skipped
-    unread (a block's last id is in its header) and only those docnums are kept.
-    """
-    if not _blockwise(matcher):
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        ids, weights = np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-        if within is not None:
-            keep = np.isin(ids, within)
-            ids, weights = ids[keep], weights[keep]
-        return ids, weights
-    id_blocks, weight_blocks = [], []
-    previous_max = -1
-    while matcher.is_active():
-        last = matcher._maxid
-        if within is None or _any_between(within, previous_max, last):
-            ids, weights = _block_arrays(matcher)
-            if within is not None:
-                keep = np.isin(ids, within, assume_unique=True)
-                ids, weights = ids[keep], weights[keep]
-            id_blocks.append(ids)
-            weight_blocks.append(weights)
-        previous_max = last
-        matcher._next_block()
-    if not id_blocks:
-        return np.empty(0, np.int64), np.empty(0, np.float64)
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
-
-
-def _any_between(sorted_docs: np.ndarray, low: int, high: int) -> bool:
-    """Whether some docnum is in ``(low, high]``."""
-    return bool(
-        np.searchsorted(sorted_docs, high, "right") > np.searchsorted(sorted_docs, low, "right")
-    )
 
 
 class TermStore:
@@ -151,7 +94,7 @@ class TermStore:
                 local = (
                     within[(within >= offset) & (within < offset + leaf.doc_count_all())] - offset
                 )
-            d, w = _read_postings(leaf.postings(field, text), local)
+            d, w = read_postings(leaf.postings(field, text), local)
             docs.append(d + offset)
             weights.append(w)
         if not docs:
@@ -169,20 +112,20 @@ class TermStore:
             if (field, text) not in leaf:
                 continue
             matcher = leaf.postings(field, text)
-            if not _blockwise(matcher):
+            if not is_blockwise(matcher):
                 for docnum in matcher.all_ids():
                     if _contains(docs, docnum + offset):
                         matcher.skip_to(docnum)
                         found[docnum + offset] = list(matcher.value_as("positions"))
                 continue
             while matcher.is_active():
-                ids, _ = _block_arrays(matcher)
+                ids, _ = block_arrays(matcher)
                 ids = ids + offset
                 rows = np.flatnonzero(np.isin(ids, docs, assume_unique=True))
-                values = matcher._data[2]
+                values = block_values(matcher)
                 for row in rows.tolist():
-                    found[int(ids[row])] = decode(values[matcher._i + row])
-                matcher._next_block()
+                    found[int(ids[row])] = decode(values[row])
+                next_block(matcher)
         return found
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
@@ -190,7 +133,7 @@ class TermStore:
         if field not in self._lengths:
             out = np.zeros(self.snap.ndocs, dtype=np.float64)
             for leaf, offset in self.reader.leaf_readers():
-                lengths = _leaf_lengths(leaf, field)
+                lengths = leaf_lengths(leaf, field)
                 out[offset : offset + lengths.size] = lengths
             average = self.snap.searcher.avg_field_length(field) or 1.0
             self._lengths[field] = (out, average)
@@ -208,24 +151,6 @@ class TermStore:
             norm = K1 * ((1 - B) + B * lengths[docs] / average)
             scores[docs] = boost * idf * (weights * (K1 + 1)) / (weights + norm)
         return mask, scores
-
-
-def _leaf_lengths(leaf, field: str) -> np.ndarray:
-    """One segment's field lengths: its length column in one read when the codec allows."""
-    count = leaf.doc_count_all()
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        from whoosh.util.numeric import byte_to_length
-
-        column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-        if column is None:
-            return np.zeros(count)
-        return table[np.fromiter(column, dtype=np.uint8, count=count)]
-    except (AttributeError, ImportError, TypeError, ValueError):
-        return np.array(
-            [leaf.doc_field_length(d, field) or 0 for d in range(count)], dtype=np.float64
-        )
 
 
 def _contains(sorted_docs: np.ndarray, docnum: int) -> bool:
@@ -379,7 +304,7 @@ class Evaluator:
     def _multi(self, q: wq.MultiTerm) -> Scored:
         reader = self.terms.reader
         expanded = []
-        for text in q._btexts(reader):
+        for text in expanded_terms(q, reader):
             expanded.append(text)
             if len(expanded) > MAX_EXPANSION:
                 return self._fallback(q), None

@@ -12,7 +12,8 @@ from functools import cached_property
 import numpy as np
 from whoosh import query as wq
 
-from search.searching.facets import FACETS, FacetData, StoryCodes, column_values, read_facet_column
+from search.indexing.whoosh_internals import column_values
+from search.searching.facets import FACETS, FacetData, StoryCodes, read_facet_column
 from search.searching.parser import TEXT_FIELDS
 
 #: ``published`` of a document without a date: sorts after every real date.

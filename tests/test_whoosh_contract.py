@@ -1,0 +1,122 @@
+"""The whoosh3 internals newsindex relies on: fail loudly here on an upgrade that moves them.
+
+``search.indexing.whoosh_internals`` is the only module that touches private attributes;
+each one it names must exist, and each fast path must give what Whoosh's public API gives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh import fields, index, query
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+from search.indexing import whoosh_internals as internals
+
+WORDS = [
+    "harbour",
+    "ferry",
+    "tide",
+    "storm",
+    "quay",
+    "pilot",
+    "cargo",
+    "crane",
+    "dredge",
+    "lighthouse",
+]
+
+
+def _attribute_exists(cls: type, name: str) -> bool:
+    if hasattr(cls, name):
+        return True
+    # Attributes set in __init__ (no class default): look for the assignment in its source.
+    import inspect
+
+    source = "".join(inspect.getsource(c) for c in cls.__mro__ if c.__module__.startswith("whoosh"))
+    return f"self.{name} =" in source or f"self.{name}:" in source
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"),
+    [(cls, name) for cls, names in internals.CONTRACT.items() for name in names],
+    ids=lambda value: value if isinstance(value, str) else value.__name__,
+)
+def test_every_private_name_used_still_exists(cls, name):
+    assert _attribute_exists(cls, name), f"whoosh3 no longer has {cls.__name__}.{name}"
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    """Enough documents for several posting blocks per common term, in two segments."""
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        body=fields.TEXT(phrase=True),
+        tag=fields.ID(sortable=True),
+        when=fields.NUMERIC(sortable=True),
+    )
+    path = tmp_path_factory.mktemp("contract")
+    ix = index.create_in(str(path), schema)
+    rng = np.random.default_rng(7)
+    with internals.BulkWriter(ix) as writer:
+        for n in range(700):
+            words = rng.choice(WORDS, size=12)
+            writer.add_document(id=f"a{n}", body=" ".join(words), tag=f"t{n % 3}", when=n)
+    with ix.writer() as writer:  # a second segment, written by Whoosh, without the columns
+        for n in range(50):
+            writer.add_document(id=f"b{n}", body=" ".join(rng.choice(WORDS, size=8)))
+    return ix
+
+
+def test_block_reads_equal_the_public_matcher(small_index):
+    with small_index.searcher() as searcher:
+        reader = searcher.reader()
+        for leaf, _offset in reader.leaf_readers():
+            matcher = leaf.postings("body", "harbour")
+            assert isinstance(matcher, W3LeafMatcher) and internals.is_blockwise(matcher)
+            ids, weights = internals.read_postings(matcher)
+            pairs = []
+            again = leaf.postings("body", "harbour")
+            while again.is_active():
+                pairs.append((again.id(), again.weight()))
+                again.next()
+            assert ids.tolist() == [p[0] for p in pairs]
+            assert weights.tolist() == pytest.approx([p[1] for p in pairs])
+
+
+def test_block_positions_equal_the_public_ones(small_index):
+    with small_index.searcher() as searcher:
+        leaf = searcher.reader().leaf_readers()[0][0]
+        decode = leaf.schema["body"].format.decoder("positions")
+        matcher = leaf.postings("body", "ferry")
+        fast = {}
+        while matcher.is_active():
+            ids, _ = internals.block_arrays(matcher)
+            for docnum, value in zip(ids.tolist(), internals.block_values(matcher), strict=True):
+                fast[docnum] = decode(value)
+            assert internals.block_last_id(matcher) == ids[-1]
+            internals.next_block(matcher)
+        public = {}
+        again = leaf.postings("body", "ferry")
+        while again.is_active():
+            public[again.id()] = list(again.value_as("positions"))
+            again.next()
+        assert fast == public and len(public) > 128  # more than one block
+
+
+def test_lengths_and_columns_per_segment(small_index):
+    with small_index.searcher() as searcher:
+        reader = searcher.reader()
+        for leaf, _offset in reader.leaf_readers():
+            fast = internals.leaf_lengths(leaf, "body")
+            public = [leaf.doc_field_length(d, "body") for d in range(leaf.doc_count_all())]
+            assert fast.tolist() == public
+        tags = internals.column_values(reader, "tag")
+        assert len(tags) == reader.doc_count_all() == 750
+        assert tags[:3] == ["t0", "t1", "t2"] and set(tags[700:]) == {""}
+
+
+def test_expanded_terms_of_a_wildcard(small_index):
+    with small_index.searcher() as searcher:
+        terms = list(internals.expanded_terms(query.Wildcard("body", "l*"), searcher.reader()))
+    assert terms == [b"lighthouse"]
