@@ -41,8 +41,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from corpus_loaders import allsides_articles, reuters_articles  # noqa: E402
 from whoosh.analysis.analyzers import STOP_WORDS  # noqa: E402
 
+from search import NewsIndex  # noqa: E402
 from search.article import Article  # noqa: E402
-from search.searching.engine import NewsIndex  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 ALL_FACETS = ["agency", "publisher", "dateline", "topics", "authors"]

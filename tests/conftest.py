@@ -66,7 +66,7 @@ def allsides_index(tmp_path_factory, allsides_slice) -> Path:
 
 @pytest.fixture(scope="session")
 def reuters_news(reuters_index):
-    from search.searching.engine import NewsIndex
+    from search import NewsIndex
 
     with NewsIndex.open(reuters_index) as news:
         yield news
@@ -74,7 +74,7 @@ def reuters_news(reuters_index):
 
 @pytest.fixture(scope="session")
 def allsides_news(allsides_index):
-    from search.searching.engine import NewsIndex
+    from search import NewsIndex
 
     with NewsIndex.open(allsides_index) as news:
         yield news

@@ -87,7 +87,10 @@ def test_all_copies_flag_lists_copies(reuters_index, reuters_news):
             ["published:[abc TO 1987]"],
             "Error: cannot read the date 'abc': write dates as YYYY, YYYY-MM or YYYY-MM-DD",
         ),
-        (["oil", "--per-page", "500"], "Error: per_page must be from 1 to 100, not 500"),
+        (
+            ["oil", "--per-page", "500"],
+            "Error: per_page must be a whole number from 1 to 100, not 500",
+        ),
         (
             ["oil", "--filter", "colour=red"],
             "Error: unknown filter field 'colour': use one of agency, publisher, dateline, topics, "

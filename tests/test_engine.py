@@ -8,9 +8,9 @@ import json
 import pytest
 from corpus_loaders import reuters_article
 
+from search import NewsIndex
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
 from search.indexing.indexer import add_articles, delete, rebuild_from_articles
-from search.searching.engine import MAX_PER_PAGE, NewsIndex
 
 HIT_KEYS = {
     "id",
@@ -54,8 +54,8 @@ def test_page_past_the_end_is_empty(reuters_news):
     ("options", "message"),
     [
         ({"page": 0}, "page must be"),
-        ({"per_page": 0}, "per_page must be from 1 to 100"),
-        ({"per_page": MAX_PER_PAGE + 1}, "per_page must be from 1 to 100"),
+        ({"per_page": 0}, "per_page must be a whole number from 1 to 100"),
+        ({"per_page": 101}, "per_page must be a whole number from 1 to 100"),
         ({"page": 10_000}, "too deep"),
         ({"sort": "popular"}, "unknown sort 'popular'"),
     ],
@@ -138,9 +138,10 @@ def test_related_excludes_itself_and_its_copies(reuters_news):
     assert any("cocoa" in (hit.title + hit.snippet).lower() for hit in related)
 
 
-def test_open_missing_index(tmp_path):
-    with pytest.raises(IndexNotFound):
-        NewsIndex.open(tmp_path / "none")
+def test_missing_index_says_how_to_build_one(tmp_path):
+    news = NewsIndex.open(tmp_path / "none")
+    with pytest.raises(IndexNotFound, match="newsindex rebuild"):
+        news.search("oil")
 
 
 # -- syndicated copies ------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def test_sees_adds_deletes_and_rebuilds(tmp_path, reuters_slice):
 
 
 def test_stats(reuters_news, reuters_slice):
-    stats = reuters_news.stats()
+    stats = reuters_news.stats().to_dict()
     assert stats["documents"] == len(reuters_slice)
     assert 0 < stats["stories"] <= stats["documents"]
     assert stats["first_published"].startswith("1987-02-26")

@@ -18,12 +18,19 @@ import click
 
 from search.cli.render import plural
 from search.errors import NewsIndexError
-from search.indexing.store import ENV_INDEX, IndexStore, default_index_path
+from search.indexing.store import ENV_INDEX
 from search.sources import FORMATS, parse_field_map
 
 #: Skipped files listed one per line at the end of a run (the rest are counted).
 SHOWN_SKIPS = 20
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _news(index_path: Path | None):
+    """The index the command works on (the library's one door)."""
+    from search import NewsIndex
+
+    return NewsIndex.open(index_path)
 
 
 def index_option(fn: Callable) -> Callable:
@@ -215,20 +222,13 @@ def rebuild(
         newsindex rebuild ../shared/corpora/reuters21578/reuters21578.jsonl.gz
         newsindex rebuild 'feeds/*.xml' exports/ --index /srv/newsindex
     """
-    from search.indexing import indexer
-
     fields = parse_field_map(field_map)
     _run_with_progress(
         "Indexed",
         silent or as_json,
         as_json,
-        lambda progress: indexer.rebuild(
-            list(sources),
-            index_path,
-            format=format_,
-            field_map=fields,
-            progress=progress,
-            workers=jobs,
+        lambda progress: _news(index_path).rebuild(
+            list(sources), format=format_, field_map=fields, progress=progress, workers=jobs
         ),
     )
 
@@ -252,15 +252,13 @@ def add(
     Example:
         newsindex add today/*.html
     """
-    from search.indexing import indexer
-
     fields = parse_field_map(field_map)
     _run_with_progress(
         "Added",
         silent or as_json,
         as_json,
-        lambda progress: indexer.add(
-            list(sources), index_path, format=format_, field_map=fields, progress=progress
+        lambda progress: _news(index_path).add(
+            list(sources), format=format_, field_map=fields, progress=progress
         ),
     )
 
@@ -277,34 +275,10 @@ def delete(ids: tuple[str, ...], index_path: Path | None, as_json: bool) -> None
     Example:
         newsindex delete reuters-17 reuters-18
     """
-    from search.indexing import indexer
-
-    report = indexer.delete(list(ids), index_path)
+    report = _news(index_path).delete(list(ids))
     _print_summary(report, "Deleted", as_json)
     if report.deleted == 0:
         raise click.ClickException("none of those ids is in the index")
-
-
-def index_stats(index_path: Path | None) -> dict:
-    """Documents, fields, size on disk and last update of an index."""
-    store = IndexStore(index_path or default_index_path())
-    manifest = store.read_manifest()
-    ix = store.open_live()
-    try:
-        size = sum(f.stat().st_size for f in store.live_dir().rglob("*") if f.is_file())
-        return {
-            "index": str(store.path.resolve()),
-            "documents": ix.doc_count(),
-            "stories": manifest.stories,
-            "fields": sorted(ix.schema.names()),
-            "size_bytes": size,
-            "built_at": manifest.built_at,
-            "updated_at": manifest.updated_at,
-            "generation": manifest.generation,
-            "schema_version": manifest.schema_version,
-        }
-    finally:
-        ix.close()
 
 
 @cli.command()
@@ -318,15 +292,16 @@ def stats(index_path: Path | None, as_json: bool) -> None:
     Example:
         newsindex stats --json
     """
-    info = index_stats(index_path)
+    with _news(index_path) as news:
+        info = news.stats().to_dict()
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
-    click.echo(f"index:      {info['index']}")
+    click.echo(f"index:      {info['path']}")
     click.echo(f"documents:  {info['documents']:,} in {info['stories']:,} stories")
     click.echo(f"size:       {info['size_bytes'] / 1e6:,.1f} MB")
     click.echo(f"built:      {info['built_at']}   updated: {info['updated_at']}")
-    click.echo(f"fields:     {', '.join(info['fields'])}")
+    click.echo(f"published:  {info['first_published'] or '-'} to {info['last_published'] or '-'}")
 
 
 # ---------------------------------------------------------------------------- search commands
@@ -345,15 +320,19 @@ def _parse_filters(pairs: tuple[str, ...]) -> dict[str, list[str]]:
     return filters
 
 
+def filter_option(fn: Callable) -> Callable:
+    return click.option(
+        "--filter",
+        "filters",
+        multiple=True,
+        metavar="FIELD=VALUE",
+        help="Keep only these values (repeat: OR within a field, AND across fields).",
+    )(fn)
+
+
 @cli.command()
 @click.argument("query", required=False, default="")
-@click.option(
-    "--filter",
-    "filters",
-    multiple=True,
-    metavar="FIELD=VALUE",
-    help="Keep only these values (repeat: OR within a field, AND across fields).",
-)
+@filter_option
 @click.option(
     "--facet",
     "facets",
@@ -396,9 +375,8 @@ def search(
         newsindex search starmer --json
     """
     from search.cli.render import render_search
-    from search.searching.engine import NewsIndex
 
-    with NewsIndex.open(index_path) as news:
+    with _news(index_path) as news:
         result = news.search(
             query,
             filters=_parse_filters(filters),
@@ -429,9 +407,8 @@ def related(article_id: str, limit: int, as_json: bool, index_path: Path | None)
         newsindex related reuters-17 --limit 10
     """
     from search.cli.render import render_related
-    from search.searching.engine import NewsIndex
 
-    with NewsIndex.open(index_path) as news:
+    with _news(index_path) as news:
         hits = news.related(article_id, limit=limit)
     if as_json:
         payload = {"id": article_id, "related": [hit.to_dict() for hit in hits]}
@@ -453,13 +430,104 @@ def show(article_id: str, as_json: bool, index_path: Path | None) -> None:
         newsindex show reuters-17 --json
     """
     from search.cli.render import render_article
-    from search.searching.engine import NewsIndex
 
-    with NewsIndex.open(index_path) as news:
-        article = news.get(article_id)
-        copies = news.copies(article_id)
+    with _news(index_path) as news:
+        view = news.show(article_id)
     if as_json:
-        payload = {"article": article.to_dict(), "copies": [c.to_dict() for c in copies]}
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(view.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_article(article, copies), nl=False)
+        click.echo(render_article(view.article, view.copies), nl=False)
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@filter_option
+@click.option(
+    "--compare",
+    multiple=True,
+    metavar="QUERY",
+    help="Another query to chart beside QUERY (repeat, up to 4).",
+)
+@click.option(
+    "--interval",
+    type=click.Choice(["auto", "month", "day"]),
+    default="auto",
+    show_default=True,
+    help="Bucket size; auto counts per day when the matches span under 90 days.",
+)
+@click.option("--count-copies", is_flag=True, help="Count every copy, not stories.")
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="Print CSV: a row per bucket, a column per query."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (the API's).")
+@index_option
+@user_errors
+def timeline(
+    query: str,
+    filters: tuple[str, ...],
+    compare: tuple[str, ...],
+    interval: str,
+    count_copies: bool,
+    as_csv: bool,
+    as_json: bool,
+    index_path: Path | None,
+) -> None:
+    """Coverage over time: how many stories match QUERY per month (or day).
+
+    \b
+    Examples:
+        newsindex timeline "interest rates" --compare inflation --compare "oil prices"
+        newsindex timeline drought --filter agency=AP --csv > drought.csv
+    """
+    from search.cli.render import render_timeline
+
+    with _news(index_path) as news:
+        result = news.timeline(
+            query,
+            filters=_parse_filters(filters),
+            compare=list(compare),
+            interval=interval,
+            collapse=not count_copies,
+        )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif as_csv:
+        click.echo(result.to_csv(), nl=False)
+    else:
+        click.echo(render_timeline(result), nl=False)
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@filter_option
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "newest", "oldest"]),
+    default="relevance",
+    show_default=True,
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="One JSON object per line, or CSV with a header row.",
+)
+@index_option
+@user_errors
+def export(
+    query: str, filters: tuple[str, ...], sort: str, output: str, index_path: Path | None
+) -> None:
+    """Write every article matching QUERY to standard output, streamed.
+
+    \b
+    Example:
+        newsindex export "offshore wind" --filter year=2025 --format csv > wind.csv
+    """
+    from search.searching.results import export_csv_lines, export_jsonl_lines
+
+    lines = export_csv_lines if output == "csv" else export_jsonl_lines
+    with _news(index_path) as news:
+        for line in lines(news.export(query, filters=_parse_filters(filters), sort=sort)):
+            sys.stdout.write(line)

@@ -13,7 +13,7 @@ import textwrap
 import click
 
 from search.article import Article
-from search.searching.results import Copy, FacetValue, Hit, SearchResult
+from search.searching.results import Copy, FacetValue, Hit, SearchResult, Timeline
 
 WIDTH = 100
 INDENT = "    "
@@ -143,3 +143,38 @@ def render_article(article: Article, copies: list[Copy]) -> str:
         lines.append(f"Also ran ({len(copies)} other {'copy' if len(copies) == 1 else 'copies'}):")
         lines.extend(render_copy(c) for c in copies)
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: Width of the longest bar in a terminal timeline.
+BAR_WIDTH = 40
+
+
+def render_timeline(timeline: Timeline) -> str:
+    """A bar per bucket for one query; a table of counts when several are compared."""
+    series = timeline.series
+    lines = []
+    for s in series:
+        undated = f", {s.undated:,} undated" if s.undated else ""
+        total = plural(s.total, "story" if timeline.collapse else "article")
+        lines.append(f"{s.query or '(everything)'}: {total}{undated}")
+    if not series or not series[0].points:
+        return "\n".join([*lines, "No dated matches."]) + "\n"
+    lines.append(f"per {timeline.interval}:")
+    if len(series) == 1:
+        top = max(p.count for p in series[0].points) or 1
+        for p in series[0].points:
+            bar = "█" * round(p.count / top * BAR_WIDTH)
+            lines.append(f"  {p.date:<10} {p.count:>7,} {bar}")
+    else:
+        widths = [max(7, len(s.query)) for s in series]
+        lines.append(
+            "  "
+            + " " * 10
+            + " ".join(f"{s.query:>{w}}" for s, w in zip(series, widths, strict=True))
+        )
+        for row, p in enumerate(series[0].points):
+            counts = " ".join(
+                f"{s.points[row].count:>{w},}" for s, w in zip(series, widths, strict=True)
+            )
+            lines.append(f"  {p.date:<10} {counts}")
+    return "\n".join(lines) + "\n"

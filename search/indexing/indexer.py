@@ -26,6 +26,7 @@ from search.indexing.parallel import ParallelBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
 from search.indexing.whoosh_internals import BulkWriter
+from search.settings import Settings
 from search.sources import RawRecord, Skipped
 
 #: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means
@@ -117,10 +118,10 @@ def _story_count(stories) -> int:
     return len({stories.story_of(article_id) for article_id in stories})
 
 
-def _load_stories(directory: Path):
+def _load_stories(directory: Path, settings: Settings):
     from search.indexing.syndication import StoryIndex
 
-    return StoryIndex.load(directory / STORY_STATE)
+    return StoryIndex.load(directory / STORY_STATE, window_days=settings.story_window_days)
 
 
 Signed = tuple[Article | Skipped, Any]
@@ -139,6 +140,7 @@ def build_generation(
     report: IndexReport,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    settings: Settings | None = None,
 ) -> None:
     """Write articles into a new Whoosh index at ``directory``.
 
@@ -146,7 +148,7 @@ def build_generation(
     ``workers > 1`` child processes analyse and write one segment each.
     """
     ix = whoosh_index.create_in(str(directory), build_schema())
-    stories = _load_stories(directory)
+    stories = _load_stories(directory, settings or Settings())
     writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else BulkWriter(ix)
     add = writer.add if workers > 1 else (lambda doc: writer.add_document(**doc))
     words: dict[str, int] = {}  # id -> word count of the copy written
@@ -191,6 +193,7 @@ def _publish_generation(
     report: IndexReport,
     progress: ProgressCallback | None,
     workers: int,
+    settings: Settings,
 ) -> IndexReport:
     """Build a complete new generation beside the live one, then swap it in.
 
@@ -202,7 +205,7 @@ def _publish_generation(
         signed_articles = _primed(signed_articles)
         generation = store.new_generation()
         try:
-            build_generation(signed_articles, generation, report, progress, workers)
+            build_generation(signed_articles, generation, report, progress, workers, settings)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -229,11 +232,14 @@ def rebuild_from_articles(
     report: IndexReport | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    settings: Settings | None = None,
 ) -> IndexReport:
     """Build a new index from ``Article`` objects (tests, benchmarks, Python callers)."""
     report = report or IndexReport()
     signed = ((article, None) for article in articles)
-    return _publish_generation(signed, index_path, report, progress, workers)
+    return _publish_generation(
+        signed, index_path, report, progress, workers, settings or Settings()
+    )
 
 
 def rebuild(
@@ -244,16 +250,19 @@ def rebuild(
     field_map: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    settings: Settings | None = None,
 ) -> IndexReport:
     """Index ``sources`` from scratch into a new generation and publish it when complete.
 
     With several cores, extraction and indexing each run in ``workers`` child processes
-    (default: one per core); this process reads, assigns stories and coordinates.
+    (default: the ``workers`` setting, else one per core up to 4); this process reads,
+    assigns stories and coordinates.
     """
     from search.indexing.parallel import extract_in_parallel
     from search.sources import read_sources
 
-    workers = workers or default_workers()
+    settings = settings or Settings()
+    workers = workers or settings.workers or default_workers()
     report = IndexReport()
     items = read_sources(sources, format=format, field_map=field_map)
     if workers > 1:
@@ -261,13 +270,13 @@ def rebuild(
     else:
         signed = ((article, None) for article in extracted_articles(items, report))
     try:
-        return _publish_generation(signed, index_path, report, progress, workers)
+        return _publish_generation(signed, index_path, report, progress, workers, settings)
     finally:
         signed.close()  # stops the extraction pool at once on an error or Ctrl-C
 
 
 @contextlib.contextmanager
-def _live_update(index_path: str | Path | None, report: IndexReport):
+def _live_update(index_path: str | Path | None, report: IndexReport, settings: Settings | None):
     """Change the live generation in place: lock, open, then save stories and the manifest.
 
     Yields ``(ix, stories)``; on success the story state and the manifest's counts are
@@ -276,9 +285,9 @@ def _live_update(index_path: str | Path | None, report: IndexReport):
     store = IndexStore(index_path or default_index_path())
     started = time.perf_counter()
     with store.write_lock():
-        ix = store.open_live()
+        ix = store.open_live(SCHEMA_VERSION)
         live = store.live_dir()
-        stories = _load_stories(live)
+        stories = _load_stories(live, settings or Settings())
         yield ix, stories
         stories.save(live / STORY_STATE)
         manifest = store.read_manifest()
@@ -295,10 +304,11 @@ def add_articles(
     *,
     report: IndexReport | None = None,
     progress: ProgressCallback | None = None,
+    settings: Settings | None = None,
 ) -> IndexReport:
     """Upsert ``articles`` by id into the live index; new copies join existing stories."""
     report = report or IndexReport()
-    with _live_update(index_path, report) as (ix, stories):
+    with _live_update(index_path, report, settings) as (ix, stories):
         articles = _primed(iter(articles))
         with ix.searcher() as searcher, _new_writer(ix) as writer:
             seen: set[str] = set()
@@ -326,17 +336,20 @@ def add(
     format: str | None = None,
     field_map: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
+    settings: Settings | None = None,
 ) -> IndexReport:
     """Read ``sources`` and upsert their articles into the live index."""
     report = IndexReport()
     articles = read_articles(sources, report, format=format, field_map=field_map)
-    return add_articles(articles, index_path, report=report, progress=progress)
+    return add_articles(articles, index_path, report=report, progress=progress, settings=settings)
 
 
-def delete(ids: Sequence[str], index_path: str | Path | None = None) -> IndexReport:
+def delete(
+    ids: Sequence[str], index_path: str | Path | None = None, settings: Settings | None = None
+) -> IndexReport:
     """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
     report = IndexReport()
-    with _live_update(index_path, report) as (ix, stories), ix.writer() as writer:
+    with _live_update(index_path, report, settings) as (ix, stories), ix.writer() as writer:
         for article_id in ids:
             if writer.delete_by_term("id", article_id):
                 report.deleted += 1

@@ -23,6 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search.article import Article
+from search.errors import IndexingFailed
 from search.indexing.whoosh_internals import (
     BulkWriter,
     commit_segments,
@@ -116,7 +117,7 @@ class ParallelBuilder:
             except queue.Empty:
                 status, detail = "error", f"index worker exited with code {dead[0].exitcode}"
             if status == "error":
-                raise RuntimeError(f"index worker failed: {detail}")
+                raise IndexingFailed(f"index worker failed: {detail}")
 
     def commit(self) -> None:
         if self._batch:
@@ -127,7 +128,7 @@ class ParallelBuilder:
         for _ in self._procs:
             status, detail = self._wait_result()
             if status == "error":
-                raise RuntimeError(f"index worker failed: {detail}")
+                raise IndexingFailed(f"index worker failed: {detail}")
             segments.extend(detail)
         for proc in self._procs:
             proc.join()

@@ -30,15 +30,14 @@ from search.indexing.analysis import NewsText, facet_analyzer
 
 SCHEMA_VERSION = 1
 TITLE_BOOST = 2.5
-#: ``published`` column value of an undated article (what Whoosh's DATETIME column uses).
-NO_DATE = 2**64 - 1
+#: ``published`` column value of an undated article (what Whoosh's DATETIME column uses);
+#: the searcher's date array turns it into ``snapshot.NO_DATE``.
+UNDATED_COLUMN_VALUE = 2**64 - 1
 #: Separates the values of a multi-valued facet inside its column.
 FACET_SEP = "\x1f"
 
 #: Facets a search can count, and the Article field each is read from.
 FACET_FIELDS = ("agency", "publisher", "dateline", "topics", "authors", "year", "month")
-#: Facet fields that hold several values per article.
-MULTI_VALUED = frozenset({"topics", "authors", "contributors"})
 #: Fields a query may name as ``field:value`` beside title and body.
 KEYWORD_FIELDS = (
     "agency",
@@ -97,7 +96,7 @@ def build_schema() -> fields.Schema:
         language=FacetKeyword(),
         # Only a column: date ranges, sorting and year/month buckets read it as an array, so
         # the 8 tiered terms a DATETIME field indexes per document would be dead weight.
-        published=fields.COLUMN(columns.NumericColumn("Q", default=NO_DATE)),
+        published=fields.COLUMN(columns.NumericColumn("Q", default=UNDATED_COLUMN_VALUE)),
         published_iso=fields.STORED(),
         word_count=fields.STORED(),
         source_file=fields.STORED(),

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.errors import IndexLocked, IndexNotFound, NewsIndexError
+from search.errors import IndexDamaged, IndexLocked, IndexNotFound, IndexOutdated
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".write.lock"
@@ -84,20 +84,42 @@ class IndexStore:
                 f"no index at {self.path} yet: build one with `newsindex rebuild SOURCE...`"
             ) from None
         except (OSError, ValueError) as exc:
-            raise NewsIndexError(f"unreadable index manifest {self.manifest_path}: {exc}") from exc
+            raise IndexDamaged(
+                f"unreadable index manifest {self.manifest_path} ({exc}): "
+                "rebuild the index with `newsindex rebuild`"
+            ) from exc
+        if not isinstance(data, dict) or not isinstance(data.get("generation"), str):
+            raise IndexDamaged(
+                f"index manifest {self.manifest_path} names no generation: "
+                "rebuild the index with `newsindex rebuild`"
+            )
         known = {k: v for k, v in data.items() if k in Manifest.__dataclass_fields__}
         return Manifest(**known)
 
     def live_dir(self) -> Path:
         return self.path / self.read_manifest().generation
 
-    def open_live(self) -> whoosh_index.Index:
-        """The live generation's Whoosh index (``IndexNotFound`` if none was built)."""
-        live = self.live_dir()
+    def open_live(self, schema_version: int | None = None) -> whoosh_index.Index:
+        """The live generation's Whoosh index.
+
+        ``IndexNotFound`` if none was built, ``IndexDamaged`` if its files are gone or
+        unreadable, ``IndexOutdated`` if it was built with another ``schema_version``.
+        """
+        manifest = self.read_manifest()
+        if schema_version is not None and manifest.schema_version != schema_version:
+            raise IndexOutdated(
+                f"the index at {self.path} was built by another version of newsindex "
+                f"(schema {manifest.schema_version}, this version reads {schema_version}): "
+                "rebuild it with `newsindex rebuild`"
+            )
+        live = self.path / manifest.generation
         try:
             return whoosh_index.open_dir(str(live))
-        except (whoosh_index.EmptyIndexError, OSError) as exc:
-            raise IndexNotFound(f"index at {self.path} is damaged or missing: {exc}") from exc
+        except (whoosh_index.EmptyIndexError, OSError, ValueError, EOFError) as exc:
+            raise IndexDamaged(
+                f"the index at {self.path} is damaged ({live.name}: {exc}): "
+                "rebuild it with `newsindex rebuild`"
+            ) from exc
 
     def new_generation(self) -> Path:
         """A fresh, empty directory for a rebuild, beside the live generation."""

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash
 
-from search.errors import NewsIndexError
+from search.errors import IndexDamaged, IndexOutdated
 
 # The constants below were chosen on bench/data/syndication_pairs.csv (197 hand-checked
 # pairs, many of them near misses); bench/syndication.py --sweep re-scores the alternatives.
@@ -79,7 +79,7 @@ DATE_WINDOW_DAYS = 7
 MATCH_CONTAINMENT_NEAR = 0.7
 MATCH_JACCARD_FAR = 1.01
 #: Day number of an article without a date, and "days apart" when either has none.
-NO_DATE = -(1 << 40)
+NO_DAY = -(1 << 40)
 UNDATED_APART = 1 << 50
 #: Fixed so that signatures saved by one process compare with those of the next.
 MINHASH_SEED = 1
@@ -286,27 +286,32 @@ def _containment(jaccard, size_a, size_b):
     return np.minimum(1.0, shared / np.minimum(size_a, size_b))
 
 
-def _accepted(jaccard: np.ndarray, containment: np.ndarray, apart: np.ndarray) -> np.ndarray:
+def _accepted(
+    jaccard: np.ndarray,
+    containment: np.ndarray,
+    apart: np.ndarray,
+    window_days: int = DATE_WINDOW_DAYS,
+) -> np.ndarray:
     """The verification rule: near-equal texts, or the shorter mostly inside the longer.
 
     ``apart`` is days between the two (``UNDATED_APART`` when either has no date): within the
     date window a lower containment is enough, beyond it only near-identity counts.
     """
-    dated_near = apart <= DATE_WINDOW_DAYS
+    dated_near = apart <= window_days
     containment_bar = np.where(dated_near, MATCH_CONTAINMENT_NEAR, MATCH_CONTAINMENT)
     near_enough = (jaccard >= MATCH_JACCARD) | (containment >= containment_bar)
-    far = (apart > DATE_WINDOW_DAYS) & (apart != UNDATED_APART)
+    far = (apart > window_days) & (apart != UNDATED_APART)
     return np.where(far, jaccard >= MATCH_JACCARD_FAR, near_enough)
 
 
 def day_number(published: str | None) -> int:
-    """Proleptic day number of an ISO 8601 date or date-time, ``NO_DATE`` when none or bad."""
+    """Proleptic day number of an ISO 8601 date or date-time, ``NO_DAY`` when none or bad."""
     if not published:
-        return NO_DATE
+        return NO_DAY
     try:
         return date.fromisoformat(published[:10]).toordinal()
     except ValueError:
-        return NO_DATE
+        return NO_DAY
 
 
 class BandTable:
@@ -356,7 +361,9 @@ class StoryIndex:
     its id, so the rest of the story stays together.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, window_days: int = DATE_WINDOW_DAYS) -> None:
+        #: Dated copies further apart than this join only when near-identical.
+        self.window_days = window_days
         self._minhash = _new_minhash(NUM_PERM)
         self._bands = BandTable()
         self._row: dict[str, int] = {}
@@ -446,7 +453,7 @@ class StoryIndex:
         """
         rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
         jaccard, containment = self._overlap(sig, size, rows)
-        passed = _accepted(jaccard, containment, self._apart(day, rows))
+        passed = _accepted(jaccard, containment, self._apart(day, rows), self.window_days)
         for i in np.argsort(-(jaccard + containment), kind="stable"):
             if not passed[i]:
                 continue
@@ -464,20 +471,20 @@ class StoryIndex:
     def _apart(self, day: int, rows: np.ndarray) -> np.ndarray:
         """Days between an article and indexed rows, ``UNDATED_APART`` where a date is missing."""
         days = self._days[rows]
-        undated = (days == NO_DATE) | (day == NO_DATE)
+        undated = (days == NO_DAY) | (day == NO_DAY)
         return np.where(undated, UNDATED_APART, np.abs(days - day))
 
     def _is_copy_of(self, sig: np.ndarray, size: int, day: int, row: int) -> bool:
         rows = np.array([row])
         jaccard, containment = self._overlap(sig, size, rows)
-        return bool(_accepted(jaccard, containment, self._apart(day, rows))[0])
+        return bool(_accepted(jaccard, containment, self._apart(day, rows), self.window_days)[0])
 
     def _grow(self) -> None:
         """Double the signature arrays (amortised O(1) appends)."""
         capacity = max(1024, 2 * len(self._sigs))
         sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
         sizes = np.zeros(capacity, dtype=np.int64)
-        days = np.full(capacity, NO_DATE, dtype=np.int64)
+        days = np.full(capacity, NO_DAY, dtype=np.int64)
         sigs[: len(self._sigs)] = self._sigs
         sizes[: len(self._sizes)] = self._sizes
         days[: len(self._days)] = self._days
@@ -500,22 +507,22 @@ class StoryIndex:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> StoryIndex:
+    def load(cls, path: Path, window_days: int = DATE_WINDOW_DAYS) -> StoryIndex:
         """The index saved at ``path``, or an empty one if there is none."""
-        index = cls()
+        index = cls(window_days)
         path = Path(path)
         if not path.exists():
             return index
         try:
             with np.load(path, allow_pickle=False) as data:
                 if data["settings"].tolist() != list(_SETTINGS):
-                    raise NewsIndexError(
+                    raise IndexOutdated(
                         f"story index {path} was built with other settings; rebuild it"
                     )
                 ids, stories = data["ids"].tolist(), data["stories"].tolist()
                 sigs, sizes, days = data["signatures"], data["sizes"], data["days"]
         except (OSError, ValueError, KeyError, EOFError) as err:
-            raise NewsIndexError(f"cannot read story index {path}: {err}") from err
+            raise IndexDamaged(f"cannot read story index {path}: {err}; rebuild it") from err
         rows = zip(ids, stories, sigs, sizes.tolist(), days.tolist(), strict=True)
         for article_id, story, sig, size, day in rows:
             index._add(article_id, story, (sig, size) if size else None, day)

@@ -1,15 +1,11 @@
-"""``NewsIndex``: the one entry point for searching an index from Python.
-
->>> with NewsIndex.open("index") as news:                     # doctest: +SKIP
-...     result = news.search("oil prices", filters={"agency": ["Reuters"]}, sort="newest")
-...     print(result.total, [hit.title for hit in result.hits])
+"""``SearchEngine``: the reading side of an index (``search.NewsIndex`` is the door to it).
 
 A search runs in four steps over one ``Snapshot`` (a searcher and its arrays): the query
-becomes a boolean mask over document numbers with BM25F scores (``search.searching.scoring``), each
-facet filter another mask, facet counts are ``np.bincount`` over the masks (each facet with
-its own filter lifted), and the page is ranked by score or date, one copy per story
-(``search.searching.ranking``). The snapshot is replaced when the index changes on disk: a published
-rebuild (the manifest names another generation) or an in-place add/delete.
+becomes a boolean mask over document numbers with BM25F scores (``searching.scoring``),
+each facet filter another mask, facet counts are ``np.bincount`` over the masks (each facet
+with its own filter lifted), and the page is ranked by score or date, one copy per story
+(``searching.ranking``). The snapshot is replaced when the index changes on disk: a
+published rebuild (the manifest names another generation) or an in-place add/delete.
 """
 
 from __future__ import annotations
@@ -19,6 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,35 +25,40 @@ from whoosh import query as wq
 
 from search.article import Article
 from search.errors import ArticleNotFound, BadParameter
-from search.indexing.schema import document_to_article
-from search.indexing.store import IndexStore, default_index_path
-from search.searching.facets import (
-    DEFAULT_FACET_SIZE,
-    FACETS,
-    MAX_FACET_SIZE,
-    FacetData,
-    StoryCodes,
-)
+from search.indexing.schema import SCHEMA_VERSION, document_to_article
+from search.indexing.store import IndexStore
+from search.searching.facets import FACETS, FacetData, StoryCodes
 from search.searching.parser import ParsedQuery, parse_query
-from search.searching.ranking import Ranked, by_date, by_score
-from search.searching.results import AlsoRan, Copy, FacetValue, Hit, Outlet, SearchResult
+from search.searching.ranking import Ranked, by_date, by_score, date_order, first_per_story
+from search.searching.results import (
+    AlsoRan,
+    Copy,
+    FacetValue,
+    Hit,
+    IndexStats,
+    Outlet,
+    SearchResult,
+    Timeline,
+    TimelinePoint,
+    TimelineSeries,
+)
 from search.searching.snapshot import NO_DATE, Snapshot
 from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
+from search.settings import Settings
 
 SORTS = ("relevance", "newest", "oldest")
 FACET_MODES = ("stories", "copies")
-MAX_PER_PAGE = 100
-#: Deepest result a page may reach (as Elasticsearch's max_result_window): deeper paging
-#: is a crawler, not a reader, and would make ranking cost grow without bound.
-MAX_RESULT_WINDOW = 10_000
-#: Facets not yet counted this long after counting began are reported in
-#: ``facets_timed_out`` instead (Datasette's facet_time_limit_ms).
-FACET_TIME_LIMIT_MS = 500.0
-#: "Also ran in" lists at most this many outlets (the count is always exact).
-MAX_OUTLETS = 25
 #: More-like-this: key terms taken from the article.
 RELATED_TERMS = 12
+#: The coverage chart counts per day when its matches span fewer days than this.
+DAILY_TIMELINE_DAYS = 90
+#: A timeline compares the main query with at most this many more.
+MAX_COMPARE = 4
+#: Microseconds per day in Whoosh's date numbers (microseconds since 0001-01-01).
+_DAY_USECS = 86_400_000_000
+#: Stored fields read per lock hold while exporting.
+EXPORT_CHUNK = 256
 
 Filters = dict[str, list[str]]
 
@@ -93,19 +95,26 @@ def check_facets(facets: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(facets))
 
 
-def check_paging(page: Any, per_page: Any) -> tuple[int, int]:
-    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_range(name: str, value: Any, low: int, high: int) -> int:
+    """``value`` as a whole number from ``low`` to ``high``, else ``BadParameter``."""
+    if not _whole(value) or not low <= value <= high:
+        raise BadParameter(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return value
+
+
+def check_paging(page: Any, per_page: Any, settings: Settings) -> tuple[int, int]:
+    window = settings.max_result_window
+    check_range("per_page", per_page, 1, settings.max_per_page)
+    if not _whole(page) or page < 1:
         raise BadParameter(f"page must be a whole number from 1, not {page!r}")
-    if (
-        not isinstance(per_page, int)
-        or isinstance(per_page, bool)
-        or not 1 <= per_page <= MAX_PER_PAGE
-    ):
-        raise BadParameter(f"per_page must be from 1 to {MAX_PER_PAGE}, not {per_page!r}")
-    if page * per_page > MAX_RESULT_WINDOW:
+    if page * per_page > window:
         raise BadParameter(
-            f"page {page} is too deep: results stop at {MAX_RESULT_WINDOW} "
-            f"(page {MAX_RESULT_WINDOW // per_page} with per_page={per_page}); narrow the search"
+            f"page {page} is too deep: results stop at {window:,} "
+            f"(page {window // per_page} with per_page={per_page}); narrow the search"
         )
     return page, per_page
 
@@ -137,24 +146,18 @@ def _all(masks: list[np.ndarray], base: np.ndarray) -> np.ndarray:
     return out
 
 
-class NewsIndex:
-    """A searchable index directory; reuse one instance (it caches a searcher and arrays)."""
+class SearchEngine:
+    """Searches one index directory; reuse one instance (it caches a searcher and arrays)."""
 
-    def __init__(self, path: str | os.PathLike | None = None) -> None:
-        self.store = IndexStore(path or default_index_path())
+    def __init__(self, store: IndexStore, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
         self._lock = threading.Lock()
         self._index = None
         self._generation: str | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._snapshot: Snapshot | None = None
         self._retired: Snapshot | None = None
-
-    @classmethod
-    def open(cls, path: str | os.PathLike | None = None) -> NewsIndex:
-        """Open the index at ``path`` (default: ``$NEWSINDEX_INDEX`` or ``index/``)."""
-        news = cls(path)
-        news._current()
-        return news
 
     # -- keeping the snapshot current ------------------------------------------------------
 
@@ -165,7 +168,7 @@ class NewsIndex:
             if self._snapshot is None or stamp != self._stamp:
                 generation = self.store.read_manifest().generation
                 if generation != self._generation or self._index is None:
-                    self._index = self.store.open_live()
+                    self._index = self.store.open_live(SCHEMA_VERSION)
                     self._generation = generation
                     self._replace(Snapshot(self._index, generation))
                 self._stamp = stamp
@@ -199,11 +202,11 @@ class NewsIndex:
             self._retired = self._snapshot = None
             self._index = None
 
-    def __enter__(self) -> NewsIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    @property
+    def generation(self) -> str:
+        """The live generation and its in-place version (changes with every write)."""
+        snap = self._current()
+        return f"{snap.generation}.{snap.version}"
 
     # -- search -----------------------------------------------------------------------------
 
@@ -218,23 +221,24 @@ class NewsIndex:
         per_page: int = 10,
         collapse: bool = True,
         facet_mode: str = "stories",
-        facet_size: int = DEFAULT_FACET_SIZE,
+        facet_size: int | None = None,
     ) -> SearchResult:
         """One page of results for ``query`` with facet counts over every match."""
         started = time.perf_counter()
+        settings = self.settings
         chosen = check_filters(filters)
         facet_names = check_facets(facets)
-        page, per_page = check_paging(page, per_page)
+        page, per_page = check_paging(page, per_page, settings)
         check_choice("sort", sort, SORTS)
         check_choice("facet_mode", facet_mode, FACET_MODES)
-        if not isinstance(facet_size, int) or not 1 <= facet_size <= MAX_FACET_SIZE:
-            raise BadParameter(f"facet_size must be from 1 to {MAX_FACET_SIZE}, not {facet_size!r}")
-        parsed = parse_query(query)
+        if facet_size is None:
+            facet_size = settings.default_facet_size
+        check_range("facet_size", facet_size, 1, settings.max_facet_size)
+        parsed = self.parse(query)
         with self._using() as snap:
             base, scores = snap.evaluate(parsed.query)
-            masks = {name: snap.facets[name].docs_mask(v, snap.ndocs) for name, v in chosen.items()}
-            final = _all(list(masks.values()), base)
-            deadline = time.perf_counter() + FACET_TIME_LIMIT_MS / 1000
+            final, masks = self._filtered(snap, base, chosen)
+            deadline = time.perf_counter() + settings.facet_time_limit_ms / 1000
             counted, timed_out = self._facet_counts(
                 snap, base, masks, chosen, facet_names, facet_mode, facet_size, deadline
             )
@@ -260,6 +264,17 @@ class NewsIndex:
             facet_mode=facet_mode,
             filters=chosen,
         )
+
+    def parse(self, query: str | None) -> ParsedQuery:
+        return parse_query(query, max_chars=self.settings.max_query_chars)
+
+    @staticmethod
+    def _filtered(
+        snap: Snapshot, base: np.ndarray, chosen: Filters
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The matches left by every filter, and each filter's own mask."""
+        masks = {name: snap.facets[name].docs_mask(v, snap.ndocs) for name, v in chosen.items()}
+        return _all(list(masks.values()), base), masks
 
     def _facet_counts(
         self,
@@ -346,8 +361,7 @@ class NewsIndex:
             also_ran=self._also_ran(snap, docnum, final),
         )
 
-    @staticmethod
-    def _also_ran(snap: Snapshot, docnum: int, final: np.ndarray | None) -> AlsoRan:
+    def _also_ran(self, snap: Snapshot, docnum: int, final: np.ndarray | None) -> AlsoRan:
         """The other copies of ``docnum``'s story among ``final`` (all of them if None)."""
         others = snap.story_docs(docnum)
         others = others[others != docnum]
@@ -361,7 +375,7 @@ class NewsIndex:
         ):
             stored = snap.searcher.stored_fields(other)
             outlets.append(_outlet(stored))
-            if len(outlets) >= MAX_OUTLETS:
+            if len(outlets) >= self.settings.max_outlets:
                 break
         return AlsoRan(count=int(others.size), outlets=outlets)
 
@@ -380,10 +394,10 @@ class NewsIndex:
             docnum = self._docnum(snap, article_id)
             return document_to_article(snap.searcher.stored_fields(docnum))
 
-    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+    def related(self, article_id: str, limit: int | None = None) -> list[Hit]:
         """Stories most like this article (more-like-this), not counting its own copies."""
-        if not isinstance(limit, int) or not 1 <= limit <= MAX_PER_PAGE:
-            raise BadParameter(f"limit must be from 1 to {MAX_PER_PAGE}, not {limit!r}")
+        limit = self.settings.related_limit if limit is None else limit
+        check_range("limit", limit, 1, self.settings.max_per_page)
         with self._using() as snap:
             docnum = self._docnum(snap, article_id)
             stored = snap.searcher.stored_fields(docnum)
@@ -426,28 +440,162 @@ class NewsIndex:
                 )
             return sorted(copies, key=lambda c: (c.published is None, c.published or "", c.id))
 
-    def stats(self) -> dict:
-        """What the index holds: counts, dates, facet sizes and where it lives."""
+    def stats(self) -> IndexStats:
+        """What the index holds: counts, dates, facet sizes, size on disk and where it lives."""
         manifest = self.store.read_manifest()
         with self._using() as snap:
             dated = snap.published[snap.live & (snap.published != NO_DATE)]
             first = last = None
             if dated.size:
                 first, last = (_iso_from_long(v) for v in (dated.min(), dated.max()))
-            return {
-                "path": str(self.store.path),
-                "generation": snap.generation,
-                "documents": int(snap.live.sum()),
-                "stories": snap.count_stories(snap.live),
-                "segments": len(snap.searcher.reader().leaf_readers()),
-                "built_at": manifest.built_at,
-                "updated_at": manifest.updated_at,
-                "first_published": first,
-                "last_published": last,
-                "facet_values": {
+            live_dir = self.store.path / snap.generation
+            return IndexStats(
+                path=str(self.store.path.resolve()),
+                generation=snap.generation,
+                version=snap.version,
+                documents=int(snap.live.sum()),
+                stories=snap.count_stories(snap.live),
+                segments=len(snap.searcher.reader().leaf_readers()),
+                size_bytes=sum(f.stat().st_size for f in live_dir.rglob("*") if f.is_file()),
+                built_at=manifest.built_at,
+                updated_at=manifest.updated_at,
+                first_published=first,
+                last_published=last,
+                facet_values={
                     name: _distinct(data, snap.live) for name, data in snap.facets.items()
                 },
-            }
+                schema_version=manifest.schema_version,
+            )
+
+    # -- coverage over time ---------------------------------------------------------------------
+
+    def timeline(
+        self,
+        query: str = "",
+        *,
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        compare: Sequence[str] = (),
+        interval: str = "auto",
+        collapse: bool = True,
+    ) -> Timeline:
+        """Matching stories per month (per day when they span under ~90 days), for ``query``
+        and up to four ``compare`` queries under the same filters: the coverage chart."""
+        chosen = check_filters(filters)
+        check_choice("interval", interval, ("auto", "month", "day"))
+        compare = [compare] if isinstance(compare, str) else list(compare)
+        if len(compare) > MAX_COMPARE:
+            raise BadParameter(f"compare takes at most {MAX_COMPARE} queries, not {len(compare)}")
+        parsed = [self.parse(q) for q in (query, *compare)]
+        with self._using() as snap:
+            finals = []
+            for p in parsed:
+                base, _ = snap.evaluate(p.query)
+                finals.append(self._filtered(snap, base, chosen)[0])
+            days = [self._story_days(snap, final, collapse) for final in finals]
+            dated = np.concatenate([d[d >= 0] for d in days])
+            if interval == "auto":
+                span = int(dated.max() - dated.min()) if dated.size else 0
+                interval = "day" if span < DAILY_TIMELINE_DAYS else "month"
+            first, last = (int(dated.min()), int(dated.max())) if dated.size else (0, -1)
+            series = [
+                _series(p.text, final, d, interval, first, last, snap, collapse)
+                for p, final, d in zip(parsed, finals, days, strict=True)
+            ]
+        return Timeline(interval=interval, series=series, filters=chosen, collapse=collapse)
+
+    @staticmethod
+    def _story_days(snap: Snapshot, final: np.ndarray, collapse: bool) -> np.ndarray:
+        """A day number (``date.toordinal()``) per matching document, -1 when undated; with
+        ``collapse``, one document per story (its earliest copy)."""
+        docs = np.flatnonzero(final)
+        if collapse and docs.size:
+            docs = first_per_story(snap, date_order(snap, docs, newest=False))
+        when = snap.published[docs]
+        return np.where(when == NO_DATE, -1, when // _DAY_USECS + 1)
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def export(
+        self,
+        query: str = "",
+        *,
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        sort: str = "relevance",
+        collapse: bool = False,
+    ) -> Iterator[Article]:
+        """Every matching article in order, read a chunk at a time (never all in memory).
+
+        The order is fixed when the export starts; the snapshot it reads stays open until
+        the export ends, so a rebuild or ``add`` meanwhile does not disturb it.
+        """
+        chosen = check_filters(filters)
+        check_choice("sort", sort, SORTS)
+        parsed = self.parse(query)
+        with self._using() as snap:
+            base, scores = snap.evaluate(parsed.query)
+            final, _ = self._filtered(snap, base, chosen)
+            sort = "newest" if sort == "relevance" and not parsed.scored else sort
+            ranked = self._rank(snap, final, scores, sort, collapse, int(final.sum()))
+            order = np.array([r.docnum for r in ranked], dtype=np.int64)
+            snap.pin()
+        return self._export_rows(snap, order)
+
+    @staticmethod
+    def _export_rows(snap: Snapshot, order: np.ndarray) -> Iterator[Article]:
+        try:
+            for start in range(0, order.size, EXPORT_CHUNK):
+                with snap.lock:
+                    chunk = [
+                        document_to_article(snap.searcher.stored_fields(int(d)))
+                        for d in order[start : start + EXPORT_CHUNK]
+                    ]
+                for article in chunk:
+                    article.story = article.story or None
+                    yield article
+        finally:
+            snap.unpin()
+
+
+def _series(
+    text: str,
+    final: np.ndarray,
+    days: np.ndarray,
+    interval: str,
+    first: int,
+    last: int,
+    snap: Snapshot,
+    collapse: bool,
+) -> TimelineSeries:
+    """Counts per bucket from ``first`` to ``last`` (every bucket, zeros included)."""
+    dated = days[days >= 0]
+    if last < first:
+        points = []
+    elif interval == "day":
+        counts = np.bincount(dated - first, minlength=last - first + 1)
+        points = [
+            TimelinePoint(date.fromordinal(first + i).isoformat(), int(n))
+            for i, n in enumerate(counts.tolist())
+        ]
+    else:
+        start = _month_number(np.array([first]))[0]
+        buckets = _month_number(np.array([last]))[0] - start + 1
+        counts = np.bincount(_month_number(dated) - start, minlength=buckets)
+        points = [
+            TimelinePoint(f"{(start + i) // 12:04d}-{(start + i) % 12 + 1:02d}", int(n))
+            for i, n in enumerate(counts.tolist())
+        ]
+    total = snap.count_stories(final) if collapse else int(final.sum())
+    return TimelineSeries(query=text, total=total, undated=int((days < 0).sum()), points=points)
+
+
+#: ``date(1970, 1, 1).toordinal()``: numpy's day 0.
+_EPOCH_ORDINAL = 719_163
+
+
+def _month_number(ordinals: np.ndarray) -> np.ndarray:
+    """``year * 12 + month - 1`` of each day number (``date.toordinal()``), vectorised."""
+    months = (ordinals - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[M]")
+    return months.astype(np.int64) + 1970 * 12
 
 
 def _distinct(data: FacetData, live: np.ndarray) -> int:

@@ -25,10 +25,6 @@ import numpy as np
 from search.indexing.schema import FACET_SEP, facet_term
 from search.indexing.whoosh_internals import column_values
 
-#: How many values a facet lists unless asked otherwise (selected values always listed).
-DEFAULT_FACET_SIZE = 10
-MAX_FACET_SIZE = 1000
-
 
 @dataclass(frozen=True, eq=False)
 class FacetData:

@@ -40,7 +40,8 @@ DATE_FIELD = "published"
 #: ``year:2019`` is read as ``published:2019``.
 DATE_ALIASES = ("year",)
 QUERY_FIELDS = (*TEXT_FIELDS, *KEYWORD_FIELDS, DATE_FIELD, *DATE_ALIASES)
-#: Longer input is refused rather than parsed (it is a paste accident, not a query).
+#: Longer input is refused rather than parsed (a paste accident, not a query); the
+#: ``max_query_chars`` setting overrides it.
 MAX_QUERY_CHARS = 2000
 #: A wildcard or fuzzy term expands to at most this many index terms for highlighting.
 MAX_HIGHLIGHT_EXPANSION = 200
@@ -235,11 +236,11 @@ def _check_errors(q: query.Query) -> None:
             _check_errors(child)
 
 
-def parse_query(text: str | None) -> ParsedQuery:
+def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
     """Read what a user typed; an empty query matches every document."""
     text = (text or "").strip()
-    if len(text) > MAX_QUERY_CHARS:
-        raise BadQuery(f"the query is too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
+    if len(text) > max_chars:
+        raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
     if not text or text == "*":
         return ParsedQuery(text, query.Every(), match_all=True)
     try:

@@ -5,7 +5,14 @@ The dict from ``SearchResult.to_dict()`` is the contract: HTML is a view of the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from search.article import Article
 
 
 @dataclass
@@ -160,3 +167,139 @@ class Copy:
             "word_count_diff": self.word_count_diff,
             "same_title": self.same_title,
         }
+
+
+@dataclass
+class ArticleView:
+    """One article with the other copies of its story and related stories: the article page."""
+
+    article: Article
+    copies: list[Copy]
+    related: list[Hit]
+
+    def to_dict(self) -> dict:
+        return {
+            "article": self.article.to_dict(),
+            "copies": [c.to_dict() for c in self.copies],
+            "related": [h.to_dict() for h in self.related],
+        }
+
+
+@dataclass
+class TimelinePoint:
+    date: str  # ``YYYY-MM`` or ``YYYY-MM-DD``
+    count: int
+
+    def to_dict(self) -> dict:
+        return {"date": self.date, "count": self.count}
+
+
+@dataclass
+class TimelineSeries:
+    """One query's matches per bucket; ``undated`` matches are counted apart."""
+
+    query: str
+    total: int
+    undated: int
+    points: list[TimelinePoint]
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "undated": self.undated,
+            "points": [p.to_dict() for p in self.points],
+        }
+
+
+@dataclass
+class Timeline:
+    """Coverage over time: a series per query, every series over the same buckets."""
+
+    interval: str  # "month" or "day"
+    series: list[TimelineSeries]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    collapse: bool = True
+
+    def to_dict(self) -> dict:
+        return {
+            "interval": self.interval,
+            "counting": "stories" if self.collapse else "articles",
+            "filters": self.filters,
+            "series": [s.to_dict() for s in self.series],
+        }
+
+    def to_csv(self) -> str:
+        """``date,<query 1>,<query 2>…``: one row per bucket, for spreadsheets."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["date", *(s.query or "(everything)" for s in self.series)])
+        buckets = [p.date for p in self.series[0].points] if self.series else []
+        for row, bucket in enumerate(buckets):
+            writer.writerow([bucket, *(s.points[row].count for s in self.series)])
+        return out.getvalue()
+
+
+@dataclass
+class IndexStats:
+    """What an index holds and where: ``newsindex stats`` and ``/healthz``."""
+
+    path: str
+    generation: str  # the live generation's directory
+    version: int  # its commit number: bumps with every add and delete
+    documents: int
+    stories: int
+    segments: int
+    size_bytes: int
+    built_at: str
+    updated_at: str
+    first_published: str | None
+    last_published: str | None
+    facet_values: dict[str, int]
+    schema_version: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+#: Columns of a CSV export, in order (lists joined with "; ").
+EXPORT_COLUMNS = (
+    "id",
+    "title",
+    "published",
+    "dateline",
+    "agency",
+    "publisher",
+    "authors",
+    "topics",
+    "url",
+    "word_count",
+    "story",
+    "body",
+)
+
+
+def export_jsonl_lines(articles: Iterable[Article]) -> Iterator[str]:
+    """One JSON object per article and line: what ``/export.jsonl`` and the CLI stream."""
+    for article in articles:
+        yield json.dumps(article.to_dict(), ensure_ascii=False) + "\n"
+
+
+def export_csv_lines(articles: Iterable[Article]) -> Iterator[str]:
+    """A header line, then one CSV row per article, written as they arrive."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def line(values: Iterable[Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield line(EXPORT_COLUMNS)
+    for article in articles:
+        row = article.to_dict()
+        yield line(
+            "; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])
+            for c in EXPORT_COLUMNS
+        )

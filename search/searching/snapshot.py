@@ -28,8 +28,13 @@ class Snapshot:
         #: Whoosh readers share file handles: one search at a time per snapshot.
         self.lock = threading.RLock()
         self.closed = False
+        #: Long readers (an export) that keep this snapshot open after it is retired.
+        self._pins = 0
+        self._retired = False
         self.searcher = index.searcher()
         reader = self.searcher.reader()
+        #: Whoosh's commit number: bumps with every in-place add or delete.
+        self.version = reader.generation()
         self.ndocs = reader.doc_count_all()
         self.live = self._live_mask(reader)
         self.facets: dict[str, FacetData] = {
@@ -112,8 +117,23 @@ class Snapshot:
     def count_stories(self, mask: np.ndarray) -> int:
         return self.stories.count(mask)
 
-    def close(self) -> None:
-        """Close the searcher once no call holds this snapshot."""
+    def pin(self) -> None:
+        """Keep this snapshot open past its retirement until ``unpin`` (caller holds lock)."""
+        self._pins += 1
+
+    def unpin(self) -> None:
         with self.lock:
-            self.closed = True
-            self.searcher.close()
+            self._pins -= 1
+            if self._retired and not self._pins:
+                self._close()
+
+    def close(self) -> None:
+        """Close the searcher once no call holds this snapshot and no export pins it."""
+        with self.lock:
+            self._retired = True
+            if not self._pins:
+                self._close()
+
+    def _close(self) -> None:
+        self.closed = True
+        self.searcher.close()
