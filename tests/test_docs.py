@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -47,3 +48,36 @@ def test_architecture_lists_every_module_of_the_package():
 @pytest.mark.parametrize("name", [name for name, _default, _help in Settings.table()])
 def test_every_setting_is_in_the_readme_table(name):
     assert f"| `{name}` |" in README
+
+
+def _imports(package: Path) -> dict[str, set[str]]:
+    """Each module of ``search`` and the ``search`` modules it imports (anywhere in it)."""
+    graph: dict[str, set[str]] = {}
+    root = package.parent
+    for path in package.rglob("*.py"):
+        name = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        deps = graph.setdefault(name, set())
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("search"):
+                deps.add(node.module)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.startswith("search"))
+    return graph
+
+
+def test_package_has_no_import_cycles():
+    graph = _imports(Path(__file__).resolve().parents[1] / "search")
+    cycles = []
+
+    def visit(name: str, path: list[str]) -> None:
+        for dep in sorted(graph.get(name, ())):
+            if dep in path:
+                cycles.append(" -> ".join([*path[path.index(dep) :], dep]))
+            elif dep not in done:
+                done.add(dep)
+                visit(dep, [*path, dep])
+
+    for module in sorted(graph):
+        done: set[str] = {module}
+        visit(module, [module])
+    assert cycles == []

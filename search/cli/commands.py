@@ -200,7 +200,7 @@ def extract(
     "--jobs",
     type=click.IntRange(1, 64),
     default=None,
-    help="Worker processes for extraction and indexing. Default: one per core.",
+    help="Worker processes for extraction and indexing. Default: one per core, at most 4.",
 )
 @user_errors
 def rebuild(

@@ -36,8 +36,18 @@ UNDATED_COLUMN_VALUE = 2**64 - 1
 #: Separates the values of a multi-valued facet inside its column.
 FACET_SEP = "\x1f"
 
-#: Facets a search can count, and the Article field each is read from.
-FACET_FIELDS = ("agency", "publisher", "dateline", "topics", "authors", "year", "month")
+#: The facets a search can count, each with its kind: one value per article ("column"),
+#: several ("array"), or a bucket of ``published`` ("date"). ``searching.facets`` makes
+#: one ``Facet`` per entry; this is the only list of them.
+FACET_FIELDS: dict[str, str] = {
+    "agency": "column",
+    "publisher": "column",
+    "dateline": "column",
+    "topics": "array",
+    "authors": "array",
+    "year": "date",
+    "month": "date",
+}
 #: Fields a query may name as ``field:value`` beside title and body.
 KEYWORD_FIELDS = (
     "agency",

@@ -42,6 +42,7 @@ from search.searching.results import (
     TimelinePoint,
     TimelineSeries,
 )
+from search.searching.scoring import evaluate, warm
 from search.searching.snapshot import NO_DATE, Snapshot
 from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
@@ -170,10 +171,10 @@ class SearchEngine:
                 if generation != self._generation or self._index is None:
                     self._index = self.store.open_live(SCHEMA_VERSION)
                     self._generation = generation
-                    self._replace(Snapshot(self._index, generation))
+                    self._replace(warm(Snapshot(self._index, generation)))
                 self._stamp = stamp
             if not self._snapshot.searcher.up_to_date():
-                self._replace(Snapshot(self._index, self._generation))
+                self._replace(warm(Snapshot(self._index, self._generation)))
             return self._snapshot
 
     def _replace(self, snapshot: Snapshot) -> None:
@@ -236,7 +237,7 @@ class SearchEngine:
         check_range("facet_size", facet_size, 1, settings.max_facet_size)
         parsed = self.parse(query)
         with self._using() as snap:
-            base, scores = snap.evaluate(parsed.query)
+            base, scores = evaluate(snap, parsed.query)
             final, masks = self._filtered(snap, base, chosen)
             deadline = time.perf_counter() + settings.facet_time_limit_ms / 1000
             counted, timed_out = self._facet_counts(
@@ -408,7 +409,7 @@ class SearchEngine:
             if not key_terms:
                 return []
             q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
-            mask, scores = snap.evaluate(q)
+            mask, scores = evaluate(snap, q)
             mask[snap.story_docs(docnum)] = False
             mask[docnum] = False
             terms = frozenset(word for word, _ in key_terms)
@@ -489,7 +490,7 @@ class SearchEngine:
         with self._using() as snap:
             finals = []
             for p in parsed:
-                base, _ = snap.evaluate(p.query)
+                base, _ = evaluate(snap, p.query)
                 finals.append(self._filtered(snap, base, chosen)[0])
             days = [self._story_days(snap, final, collapse) for final in finals]
             dated = np.concatenate([d[d >= 0] for d in days])
@@ -532,7 +533,7 @@ class SearchEngine:
         check_choice("sort", sort, SORTS)
         parsed = self.parse(query)
         with self._using() as snap:
-            base, scores = snap.evaluate(parsed.query)
+            base, scores = evaluate(snap, parsed.query)
             final, _ = self._filtered(snap, base, chosen)
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             ranked = self._rank(snap, final, scores, sort, collapse, int(final.sum()))

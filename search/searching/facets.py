@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from search.indexing.schema import FACET_SEP, facet_term
+from search.indexing.schema import FACET_FIELDS, FACET_SEP, facet_term
 from search.indexing.whoosh_internals import column_values
 
 
@@ -188,12 +188,8 @@ class DateFacet(Facet):
 
 FACET_CLASSES: list[type[Facet]] = [ValueFacet, ArrayFacet, DateFacet]
 
+#: One facet per entry of the schema's ``FACET_FIELDS``, of the class for its kind.
 FACETS: dict[str, Facet] = {
-    "agency": ValueFacet("agency"),
-    "publisher": ValueFacet("publisher"),
-    "dateline": ValueFacet("dateline"),
-    "topics": ArrayFacet("topics"),
-    "authors": ArrayFacet("authors"),
-    "year": DateFacet("year"),
-    "month": DateFacet("month"),
+    name: next(cls for cls in FACET_CLASSES if cls.type == kind)(name)
+    for name, kind in FACET_FIELDS.items()
 }

@@ -179,6 +179,25 @@ def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     return a + b
 
 
+def term_store(snap: Snapshot) -> TermStore:
+    """The snapshot's postings cache, made on first use."""
+    if snap.term_store is None:
+        snap.term_store = TermStore(snap)
+    return snap.term_store
+
+
+def warm(snap: Snapshot) -> Snapshot:
+    """Read what every ranked query needs (field lengths) before the first one arrives."""
+    for field in TEXT_FIELDS:
+        term_store(snap).lengths(field)
+    return snap
+
+
+def evaluate(snap: Snapshot, q: wq.Query) -> Scored:
+    """``(mask, scores)``: live documents of ``snap`` matching ``q``, with BM25F scores."""
+    return Evaluator(snap, term_store(snap)).evaluate(q)
+
+
 class Evaluator:
     """Evaluates a Whoosh query tree to ``(mask, scores)`` over a snapshot's docnums."""
 

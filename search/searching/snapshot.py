@@ -10,11 +10,9 @@ import threading
 from functools import cached_property
 
 import numpy as np
-from whoosh import query as wq
 
 from search.indexing.whoosh_internals import column_values
 from search.searching.facets import FACETS, FacetData, StoryCodes, read_facet_column
-from search.searching.parser import TEXT_FIELDS
 
 #: ``published`` of a document without a date: sorts after every real date.
 NO_DATE = np.iinfo(np.int64).min
@@ -45,8 +43,8 @@ class Snapshot:
         sizes = np.bincount(self.story_codes[self.live], minlength=len(self.story_ids))
         self.stories = StoryCodes(self.story_codes, sizes[self.story_codes] > 1)
         self.published = self._published(reader)
-        for field in TEXT_FIELDS:  # BM25 needs them on the first query anyway
-            self.terms.lengths(field)
+        #: Postings arrays and field lengths, read as queries need them (``scoring``).
+        self.term_store = None
         #: "Did you mean" per typed word, filled as queries arrive (``searching.suggest``).
         self.corrections: dict[str, str | None] = {}
 
@@ -100,19 +98,6 @@ class Snapshot:
     def story_id(self, docnum: int) -> str | None:
         key = self.story_ids[self.story_codes[docnum]]
         return None if key.startswith("\x00") else key
-
-    @cached_property
-    def terms(self):
-        """Postings arrays and field lengths, read as queries need them."""
-        from search.searching.scoring import TermStore
-
-        return TermStore(self)
-
-    def evaluate(self, q: wq.Query):
-        """``(mask, scores)``: live documents matching ``q`` and their BM25F scores."""
-        from search.searching.scoring import Evaluator
-
-        return Evaluator(self, self.terms).evaluate(q)
 
     def count_stories(self, mask: np.ndarray) -> int:
         return self.stories.count(mask)

@@ -22,9 +22,9 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from search.sources import RawRecord
 from search.sources.fieldmap import route_html_body, set_field
 from search.sources.files import SkipFile
+from search.sources.records import RawRecord
 from search.sources.text import bom_encoding, guess_legacy_encoding
 
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from search.sources import RawRecord
+from search.sources.records import RawRecord
 
 
 def read_html(name: str, data: bytes) -> Iterator[RawRecord]:

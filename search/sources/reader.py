@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
 from search.errors import BadSource
-from search.sources import RawRecord, Skipped
 from search.sources.feeds import read_feed
 from search.sources.fieldmap import ALIASES, FieldMapper, normalize_key, validate_field_map
 from search.sources.files import (
@@ -33,6 +32,7 @@ from search.sources.files import (
     reason_for_os_error,
 )
 from search.sources.html import read_html
+from search.sources.records import RawRecord, Skipped
 from search.sources.tabular import CSV_DELIMITERS, read_csv, read_json, read_jsonl
 from search.sources.text import read_text
 

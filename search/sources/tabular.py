@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from search.sources import RawRecord, Skipped
 from search.sources.feeds import is_json_feed, read_json_feed
 from search.sources.fieldmap import FieldMapper
 from search.sources.files import (
@@ -26,6 +25,7 @@ from search.sources.files import (
     human_size,
     open_content,
 )
+from search.sources.records import RawRecord, Skipped
 from search.sources.text import decode_text, guess_encoding
 
 #: Keys under which an export object holds its list of articles.

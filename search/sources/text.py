@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import charset_normalizer
 
-from search.sources import RawRecord
 from search.sources.files import SkipFile
+from search.sources.records import RawRecord
 
 #: Below this share of non-ASCII bytes, a non-UTF-8 file is Western text in cp1252.
 WESTERN_MAX_NON_ASCII = 0.05
