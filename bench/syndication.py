@@ -2,7 +2,7 @@
 
 Run from the project root: ``python bench/syndication.py`` (about 5 minutes on one core).
 ``--sweep`` also re-scores the labelled pairs under other shingle sizes, figure weights,
-thresholds and MinHash sizes (what the constants in search/syndication.py were chosen by).
+thresholds and MinHash sizes (what the constants in search/indexing/syndication.py were chosen by).
 
 Labels (bench/data/syndication_pairs.csv) were written after reading both texts of each
 pair. ``copy``: one text is a version of the other (re-send, re-titled, corrected, trimmed,
@@ -430,7 +430,7 @@ def main() -> None:
     indexes, seconds = {}, {}
     for name, recs in records.items():
         indexes[name], seconds[name] = assign_all(recs)
-    print("Syndicated-story detection (search/syndication.py)")
+    print("Syndicated-story detection (search/indexing/syndication.py)")
     print(
         f"  settings: k={syndication.SHINGLE_SIZE} words, figure weight "
         f"{syndication.FIGURE_WEIGHT}, num_perm={syndication.NUM_PERM}, LSH "

@@ -81,3 +81,17 @@ def test_package_has_no_import_cycles():
         done: set[str] = {module}
         visit(module, [module])
     assert cycles == []
+
+
+def test_every_file_the_docs_and_comments_name_exists():
+    """README, docstrings and comments name only files that are there (outputs aside)."""
+    root = Path(__file__).resolve().parents[1]
+    texts = [root / "README.md", *root.glob("search/**/*.py"), *root.glob("bench/*.py")]
+    named = re.compile(r"\b(?:search|bench|tests|docs|web)/[\w/]+\.(?:py|json|csv|md)\b")
+    missing = {
+        f"{path.relative_to(root)}: {name}"
+        for path in texts
+        for name in named.findall(path.read_text("utf-8"))
+        if not name.startswith("bench/out/") and not (root / name).exists()
+    }
+    assert missing == set()
