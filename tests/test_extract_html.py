@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from search.extract.bylines import parse_byline
+from search.extract.dates import normalise_date
 from search.extract.html import (
     decode,
     extract_page,
@@ -21,7 +23,7 @@ from search.extract.html import (
     html_fragment_to_text,
     postclean,
 )
-from search.extract.html_metadata import clean_title, normalise_date, split_authors
+from search.extract.html_metadata import clean_title
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "html"
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "trafilatura-eval"
@@ -206,8 +208,8 @@ def test_postclean_drops_teasers_prompts_and_trailing_links():
         ("Anna Dunst, Max Weber", ["Anna Dunst", "Max Weber"]),
     ],
 )
-def test_split_authors(byline, names):
-    assert split_authors(byline) == names
+def test_byline_names(byline, names):
+    assert parse_byline(byline).names == names
 
 
 @pytest.mark.parametrize(

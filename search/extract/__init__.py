@@ -22,17 +22,12 @@ from typing import Any
 
 from ..article import Article, content_id, url_id
 from ..sources import RawRecord, Skipped
+from .agencies import agency_named, normalise_agency
+from .bylines import Byline, parse_byline
 from .dates import date_with_year, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
-from .wire import (
-    AGENCY_NAMES,
-    WireCopy,
-    clean_wire_copy,
-    normalise_agency,
-    parse_byline,
-    parse_dateline,
-)
+from .wire import WireCopy, clean_wire_copy, parse_dateline
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +99,17 @@ def _as_list(value: Any, *, split: str = r"\s*[,;|]\s*") -> list[str]:
     return out
 
 
-def _authors(value: Any) -> tuple[list[str], str | None]:
-    """Author names from a byline field (``by Janie Gabbett, Reuters``) and any agency in it."""
-    if isinstance(value, str) and re.match(r"^\s*by\s", value, re.I):
-        names, agency = parse_byline(value.strip())
-        if names:
-            return names, agency
-    names = _as_list(value, split=r"\s*(?:,|;|\band\b|&)\s*")
-    return [re.sub(r"^by\s+", "", n, flags=re.I) for n in names], None
+def _byline(value: Any) -> Byline:
+    """The names and agency in an author field: a byline string or a list of names."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    byline = Byline()
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name") or ""
+        found = parse_byline(str(item or ""))
+        byline.names += [name for name in found.names if name not in byline.names]
+        byline.agency = byline.agency or found.agency
+    return byline
 
 
 def _finish(
@@ -133,10 +131,9 @@ def _finish(
     title = re.sub(r"\s+", " ", title or "").strip()
     if not body and not title:
         return None
-    authors, credited_agency = _split_agency_authors(
-        list(dict.fromkeys((authors or []) + copy.authors))
-    )
-    agency = normalise_agency(agency) or copy.agency or credited_agency
+    authors = list(dict.fromkeys((authors or []) + copy.authors))
+    agency = normalise_agency(agency) or copy.agency or _credited_agency(authors)
+    authors = [name for name in authors if not agency_named(name)]
     when = normalise_date(published)
     if not when and copy.dateline_date and re.search(r"\d{4}", copy.dateline_date):
         when = normalise_date(copy.dateline_date)
@@ -175,11 +172,9 @@ def _article_id(record_id: Any, url: str | None, title: str, body: str) -> str:
     return url_id(url) if url else content_id(title, body)
 
 
-def _split_agency_authors(names: list[str]) -> tuple[list[str], str | None]:
+def _credited_agency(names: list[str]) -> str | None:
     """Bylines that name a wire (``The Associated Press``) credit the agency, not a person."""
-    agencies = [AGENCY_NAMES[n.lower()] for n in names if n.lower() in AGENCY_NAMES]
-    people = [n for n in names if n.lower() not in AGENCY_NAMES]
-    return people, (agencies[0] if agencies else None)
+    return next((found for name in names if (found := agency_named(name))), None)
 
 
 def article_from_text(text: str, source_file: str | None = None) -> Article | None:
@@ -216,7 +211,7 @@ def article_from_fields(fields: dict, source_file: str | None = None) -> Article
 
         body = html_fragment_to_text(fields["body_html"])
     copy = clean_wire_copy(str(body))
-    authors, byline_agency = _authors(fields.get("authors"))
+    byline = _byline(fields.get("authors"))
     dateline = None
     if fields.get("dateline"):
         parsed = parse_dateline(str(fields["dateline"]).strip() + " x")
@@ -236,8 +231,8 @@ def article_from_fields(fields: dict, source_file: str | None = None) -> Article
         url=fields.get("url"),
         published=published,
         publisher=fields.get("publisher"),
-        authors=authors,
-        agency=fields.get("agency") or byline_agency,
+        authors=byline.names,
+        agency=fields.get("agency") or byline.agency,
         dateline=dateline,
         topics=_as_list(fields.get("topics")),
         language=fields.get("language"),

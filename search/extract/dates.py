@@ -1,24 +1,43 @@
-"""Dates as news copy writes them, read into ISO 8601 (``2026-01-31`` or with a time)."""
+"""Dates as news copy and pages write them, read into ISO 8601 (``2026-01-31`` or with a time).
+
+One function, ``normalise_date``, serves every source (export fields, feed entries, page
+metadata, datelines), so a date means the same whatever file it came in. Its rules:
+
+- a value outside ``EARLIEST_YEAR`` .. today + ``FUTURE_TOLERANCE`` is a placeholder, a typo
+  or an event date, not a publication date (``0001-11-30``, ``2050-09-30``);
+- numbers in an ambiguous order follow the separator: ``16.10.2019`` and ``16-10-2019`` are
+  day first (as written where dots are used), ``1/21/18`` month first (US exports);
+  ``dayfirst`` overrides this for a source that knows its convention;
+- a time is kept when the value has one (not a bare midnight), with its offset if written.
+"""
 
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil import parser as date_parser
 
-#: Dates outside this window are placeholders or typos (``0001-11-30``, ``2050-09-30``).
+#: Dates before this year are misparsed numbers or placeholders (digitised archives of the
+#: 19th century are the oldest news newsindex expects).
 EARLIEST_YEAR = 1800
-#: How far ahead of today a publication date may be (time zones, embargoed copy).
+#: How far ahead of today a publication date may be (time zones, embargoed copy); further
+#: ahead is an event date or a typo.
 FUTURE_TOLERANCE = timedelta(days=2)
+#: Longer values are sentences, not dates.
+MAX_DATE_CHARS = 80
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NUMERIC_SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}$")
+#: ``1/21/18``: month first unless told otherwise (every other order is day first).
+_SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}\b")
+#: ``2019-10-16 ...`` and ``2019/10/16``: year first, never ambiguous.
+_YEAR_FIRST = re.compile(r"^\d{4}\D")
+_HAS_TIME = re.compile(r"\d[:h]\d")
 
 
-def _plausible(when: datetime | date) -> bool:
+def _plausible(day: date) -> bool:
     today = datetime.now(UTC).date()
-    day = when.date() if isinstance(when, datetime) else when
     return day.year >= EARLIEST_YEAR and day <= today + FUTURE_TOLERANCE
 
 
@@ -32,24 +51,43 @@ def _parse_iso(text: str) -> datetime | None:
         return None
 
 
-def normalise_date(value: object, *, dayfirst: bool = False) -> str | None:
+def _day_first(text: str, dayfirst: bool | None) -> bool:
+    if _YEAR_FIRST.match(text):
+        return False
+    if dayfirst is not None:
+        return dayfirst
+    return not _SLASHED.match(text)
+
+
+def _parse_free(text: str, dayfirst: bool | None) -> datetime | None:
+    try:
+        with warnings.catch_warnings():  # "CET" and other zone names dateutil cannot place
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            return date_parser.parse(text, dayfirst=_day_first(text, dayfirst))
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def normalise_date(value: object, *, dayfirst: bool | None = None) -> str | None:
     """ISO 8601 for a date written any common way, or None when it is not a plausible date.
 
-    >>> normalise_date("2016-09-20"), normalise_date("1/21/18")
-    ('2016-09-20', '2018-01-21')
+    >>> normalise_date("2016-09-20"), normalise_date("1/21/18"), normalise_date("16.10.2019")
+    ('2016-09-20', '2018-01-21', '2019-10-16')
     >>> normalise_date("Sat, 31 Jan 2026 10:00:00 GMT")
     '2026-01-31T10:00:00+00:00'
+    >>> normalise_date("2019-10-18T20:00:25.850Z"), normalise_date("2019-06-17T00:00:00Z")
+    ('2019-10-18T20:00:25+00:00', '2019-06-17')
     >>> normalise_date("0001-11-30") is None, normalise_date("soon") is None
     (True, True)
     """
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.isoformat() if _plausible(value) else None
+        return _iso(value, has_time=True) if _plausible(value.date()) else None
     if isinstance(value, date):
         return value.isoformat() if _plausible(value) else None
-    text = str(value).strip()
-    if not text or len(text) > 80:
+    text = " ".join(str(value).split())
+    if not text or len(text) > MAX_DATE_CHARS or not any(ch.isdigit() for ch in text):
         return None
     if _DATE_ONLY.match(text):
         try:
@@ -57,21 +95,25 @@ def normalise_date(value: object, *, dayfirst: bool = False) -> str | None:
         except ValueError:
             return None
         return text if _plausible(day) else None
-    when = _parse_iso(text)
-    if when is None:
-        try:
-            when = date_parser.parse(text, dayfirst=dayfirst and not _NUMERIC_SLASHED.match(text))
-        except (ValueError, OverflowError, TypeError):
-            return None
-    if not _plausible(when):
+    when = _parse_iso(text) or _parse_free(text, dayfirst)
+    if when is None or not _plausible(when.date()):
         return None
-    if when.tzinfo is None and when.hour == when.minute == when.second == 0 and ":" not in text:
+    return _iso(when, has_time=bool(_HAS_TIME.search(text)))
+
+
+def _iso(when: datetime, *, has_time: bool) -> str:
+    """Date only when no time was written (or only a bare midnight), else to the second."""
+    if not has_time or (when.hour == when.minute == when.second == 0):
         return when.date().isoformat()
-    return when.isoformat()
+    return when.isoformat(timespec="seconds")
 
 
 def date_with_year(month_day: str, year: int) -> str | None:
-    """A dateline's ``Feb 26`` completed with a known year."""
+    """A dateline's ``Feb 26`` completed with a known year.
+
+    >>> date_with_year("Feb 26", 1987)
+    '1987-02-26'
+    """
     try:
         when = date_parser.parse(f"{month_day} {year}")
     except (ValueError, OverflowError):

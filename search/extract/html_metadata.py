@@ -10,19 +10,19 @@ without their " | Site" suffix.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import re
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from dateutil import parser as dateparser
 from htmldate import find_date
 
-__all__ = ["PageMetadata", "extract_metadata", "normalise_date", "split_authors", "clean_title"]
+from search.extract.bylines import BY_PREFIX, byline_paragraph, parse_byline
+from search.extract.dates import normalise_date
+
+__all__ = ["PageMetadata", "extract_metadata", "clean_title"]
 
 
 @dataclass
@@ -43,13 +43,6 @@ class PageMetadata:
 MAX_TOPICS = 10
 #: A topic longer than this is a sentence, not a tag.
 MAX_TOPIC_CHARS = 60
-#: A name with more words than this is a phrase ("Staff reporters of the ..."), not a person.
-MAX_AUTHOR_WORDS = 6
-MAX_AUTHOR_CHARS = 70
-#: Dates before this year are misparsed numbers, not publication dates.
-MIN_YEAR = 1900
-#: A date this far in the future is a misparse (or an event date), not a publication date.
-MAX_FUTURE = dt.timedelta(days=366)
 
 # --------------------------------------------------------------------------- collection
 
@@ -61,6 +54,8 @@ class _Sources:
     meta: dict[str, list[str]]
     jsonld: list[dict]
     tree: lxml.html.HtmlElement
+    #: every JSON-LD object that has an ``@id``, to follow references (``"author": {"@id"}``)
+    by_id: dict[str, dict] = field(default_factory=dict)
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
@@ -108,8 +103,9 @@ ARTICLE_TYPES = (
 )
 
 
-def _jsonld_objects(tree: lxml.html.HtmlElement) -> list[dict]:
-    """The JSON-LD objects of the page that describe an article, best type first."""
+def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, dict]]:
+    """The page's JSON-LD objects that describe an article (best type first), and every
+    object by its ``@id``."""
     objects: list[dict] = []
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
@@ -127,7 +123,8 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> list[dict]:
         return min(ranks) if ranks else len(ARTICLE_TYPES)
 
     typed = [obj for obj in objects if rank(obj) < len(ARTICLE_TYPES)]
-    return sorted(typed, key=rank)
+    by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+    return sorted(typed, key=rank), by_id
 
 
 def _flatten_jsonld(data) -> Iterator[dict]:
@@ -146,14 +143,66 @@ def _flatten_jsonld(data) -> Iterator[dict]:
 _TITLE_SEPARATOR = re.compile(r"(\s+[|–—·»:-]\s+|\s+::\s+|\s*\|\s*)")
 
 
-def clean_title(title: str, site_names: Iterable[str] = ()) -> str:
-    """A page title without the site name around it ("Story | Site" -> "Story")."""
+class SiteNames:
+    """The names a page's site goes by (its ``og:site_name``, its domain and the domain's
+    main label: ``www.bundeskanzleramt.gv.at`` -> ``bundeskanzleramt``), to tell a title
+    part, a heading or a byline that only names the site."""
+
+    def __init__(self, *names: str | None) -> None:
+        self.names = [name for name in names if name]
+        self.squashed = {_squash_name(name) for name in self.names} - {""}
+        self.labels = {label for name in self.names if (label := _domain_label(name))}
+
+    def is_name(self, text: str) -> bool:
+        """Whether ``text`` is only the site's name (or its domain, or "Home")."""
+        squashed = _squash_name(text)
+        if not squashed or squashed in self.squashed:
+            return True
+        return any(squashed == label for label in self.labels)
+
+    def in_part(self, part: str) -> bool:
+        """Whether a title part names the site ("Stiftung OFFSHORE-WINDENERGIE", "modabot")."""
+        squashed = _squash_name(part)
+        if not squashed or squashed in self.squashed:
+            return True
+        if len(squashed) >= MIN_NAME_OVERLAP and any(
+            squashed in name or name in squashed for name in self.squashed
+        ):
+            return True
+        if any(len(label) >= MIN_LABEL_CHARS and label in squashed for label in self.labels):
+            return True
+        return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
+
+
+#: A domain label shorter than this is not looked for inside title parts ("bbc" is).
+MIN_LABEL_CHARS = 3
+
+
+def _domain_label(name: str) -> str | None:
+    """The main label of a domain name (``edition.cnn.com`` -> ``cnn``); None for a non-domain."""
+    host = name.strip().lower().removeprefix("www.")
+    if " " in host or "." not in host:
+        return None
+    labels = host.split(".")[:-1]  # without the top-level domain
+    if len(labels) > 1 and len(labels[-1]) <= 3:  # co.uk, gv.at, com.br, wp.pl
+        labels = labels[:-1]
+    return re.sub(r"[^\w]", "", labels[-1]) or None
+
+
+def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
+    """A page title without the site name around it ("Story | Site" -> "Story").
+
+    >>> clean_title("Story of the day | The Guardian", ["The Guardian"])
+    'Story of the day'
+    >>> clean_title("Paris Haute Couture: Serkan Cura | modabot", ["www.modabot.de"])
+    'Paris Haute Couture: Serkan Cura'
+    """
+    site = site_names if isinstance(site_names, SiteNames) else SiteNames(*site_names)
     title = " ".join(title.split())
-    names = {_squash_name(name) for name in site_names if name}
     pieces = _TITLE_SEPARATOR.split(title)  # part, separator, part, ...
-    while len(pieces) > 2 and _is_site_name(pieces[-1], names):
+    while len(pieces) > 2 and site.in_part(pieces[-1]):
         del pieces[-2:]
-    while len(pieces) > 2 and _squash_name(pieces[0]) in names:
+    while len(pieces) > 2 and site.is_name(pieces[0]):
         del pieces[:2]
     return "".join(pieces).strip() or title
 
@@ -166,139 +215,303 @@ def _squash_name(name: str) -> str:
     return re.sub(r"[^\w]", "", name.lower().removeprefix("www."))
 
 
-def _is_site_name(part: str, names: set[str]) -> bool:
-    squashed = _squash_name(part)
-    if not squashed:
-        return True
-    if squashed in names:
-        return True
-    if len(squashed) >= MIN_NAME_OVERLAP and any(
-        n and (squashed in n or n in squashed) for n in names
-    ):
-        return True
-    return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
+#: A heading shorter than this is a section label ("News", "Home"), not the headline.
+MIN_HEADLINE_CHARS = 5
+MAX_HEADLINE_CHARS = 300
+#: Elements that hold the page's visible headline: the h1 and the common headline markup.
+_HEADLINE_XPATH = (
+    "//h1 | //*[@itemprop='headline'][not(self::meta)]"
+    " | //*[self::h2 or self::h3 or self::div or self::span]"
+    "[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' post-title ')"
+    " or contains(@class, 'article-title') or contains(@class, 'headline')]"
+)
+#: Share of a heading's words that a title field must contain for the two to be one headline.
+MIN_HEADLINE_MATCH = 0.6
+#: A kicker (the short label before a headline: "Klimaschutz", "Analysis") is at most this
+#: share of the heading's text.
+MAX_KICKER_SHARE = 0.6
+_WORD = re.compile(r"\w+")
 
 
-#: An h1 shorter than this is a section label ("News"), not the headline.
-MIN_HEADLINE_CHARS = 10
+def _title(src: _Sources, site: SiteNames) -> str:
+    """The headline as the page shows it, or the best title field when it shows none.
 
-
-def _title(src: _Sources, site_names: list[str]) -> str:
-    """The headline: the first of the page's title fields, cut to its h1 when it holds it."""
-    candidates = [
+    Title fields (``og:title``, JSON-LD ``headline``, ``<title>``) often carry a site name or
+    a section ("Politik - Story | Site"); the page's own heading is what a reader sees as the
+    headline. So the heading that a title field confirms (most of its words are in the field)
+    wins; else the first title field, without the site name around it; else the first heading.
+    """
+    fields = [
         src.first("og:title"),
         *[h for h in src.ld("headline") if isinstance(h, str)],
         src.first("twitter:title", "dc.title", "parsely-title", "sailthru.title"),
     ]
     title_tag = src.tree.find(".//title")
     if title_tag is not None:
-        candidates.append(title_tag.text_content())
-    h1_tag = src.tree.find(".//h1")
-    h1 = " ".join(h1_tag.text_content().split()) if h1_tag is not None else ""
-    title = next((clean_title(c, site_names) for c in candidates if c and c.strip()), "")
-    if len(h1) >= MIN_HEADLINE_CHARS and (not title or h1 in title):
-        return h1  # "Story - Site" or "Section: Story" around the page's own headline
-    return title
+        fields.append(title_tag.text_content())
+    fields = [" ".join(f.split()) for f in fields if f and f.strip()]
+    fields = [f for f in fields if not site.is_name(f)]
+    headings = [h for h in _headings(src.tree) if not site.is_name(h)]
+    field_words = [set(_WORD.findall(f.casefold())) for f in fields]
+    best, best_cover = None, 0.0
+    for heading in headings:
+        words = _WORD.findall(heading.casefold())
+        for known in field_words:
+            shared = sum(word in known for word in words)
+            if not words or shared < MIN_HEADLINE_MATCH * len(words):
+                continue
+            cover = len(known.intersection(words)) / max(len(known), 1)
+            if cover > best_cover:
+                best, best_cover = heading, cover
+    if best:
+        return clean_title(best, site)  # some pages repeat the whole <title> in their h1
+    if fields:
+        return clean_title(fields[0], site)
+    return headings[0] if headings else ""
+
+
+def _headings(tree: lxml.html.HtmlElement) -> Iterator[str]:
+    """Texts of the page's headline elements, each without a kicker before it."""
+    for element in tree.xpath(_HEADLINE_XPATH):
+        text = _without_kicker(element)
+        if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
+            yield text
+
+
+#: Tags that set a kicker apart on their own; any other needs a class or a line break after it
+#: (a bare ``<strong>`` opening a headline is emphasis, not a kicker).
+_KICKER_TAGS = frozenset({"small", "div", "p", "header"})
+
+
+def _followed_by_break(element: lxml.html.HtmlElement) -> bool:
+    following = element.getnext()
+    return following is not None and following.tag == "br" and not (element.tail or "").strip()
+
+
+def _without_kicker(element: lxml.html.HtmlElement) -> str:
+    """A heading's text without the kicker element that opens it.
+
+    ``<h1><span class="dachzeile">Interne Unterlagen</span> Daten gehackt</h1>`` is the
+    headline "Daten gehackt" under the label "Interne Unterlagen". A kicker ending in a colon
+    ("Krach vor der Versammlung:") is part of the headline's sentence and stays.
+    """
+    text = " ".join(element.text_content().split())
+    children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
+    while len(children) == 1 and not (element.text or "").strip() and len(children[0]):
+        if (children[0].tail or "").strip():
+            break
+        element = children[0]  # <h1><a><span>kicker</span>headline</a></h1>
+        children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
+    if not children or (element.text or "").strip():
+        return text
+    first = children[0]
+    kicker = " ".join(first.text_content().split())
+    rest = text[len(kicker) :].strip() if text.startswith(kicker) else ""
+    set_apart = first.get("class") or first.tag in _KICKER_TAGS or _followed_by_break(first)
+    if (
+        kicker
+        and set_apart
+        and not kicker.endswith(":")
+        and len(kicker) <= MAX_KICKER_SHARE * len(text)
+        and len(rest) >= MIN_HEADLINE_CHARS
+    ):
+        return rest
+    return text
 
 
 # --------------------------------------------------------------------------- authors
 
-_BY_PREFIX = re.compile(
-    r"^\W*(?:(?:written|posted|reported|story|text|words)\s+)?"
-    r"(?:by|von|par|por|door|di|da|przez|autor(?:in)?|author|text|redaktion|interview"
-    r"|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert) von|publié par)\b[:\s]*",
-    re.I,
-)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bi\b)\s*", re.I)
-_URL_OR_EMAIL = re.compile(r"https?:|www\.|\S+@\S+|\.(?:com|org|net|de)\b|^@", re.I)
-_NOT_A_NAME = re.compile(
-    r"\d{2}|\b(?:updated|published|am|on|min(?:ute)?s?|read|lesezeit|uhr|stand)\b", re.I
+#: schema.org types of an author that is not a person (kept only when no person is named).
+ORGANISATION_TYPES = frozenset(
+    {"Organization", "NewsMediaOrganization", "Corporation", "GovernmentOrganization"}
 )
 
 
-def split_authors(text: str) -> list[str]:
-    """Person names in a byline: "By Jane Roe and John Doe" -> ["Jane Roe", "John Doe"]."""
-    text = " ".join(text.split())
-    text = _BY_PREFIX.sub("", text)
-    names = []
-    for part in _AUTHOR_SPLIT.split(text):
-        name = _BY_PREFIX.sub("", part).strip(" .,:;-–—|()[]\"'")
-        if _is_person_name(name) and name.lower() not in (n.lower() for n in names):
-            names.append(name)
-    return names
-
-
-def _is_person_name(name: str) -> bool:
-    if not name or len(name) > MAX_AUTHOR_CHARS or len(name.split()) > MAX_AUTHOR_WORDS:
-        return False
-    if _URL_OR_EMAIL.search(name) or _NOT_A_NAME.search(name) or "*" in name:
-        return False
-    if name.islower() and "-" in name:  # a URL slug ("gloria-ruiz-kuilan")
-        return False
-    return any(ch.isalpha() for ch in name)
-
-
-def _ld_author_names(value) -> list[str]:
+def _ld_authors(value, src: _Sources) -> list[tuple[str, bool]]:
+    """(name, is an organisation) of a JSON-LD ``author``; ``{"@id": ...}`` looked up."""
     if isinstance(value, list):
-        return [name for item in value for name in _ld_author_names(item)]
-    if isinstance(value, dict):
-        name = value.get("name")
-        return _ld_author_names(name) if name else []
-    return [value] if isinstance(value, str) else []
+        return [found for item in value for found in _ld_authors(item, src)]
+    if isinstance(value, str):
+        return [(value, False)]
+    if not isinstance(value, dict):
+        return []
+    if "name" not in value and isinstance(value.get("@id"), str):
+        value = src.by_id.get(value["@id"], value)
+    name = value.get("name")
+    types = value.get("@type")
+    types = set(types) if isinstance(types, list) else {types}
+    is_organisation = bool(types & ORGANISATION_TYPES) and "Person" not in types
+    if isinstance(name, list):
+        return [(n, is_organisation) for n in name if isinstance(n, str)]
+    return [(name, is_organisation)] if isinstance(name, str) else []
 
 
-#: class/id/rel/itemprop markers of a byline in the visible page.
+#: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too).
 _BYLINE_XPATH = (
     ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
-    " or contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'vcard')"
-    " or contains(@id, 'author')][not(self::meta or self::link or self::body or self::html)]"
+    " or contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'autor')"
+    " or contains(@class, 'auteur') or contains(@class, 'vcard') or contains(@id, 'author')"
+    " or contains(@data-testid, 'byline') or self::byline]"
+    "[not(self::meta or self::link or self::body or self::html or self::img)]"
 )
 #: A byline element is short; a long one is an author box (biography), not a byline.
 MAX_BYLINE_CHARS = 120
-#: A byline paragraph at the start of the text: "By Jane Roe" (capitalised words).
-_TEXT_BYLINE = re.compile(
-    r"^\s*(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+((?:[A-ZÀ-Ý][\w.'’-]+\s*){1,4}(?:(?:and|und|&|,)\s*"
-    r"(?:[A-ZÀ-Ý][\w.'’-]+\s*){1,4})*)\s*$",
+#: Containers of reader comments and forms, whose "author" is a commenter, not the writer.
+_COMMENTS = re.compile(r"comment|respond|reply|discussion|disqus|kommentar", re.I)
+#: Text that opens a byline in running text: "von Daniela Obers", "Autor: Jane Roe".
+_BYLINE_START = re.compile(
+    r"^\s*(?:(?:by|von|par|por|door|(?:verfasst|geschrieben|written|posted) (?:von|by))\s"
+    r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:)",
+    re.I,
 )
-#: How many of the page's first text blocks are searched for a byline.
-BYLINE_SEARCH_BLOCKS = 40
+_LABEL_START = re.compile(r"^\s*\w+\s*:")
+#: Elements that end a line of running text.
+_LINE_BREAKS = frozenset({"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"})
+#: Twitter card labels that name the writer (``twitter:label1`` = "Written by").
+_WRITER_LABEL = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit par|autor)", re.I)
 
 
-def _authors(src: _Sources, site_names: list[str]) -> list[str]:
-    candidates: list[str] = []
-    candidates += src.all("author", "article:author", "dc.creator", "parsely-author")
-    candidates += src.all("sailthru.author", "byl", "cxenseparse:author")
-    for value in src.ld("author"):
-        candidates += _ld_author_names(value)
-    sites = {_squash_name(name) for name in site_names if name}
+#: Meta tags naming the writer, most specific first (a bare ``author`` tag often names the
+#: publisher: "Condé Nast", "Prisma Média").
+AUTHOR_META_KEYS = (
+    ("article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"),
+    ("author", "dc.creator"),
+)
+
+
+def _authors(src: _Sources, site: SiteNames) -> list[str]:
+    """The writers, from the most specific source that names a person: JSON-LD persons,
+    then article meta tags, then byline markup, then a byline in the running text.
+
+    Sources often disagree by a name: JSON-LD lists the first author, the byline all of
+    them, a meta tag only a first name. Any other source that shares a name with the chosen
+    one completes it ("Todd" becomes "Todd Bates", a second author joins).
+    """
+    people = [
+        name
+        for value in src.ld("author")
+        for name, is_organisation in _ld_authors(value, src)
+        if not is_organisation
+    ]
+    sources = [_people(people, site), _people(_twitter_writer(src), site)]
+    sources += [_people(src.all(*keys), site) for keys in AUTHOR_META_KEYS]
+    sources.append(_byline_markup(src.tree, site))
+    found = [names for names in sources if names]
+    if not found:
+        return _byline_in_text(src.tree, site)
+    chosen = found[0]
+    for other in found[1:]:
+        chosen = _completed(chosen, other)
+    return chosen
+
+
+def _twitter_writer(src: _Sources) -> list[str]:
+    """The writer a Twitter card names (``twitter:label1`` "Written by", ``twitter:data1``)."""
+    return [
+        src.first(f"twitter:data{n}") or ""
+        for n in range(1, 5)
+        if _WRITER_LABEL.match(src.first(f"twitter:label{n}") or "")
+    ]
+
+
+def _completed(names: list[str], other: list[str]) -> list[str]:
+    """``names`` completed by ``other`` when the two share a name (or a first name)."""
+
+    def same(a: str, b: str) -> bool:
+        a, b = a.casefold(), b.casefold()
+        return a == b or (" " not in a and b.split()[0] == a)
+
+    if not any(same(a, b) or same(b, a) for a in names for b in other):
+        return names
+    fuller = [next((b for b in other if same(a, b)), a) for a in names]
+    return fuller + [b for b in other if not any(same(a, b) or same(b, a) for a in fuller)]
+
+
+def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """Names in the first short byline element of the page (not in its comments)."""
+    for element in tree.xpath(_BYLINE_XPATH):
+        text = _spaced_text(element)
+        if len(text) > MAX_BYLINE_CHARS or _in_comments(element):
+            continue
+        if names := _people([text], site):
+            return names
+    return []
+
+
+def _people(bylines: list[str], site: SiteNames) -> list[str]:
+    """Person names in bylines, each once; a handle ("edilson.la.rosa") gives way to a name."""
     names = _unique(
         name
-        for candidate in candidates
-        if not _URL_OR_EMAIL.match(candidate.strip())
-        for name in split_authors(candidate)
-        if _squash_name(name) not in sites
+        for byline in bylines
+        if not _URL_OR_EMAIL.match(byline.strip())
+        for name in parse_byline(byline).names
+        if not site.is_name(name)
     )
-    if names:
-        return names
-    for element in src.tree.xpath(_BYLINE_XPATH):
-        text = element.text_content()
-        if len(text.strip()) <= MAX_BYLINE_CHARS and (names := split_authors(text)):
-            return names
-    return _byline_in_text(src.tree)
+    spelled = {_squash_name(name) for name in names if " " in name}
+    return [name for name in names if " " in name or _squash_name(name) not in spelled]
 
 
-def _byline_in_text(tree: lxml.html.HtmlElement) -> list[str]:
+_URL_OR_EMAIL = re.compile(r"https?:|www\.|\S+@\S+", re.I)
+
+
+def _spaced_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text with a space between its parts ("<span>By</span><a>Jane</a>")."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _in_comments(element: lxml.html.HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "form":
+            return True
+        names = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if _COMMENTS.search(names):
+            return True
+    return False
+
+
+def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """A byline in running text: "von Daniela Obers", "Autor: <a>Jane Roe</a>", "By Jane Roe".
+
+    Each text node that opens like a byline is read to the end of its line (the next line
+    break or block); an unlabelled "By" line must hold only capitalised names.
+    """
     body = tree.find("body")
     if body is None:
         return []
-    for count, element in enumerate(body.iter("p", "div", "span", "address", "em", "strong")):
-        if count >= BYLINE_SEARCH_BLOCKS * 4:
-            break
-        text = " ".join(element.text_content().split())
-        match = _TEXT_BYLINE.match(text) if len(text) < MAX_AUTHOR_CHARS * 2 else None
-        if match:
-            return split_authors(match.group(1))
+    for node in body.xpath(".//text()"):
+        if not _BYLINE_START.match(node) or _in_comments(node.getparent()):
+            continue
+        line = _line_from(node)
+        if len(line) > MAX_BYLINE_CHARS:
+            continue
+        if _LABEL_START.match(line):
+            names = _people([line], site)
+        else:
+            byline = byline_paragraph(BY_PREFIX.sub("By ", line, count=1))
+            names = _people(byline.names, site) if byline else []
+        if names:
+            return names
     return []
+
+
+def _line_from(node) -> str:
+    """The text from a text node to the end of its line (lxml text nodes know their place)."""
+    parts = [str(node)]
+    element = node.getparent()
+    # an element's own text is followed by its children, a tail by the element's siblings;
+    # a label alone in its element ("<strong>Text:</strong> Jane Roe") by the element's tail
+    alone = node.is_text and not len(element) and _LABEL_START.match(node)
+    if alone and element.tail:
+        parts.append(element.tail)
+    siblings = iter(element) if node.is_text and not alone else element.itersiblings()
+    for sibling in siblings:
+        if not isinstance(sibling.tag, str) or sibling.tag in _LINE_BREAKS:
+            break
+        parts.append(sibling.text_content())
+        if sibling.tail:
+            parts.append(sibling.tail)
+    return " ".join(" ".join(parts).split())
 
 
 # --------------------------------------------------------------------------- date
@@ -324,31 +537,6 @@ DATE_META_KEYS = (
     "cxenseparse:recs:publishtime",
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|\b)")
-
-
-def normalise_date(value: str, now: dt.datetime | None = None) -> str | None:
-    """ISO 8601 form of a date string ("2019-10-16" or "2019-10-16T08:30:00+02:00")."""
-    value = " ".join(str(value).split())
-    if not value or not any(ch.isdigit() for ch in value):
-        return None
-    try:
-        parsed = dateparser.isoparse(value)
-    except ValueError:
-        try:
-            with warnings.catch_warnings():  # "CET" and other zone names dateutil cannot place
-                warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
-                parsed = dateparser.parse(value, dayfirst=not re.match(r"\d{4}", value))
-        except (ValueError, OverflowError, TypeError):
-            return None
-    now = now or dt.datetime.now(dt.UTC)
-    naive_now = now.replace(tzinfo=None)
-    moment = parsed.replace(tzinfo=None)
-    if parsed.year < MIN_YEAR or moment - naive_now > MAX_FUTURE:
-        return None
-    has_time = bool(re.search(r"\d[:h]\d", value)) and (parsed.hour or parsed.minute)
-    if not has_time:
-        return parsed.date().isoformat()
-    return parsed.isoformat(timespec="seconds")
 
 
 def _published(src: _Sources, url: str | None) -> str | None:
@@ -395,15 +583,28 @@ def _site_name(src: _Sources) -> str | None:
     if name:
         return name
     for publisher in src.ld("publisher"):
-        names = _ld_author_names(publisher)
+        names = [name for name, _ in _ld_authors(publisher, src)]
         if names:
             return names[0].strip()
     return None
 
 
+#: An archived copy's address holds the original one: ``web.archive.org/web/2019.../http://x``.
+_ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(?P<original>.+)$", re.I)
+
+
 def domain_of(url: str | None) -> str | None:
-    """The site's domain ("https://www.srnnews.com/x" -> "srnnews.com")."""
-    host = urlsplit(url or "").hostname or ""
+    """The site's domain, that of the original for an archived copy.
+
+    >>> domain_of("https://www.srnnews.com/x"), domain_of("https://web.archive.org/web/2016/x.de/a")
+    ('srnnews.com', 'x.de')
+    """
+    url = url or ""
+    archived = _ARCHIVED.match(url)
+    if archived:
+        url = archived.group("original")
+        url = url if "://" in url else "http://" + url
+    host = urlsplit(url).hostname or ""
     return host.removeprefix("www.") or None
 
 
@@ -449,13 +650,16 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page says about itself, each field from its best source."""
-    src = _Sources(_meta_tags(tree), _jsonld_objects(tree), tree)
+    jsonld, by_id = _jsonld_objects(tree)
+    src = _Sources(_meta_tags(tree), jsonld, tree, by_id)
     page_url = _canonical_url(src, url)
     site = _site_name(src)
     domain = domain_of(page_url) or domain_of(url)
+    publishers = [name for value in src.ld("publisher") for name, _ in _ld_authors(value, src)]
+    names = SiteNames(site, domain, *src.all("publisher"), *publishers)
     return PageMetadata(
-        title=_title(src, [site or "", domain or ""]),
-        authors=_authors(src, [site or "", domain or ""]),
+        title=_title(src, names),
+        authors=_authors(src, names),
         published=_published(src, page_url),
         publisher=site or domain,
         language=_language(src),

@@ -16,39 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-#: Agencies as datelines and credits spell them, and the name newsindex files them under.
-AGENCY_NAMES = {
-    "ap": "AP",
-    "associated press": "AP",
-    "the associated press": "AP",
-    "reuters": "Reuters",
-    "reuter": "Reuters",
-    "thomson reuters": "Reuters",
-    "afp": "AFP",
-    "agence france-presse": "AFP",
-    "agence france presse": "AFP",
-    "upi": "UPI",
-    "united press international": "UPI",
-    "xinhua": "Xinhua",
-    "bloomberg": "Bloomberg",
-    "dpa": "dpa",
-    "kyodo": "Kyodo",
-    "ansa": "ANSA",
-    "efe": "EFE",
-    "pa": "PA",
-    "press association": "PA",
-    "yonhap": "Yonhap",
-    "tass": "TASS",
-    "ians": "IANS",
-    "pti": "PTI",
-    "cnn": "CNN",
-    "cp": "CP",
-    "the canadian press": "CP",
-    "aap": "AAP",
-    "anadolu": "Anadolu",
-    "bernama": "Bernama",
-    "sputnik": "Sputnik",
-}
+from search.extract.agencies import (
+    AGENCY_NAMES,
+    AGENCY_WORDS,
+    agency_mentioned,
+    normalise_agency,
+)
+from search.extract.bylines import Byline, byline_paragraph
 
 #: The longest a dateline place runs (``UNITED NATIONS``, ``NAIROBI, Kenya``).
 MAX_PLACE_CHARS = 48
@@ -102,10 +76,12 @@ DATELINE_BARE = re.compile(
 _SITE = r"(?:https?://)?(?P<site>(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)/?"
 FOOTER_PATTERNS = [
     re.compile(rf"^(?:brought to you by|provided by|courtesy of|via)\s+{_SITE}\.?$", re.I),
-    re.compile(r"^(?:copyright|\(c\)|©)\s*\d{4}.*(?:rights reserved|press|reuters).*$", re.I),
+    re.compile(
+        rf"^(?i:copyright|\(c\)|©)\s*\d{{4}}.*(?:(?i:rights reserved|press)|{AGENCY_WORDS}).*$"
+    ),
     re.compile(r"^this material may not be published, broadcast, rewritten.*$", re.I),
     re.compile(r"^all rights reserved\.?$", re.I),
-    re.compile(r"^follow (?:ap|reuters|afp)[’']?s? .*(?:coverage|at) .*$", re.I),
+    re.compile(rf"^(?i:follow) (?:{AGENCY_WORDS})[’']?s? .*(?i:coverage|at) .*$"),
     re.compile(r"^reuters?$", re.I),
 ]
 #: Names: capitalised words, initials, particles, hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
@@ -121,15 +97,11 @@ CREDIT_REPORTING = re.compile(
     r"^\(?(?:(?:additional )?reporting|writing|compiled|reported) by .+\)?\.?$", re.I | re.S
 )
 CREDIT_CONTRIBUTING = re.compile(r"^contributing:\s*(?P<names>.+)$", re.I)
-BYLINE = re.compile(
-    rf"^by\s+(?P<names>{_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)\s*(?:,\s*(?P<org>[^\n]+))?$", re.I
-)
 SEPARATOR = re.compile(r"^_{3,}$")
 #: Words that introduce a name in a credit but are not part of it.
 _ROLE_WORDS = re.compile(
-    r"\b(?:associated press|the associated press|ap|reuters|afp|staff|video|photo|photographer|"
-    r"journalists?|writers?|reporters?|correspondents?|producers?|editors?|researchers?|and)\b",
-    re.I,
+    rf"{AGENCY_WORDS}|\b(?i:staff|video|photo|photographer|journalists?|writers?|reporters?"
+    r"|correspondents?|producers?|editors?|researchers?|and)\b"
 )
 
 
@@ -152,24 +124,6 @@ class WireCopy:
     authors: list[str] = field(default_factory=list)
     contributors: list[str] = field(default_factory=list)
     footer_site: str | None = None
-
-
-#: Parenthesised words after a dateline that are editorial marks, not agencies.
-NOT_AGENCIES = frozenset({"revised", "corrected", "correction", "update", "updated", "repeat"})
-#: An agency newsindex does not know is accepted when it is this short (``(CBC)``, ``(Kyodo)``).
-MAX_UNKNOWN_AGENCY_WORDS = 2
-
-
-def normalise_agency(name: str | None) -> str | None:
-    """``Associated Press`` → ``AP``; a short unknown agency keeps its spelling."""
-    if not name:
-        return None
-    key = re.sub(r"\s+", " ", name.strip().strip(".")).lower()
-    if key in AGENCY_NAMES:
-        return AGENCY_NAMES[key]
-    if key in NOT_AGENCIES or len(key.split()) > MAX_UNKNOWN_AGENCY_WORDS or len(key) > 24:
-        return None
-    return name.strip()
 
 
 def parse_dateline(text: str) -> Dateline | None:
@@ -256,11 +210,7 @@ def strip_footers(paragraphs: list[str]) -> tuple[list[str], str | None, str | N
         found = pattern.match(last)
         if "site" in pattern.groupindex and found.group("site"):
             site = site or found.group("site").lower().removeprefix("www.")
-        lowered = last.lower()
-        if "associated press" in lowered:
-            agency = agency or "AP"
-        elif "reuter" in lowered:
-            agency = agency or "Reuters"
+        agency = agency or agency_mentioned(last)
         paragraphs = paragraphs[:-1]
     return paragraphs, site, agency
 
@@ -325,30 +275,10 @@ def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     return paragraphs, list(dict.fromkeys(names))
 
 
-def parse_byline(line: str) -> tuple[list[str], str | None]:
-    """``By Jane Doe and John Roe, Associated Press`` → (names, agency).
-
-    >>> parse_byline("by Janie Gabbett, Reuters")
-    (['Janie Gabbett'], 'Reuters')
-    """
-    match = BYLINE.match(line.strip())
-    if not match:
-        return [], None
-    parts = [n.strip() for n in re.split(r",\s*|\s+and\s+", match.group("names")) if n.strip()]
-    if match.group("org"):
-        parts.append(match.group("org").strip())
-    names = [p for p in parts if p.lower() not in AGENCY_NAMES]
-    agencies = [AGENCY_NAMES[p.lower()] for p in parts if p.lower() in AGENCY_NAMES]
-    return names, (agencies[0] if agencies else None)
-
-
-def strip_byline(paragraphs: list[str]) -> tuple[list[str], list[str], str | None]:
+def strip_byline(paragraphs: list[str]) -> tuple[list[str], Byline]:
     """A leading ``By NAME`` paragraph (short, on its own) leaves the body."""
-    if paragraphs and len(paragraphs[0]) < 120:
-        names, agency = parse_byline(paragraphs[0])
-        if names:
-            return paragraphs[1:], names, agency
-    return paragraphs, [], None
+    byline = byline_paragraph(paragraphs[0]) if paragraphs else None
+    return (paragraphs[1:], byline) if byline else (paragraphs, Byline())
 
 
 def clean_wire_copy(text: str) -> WireCopy:
@@ -357,8 +287,8 @@ def clean_wire_copy(text: str) -> WireCopy:
     paragraphs, site, footer_agency = strip_footers(paragraphs)
     paragraphs, contributors = strip_credits(paragraphs)
     paragraphs, more_site, more_agency = strip_footers(paragraphs)
-    paragraphs, authors, byline_agency = strip_byline(paragraphs)
-    copy = WireCopy(body="", contributors=contributors, authors=authors)
+    paragraphs, byline = strip_byline(paragraphs)
+    copy = WireCopy(body="", contributors=contributors, authors=byline.names)
     copy.footer_site = site or more_site
     if paragraphs:
         dateline = parse_dateline(paragraphs[0])
@@ -372,6 +302,6 @@ def clean_wire_copy(text: str) -> WireCopy:
                 dateline.agency,
                 dateline.date,
             )
-    copy.agency = copy.agency or byline_agency or footer_agency or more_agency
+    copy.agency = copy.agency or byline.agency or footer_agency or more_agency
     copy.body = "\n\n".join(paragraphs)
     return copy

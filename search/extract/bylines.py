@@ -1,0 +1,199 @@
+"""Bylines: who wrote a story, however the copy, the export or the page writes it down.
+
+One parser serves every source, so an author is the same name whichever file it came in:
+a wire byline paragraph (``By Jane Doe and John Roe, Associated Press``), an export's author
+field (``by Janie Gabbett, Reuters``), a page's author meta tag or byline markup (``Von Heike
+Buchter``, ``VON MORITZ GATHMANN am 21. April 2020``, ``Text: Klausmartin Friedrich``).
+
+``parse_byline`` strips the "By" of many languages, cuts the date and furniture that often
+follow the names, splits the names, files a wire among them as the agency (the table in
+``agencies``) and keeps only parts that read as a person's name. ``byline_paragraph`` is
+the stricter test for a paragraph of running text: it must open with "By" and hold nothing
+but names.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from search.extract.agencies import agency_named
+
+#: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:".
+BY_PREFIX = re.compile(
+    r"^\W*(?:(?:written|posted|reported|story|text|words|published|post author)\s+)?"
+    r"(?:by|von|par|por|door|di|przez|autor(?:in)?|author|auteur|autore|text|redaktion"
+    r"|interview|artikel von|beitrag von|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert"
+    r"|veröffentlicht) von|publié par|publicado por|escrito por)\b[\s:.]*",
+    re.I,
+)
+#: The prefixes that make a paragraph of running text a byline ("By the end ..." is not one).
+PARAGRAPH_PREFIX = re.compile(r"^(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Text von)\s+")
+#: Between names: punctuation, "and" in the languages of the archive.
+_NAME_SEPARATOR = re.compile(
+    r"\s*(?:[,;&|/•·]|\s[-–—]\s|\s(?:and|And|AND|und|UND|y|et|e|i|og|en)\s)\s*"
+)
+#: Roles around a name: "FOCUS-Online-Experte Robin Tschöpe", "Christoph Hein Chefredakteur",
+#: "Christian Seiler Illustration von Markus Roost", "Brendan Carlin For The Mail On Sunday".
+_ROLES = (
+    r"illustrations?|fotos?|photos?|bilder|grafik|edited|editing|chefredakteur(?:in)?"
+    r"|redakteur(?:in)?|staff|experte|expertin|expert|korrespondent(?:in)?|correspondent"
+    r"|reporter(?:in)?|mitglied"
+)
+_ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s+")
+_ROLE_AFTER = re.compile(rf"\s+(?:(?i:{_ROLES})|for|For|FOR|für|pour|para)\b.*$")
+#: Month names (followed by a day or year where a byline's date begins: "November 9") and
+#: weekday names, in the languages of the archive.
+_MONTHS = (
+    r"jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|févr(?:ier)?|march|märz|mars|apr(?:il)?|avril"
+    r"|may|mai|mayo|maggio|june?|juni?|juin|july|juli?|juillet|aug(?:ust)?|août|sept?(?:ember)?"
+    r"|oct(?:ober)?|okt(?:ober)?|octobre|nov(?:ember)?|novembre|dec(?:ember)?|dez(?:ember)?"
+    r"|décembre|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre"
+    r"|diciembre"
+)
+_WEEKDAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch"
+    r"|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
+)
+#: A byline ends where its date or furniture begins: a figure starting a word, a month
+#: before a figure, a weekday, a bar between parts.
+_DATE_START = re.compile(rf"\s(?=\d)|\s\|\s|,?\s(?=(?i:{_WEEKDAYS})\b|(?i:{_MONTHS})\.?\s+\d)")
+_DATE_WORD = re.compile(rf"^(?i:{_MONTHS}|{_WEEKDAYS})\.?$")
+#: Words left hanging before a cut date ("am 21. April", "on May 3", "Fr, 5.").
+_HANGING = re.compile(
+    r"(?:\s+(?:am|on|at|um|vor|le|el|il|vom|den|de|updated|aktualisiert|published|publicado|posted"
+    r"|mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?)+\s*$",
+    re.I,
+)
+#: Furniture that trails a name in byline markup ("Alle Artikel", "Mehr", "Follow").
+_TRAILING_FURNITURE = re.compile(
+    r"\s+(?:alle artikel|alle beiträge|mehr|more|follow|folgen|profil|profile|e-?mail"
+    r"|twitter|@\w+)\b.*$",
+    re.I,
+)
+#: Words that never stand in a person's name: dates, reading times, comment furniture.
+_NOT_A_NAME = re.compile(
+    r"\b(?:updated|published|min(?:ute)?s?|read|lesezeit|uhr|stand|says|said|sagt|schreibt"
+    r"|writes|posted|erforderlich|required|enter|null|undefined|anonymous|admin|no author"
+    r"|publicado|hace|ago|vor|auteurs?|autor(?:in|en)?|authors?|publiziert|veröffentlicht"
+    r"|datum|date|beitrag|geschrieben|kommentare?|comments?|quelle|source|follow|folgen"
+    r"|gesponsert|sponsored|agencies|agenturen|agencias|beiträge|inhalte|zuletzt|geändert"
+    r"|edition|archiv)\b",
+    re.I,
+)
+#: A byline that is a link to a profile or an address, not a name.
+_LINK = re.compile(r"^(?:https?://|www\.|\S+@\S+$)", re.I)
+_URL_OR_EMAIL = re.compile(r"https?:|www\.|\S+@\S+|\.(?:com|org|net|de)\b|^@", re.I)
+#: Credentials and suffixes that follow a name after a comma ("Jane Roe, PhD").
+_CREDENTIAL = re.compile(r"^(?:ph\.?\s?d|m\.?d|dr|prof|mba|rn|esq)\.?$", re.I)
+#: Words that make a capitalised part an organisation or a role, not a person.
+_ORGANISATION = re.compile(
+    r"\b(?:the|news|times|press|journal|herald|tribune|gazette|staff|writer|reporter"
+    r"|correspondent|editor|contributor|redaktion|agency|media|network|service|team"
+    r"|online|magazin|magazine|verlag|gmbh|e\.\s?v|inc|ltd)\b",
+    re.I,
+)
+MAX_NAME_WORDS = 6
+#: A one-word part this short in one case is a code, not a name.
+MAX_ACRONYM_CHARS = 4
+MAX_NAME_CHARS = 70
+#: Strict names (running text): capitalised words, initials and particles.
+_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "la", "le", "al", "el", "bin"})
+_CAPITALISED = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*$")
+
+
+@dataclass
+class Byline:
+    """The people a byline names, and the agency it credits, if any."""
+
+    names: list[str] = field(default_factory=list)
+    agency: str | None = None
+
+
+def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
+    """The names (and agency) in a byline; parts that are not a person's name are left out.
+
+    ``strict`` (for running text) keeps only capitalised names and gives an empty byline when
+    any part is neither a name, an agency, an organisation nor a credential.
+
+    >>> parse_byline("by Janie Gabbett, Reuters")
+    Byline(names=['Janie Gabbett'], agency='Reuters')
+    >>> parse_byline("VON MORITZ GATHMANN am 21. April 2020").names
+    ['MORITZ GATHMANN']
+    >>> parse_byline("Grant Tinsley, PhD; Perry Bacon Jr.").names
+    ['Grant Tinsley', 'Perry Bacon Jr.']
+    >>> parse_byline("Kersti Wolnow sagt").names, parse_byline("jane@example.com").names
+    ([], [])
+    """
+    byline = Byline()
+    if not text:
+        return byline
+    text = (
+        " ".join(html.unescape(str(text)).split())
+        if "&" in str(text)
+        else " ".join(str(text).split())
+    )
+    text = BY_PREFIX.sub("", text)
+    if _LINK.match(text):
+        return byline
+    text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0])
+    for part in _NAME_SEPARATOR.split(text):
+        part = _clean_part(part)
+        if not part or _CREDENTIAL.match(part):
+            continue
+        agency = agency_named(part)
+        if agency:
+            byline.agency = byline.agency or agency
+        elif is_person_name(part, strict=strict):
+            if part.casefold() not in (n.casefold() for n in byline.names):
+                byline.names.append(part)
+        elif strict and not _ORGANISATION.search(part):
+            return Byline()
+    return byline
+
+
+def _clean_part(part: str) -> str:
+    part = BY_PREFIX.sub("", part)
+    part = re.sub(r"\([^)]*\)?", " ", part)  # "(Pressesprecher des EJW)"
+    part = _TRAILING_FURNITURE.sub("", part)
+    part = _ROLE_AFTER.sub("", _ROLE_BEFORE.sub("", part.strip()))
+    part = " ".join(part.split()).strip(" ,:;-–—|()[]\"'~*©»«")
+    last = part.rsplit(" ", 1)[-1]
+    if part.endswith(".") and len(last) > 4:  # a sentence's full stop, not "Jr." or "C."
+        part = part[:-1]
+    return part
+
+
+def is_person_name(name: str, *, strict: bool = False) -> bool:
+    """Whether ``name`` can be a person's name (or a writer's handle) in a byline."""
+    if len(name) > MAX_NAME_CHARS or len(name.split()) > MAX_NAME_WORDS:
+        return False
+    if sum(ch.isalpha() for ch in name) < 2:
+        return False
+    if _URL_OR_EMAIL.search(name) or _NOT_A_NAME.search(name) or "*" in name:
+        return False
+    if name.islower() and re.search(r"[-_.]", name):  # a URL slug ("gloria-ruiz-kuilan")
+        return False
+    if " " not in name and len(name) <= MAX_ACRONYM_CHARS and (name.isupper() or name.islower()):
+        return False  # a desk or agency code ("dpa/lno", "SP-X", "DT"), not a name
+    if _ORGANISATION.search(name) or _DATE_WORD.match(name):
+        return False
+    if strict:
+        return all(_CAPITALISED.match(w) or w in _PARTICLES for w in name.split())
+    return True
+
+
+def byline_paragraph(paragraph: str) -> Byline | None:
+    """A paragraph that is only a byline (``By Jane Doe and John Roe, AP``), else None.
+
+    >>> byline_paragraph("By Jane Doe and John Roe, Associated Press")
+    Byline(names=['Jane Doe', 'John Roe'], agency='AP')
+    >>> byline_paragraph("By the end of the week the talks had failed.") is None
+    True
+    """
+    if not PARAGRAPH_PREFIX.match(paragraph) or len(paragraph) > MAX_NAME_CHARS * 2:
+        return None
+    byline = parse_byline(paragraph, strict=True)
+    return byline if byline.names else None
