@@ -34,6 +34,11 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Anadolu": ("anadolu agency",),
     "Bernama": (),
     "Sputnik": (),
+    "PAP": ("polska agencja prasowa",),
+    "APA": ("austria presse agentur",),
+    "KNA": ("katholische nachrichten-agentur",),
+    "epd": ("evangelischer pressedienst",),
+    "SDA": ("keystone-sda", "schweizerische depeschenagentur"),
 }
 
 #: Spelling (lowercased) -> the name the agency is filed under.

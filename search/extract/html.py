@@ -36,6 +36,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
+from search.extract.furniture import clean_lines
 from search.extract.html_metadata import PageMetadata, extract_metadata
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,8 @@ BOILERPLATE_ROLES = frozenset(
 #: class or id (``share-bar`` and ``post_comments`` match, ``commentary`` does not).
 BOILERPLATE_WORDS = (
     # consent and paywall prompts
-    "cookies?|consent|gdpr|paywall|regwall|subscribe|subscription|signup|newsletter|donat(?:e|ion)",
+    "cookies?|consent|gdpr|paywall|regwall|subscribe|subscription|signup|news-?letter",
+    "donat(?:e|ion)",
     # sharing and following
     "share|sharing|sharebar|sharedaddy|social|socials|follow|sd-block",
     # related and recommended links
@@ -367,80 +369,13 @@ def _squash(text: str) -> str:
 
 # --------------------------------------------------------------------------- 6. postclean
 
-#: Lines that only point to other articles ("Read more: ...") start like this.
-TEASER_PREFIXES = (
-    r"read (?:more|also)|also read|related|see also|more on this|recommended"
-    r"|lesen sie (?:auch|mehr|hier)|auch lesen|mehr zum thema|mehr themen|weitere artikel"
-    r"|weiterlesen|zum weiterlesen|das könnte (?:sie|dich) auch interessieren"
-    r"|lea (?:también|más)|lea|lee también|le puede interesar|te puede interesar|vea también"
-    r"|ver también|mira|mire|puedes ver|lire aussi|à lire aussi|a lire aussi|leggi anche"
-    r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)|przeczytaj (?:też|także)"
-    r"|dowiedz się więcej"
-)
-#: "Read more: <title>", "Lesen Sie auch die folgenden Beiträge:", or the prefix alone.
-_TEASER_LINE = re.compile(rf"^\W*(?:{TEASER_PREFIXES})(?:\b[^.!?:]{{0,40}}[:|»>]|\W*$)", re.I)
-#: Headings after which only links to other pages follow (when near the end of the text).
-TRAILING_HEADINGS = (
-    r"related (?:articles|stories|posts|content)|more (?:stories|from|on)|you may also like"
-    r"|recommended(?: for you)?|share this(?: article| story)?|teilen mit|share"
-    r"|das könnte (?:sie|dich) auch interessieren|auch interessant|weitere (?:themen|beiträge"
-    r"|artikel|nachrichten|informationen)|empfohlene beiträge|mehr zum thema|mehr aus"
-    r"|contenido relacionado|notas relacionadas|te puede interesar|le puede interesar"
-    r"|à lire aussi|sur le même sujet|czytaj (?:też|także)|zobacz (?:też|także)"
-)
-_TRAILING_HEADING = re.compile(rf"^\W*(?:{TRAILING_HEADINGS})\W*$", re.I)
-#: A trailing heading cuts the text only in its last share.
-TRAILING_CUT_SHARE = 0.3
-#: Prompts to follow, subscribe or share, and photo credits.
-PROMPT_LINE = re.compile(
-    r"^\W*(?:follow (?:us|the \w+) on|folgen sie uns|síguenos|siguenos|sign up for|subscribe to"
-    r"|abonnieren sie|jetzt abonnieren|melden sie sich|click here to|klicken sie hier"
-    r"|(?:photo|foto|bild|image|credit|crédits? photos?)\s*:|©|copyright\b)",
-    re.I,
-)
-#: Calls to subscribe, download the app or support the site, dropped in the last lines.
-CLOSING_PROMPT = re.compile(
-    r"newsletter|subscribe|subscription|sign up|abonn|anmelden|download (?:the|our)\b.{0,30}app"
-    r"|follow (?:us|the)|support (?:our|us)|unterstütze|enjoyed (?:reading|this)|suscr[ií]b",
-    re.I,
-)
-#: At most this many closing prompts are dropped from the end.
-CLOSING_LINES = 3
-#: Such prompts are short; a long line starting this way is real text.
-MAX_PROMPT_CHARS = 160
 _SOFT_HYPHEN = "\xad"
 
 
 def postclean(text: str) -> str:
-    """Step 6: drop teaser, prompt and credit lines and trailing related-links sections."""
-    lines = [line.strip() for line in text.replace(_SOFT_HYPHEN, "").splitlines()]
-    lines = _cut_trailing_section([line for line in lines if line])
-    lines = [line for line in lines if not _is_noise_line(line)]
-    for _ in range(CLOSING_LINES):
-        if lines and _is_closing_prompt(lines[-1]):
-            lines.pop()
-    return "\n\n".join(lines)
-
-
-def _is_noise_line(line: str) -> bool:
-    if len(line) > MAX_PROMPT_CHARS:
-        return False
-    return bool(_TEASER_LINE.match(line) or PROMPT_LINE.match(line))
-
-
-def _is_closing_prompt(line: str) -> bool:
-    return len(line) <= MAX_PROMPT_CHARS and bool(CLOSING_PROMPT.search(line))
-
-
-def _cut_trailing_section(lines: list[str]) -> list[str]:
-    """Cut at the first related-links heading that sits in the last part of the text."""
-    total = sum(len(line) for line in lines) or 1
-    seen = 0
-    for index, line in enumerate(lines):
-        if seen >= (1 - TRAILING_CUT_SHARE) * total and _TRAILING_HEADING.match(line):
-            return lines[:index]
-        seen += len(line)
-    return lines
+    """Step 6: drop furniture lines (captions, prompts, teasers, credits) and a trailing
+    related-links section, by the rules ``furniture`` shares with already-extracted text."""
+    return clean_lines(text.replace(_SOFT_HYPHEN, "").splitlines()).text
 
 
 # --------------------------------------------------------------------------- the pipeline

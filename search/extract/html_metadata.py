@@ -10,6 +10,7 @@ without their " | Site" suffix.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -539,7 +540,9 @@ DATE_META_KEYS = (
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|\b)")
 
 
-def _published(src: _Sources, url: str | None) -> str | None:
+def _published(src: _Sources, url: str | None, dayfirst: bool | None) -> str | None:
+    """The publication date: date meta tags, JSON-LD, ``datePublished`` markup, ``<time>``,
+    the URL's date, else a date in the visible page; as the publisher's readers saw it."""
     candidates = [src.first(*DATE_META_KEYS)]
     candidates += [v for v in src.ld("datePublished") if isinstance(v, str)]
     candidates += [v for v in src.ld("dateCreated") if isinstance(v, str)]
@@ -547,13 +550,41 @@ def _published(src: _Sources, url: str | None) -> str | None:
         candidates.append(element.get("content") or element.get("datetime"))
     for time in src.tree.iter("time"):
         candidates.append(time.get("datetime"))
-    for candidate in candidates:
-        if candidate and (date := normalise_date(candidate)):
-            return date
     match = _URL_DATE.search(url or "")
-    if match:
-        return normalise_date("-".join(g.zfill(2) for g in match.groups()))
-    return _date_in_text(src.tree, url)
+    url_date = normalise_date("-".join(g.zfill(2) for g in match.groups())) if match else None
+    dates = [d for c in candidates if c and (d := normalise_date(c, dayfirst=dayfirst))]
+    if dates:
+        return _local(dates[0], [*dates[1:], *([url_date] if url_date else [])])
+    return url_date or _date_in_text(src.tree, url)
+
+
+#: A moment written in UTC and again in the publisher's zone differs by at most this.
+MAX_ZONE_HOURS = 14
+
+
+def _local(chosen: str, others: list[str]) -> str:
+    """``chosen`` as the publisher wrote it locally, when it is in UTC and the page also gives
+    the same moment in its own zone ("2022-05-04T03:37:37+00:00" is "2022-05-03T23:37:37-04:00",
+    and the story's date is the 3rd) or the URL's date is the neighbouring day."""
+    if not (chosen.endswith("+00:00") and "T" in chosen):
+        return chosen
+    moment = dt.datetime.fromisoformat(chosen)
+    for other in others:
+        when = dt.datetime.fromisoformat(other)
+        if when.date() == moment.date():
+            continue
+        if "T" not in other:  # a date only: the neighbouring day, in the direction of a zone
+            hours = (moment.hour + moment.minute / 60) - (24 if when.date() > moment.date() else 0)
+            if abs((when.date() - moment.date()).days) == 1 and abs(hours) <= MAX_ZONE_HOURS:
+                return other
+            continue
+        local = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        offset = (local - moment).total_seconds() / 3600
+        same_moment = when.tzinfo is not None and local == moment
+        same_wall_clock = when.tzinfo is None and offset == int(offset) and abs(offset) <= 14
+        if same_moment or same_wall_clock:
+            return other
+    return chosen
 
 
 def _date_in_text(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
@@ -608,6 +639,11 @@ def domain_of(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+def _dayfirst(language: str | None) -> bool | None:
+    """How an ambiguous slashed date (``10/05/2022``) reads: month first only in English."""
+    return None if language is None else language != "en"
+
+
 def _language(src: _Sources) -> str | None:
     values = [src.tree.get("lang"), src.tree.get("xml:lang")]
     values += [src.first("content-language", "og:locale", "dc.language", "language")]
@@ -656,13 +692,14 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
     site = _site_name(src)
     domain = domain_of(page_url) or domain_of(url)
     publishers = [name for value in src.ld("publisher") for name, _ in _ld_authors(value, src)]
+    language = _language(src)
     names = SiteNames(site, domain, *src.all("publisher"), *publishers)
     return PageMetadata(
         title=_title(src, names),
         authors=_authors(src, names),
-        published=_published(src, page_url),
+        published=_published(src, page_url, _dayfirst(language)),
         publisher=site or domain,
-        language=_language(src),
+        language=language,
         topics=_topics(src),
         url=page_url,
         description=_description(src),

@@ -1,0 +1,307 @@
+"""Page furniture left in text: the lines around a story that are not the story.
+
+Main-text extractors (trafilatura, newspaper3k, a CMS export) let through lines that belong
+to the page, not the story: photo captions and credits, gallery chrome, "Advertisement",
+prompts to subscribe, follow or share, "Read more" teasers, dates and comment counters on
+lines of their own, and trailing "Related stories" sections. One set of rules serves text
+extracted here from HTML (``html.postclean``) and text that arrives already extracted
+(export and feed bodies, ``clean_extracted_text``), so a caption is dropped whichever way
+a story came in.
+
+Each rule names its kind (``caption``, ``gallery``, ``advert``, ``prompt``, ``teaser``,
+``credit``, ``dateline``, ``comments``), so ``bench/syndication.py`` and the tests can count
+what was removed and why. A rule only ever removes a whole line, and only a short one unless
+the line is unmistakable (a gallery's "Hide Caption 3 of 43").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from search.extract.agencies import AGENCY_WORDS
+
+#: Furniture lines are short; a longer line that merely starts like one is story text.
+MAX_FURNITURE_CHARS = 160
+#: Prompts to subscribe or support run a little longer ("Gefällt dir unser Magazin? ...").
+MAX_PROMPT_CHARS = 300
+#: A caption describes a photo in a sentence or two before its credit.
+MAX_CAPTION_CHARS = 400
+
+_PHOTO_AGENCIES = rf"(?:{AGENCY_WORDS}|Getty(?: Images)?|EPA|Pool|Shutterstock|iStock|dpa|NBC\w*)"
+
+#: (kind, pattern, longest line it applies to)
+RULES: list[tuple[str, re.Pattern, int]] = [
+    # gallery chrome: "Hide Caption 3 of 43", "prev next Image 2 of 13", "Slideshow (4 Images)"
+    ("gallery", re.compile(r"\bhide caption \d+ of \d+\b", re.I), 1 << 20),
+    (
+        "gallery",
+        re.compile(
+            r"^\W*(?:(?:prev|next|previous)\s+)*(?:image|photo|picture|bild|foto) \d+ (?:of|von|/)"
+            r" \d+\W*$|^\W*(?:slideshow|gallery|galerie|fotostrecke)\s*\(?\d+\s*(?:images?|photos?"
+            r"|bilder|fotos)\)?\W*$|^\W*(?:more photo galleries|view gallery|see (?:the )?gallery)"
+            r"\W*$",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+    # photo captions and credits
+    (
+        "caption",
+        re.compile(
+            r"^\W*(?:(?:image|photo|media|video) (?:copyright|caption)\b|media playback is"
+            r" unsupported|enlarge this image|(?:show|hide|toggle) caption\b|file photo:"
+            r"|(?:photo|image|picture|foto|bild|titelbild|beitragsbild|symbolbild|fotos?)"
+            r"(?: credit| courtesy)?\s*(?:by\s|:)|(?:photo )?credits?\s*:|crédits? photos?\s*:"
+            r"|image illustrative)",
+            re.I,
+        ),
+        MAX_CAPTION_CHARS,
+    ),
+    (
+        "caption",
+        re.compile(
+            rf"(?:\((?:(?:AP|AFP)\s+)?(?:photos?|fotos?|image|credit|picture)\b[^()]{{0,80}}\)"
+            rf"|\([^()]{{0,60}}/\s*{_PHOTO_AGENCIES}[^()]{{0,30}}\)"
+            rf"|\bREUTERS/[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}}(?:/File Photo)?"
+            rf"|©\s?{_PHOTO_AGENCIES}\s?/\s?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}})\W*(?:More)?$"
+            rf"|\s\|\s[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}}\s?/\s?{_PHOTO_AGENCIES}\b"
+        ),
+        MAX_CAPTION_CHARS,
+    ),
+    (
+        "caption",
+        re.compile(
+            rf"^\W*(?:[A-Z][\w.'’-]+ ){{0,4}}[A-Z][\w.'’-]+\s?/\s?{_PHOTO_AGENCIES}"
+            rf"(?:\s?/\s?{_PHOTO_AGENCIES})*(?: Photo)?\W*$|^\W*(?:AFP|AP|Getty Images"
+            rf"|Reuters|AFP/Getty Images)\W*$"
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+    # advertising
+    (
+        "advert",
+        re.compile(
+            r"^\W*(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|reklama"
+            r"|sponsored(?: content)?|ad)\W*(?:continue reading(?: the main story)?"
+            r"|story continues below|advertisement)?\W*$|^\W*(?:story continued below"
+            r"|continue reading below|article continues below|story continues below"
+            r"(?: advertisement)?|skip ad(?:vertisement)?|loading\.*)\W*$"
+            r"|\b(?:affiliate[- ]links?|enthält werbung|provisions-?links?|this post contains"
+            r" (?:references to products|affiliate)|we recommend the best products)\b",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS * 2,
+    ),
+    # prompts to subscribe, sign up, follow, share, download, support, comment
+    (
+        "prompt",
+        re.compile(
+            r"^\W*(?:sign up\b|subscribe\b|click here\b|follow (?:us|@\w+|\w+ on (?:twitter"
+            r"|facebook|instagram)|the \w+ on)|share this\b|share tweet\b|newsletter sign"
+            r"|get (?:the|our)\b.{0,40}\bapp\b|download (?:the|our)\b.{0,30}\bapp\b|like us on"
+            r"|join us on|manage newsletters|get (?:the )?.{0,60}(?:delivered|in your inbox)"
+            r"|want .{0,40} in your inbox|support (?:our|us|\w+[’']s)\b|folgen sie uns"
+            r"|síguenos|siguenos|abonnieren sie|jetzt abonnieren|melden sie sich|klicken sie hier"
+            r"|hazte miembro|únete|unterstütze|zapraszamy|dhb jetzt|never miss\b"
+            r"|to view the full story|submit your letter|we want to hear what you think"
+            r"|if you enjoyed (?:reading )?this|gefällt dir unser|kennt ihr schon)"
+            r"|\b(?:canal|channel|kanal) (?:de |on |auf )?(?:youtube|telegram|whatsapp)\b"
+            r"|\b(?:cancela cuando quieras|cancel any ?time|jederzeit kündbar)\b",
+            re.I,
+        ),
+        MAX_PROMPT_CHARS,
+    ),
+    # teasers pointing to other stories
+    (
+        "teaser",
+        re.compile(
+            r"^\W*(?:read (?:more|also)|also read|related|see also|more on this|recommended"
+            r"|more:|watch:|also see:|\(\s*photos?:|lesen sie (?:auch|mehr|hier)|auch lesen"
+            r"|mehr zum thema|mehr themen|weitere artikel|weiterlesen|zum weiterlesen"
+            r"|das könnte (?:sie|dich) auch interessieren|lea (?:también|más)|lea"
+            r"|lee también|le puede interesar|te puede interesar|vea también|ver también"
+            r"|mira|mire|puedes ver|lire aussi|à lire aussi|a lire aussi|leggi anche"
+            r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)|przeczytaj (?:też|także)"
+            r"|dowiedz się więcej)(?:\b[^.!?:]{0,40}[:|»>)]|\W*$)",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+    # copyright and source lines, a wire desk's code ("aja/PAP", "dpa/lno")
+    (
+        "credit",
+        re.compile(
+            r"^\W*(?:©|\(c\)\s*\d{4}|copyright\b|(?:quelle|quellen|source|sources"
+            r"|bildquelle)\s*:)|^\W*[a-z]{2,4}(?:\s?/\s?[A-Za-z]{2,5}){1,2}\W*$",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+    # labels of page metadata: "Kategorie: News", "Last Modified: ...", "PDF | 38 KB"
+    (
+        "meta",
+        re.compile(
+            r"^\W*(?:kategorien?|categor(?:y|ies)|tags|schlagw(?:orte|örter)|news date"
+            r"|release date|last modified|created)\s*:|\blast modified:|\bPDF\s*\|\s*\d+\s*[KM]B\b"
+            r"|\bvideo (?:verfügbar bis|available until)\b",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+    # a line of metadata parts: "January 13, 2020 at 08:45 AM | categories: Python | View Comments"
+    (
+        "meta",
+        re.compile(
+            r"^(?=.*(?:\b\d{1,2}:\d\d\b|\d{4}|categor|comments?|kommentar))"
+            r"(?:[^|]{1,45}\|){1,5}[^|]{0,45}$",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+    # a date or time alone on its line: "23.10.2018", "January 13", "3:59 PM", "6 years ago"
+    (
+        "dateline",
+        re.compile(
+            r"^\W*(?:(?:updated|aktualisiert(?: am)?|last modified|letzte änderung|release date"
+            r"|news date)\s*:?\s*)?"
+            r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}:\d\d(?:\s?[ap]\.?m\.?)?"
+            r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:, \d{4})?"
+            r"|\d+ (?:years?|months?|weeks?|days?|hours?) ago)\W*(?:uhr)?\W*$",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+    # comment counters and login prompts
+    (
+        "comments",
+        re.compile(
+            r"^\W*(?:\d+\s+)?(?:kommentare?|comments?|antworten)\W*$|^\W*(?:view comments|keine"
+            r" kommentare|no comments|leave a (?:comment|reply)|kommentare insgesamt|kommentar"
+            r" schreiben)\b|\b(?:nicht eingeloggt|eingeloggt sein um|must be logged in)\b",
+            re.I,
+        ),
+        MAX_FURNITURE_CHARS,
+    ),
+]
+
+#: Words that, alone on a line, are a button or a label, never a paragraph of a story.
+LONE_WORDS = frozenset(
+    {
+        "photo", "photos", "video", "videos", "email", "e-mail", "print", "share", "tweet",
+        "whatsapp", "youtube", "facebook", "twitter", "close", "expand", "more", "menu",
+        "loading", "ad", "ads", "copy link", "copied", "listen", "play", "pdf",
+    }
+)  # fmt: skip
+
+
+def furniture_kind(line: str) -> str | None:
+    """The kind of furniture a line is, or None for story text.
+
+    >>> furniture_kind("Image copyright Getty Images Image caption The minister in Paris")
+    'caption'
+    >>> furniture_kind("Photos: Hillary Clinton's life Hide Caption 1 of 43 Photos: ...")
+    'gallery'
+    >>> furniture_kind("Advertisement"), furniture_kind("Follow @politico")
+    ('advert', 'prompt')
+    >>> furniture_kind("The minister resigned on Friday after a week of pressure.") is None
+    True
+    """
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped.strip(" .:!-|*").lower() in LONE_WORDS:
+        return "button"
+    for kind, pattern, longest in RULES:
+        if len(stripped) <= longest and pattern.search(stripped):
+            return kind
+    return None
+
+
+# --------------------------------------------------------------------------- trailing sections
+
+#: Headings after which only links to other pages follow (when near the end of the text).
+TRAILING_HEADINGS = (
+    r"related (?:articles|stories|posts|content)|more (?:stories|from|on)|you may also like"
+    r"|recommended(?: for you)?|share this(?: article| story)?|teilen mit|share"
+    r"|das könnte (?:sie|dich) auch interessieren|auch interessant|weitere (?:themen|beiträge"
+    r"|artikel|nachrichten|informationen)|empfohlene beiträge|mehr zum thema|mehr aus"
+    r"|contenido relacionado|notas relacionadas|te puede interesar|le puede interesar"
+    r"|à lire aussi|sur le même sujet|czytaj (?:też|także)|zobacz (?:też|także)"
+    r"|schon gelesen|auch auf \S+|top-themen\b.*|weitere beiträge\b.*|weitere (?:aktuelle )?"
+    r"themen\b.*|entdecke weitere\b.*|das thema könnte dich auch interessieren|más sobre\b.*"
+    r"|vorschau auf den nächsten artikel|beiträge aus dem forum|über diese reihe"
+)
+_TRAILING_HEADING = re.compile(rf"^\W*(?:{TRAILING_HEADINGS})\W*$", re.I)
+#: A trailing heading cuts the text only in its last share.
+TRAILING_CUT_SHARE = 0.3
+
+
+def cut_trailing_section(lines: list[str]) -> list[str]:
+    """Cut at the first related-links heading that sits in the last part of the text."""
+    total = sum(len(line) for line in lines) or 1
+    seen = 0
+    for index, line in enumerate(lines):
+        if seen >= (1 - TRAILING_CUT_SHARE) * total and _TRAILING_HEADING.match(line):
+            return lines[:index]
+        seen += len(line)
+    return lines
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+@dataclass
+class Cleaned:
+    """A text without its furniture, and the lines that went (kind, line) for measurement."""
+
+    text: str
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: Calls to subscribe, download the app or support the site, dropped in the last lines.
+CLOSING_PROMPT = re.compile(
+    r"newsletter|subscribe|subscription|sign up|abonn|anmelden|download (?:the|our)\b.{0,30}app"
+    r"|follow (?:us|the)|support (?:our|us)|unterstütze|enjoyed (?:reading|this)|suscr[ií]b",
+    re.I,
+)
+#: At most this many closing prompts are dropped from the end.
+CLOSING_LINES = 3
+
+
+def clean_lines(lines: list[str]) -> Cleaned:
+    """Non-empty ``lines`` without furniture, a trailing related-links section or closing
+    prompts ("Sign up for our newsletter ...")."""
+    lines = [line.strip() for line in lines if line.strip()]
+    kept_lines = cut_trailing_section(lines)
+    removed = [("related", line) for line in lines[len(kept_lines) :]]
+    kept = []
+    for line in kept_lines:
+        kind = furniture_kind(line)
+        if kind:
+            removed.append((kind, line))
+        else:
+            kept.append(line)
+    for _ in range(CLOSING_LINES):
+        if kept and len(kept[-1]) <= MAX_FURNITURE_CHARS and CLOSING_PROMPT.search(kept[-1]):
+            removed.append(("prompt", kept.pop()))
+    return Cleaned("\n\n".join(kept), removed)
+
+
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def clean_extracted_text(text: str) -> Cleaned:
+    """Text that arrived already extracted (an export's or a feed's body) without furniture.
+
+    Paragraphs stay paragraphs; a body that is one line per paragraph keeps that shape.
+
+    >>> clean_extracted_text("Image copyright AFP\\n\\nTalks resumed on Monday.").text
+    'Talks resumed on Monday.'
+    """
+    separator = "\n\n" if _PARAGRAPHS.search(text) else "\n"
+    blocks = _PARAGRAPHS.split(text) if separator == "\n\n" else text.split("\n")
+    cleaned = clean_lines(blocks)
+    if not cleaned.removed:
+        return Cleaned(text)
+    return Cleaned(cleaned.text.replace("\n\n", separator), cleaned.removed)
