@@ -3,6 +3,8 @@
 Run from the project root: ``python bench/syndication.py`` (about 5 minutes on one core).
 ``--sweep`` also re-scores the labelled pairs under other shingle sizes, figure weights,
 thresholds and MinHash sizes (what the constants in search/indexing/syndication.py were chosen by).
+``--cleaning-sample N`` prints N AllSides bodies the cleaning step for already-extracted text
+changed, with the paragraphs it removed, for checking by hand.
 
 Labels (bench/data/syndication_pairs.csv) were written after reading both texts of each
 pair. ``copy``: one text is a version of the other (re-send, re-titled, corrected, trimmed,
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # bench/search.py would shadow the search package: drop bench/ from the path
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
+from search.extract.wire import split_paragraphs, strip_furniture  # noqa: E402
 from search.indexing import syndication  # noqa: E402
 from search.indexing.syndication import StoryIndex  # noqa: E402
 
@@ -414,10 +417,76 @@ def report_sweep(pairs, corpora: dict[str, dict[str, Record]]) -> None:
     setattr(syndication, bar_name, defaults[1])
 
 
+def clean_body(body: str) -> tuple[str, list[tuple[str, str]]]:
+    """The cleaning step for already-extracted text alone (search/extract/furniture.py)."""
+    kept, removed = strip_furniture(split_paragraphs(body))
+    return "\n\n".join(kept), removed
+
+
+def report_cleaning(pairs, corpora, indexes, sample: int) -> None:
+    """The furniture step on AllSides' newspaper3k bodies: what it removes, and the labelled
+    pairs scored on raw and on cleaned bodies (the rest of the pipeline left out, so the
+    difference is this step's alone)."""
+    records = list(corpora["allsides"].values())
+    start = time.perf_counter()
+    cleaned, changed, kinds = [], [], Counter()
+    for article_id, title, body, published in records:
+        text, removed = clean_body(body)
+        cleaned.append((article_id, title, text, published))
+        if removed:
+            changed.append((article_id, removed))
+            kinds.update(kind for kind, _ in removed)
+    seconds = time.perf_counter() - start
+    n = len(records)
+    print(f"\n== Cleaning step on AllSides bodies (search/extract/furniture.py, {n} bodies)")
+    print(
+        f"  bodies changed {len(changed)} ({len(changed) / n:.1%}), paragraphs removed "
+        f"{sum(kinds.values())}: " + ", ".join(f"{k} {c}" for k, c in kinds.most_common())
+    )
+    print(f"  cost {seconds:.1f} s, {1000 * seconds / n:.3f} ms/body")
+    clean_index, _ = assign_all(cleaned)
+    after = {**indexes, "allsides": clean_index}
+    for label, chosen in (("raw bodies", indexes), ("cleaned bodies", after)):
+        counts, _ = score_pairs(pairs, chosen)
+        sub, _ = score_pairs([p for p in pairs if p["corpus"] == "allsides"], chosen)
+        p_all, r_all = precision_recall(counts)
+        p_as, r_as = precision_recall(sub)
+        print(
+            f"  {label:15s} all pairs P {p_all:.3f} R {r_all:.3f}   AllSides pairs"
+            f" P {p_as:.3f} R {r_as:.3f}"
+        )
+    for pair in pairs:
+        if pair["corpus"] != "allsides":
+            continue
+        verdicts = [
+            index.story_of(pair["id_a"]) == index.story_of(pair["id_b"])
+            for index in (indexes["allsides"], clean_index)
+        ]
+        if verdicts[0] != verdicts[1]:
+            print(
+                f"  changed: {pair['label']:8s} {pair['id_a']} {pair['id_b']} "
+                f"{'same story' if verdicts[0] else 'apart'} -> "
+                f"{'same story' if verdicts[1] else 'apart'} ({pair['reason']})"
+            )
+    if sample:
+        print(f"\n== {sample} changed bodies (seed {SEED}) and the paragraphs removed, to check")
+        for article_id, removed in random.Random(SEED).sample(changed, sample):
+            print(f"  {article_id}")
+            for kind, paragraph in removed:
+                print(f"    [{kind}] {paragraph[:200]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true", help="also sweep the constants")
     parser.add_argument("--sweep-only", action="store_true", help="only sweep the constants")
+    parser.add_argument(
+        "--cleaning-sample",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N AllSides bodies the cleaning step changed, with what it removed",
+    )
     args = parser.parse_args()
     if not CORPORA.exists():
         sys.exit(f"corpora missing at {CORPORA}")
@@ -443,6 +512,7 @@ def main() -> None:
         f"J>={syndication.MATCH_JACCARD_FAR}; undated articles by text alone"
     )
     report_pairs(pairs, corpora, indexes)
+    report_cleaning(pairs, corpora, indexes, args.cleaning_sample)
     for name in ("reuters", "allsides", "bbc"):
         report_groups(name, records[name], indexes[name])
     report_synthetic(corpora, indexes)

@@ -137,7 +137,7 @@ def _finish(
     when = normalise_date(published)
     if not when and copy.dateline_date and re.search(r"\d{4}", copy.dateline_date):
         when = normalise_date(copy.dateline_date)
-    publisher = normalise_publisher(publisher) or normalise_publisher(copy.footer_site)
+    publisher = normalise_publisher(publisher, url) or normalise_publisher(copy.footer_site)
     publisher = publisher or publisher_from_url(url) or agency
     url = url.strip() if url else None
     article = Article(

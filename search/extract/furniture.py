@@ -5,8 +5,8 @@ to the page, not the story: photo captions and credits, gallery chrome, "Adverti
 prompts to subscribe, follow or share, "Read more" teasers, dates and comment counters on
 lines of their own, and trailing "Related stories" sections. One set of rules serves text
 extracted here from HTML (``html.postclean``) and text that arrives already extracted
-(export and feed bodies, ``clean_extracted_text``), so a caption is dropped whichever way
-a story came in.
+(export and feed bodies, through ``wire.clean_wire_copy``), so a caption is dropped whichever
+way a story came in.
 
 Each rule names its kind (``caption``, ``gallery``, ``advert``, ``prompt``, ``teaser``,
 ``credit``, ``dateline``, ``comments``), so ``bench/syndication.py`` and the tests can count
@@ -23,6 +23,8 @@ from search.extract.agencies import AGENCY_WORDS
 
 #: Furniture lines are short; a longer line that merely starts like one is story text.
 MAX_FURNITURE_CHARS = 160
+#: A source credit longer than this describes the data ("Source: a poll of 2,092 adults ...").
+MAX_SOURCE_CHARS = 80
 #: Prompts to subscribe or support run a little longer ("Gefällt dir unser Magazin? ...").
 MAX_PROMPT_CHARS = 300
 #: A caption describes a photo in a sentence or two before its credit.
@@ -30,158 +32,158 @@ MAX_CAPTION_CHARS = 400
 
 _PHOTO_AGENCIES = rf"(?:{AGENCY_WORDS}|Getty(?: Images)?|EPA|Pool|Shutterstock|iStock|dpa|NBC\w*)"
 
-#: (kind, pattern, longest line it applies to)
-RULES: list[tuple[str, re.Pattern, int]] = [
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of furniture line: its pattern, the longest line it may remove, and words one
+    of which the line must hold before the pattern is tried (a cheap test that spares most
+    lines of story text the regular expression)."""
+
+    kind: str
+    pattern: re.Pattern
+    longest: int = MAX_FURNITURE_CHARS
+    needs: tuple[str, ...] = ()
+
+
+def _rule(kind: str, pattern: str, longest: int = MAX_FURNITURE_CHARS, needs=(), flags=re.I):
+    return Rule(kind, re.compile(pattern, flags), longest, tuple(needs))
+
+
+RULES: list[Rule] = [
     # gallery chrome: "Hide Caption 3 of 43", "prev next Image 2 of 13", "Slideshow (4 Images)"
-    ("gallery", re.compile(r"\bhide caption \d+ of \d+\b", re.I), 1 << 20),
-    (
+    _rule("gallery", r"\bhide caption \d+ of \d+\b", 1 << 20, needs=["hide caption"]),
+    _rule(
         "gallery",
-        re.compile(
-            r"^\W*(?:(?:prev|next|previous)\s+)*(?:image|photo|picture|bild|foto) \d+ (?:of|von|/)"
-            r" \d+\W*$|^\W*(?:slideshow|gallery|galerie|fotostrecke)\s*\(?\d+\s*(?:images?|photos?"
-            r"|bilder|fotos)\)?\W*$|^\W*(?:more photo galleries|view gallery|see (?:the )?gallery)"
-            r"\W*$",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS,
+        r"^\W*(?:(?:prev|next|previous)\s+)*(?:image|photo|picture|bild|foto) \d+ (?:of|von|/)"
+        r" \d+\W*$|^\W*(?:slideshow|gallery|galerie|fotostrecke)\s*\(?\d+\s*(?:images?|photos?"
+        r"|bilder|fotos)\)?\W*$|^\W*(?:more photo galleries|view gallery|see (?:the )?gallery)\W*$",
     ),
     # photo captions and credits
-    (
+    _rule(
         "caption",
-        re.compile(
-            r"^\W*(?:(?:image|photo|media|video) (?:copyright|caption)\b|media playback is"
-            r" unsupported|enlarge this image|(?:show|hide|toggle) caption\b|file photo:"
-            r"|(?:photo|image|picture|foto|bild|titelbild|beitragsbild|symbolbild|fotos?)"
-            r"(?: credit| courtesy)?\s*(?:by\s|:)|(?:photo )?credits?\s*:|crédits? photos?\s*:"
-            r"|image illustrative)",
-            re.I,
-        ),
+        r"^\W*(?:(?:image|photo|media|video) (?:copyright|caption)\b|media playback is"
+        r" unsupported|enlarge this image|(?:show|hide|toggle) caption\b|file photo:"
+        r"|(?-i:FILE) ?[-–—] ?(?:in )?this\b.{0,80}\bphoto\b"
+        r"|(?:photo|image|picture|foto|bild|titelbild|beitragsbild|symbolbild|fotos?)"
+        r"(?: credit| courtesy)?\s*(?:by\s|:)|(?:photo )?credits?\s*:|crédits? photos?\s*:"
+        r"|image illustrative)",
         MAX_CAPTION_CHARS,
     ),
-    (
+    _rule(  # a caption ending in its credit: "... May 9, 2019. (Photo: Andy Wong/AP)"
         "caption",
-        re.compile(
-            rf"(?:\((?:(?:AP|AFP)\s+)?(?:photos?|fotos?|image|credit|picture)\b[^()]{{0,80}}\)"
-            rf"|\([^()]{{0,60}}/\s*{_PHOTO_AGENCIES}[^()]{{0,30}}\)"
-            rf"|\bREUTERS/[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}}(?:/File Photo)?"
-            rf"|©\s?{_PHOTO_AGENCIES}\s?/\s?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}})\W*(?:More)?$"
-            rf"|\s\|\s[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}}\s?/\s?{_PHOTO_AGENCIES}\b"
-        ),
+        rf"(?:\((?:(?:AP|AFP)\s+)?(?i:photos?|fotos?|image|credit|picture)\b[^()]{{0,80}}\)"
+        rf"|\([^()]{{0,60}}/\s*{_PHOTO_AGENCIES}[^()]{{0,30}}\)"
+        rf"|\bREUTERS/[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){{0,3}}(?:/File Photo)?"
+        rf"|©\s?{_PHOTO_AGENCIES}\s?/\s?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}})\W*(?:More)?$"
+        rf"|\s\|\s[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}}\s?/\s?{_PHOTO_AGENCIES}\b",
         MAX_CAPTION_CHARS,
+        needs=["(", "reuters/", "©", " | "],
+        flags=0,
     ),
-    (
+    _rule(  # a credit alone: "Andy Wong/AP Photo", "AFP/Getty Images"
         "caption",
-        re.compile(
-            rf"^\W*(?:[A-Z][\w.'’-]+ ){{0,4}}[A-Z][\w.'’-]+\s?/\s?{_PHOTO_AGENCIES}"
-            rf"(?:\s?/\s?{_PHOTO_AGENCIES})*(?: Photo)?\W*$|^\W*(?:AFP|AP|Getty Images"
-            rf"|Reuters|AFP/Getty Images)\W*$"
-        ),
-        MAX_FURNITURE_CHARS,
+        rf"^\W*(?:[A-Z][\w.'’-]+ ){{0,4}}[A-Z][\w.'’-]+\s?/\s?{_PHOTO_AGENCIES}"
+        rf"(?:\s?/\s?{_PHOTO_AGENCIES})*(?: Photo)?\W*$|^\W*(?:AFP|AP|Getty Images"
+        rf"|Reuters|AFP/Getty Images)\W*$",
+        flags=0,
     ),
-    # advertising
-    (
+    # advertising and its disclosures
+    _rule(
         "advert",
-        re.compile(
-            r"^\W*(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|reklama"
-            r"|sponsored(?: content)?|ad)\W*(?:continue reading(?: the main story)?"
-            r"|story continues below|advertisement)?\W*$|^\W*(?:story continued below"
-            r"|continue reading below|article continues below|story continues below"
-            r"(?: advertisement)?|skip ad(?:vertisement)?|loading\.*)\W*$"
-            r"|\b(?:affiliate[- ]links?|enthält werbung|provisions-?links?|this post contains"
-            r" (?:references to products|affiliate)|we recommend the best products)\b",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS * 2,
+        r"^\W*(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|reklama"
+        r"|sponsored(?: content)?|ad)\W*(?:continue reading(?: the main story)?"
+        r"|story continues below|advertisement)?\W*$|^\W*(?:story continued below"
+        r"|continue reading below|article continues below|story continues below"
+        r"(?: advertisement)?|skip ad(?:vertisement)?|loading\.*)\W*$",
     ),
-    # prompts to subscribe, sign up, follow, share, download, support, comment
-    (
+    _rule(
+        "advert",
+        r"\b(?:affiliate[- ]links?|enthält werbung|provisions-?links?|this post contains"
+        r" (?:references to products|affiliate)|we recommend the best products)\b",
+        MAX_FURNITURE_CHARS * 2,
+        needs=["affiliate", "werbung", "provision", "this post contains", "we recommend"],
+    ),
+    # prompts to subscribe, sign up, follow, share, download, support
+    _rule(
         "prompt",
-        re.compile(
-            r"^\W*(?:sign up\b|subscribe\b|click here\b|follow (?:us|@\w+|\w+ on (?:twitter"
-            r"|facebook|instagram)|the \w+ on)|share this\b|share tweet\b|newsletter sign"
-            r"|get (?:the|our)\b.{0,40}\bapp\b|download (?:the|our)\b.{0,30}\bapp\b|like us on"
-            r"|join us on|manage newsletters|get (?:the )?.{0,60}(?:delivered|in your inbox)"
-            r"|want .{0,40} in your inbox|support (?:our|us|\w+[’']s)\b|folgen sie uns"
-            r"|síguenos|siguenos|abonnieren sie|jetzt abonnieren|melden sie sich|klicken sie hier"
-            r"|hazte miembro|únete|unterstütze|zapraszamy|dhb jetzt|never miss\b"
-            r"|to view the full story|submit your letter|we want to hear what you think"
-            r"|if you enjoyed (?:reading )?this|gefällt dir unser|kennt ihr schon)"
-            r"|\b(?:canal|channel|kanal) (?:de |on |auf )?(?:youtube|telegram|whatsapp)\b"
-            r"|\b(?:cancela cuando quieras|cancel any ?time|jederzeit kündbar)\b",
-            re.I,
-        ),
+        r"^\W*(?:sign up\b|subscribe\b|click here\b|follow (?:us|@\w+|\w+ on (?:twitter"
+        r"|facebook|instagram)|the \w+ on)|share this\b|share tweet\b|newsletter sign"
+        r"|get (?:the|our)\b.{0,40}\bapp\b|download (?:the|our)\b.{0,30}\bapp\b|like us on"
+        r"|join us on|manage newsletters|get (?:the )?.{0,60}(?:delivered|in your inbox)"
+        r"|want .{0,40} in your inbox|support (?:our|us|\w+[’']s)\b|folgen sie uns"
+        r"|síguenos|siguenos|abonnieren sie|jetzt abonnieren|melden sie sich|klicken sie hier"
+        r"|hazte miembro|únete|unterstütze|zapraszamy|dhb jetzt|never miss\b"
+        r"|to view the full story|submit your letter|we want to hear what you think"
+        r"|if you enjoyed (?:reading )?this|gefällt dir unser|kennt ihr schon)",
         MAX_PROMPT_CHARS,
     ),
+    _rule(
+        "prompt",
+        r"\b(?:canal|channel|kanal) (?:de |on |auf )?(?:youtube|telegram|whatsapp)\b"
+        r"|\b(?:cancela cuando quieras|cancel any ?time|jederzeit kündbar)\b",
+        MAX_PROMPT_CHARS,
+        needs=["youtube", "telegram", "whatsapp", "cancel", "kündbar"],
+    ),
     # teasers pointing to other stories
-    (
+    _rule(
         "teaser",
-        re.compile(
-            r"^\W*(?:read (?:more|also)|also read|related|see also|more on this|recommended"
-            r"|more:|watch:|also see:|\(\s*photos?:|lesen sie (?:auch|mehr|hier)|auch lesen"
-            r"|mehr zum thema|mehr themen|weitere artikel|weiterlesen|zum weiterlesen"
-            r"|das könnte (?:sie|dich) auch interessieren|lea (?:también|más)|lea"
-            r"|lee también|le puede interesar|te puede interesar|vea también|ver también"
-            r"|mira|mire|puedes ver|lire aussi|à lire aussi|a lire aussi|leggi anche"
-            r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)|przeczytaj (?:też|także)"
-            r"|dowiedz się więcej)(?:\b[^.!?:]{0,40}[:|»>)]|\W*$)",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS,
+        r"^\W*(?:read (?:more|also)|also read|related|see also|more on this|recommended"
+        r"|more:|watch:|also see:|\(\s*photos?:|lesen sie (?:auch|mehr|hier)|auch lesen"
+        r"|mehr zum thema|mehr themen|weitere artikel|weiterlesen|zum weiterlesen"
+        r"|das könnte (?:sie|dich) auch interessieren|lea (?:también|más)|lea"
+        r"|lee también|le puede interesar|te puede interesar|vea también|ver también"
+        r"|mira|mire|puedes ver|lire aussi|à lire aussi|a lire aussi|leggi anche"
+        r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)|przeczytaj (?:też|także)"
+        r"|dowiedz się więcej)(?:\b[^.!?:]{0,40}[:|»>)]|\W*$)",
     ),
+    # a teaser card with its share counter: "Photos of the week See the best pictures. Shares"
+    _rule("teaser", r"\S\s(?:\d[\d,.]*\s)?Shares$", MAX_PROMPT_CHARS, needs=["shares"], flags=0),
     # copyright and source lines, a wire desk's code ("aja/PAP", "dpa/lno")
-    (
+    _rule(
         "credit",
-        re.compile(
-            r"^\W*(?:©|\(c\)\s*\d{4}|copyright\b|(?:quelle|quellen|source|sources"
-            r"|bildquelle)\s*:)|^\W*[a-z]{2,4}(?:\s?/\s?[A-Za-z]{2,5}){1,2}\W*$",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS,
+        r"^\W*(?:©|\(c\)\s*\d{4}|copyright\b)"
+        rf"|^\W*(?:[a-z]{{2,4}}\s?/\s?)?(?:{AGENCY_WORDS})(?:\s?/\s?[a-z]{{2,4}})?\W*$",
     ),
+    # a short source credit ("Quelle: Landesregierung"); a longer one describes data, and stays
+    _rule("credit", r"^\W*(?:quelle|source|bildquelle)\s*:\s*\S", MAX_SOURCE_CHARS),
     # labels of page metadata: "Kategorie: News", "Last Modified: ...", "PDF | 38 KB"
-    (
+    _rule(
         "meta",
-        re.compile(
-            r"^\W*(?:kategorien?|categor(?:y|ies)|tags|schlagw(?:orte|örter)|news date"
-            r"|release date|last modified|created)\s*:|\blast modified:|\bPDF\s*\|\s*\d+\s*[KM]B\b"
-            r"|\bvideo (?:verfügbar bis|available until)\b",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS,
+        r"^\W*(?:kategorien?|categor(?:y|ies)|tags|schlagw(?:orte|örter)|news date"
+        r"|release date|last modified|created)\s*:",
+    ),
+    _rule(
+        "meta",
+        r"\blast modified:|\bPDF\s*\|\s*\d+\s*[KM]B\b|\bvideo (?:verfügbar bis|available until)\b",
+        needs=["last modified", "pdf", "video"],
     ),
     # a line of metadata parts: "January 13, 2020 at 08:45 AM | categories: Python | View Comments"
-    (
+    _rule(
         "meta",
-        re.compile(
-            r"^(?=.*(?:\b\d{1,2}:\d\d\b|\d{4}|categor|comments?|kommentar))"
-            r"(?:[^|]{1,45}\|){1,5}[^|]{0,45}$",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS,
+        r"^(?=.*(?:\b\d{1,2}:\d\d\b|\d{4}|categor|comments?|kommentar))"
+        r"(?:[^|]{1,45}\|){1,5}[^|]{0,45}$",
+        needs=["|"],
     ),
     # a date or time alone on its line: "23.10.2018", "January 13", "3:59 PM", "6 years ago"
-    (
+    _rule(
         "dateline",
-        re.compile(
-            r"^\W*(?:(?:updated|aktualisiert(?: am)?|last modified|letzte änderung|release date"
-            r"|news date)\s*:?\s*)?"
-            r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}:\d\d(?:\s?[ap]\.?m\.?)?"
-            r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:, \d{4})?"
-            r"|\d+ (?:years?|months?|weeks?|days?|hours?) ago)\W*(?:uhr)?\W*$",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS,
+        r"^\W*(?:(?:updated|aktualisiert(?: am)?|last modified|letzte änderung|release date"
+        r"|news date)\s*:?\s*)?"
+        r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d\d-\d\d|\d{1,2}:\d\d(?:\s?[ap]\.?m\.?)?"
+        r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, \d{4}"
+        r"|\d+ (?:years?|months?|weeks?|days?|hours?) ago)\W*(?:uhr)?\W*(?<!:)$",
     ),
     # comment counters and login prompts
-    (
+    _rule(
         "comments",
-        re.compile(
-            r"^\W*(?:\d+\s+)?(?:kommentare?|comments?|antworten)\W*$|^\W*(?:view comments|keine"
-            r" kommentare|no comments|leave a (?:comment|reply)|kommentare insgesamt|kommentar"
-            r" schreiben)\b|\b(?:nicht eingeloggt|eingeloggt sein um|must be logged in)\b",
-            re.I,
-        ),
-        MAX_FURNITURE_CHARS,
+        r"^\W*(?:\d+\s+)?(?:kommentare?|comments?|antworten)\W*$|^\W*(?:view comments|keine"
+        r" kommentare|no comments|leave a (?:comment|reply)|kommentare insgesamt|kommentar"
+        r" schreiben)\b",
+    ),
+    _rule(
+        "comments",
+        r"\b(?:nicht eingeloggt|eingeloggt sein um|must be logged in)\b",
+        needs=["eingeloggt", "logged in"],
     ),
 ]
 
@@ -210,11 +212,14 @@ def furniture_kind(line: str) -> str | None:
     stripped = line.strip()
     if not stripped:
         return None
-    if stripped.strip(" .:!-|*").lower() in LONE_WORDS:
+    if len(stripped) < 20 and stripped.strip(" .:!-|*").lower() in LONE_WORDS:
         return "button"
-    for kind, pattern, longest in RULES:
-        if len(stripped) <= longest and pattern.search(stripped):
-            return kind
+    length, lowered = len(stripped), stripped.lower()
+    for rule in RULES:
+        if length > rule.longest or (rule.needs and not any(w in lowered for w in rule.needs)):
+            continue
+        if rule.pattern.search(stripped):
+            return rule.kind
     return None
 
 
@@ -269,9 +274,13 @@ CLOSING_PROMPT = re.compile(
 CLOSING_LINES = 3
 
 
-def clean_lines(lines: list[str]) -> Cleaned:
-    """Non-empty ``lines`` without furniture, a trailing related-links section or closing
-    prompts ("Sign up for our newsletter ...")."""
+def clean_lines(lines: list[str], *, page_end: bool = False) -> Cleaned:
+    """Non-empty ``lines`` without furniture and a trailing related-links section.
+
+    ``page_end`` for text extracted from a whole page, whose last lines are often the page's
+    own ("... sign up for our newsletter"): closing prompts go too. In a story's copy the
+    last paragraph is the story's ("Subscriptions close March 18."), so they stay.
+    """
     lines = [line.strip() for line in lines if line.strip()]
     kept_lines = cut_trailing_section(lines)
     removed = [("related", line) for line in lines[len(kept_lines) :]]
@@ -282,26 +291,7 @@ def clean_lines(lines: list[str]) -> Cleaned:
             removed.append((kind, line))
         else:
             kept.append(line)
-    for _ in range(CLOSING_LINES):
+    for _ in range(CLOSING_LINES if page_end else 0):
         if kept and len(kept[-1]) <= MAX_FURNITURE_CHARS and CLOSING_PROMPT.search(kept[-1]):
             removed.append(("prompt", kept.pop()))
     return Cleaned("\n\n".join(kept), removed)
-
-
-_PARAGRAPHS = re.compile(r"\n\s*\n")
-
-
-def clean_extracted_text(text: str) -> Cleaned:
-    """Text that arrived already extracted (an export's or a feed's body) without furniture.
-
-    Paragraphs stay paragraphs; a body that is one line per paragraph keeps that shape.
-
-    >>> clean_extracted_text("Image copyright AFP\\n\\nTalks resumed on Monday.").text
-    'Talks resumed on Monday.'
-    """
-    separator = "\n\n" if _PARAGRAPHS.search(text) else "\n"
-    blocks = _PARAGRAPHS.split(text) if separator == "\n\n" else text.split("\n")
-    cleaned = clean_lines(blocks)
-    if not cleaned.removed:
-        return Cleaned(text)
-    return Cleaned(cleaned.text.replace("\n\n", separator), cleaned.removed)

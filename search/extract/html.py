@@ -375,7 +375,7 @@ _SOFT_HYPHEN = "\xad"
 def postclean(text: str) -> str:
     """Step 6: drop furniture lines (captions, prompts, teasers, credits) and a trailing
     related-links section, by the rules ``furniture`` shares with already-extracted text."""
-    return clean_lines(text.replace(_SOFT_HYPHEN, "").splitlines()).text
+    return clean_lines(text.replace(_SOFT_HYPHEN, "").splitlines(), page_end=True).text
 
 
 # --------------------------------------------------------------------------- the pipeline

@@ -22,6 +22,7 @@ from htmldate import find_date
 
 from search.extract.bylines import BY_PREFIX, byline_paragraph, parse_byline
 from search.extract.dates import normalise_date
+from search.extract.publishers import domain_label, normalise_publisher
 
 __all__ = ["PageMetadata", "extract_metadata", "clean_title"]
 
@@ -152,7 +153,7 @@ class SiteNames:
     def __init__(self, *names: str | None) -> None:
         self.names = [name for name in names if name]
         self.squashed = {_squash_name(name) for name in self.names} - {""}
-        self.labels = {label for name in self.names if (label := _domain_label(name))}
+        self.labels = {label for name in self.names if (label := domain_label(name))}
 
     def is_name(self, text: str) -> bool:
         """Whether ``text`` is only the site's name (or its domain, or "Home")."""
@@ -177,17 +178,6 @@ class SiteNames:
 
 #: A domain label shorter than this is not looked for inside title parts ("bbc" is).
 MIN_LABEL_CHARS = 3
-
-
-def _domain_label(name: str) -> str | None:
-    """The main label of a domain name (``edition.cnn.com`` -> ``cnn``); None for a non-domain."""
-    host = name.strip().lower().removeprefix("www.")
-    if " " in host or "." not in host:
-        return None
-    labels = host.split(".")[:-1]  # without the top-level domain
-    if len(labels) > 1 and len(labels[-1]) <= 3:  # co.uk, gv.at, com.br, wp.pl
-        labels = labels[:-1]
-    return re.sub(r"[^\w]", "", labels[-1]) or None
 
 
 def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
@@ -624,6 +614,14 @@ def _site_name(src: _Sources) -> str | None:
 _ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(?P<original>.+)$", re.I)
 
 
+def _publisher(names: list[str | None], url: str | None) -> str | None:
+    """The outlet's name: the first of the page's names for itself that is not a section
+    (``og:site_name`` is "Politics" on some sites), as ``publishers`` spells outlets."""
+    original = _ARCHIVED.match(url or "")
+    url = original.group("original") if original else url
+    return next((found for name in names if (found := normalise_publisher(name, url))), None)
+
+
 def domain_of(url: str | None) -> str | None:
     """The site's domain, that of the original for an archived copy.
 
@@ -698,7 +696,7 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
         title=_title(src, names),
         authors=_authors(src, names),
         published=_published(src, page_url, _dayfirst(language)),
-        publisher=site or domain,
+        publisher=_publisher([site, *publishers, *src.all("publisher")], page_url or url) or domain,
         language=language,
         topics=_topics(src),
         url=page_url,

@@ -1,13 +1,18 @@
-"""News-aware cleaning of wire copy: the dateline lead, bylines, credits and site footers.
+"""News-aware cleaning of copy: the dateline lead, bylines, credits, footers and furniture.
 
-``clean_wire_copy`` runs the steps in order, each a small function testable alone:
+``clean_wire_copy`` runs the steps in order over the story's paragraphs (however it was
+wrapped), each a small function testable alone; every source goes through it, so text that
+arrived already extracted (an export's or a feed's body) is cleaned as a page's is:
 
 1. ``strip_footers``: trailing syndication footers (``Brought to you by www.srnnews.com``,
    AP/Reuters copyright lines, the 1987 ``Reuter`` signature), remembering the site;
 2. ``strip_credits``: a trailing ``___`` block and credit lines (``... contributed to this
    report.``, ``Reporting by ...; Editing by ...``), whose names become contributors;
-3. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
-4. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``) into
+3. furniture (``search.extract.furniture``): caption and credit paragraphs ("Image copyright
+   AFP Image caption ..."), gallery chrome, "Advertisement", prompts to subscribe or share,
+   teasers, trailing related-links sections; what left is kept in ``WireCopy.furniture``;
+4. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
+5. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``) into
    place, agency and date, removed from the body's first words.
 """
 
@@ -23,6 +28,7 @@ from search.extract.agencies import (
     normalise_agency,
 )
 from search.extract.bylines import Byline, byline_paragraph
+from search.extract.furniture import clean_lines
 
 #: The longest a dateline place runs (``UNITED NATIONS``, ``NAIROBI, Kenya``).
 MAX_PLACE_CHARS = 48
@@ -124,6 +130,8 @@ class WireCopy:
     authors: list[str] = field(default_factory=list)
     contributors: list[str] = field(default_factory=list)
     footer_site: str | None = None
+    #: the furniture paragraphs that left the body, as (kind, paragraph)
+    furniture: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_dateline(text: str) -> Dateline | None:
@@ -275,6 +283,18 @@ def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     return paragraphs, list(dict.fromkeys(names))
 
 
+def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop caption, gallery, advert, prompt and teaser paragraphs; return the rest and what
+    went, as (kind, paragraph).
+
+    >>> kept, removed = strip_furniture(["Image copyright AFP", "Talks resumed.", "Advertisement"])
+    >>> kept, removed
+    (['Talks resumed.'], [('caption', 'Image copyright AFP'), ('advert', 'Advertisement')])
+    """
+    cleaned = clean_lines(paragraphs)
+    return (cleaned.text.split("\n\n") if cleaned.text else []), cleaned.removed
+
+
 def strip_byline(paragraphs: list[str]) -> tuple[list[str], Byline]:
     """A leading ``By NAME`` paragraph (short, on its own) leaves the body."""
     byline = byline_paragraph(paragraphs[0]) if paragraphs else None
@@ -282,13 +302,15 @@ def strip_byline(paragraphs: list[str]) -> tuple[list[str], Byline]:
 
 
 def clean_wire_copy(text: str) -> WireCopy:
-    """Run the four steps over a story's text and return the cleaned body and its fields."""
+    """Run the steps over a story's text and return the cleaned body and its fields."""
     paragraphs = split_paragraphs(text.replace("\r\n", "\n").replace("\u00a0", " "))
     paragraphs, site, footer_agency = strip_footers(paragraphs)
     paragraphs, contributors = strip_credits(paragraphs)
     paragraphs, more_site, more_agency = strip_footers(paragraphs)
+    paragraphs, furniture = strip_furniture(paragraphs)
     paragraphs, byline = strip_byline(paragraphs)
     copy = WireCopy(body="", contributors=contributors, authors=byline.names)
+    copy.furniture = furniture
     copy.footer_site = site or more_site
     if paragraphs:
         dateline = parse_dateline(paragraphs[0])

@@ -133,7 +133,9 @@ def entry_fields(entry: Mapping[str, Any], channel: Mapping[str, Any]) -> dict[s
     set_field(fields, "published", feed_date(entry))
     set_field(fields, "authors", _entry_authors(entry))
     set_field(fields, "topics", [tag.get("term") for tag in entry.get("tags") or []])
-    set_field(fields, "publisher", channel.get("title"))
+    # RSS <source> names the outlet an aggregator's item comes from (Google News, Alerts)
+    source = entry.get("source") or {}
+    set_field(fields, "publisher", source.get("title") or channel.get("title"))
     set_field(fields, "language", channel.get("language"))
     return fields
 
