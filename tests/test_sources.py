@@ -455,7 +455,7 @@ BAD_FILES = {
     "spaces.txt": (b"  \n\t\n  ", "empty file"),
     "truncated.txt.gz": (_gzip_of(STORY * 50)[:-30], "truncated gzip"),
     "corrupt.jsonl.gz": (_gzip_of(STORY * 50)[:12] + b"\xff" * 40, "corrupt gzip"),
-    "odd.txt": (b"\xff\xfeA\x00B", "undecodable text (utf-16)"),
+    "odd.txt": (b"\xff\xfeA\x00B", "not valid UTF-16 (1 invalid byte)"),
     "broken.json": (b'{"title": ', "not valid JSON (line 1: Expecting value)"),
     "allbad.jsonl": (b"nope\n", "not valid JSON (line 1: Expecting value)"),
     "empty.json": (b"[]", "no records"),
@@ -505,7 +505,7 @@ def test_jsonl_bad_lines_are_skipped_one_by_one(tmp_path):
     results = read(path)
     assert [r.fields["title"] for r in records(results)] == ["one", "two"]
     assert skips(results) == [
-        Skipped(f"{path}:2", "invalid JSON: Expecting property name enclosed in double quotes"),
+        Skipped(f"{path}:2", "not valid JSON (Expecting property name enclosed in double quotes)"),
         Skipped(f"{path}:4", "not a JSON object"),
     ]
 

@@ -257,13 +257,14 @@ def extract_article(record: RawRecord) -> Article | None:
 def extract_or_skip(item: RawRecord | Skipped) -> Article | Skipped:
     """A reader's output as an ``Article``, or as the ``Skipped`` that says why it is none.
 
-    One bad record never stops a run: an extraction error becomes a skip with its reason.
+    One bad record never stops a run: an extraction error becomes a skip with its reason,
+    and a skip says where (``export.jsonl:17``, ``feed.xml, item 3 (id n3)``) and what.
     """
     if isinstance(item, Skipped):
         return item
     try:
         article = extract_article(item)
     except Exception as exc:
-        log.debug("extraction failed for %s", item.source_file, exc_info=True)
-        return Skipped(item.source_file, f"extraction failed: {exc}")
-    return article or Skipped(item.source_file, "no article text")
+        log.debug("extraction failed for %s", item.where, exc_info=True)
+        return Skipped(item.where, f"extraction failed ({exc})")
+    return article or Skipped(item.where, "no article text")

@@ -3,10 +3,11 @@
 The extraction is a pipeline of small named steps, in the manner of trafilatura (which does
 the core of step 4):
 
-1. ``decode``: raw bytes to text. BOM, then the declared charset (``<meta charset>``,
-   ``http-equiv``, XML declaration), then a sniff with charset-normalizer. Declarations lie:
-   ISO-8859-1 is read as its superset cp1252 (as browsers do), and a page declared as a legacy
-   charset whose bytes are valid multi-byte UTF-8 is read as UTF-8.
+1. ``decode``: raw bytes to text by the rule every reader shares
+   (``search.sources.encoding``), with the page's declared charset (``<meta charset>``,
+   ``http-equiv``, XML declaration). Declarations lie: ISO-8859-1 is read as its superset
+   cp1252 (as browsers do), and a page declared as a legacy charset whose bytes are valid
+   UTF-8 is read as UTF-8.
 2. ``parse``: text to an lxml tree (tolerant of broken and truncated markup).
 3. ``preclean``: drop containers that are boilerplate on most sites, recognised by tag, ARIA
    role or class/id tokens (cookie banners, newsletter and share boxes, related links,
@@ -24,13 +25,11 @@ tree before step 3, by :mod:`search.extract.html_metadata`.
 
 from __future__ import annotations
 
-import codecs
 import copy
 import logging
 import re
 from dataclasses import asdict, dataclass
 
-import charset_normalizer
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -38,6 +37,8 @@ from trafilatura.utils import load_html
 
 from search.extract.furniture import clean_lines
 from search.extract.html_metadata import PageMetadata, extract_metadata
+from search.sources.encoding import codec_name
+from search.sources.encoding import decode as decode_bytes
 
 log = logging.getLogger(__name__)
 
@@ -56,74 +57,23 @@ class PageContent(PageMetadata):
 #: How far into the page a charset declaration is looked for (browsers use 1024; pages with
 #: long heads put it later).
 CHARSET_SCAN_BYTES = 8192
-#: Legacy labels that mean a superset in practice (WHATWG encoding standard).
-CHARSET_SUPERSETS = {"latin-1": "cp1252", "iso8859-1": "cp1252", "ascii": "cp1252"}
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_:.-]+)""", re.I)
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-
-
-def _codec_name(label: bytes | str) -> str | None:
-    """The Python codec for a charset label, widened to its superset; None if unknown."""
-    if isinstance(label, bytes):
-        label = label.decode("ascii", "ignore")
-    try:
-        name = codecs.lookup(label.strip().lower()).name
-    except LookupError:
-        return None
-    return CHARSET_SUPERSETS.get(name, name)
 
 
 def declared_charset(raw: bytes) -> str | None:
     """The charset the page declares (XML declaration or ``<meta>``), as a codec name."""
     head = raw[:CHARSET_SCAN_BYTES]
     match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
-    return _codec_name(match.group(1)) if match else None
-
-
-#: Undeclared bytes that are UTF-8 but for this share of stray bytes are read as UTF-8.
-MAX_UTF8_ERROR_SHARE = 0.01
-
-
-def _sniff(raw: bytes) -> str:
-    """Guess the encoding of undeclared bytes: UTF-8 if (nearly) valid, else charset-normalizer."""
-    text = raw.decode("utf-8", errors="replace")
-    errors = text.count("\ufffd")
-    if errors <= MAX_UTF8_ERROR_SHARE * max(len(_UTF8_MULTIBYTE.findall(raw)), 1):
-        return text
-    best = charset_normalizer.from_bytes(raw).best()
-    if best is not None and best.encoding:
-        return str(best)
-    return raw.decode("cp1252", errors="replace")
+    return codec_name(match.group(1)) if match else None
 
 
 def decode(raw: bytes | str) -> str:
-    """Step 1: the page's text, whatever encoding its bytes are in."""
+    """Step 1: the page's text, by the one decoding rule (``search.sources.encoding``) with
+    the page's own declaration; a few invalid bytes become U+FFFD (pages often have one)."""
     if isinstance(raw, str):
         return raw
-    for bom, codec in _BOMS:
-        if raw.startswith(bom):
-            return raw[len(bom) :].decode(codec, errors="replace")
-    codec = declared_charset(raw)
-    if codec is None:
-        return _sniff(raw)
-    if codec != "utf-8" and _UTF8_MULTIBYTE.search(raw):
-        try:  # declared legacy, but the bytes are UTF-8: the declaration is stale
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return raw.decode(codec)
-    except UnicodeDecodeError:
-        return _sniff(raw) if codec == "utf-8" else raw.decode(codec, errors="replace")
-    except LookupError:
-        return _sniff(raw)
+    return decode_bytes(raw, declared_charset(raw)).text
 
 
 # --------------------------------------------------------------------------- 2. parse

@@ -2,9 +2,10 @@
 
 One record per entry. Real feeds lie about themselves, so the bytes are fixed before
 feedparser sees them: a blank line before the XML declaration is dropped (it makes the file
-not well-formed), a declaration of ISO-8859-1 on bytes that are valid UTF-8 is corrected
-(laut.de, finanzen.net), and a file with neither declaration nor valid UTF-8 gets the
-encoding our text decoder judges (UOL's Latin-1). Links are made absolute against the
+not well-formed), and the text is decoded by the rule every reader shares and handed on as
+UTF-8: a declaration of ISO-8859-1 on bytes that are valid UTF-8 loses (laut.de,
+finanzen.net), a file with neither declaration nor valid UTF-8 is judged by its bytes
+(UOL's Latin-1). Links are made absolute against the
 channel's link where it has one; a link that stays relative is kept as an id, not a URL.
 """
 
@@ -22,16 +23,12 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from search.sources.encoding import decode
 from search.sources.fieldmap import route_html_body, set_field
 from search.sources.files import SkipFile
 from search.sources.records import RawRecord
-from search.sources.text import bom_encoding, guess_legacy_encoding
 
 JSON_FEED_VERSIONS = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
-#: Single-byte encodings a declaration may claim while the bytes are really UTF-8.
-LEGACY_DECLARED = frozenset(
-    {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
-)
 XML_DECLARATION = re.compile(rb"^<\?xml[^>]*?\?>")
 DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 #: Any of these makes an entry an article; publisher and language alone do not.
@@ -44,20 +41,14 @@ _WHITESPACE = b" \t\r\n"
 
 
 def prepare_xml(data: bytes) -> bytes:
-    """Feed bytes with their encoding told truthfully and nothing before the declaration."""
-    announced = bom_encoding(data)
-    if announced and announced != "utf-8-sig":
-        data = data.decode(announced).encode("utf-8")  # UTF-16/32: re-encode, declare UTF-8
-        return _declare(data.lstrip(_WHITESPACE), "utf-8")
-    if announced:
-        data = data[3:]
-    data = data.lstrip(_WHITESPACE)
-    declared = _declared_encoding(data)
-    if announced or (declared in LEGACY_DECLARED and _is_utf8_with_non_ascii(data)):
-        return _declare(data, "utf-8")
-    if declared is None and not _is_utf8(data):
-        return _declare(data, guess_legacy_encoding(data))
-    return data
+    """Feed bytes as UTF-8, declared so, with nothing before the XML declaration.
+
+    The bytes are decoded by the rule every reader shares (``search.sources.encoding``),
+    with the feed's own declaration as the word of last resort.
+    """
+    start = data.lstrip(b"\xef\xbb\xbf" + _WHITESPACE)
+    text = decode(data, _declared_encoding(start)).text.lstrip("\ufeff \t\r\n")
+    return _declare(text.encode("utf-8"), "utf-8")
 
 
 def _declared_encoding(data: bytes) -> str | None:
@@ -74,18 +65,6 @@ def _declare(data: bytes, encoding: str) -> bytes:
     if XML_DECLARATION.match(data):
         return XML_DECLARATION.sub(declaration, data, count=1)
     return declaration + b"\n" + data
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _is_utf8_with_non_ascii(data: bytes) -> bool:
-    return not data.isascii() and _is_utf8(data)
 
 
 # RSS and Atom ---------------------------------------------------------------------------------
@@ -110,8 +89,8 @@ def _entry_records(name: str, entries: list[dict[str, Any]]) -> Iterator[RawReco
     real = [fields for fields in entries if fields.keys() & ARTICLE_KEYS]
     if not real:
         raise SkipFile("no entries")
-    for fields in real:
-        yield RawRecord(source_file=name, kind="fields", fields=fields)
+    for number, fields in enumerate(real, start=1):
+        yield RawRecord(source_file=name, kind="fields", fields=fields, item=number)
 
 
 def _bozo_reason(parsed: Mapping[str, Any]) -> str:

@@ -22,6 +22,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from search.errors import BadSource
+from search.sources.encoding import unicode_encoding
 
 STDIN_NAME = "<stdin>"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -69,7 +70,6 @@ NOT_NEWS_STEMS = frozenset({"readme", "license", "licence", "copying", "changelo
 
 #: Magic numbers of binary formats that carry no NUL byte early enough to be caught by it.
 BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BZh", b"\xfd7zXZ")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class SkipFile(Exception):
@@ -188,7 +188,11 @@ def format_from_name(name: str) -> str | None:
 
 
 def open_content(source: Source) -> BinaryIO:
-    """The file's content as a stream, gunzipped when it starts with the gzip magic."""
+    """The file's content as a stream, gunzipped when it starts with the gzip magic.
+
+    A file named ``.gz`` that does not start with it is refused as "not gzip": its name
+    promises what its bytes do not, and reading it as plain text would only blame the text.
+    """
     raw = source.open_raw()
     try:
         magic = raw.read(2)
@@ -198,6 +202,9 @@ def open_content(source: Source) -> BinaryIO:
         raise
     if magic == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=raw, mode="rb")
+    if source.name.lower().endswith(".gz"):
+        raw.close()
+        raise SkipFile("not gzip (the name ends in .gz)")
     return raw
 
 
@@ -238,10 +245,10 @@ def gzip_errors() -> Iterator[None]:
 
 def check_text_head(head: bytes) -> None:
     """``SkipFile`` for an empty file or one that is not text at all."""
-    if not head.strip():
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise SkipFile("empty file")
-    if head.startswith(_UTF16_BOMS):
-        return  # UTF-16 has NUL bytes by design
+    if unicode_encoding(head):
+        return  # UTF-16 and UTF-32 have NUL bytes by design
     if head.startswith(BINARY_MAGIC) or b"\x00" in head:
         raise SkipFile("binary file")
     controls = sum(head.count(byte) for byte in _CONTROL_BYTES)

@@ -21,6 +21,25 @@ class RawRecord:
     kind: str
     data: str | bytes = ""
     fields: dict = field(default_factory=dict)
+    #: where in the file: the line a JSON Lines record or a CSV row ends on
+    line: int | None = None
+    #: where in the file: the place of a record in a JSON array or a feed (from 1)
+    item: int | None = None
+
+    @property
+    def where(self) -> str:
+        """The file and the place in it, for a reason given to a person.
+
+        >>> RawRecord("a.jsonl", "fields", line=17).where
+        'a.jsonl:17'
+        >>> RawRecord("feed.xml", "fields", item=3, fields={"id": "n3"}).where
+        'feed.xml, item 3 (id n3)'
+        """
+        if self.line:
+            return f"{self.source_file}:{self.line}"
+        place = f"{self.source_file}, item {self.item}" if self.item else self.source_file
+        record_id = self.fields.get("id")
+        return f"{place} (id {record_id})" if record_id and self.kind == "fields" else place
 
 
 @dataclass

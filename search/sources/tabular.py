@@ -1,19 +1,24 @@
 """Exports: JSON Lines, JSON and CSV, one article per line, object or row.
 
 JSON Lines and CSV are streamed, since a dump can hold tens of thousands of stories
-(Reuters-21578: 21,578 lines, 25 MB); each line goes through ``json.loads`` on its bytes and
-one cached field plan. A bad line costs only itself. A file where no line parses at all is
-one ``Skipped`` for the file, not one per line.
+(Reuters-21578: 21,578 lines, 25 MB); each line is decoded by the rule every reader shares
+(``search.sources.encoding``; UTF-16 files are read as such), then goes through
+``json.loads`` and one cached field plan. A bad line costs only itself and is reported with
+its line number (``export.jsonl:17``); a line of damaged UTF-8 is reported, not read as
+mojibake. A file where no line parses at all is one ``Skipped`` for the file, not one per
+line.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
+from search.sources.encoding import decode, unicode_encoding
 from search.sources.feeds import is_json_feed, read_json_feed
 from search.sources.fieldmap import FieldMapper
 from search.sources.files import (
@@ -26,7 +31,7 @@ from search.sources.files import (
     open_content,
 )
 from search.sources.records import RawRecord, Skipped
-from search.sources.text import decode_text, guess_encoding
+from search.sources.text import invalid_text_reason
 
 #: Keys under which an export object holds its list of articles.
 LIST_KEYS = ("items", "articles", "data", "results", "docs", "entries", "stories", "records")
@@ -37,29 +42,65 @@ CSV_DELIMITERS = ",;\t|"
 Record = RawRecord | Skipped
 
 
-def _fields_record(name: str, fields: dict[str, Any]) -> RawRecord:
-    return RawRecord(source_file=name, kind="fields", fields=fields)
-
-
-def _load_json(data: bytes | str) -> Any:
-    """``json.loads`` that also takes legacy-encoded bytes (cp1252 exports exist)."""
-    try:
-        return json.loads(data)
-    except UnicodeDecodeError:
-        return json.loads(decode_text(data))
+def _fields_record(name: str, fields: dict[str, Any], **where: int) -> RawRecord:
+    return RawRecord(source_file=name, kind="fields", fields=fields, **where)
 
 
 def _json_error(error: json.JSONDecodeError) -> str:
     return f"line {error.lineno}: {error.msg}"
 
 
+def utf8_stream(stream: BinaryIO) -> BinaryIO:
+    """``stream`` as UTF-8 bytes: UTF-16 and UTF-32 files (with or without a mark) are
+    re-encoded, since their lines do not end in a plain ``\\n`` byte."""
+    head = stream.read(HEAD_BYTES)
+    whole = io.BufferedReader(_Prefixed(head, stream))
+    encoding = unicode_encoding(head)
+    if encoding in (None, "utf-8-sig"):
+        return whole
+    return codecs.EncodedFile(whole, "utf-8", encoding)  # type: ignore[return-value]
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that gives back the bytes already read from it, then the rest."""
+
+    def __init__(self, prefix: bytes, rest: BinaryIO) -> None:
+        self._prefix, self._rest = prefix, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._prefix:
+            data, self._prefix = self._prefix[: len(buffer)], self._prefix[len(buffer) :]
+        else:
+            data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def decoded_lines(name: str, lines: Iterable[bytes | None], max_bytes: int):
+    """(line number, text, the ``Skipped`` that says why the line cannot be read or None).
+
+    A damaged line's text has U+FFFD for its bad bytes; a line over the limit has none.
+    """
+    for number, line in enumerate(lines, start=1):
+        where = f"{name}:{number}"
+        if line is None:
+            yield number, "", Skipped(where, f"line larger than {human_size(max_bytes)}")
+            continue
+        decoded = decode(line)
+        problem = Skipped(where, invalid_text_reason(decoded)) if decoded.invalid else None
+        yield number, decoded.text.lstrip("\ufeff"), problem
+
+
 # JSON Lines ---------------------------------------------------------------------------------
 
 
 def read_jsonl(source: Source, mapper: FieldMapper, max_bytes: int) -> Iterator[Record]:
-    """Stream a JSON Lines file (plain or gzip) line by line."""
-    with open_content(source) as stream, gzip_errors():
-        lines = bounded_lines(stream, max_bytes)
+    """Stream a JSON Lines file (plain, gzip, UTF-8 or UTF-16) line by line."""
+    with open_content(source) as raw, gzip_errors():
+        lines = bounded_lines(utf8_stream(raw), max_bytes)
         yield from jsonl_records(source.name, lines, mapper, max_bytes)
 
 
@@ -73,10 +114,10 @@ def jsonl_records(
     """
     held: list[Skipped] = []
     good = 0
-    for number, line in enumerate(lines, start=1):
-        if line is not None and not line.strip():
+    for number, text, problem in decoded_lines(name, lines, max_bytes):
+        if not problem and not text.strip():
             continue
-        parsed = _parse_line(f"{name}:{number}", line, max_bytes)
+        parsed = problem or _parse_line(f"{name}:{number}", text)
         if isinstance(parsed, Skipped):
             if good:
                 yield parsed
@@ -88,19 +129,17 @@ def jsonl_records(
         good += 1
         yield from held
         held.clear()
-        yield _fields_record(name, mapper.map(parsed))
+        yield _fields_record(name, mapper.map(parsed), line=number)
     if not good:
         yield _no_good_lines(name, held)
 
 
-def _parse_line(where: str, line: bytes | None, max_bytes: int) -> Mapping[str, Any] | Skipped:
-    """The object on one JSONL line, or why there is none (``None`` = over the limit)."""
-    if line is None:
-        return Skipped(where, f"line larger than {human_size(max_bytes)}")
+def _parse_line(where: str, text: str) -> Mapping[str, Any] | Skipped:
+    """The object on one JSONL line, or why there is none."""
     try:
-        value = _load_json(line)
+        value = json.loads(text)
     except json.JSONDecodeError as error:
-        return Skipped(where, f"invalid JSON: {error.msg}")
+        return Skipped(where, f"not valid JSON ({error.msg})")
     if not isinstance(value, Mapping):
         return Skipped(where, "not a JSON object")
     return value
@@ -112,9 +151,9 @@ def _no_good_lines(name: str, held: list[Skipped]) -> Skipped:
         return Skipped(name, "no records")
     first = held[0]
     line = first.source_file.rsplit(":", 1)[1]
-    if first.reason.startswith("invalid JSON: "):
-        return Skipped(name, f"not valid JSON (line {line}: {first.reason[14:]})")
-    return Skipped(name, f"{first.reason} (line {line})")
+    reason, _, detail = first.reason.partition(" (")
+    detail = f"line {line}: {detail}" if detail else f"line {line})"
+    return Skipped(name, f"{reason} ({detail}")
 
 
 # JSON -----------------------------------------------------------------------------------------
@@ -126,8 +165,11 @@ def read_json(name: str, data: bytes, mapper: FieldMapper, max_bytes: int) -> It
     A JSON Feed goes to the feed reader; a file that turns out to be JSON Lines (``Extra
     data`` after the first value) is read as such.
     """
+    decoded = decode(data)
+    if decoded.invalid:
+        raise SkipFile(invalid_text_reason(decoded))
     try:
-        value = _load_json(data)
+        value = json.loads(decoded.text.lstrip("\ufeff"))
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":
             yield from jsonl_records(name, io.BytesIO(data), mapper, max_bytes)
@@ -139,8 +181,8 @@ def read_json(name: str, data: bytes, mapper: FieldMapper, max_bytes: int) -> It
     objects = [item for item in json_articles(value) if isinstance(item, Mapping)]
     if not objects:
         raise SkipFile("no records")
-    for item in objects:
-        yield _fields_record(name, mapper.map(item))
+    for number, item in enumerate(objects, start=1):
+        yield _fields_record(name, mapper.map(item), item=number if len(objects) > 1 else 0)
 
 
 def json_articles(value: Any) -> list[Any]:
@@ -164,42 +206,57 @@ def json_articles(value: Any) -> list[Any]:
 def read_csv(source: Source, mapper: FieldMapper, max_bytes: int) -> Iterator[Record]:
     """Stream a CSV (or TSV) export, one article per row, the header naming the fields."""
     with open_content(source) as raw, gzip_errors():
-        head = raw.read(HEAD_BYTES)
-        raw.seek(0)
-        encoding = guess_encoding(head)
-        if encoding == "utf-8":
-            encoding = "utf-8-sig"
-        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        yield from csv_records(source.name, text, mapper, max_bytes)
+        lines = bounded_lines(utf8_stream(raw), max_bytes)
+        yield from csv_records(source.name, lines, mapper, max_bytes)
 
 
 def csv_records(
-    name: str, text: io.TextIOBase, mapper: FieldMapper, max_bytes: int
+    name: str, lines: Iterable[bytes | None], mapper: FieldMapper, max_bytes: int
 ) -> Iterator[Record]:
-    """Rows of an open CSV text stream; a row the csv module rejects ends the file.
+    """Rows of CSV ``lines``; a row the csv module rejects ends the file.
 
-    As with JSONL the file may be any size; ``max_bytes`` bounds each field instead (the
-    csv module's own limit, 128 KB, is too small for article bodies).
+    As with JSONL the file may be any size; ``max_bytes`` bounds each line instead (the csv
+    module's own limit, 128 KB, is too small for article bodies). A row that holds a line
+    that could not be read (damaged UTF-8, too long) is skipped with that line's reason.
     """
-    first_line = text.readline()
-    text.seek(0)
+    problems: dict[int, Skipped] = {}
+
+    def texts() -> Iterator[str]:
+        for number, text, problem in decoded_lines(name, lines, max_bytes):
+            if problem:
+                problems[number] = problem
+            yield text or "\ufffd\n"  # a line over the limit still makes its row
+
+    stream = texts()
+    first_line = next(stream, "")
     csv.field_size_limit(max_bytes)
-    reader = csv.DictReader(text, dialect=sniff_dialect(first_line))
+    reader = csv.DictReader(_chain(first_line, stream), dialect=sniff_dialect(first_line))
     header = [column for column in (reader.fieldnames or []) if column]
     if not mapper.has_text_column(header):
         raise SkipFile("no title or body column")
-    rows = 0
+    rows, skipped, last_line = 0, 0, 1
     try:
         for row in reader:
+            spanned = [problems.pop(n) for n in list(problems) if last_line < n <= reader.line_num]
+            last_line = reader.line_num
+            if spanned:
+                skipped += 1
+                yield Skipped(f"{name}:{reader.line_num}", spanned[0].reason)
+                continue
             fields = mapper.map(row)
             if fields:
                 rows += 1
-                yield _fields_record(name, fields)
+                yield _fields_record(name, fields, line=reader.line_num)
     except csv.Error as error:
-        yield Skipped(f"{name}:{reader.line_num}", f"invalid CSV: {error}")
+        yield Skipped(f"{name}:{reader.line_num}", f"not valid CSV ({error})")
         return
-    if not rows:
+    if not rows and not skipped:
         raise SkipFile("no records")
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
 
 
 def sniff_dialect(header_line: str) -> type[csv.Dialect]:
