@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,8 @@ from search.extract.html_metadata import clean_title
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "html"
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "trafilatura-eval"
-#: The figure trafilatura itself reaches is 0.92-0.94 on such slices; ours must not fall far.
-MIN_POOLED_F1 = 0.90
+#: Ours reaches 0.961 on every 10th page (trafilatura 0.92-0.94 on such slices).
+MIN_POOLED_F1 = 0.95
 
 
 def page(name: str):
@@ -286,3 +287,96 @@ def test_scorer_on_every_tenth_page(eval_items):
     summary = score.summarize(pages)
     assert not errors
     assert summary["pooled"]["f1"] >= MIN_POOLED_F1
+
+
+# --------------------------------------------------------------------------- metadata rules
+
+
+def test_headline_without_kicker_authors_by_reference_publisher_not_a_section():
+    content = page("kicker_section_graph.html")
+    assert content.title == "Ferry line to the islands restarts after winter"
+    assert content.authors == ["Nora Quist"]  # the Person behind "@id", not the Organization
+    assert content.publisher == "The Lakeside Ledger"  # og:site_name is "Politics"
+    assert content.published == "2026-04-04T22:30:00-04:00"  # the local day, not UTC's 5th
+    assert content.body.startswith("The ferry to the three outer islands")
+    for furniture in ("Image copyright", "Advertisement", "Sign up"):
+        assert furniture not in content.body
+
+
+def test_blog_post_title_and_labelled_byline_not_the_commenter():
+    content = page("blog_label_byline.html")
+    assert content.title == "Wie der Hochbeet-Salat den Frost übersteht"
+    assert content.authors == ["Jana Rosenholz"]
+    assert content.publisher == "Gartenjournal am Fluss"
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "outlet"),
+    [
+        ("Politics", "https://www.lakeside-ledger.example/x", None),
+        ("U.S.", None, None),
+        (
+            "World – The Indian Express",
+            "http://indianexpress.com/article/world/x",
+            "The Indian Express",
+        ),
+        ("NYT > Home Page", "http://www.nytimes.com/2017/01/06/us/x.html", "New York Times"),
+        ("BBC News - Home", "https://www.bbc.co.uk/news/uk-1", "BBC News"),
+        ("Reuters: World News", "http://feeds.reuters.com/x", "Reuters"),
+        (
+            "Wellness: Health & More - The Washington Post",
+            "http://ads.example/c",
+            "Washington Post",
+        ),
+        ("New York Times - Opinion", "https://www.nytimes.com/x", "New York Times"),
+    ],
+)
+def test_publisher_is_the_outlet_not_the_section(name, url, outlet):
+    from search.extract.publishers import normalise_publisher
+
+    assert normalise_publisher(name, url) == outlet
+
+
+def test_feed_publishers_name_outlets_not_sections():
+    """The publisher facet of the feeds corpus: every value an outlet, none a section."""
+    from search.extract import extract_or_skip
+    from search.extract.publishers import SECTION_NAMES
+    from search.sources import read_sources
+
+    folder = EVAL.parent / "feeds"
+    if not folder.is_dir():
+        pytest.skip("corpus missing: ../shared/corpora/feeds")
+    publishers = {
+        article.publisher
+        for article in map(extract_or_skip, read_sources([str(folder)]))
+        if hasattr(article, "publisher")
+    }
+    assert {"BBC News", "The Indian Express", "New York Times", "Reuters", "CNN"} <= publishers
+    assert {"Washington Post", "The Guardian", "Mother Jones", "Google News"} <= publishers
+    for publisher in publishers:
+        parts = [p.strip().lower() for p in re.split(r"\s[-–|>:/]\s|:\s", publisher)]
+        assert not any(part in SECTION_NAMES for part in parts), publisher
+
+
+@pytest.mark.parametrize(
+    ("value", "dayfirst", "iso"),
+    [
+        ("10/05/2022 05:22 pm", None, "2022-10-05T17:22:00"),  # slashes: month first
+        ("10/05/2022 05:22 pm", True, "2022-05-10T17:22:00"),  # a page not in English
+        ("10.05.2022", None, "2022-05-10"),  # dots: day first
+        ("2022/05/10", True, "2022-05-10"),  # year first is never ambiguous
+    ],
+)
+def test_one_date_rule_with_a_language_hint(value, dayfirst, iso):
+    assert normalise_date(value, dayfirst=dayfirst) == iso
+
+
+def test_one_byline_parser_for_wire_export_and_page():
+    from search.extract import article_from_fields
+
+    line = "By Jane Doe and John Roe, Associated Press"
+    wire = article_from_fields({"title": "T", "body": f"{line}\n\nPARIS (AP) — The talks."})
+    export = article_from_fields({"title": "T", "body": "The talks.", "authors": line})
+    assert wire.authors == export.authors == parse_byline(line).names == ["Jane Doe", "John Roe"]
+    assert wire.agency == export.agency == parse_byline(line).agency == "AP"
+    assert parse_byline("By the end of the week the talks had failed.", strict=True).names == []

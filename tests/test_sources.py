@@ -550,3 +550,90 @@ def test_demo_has_every_format_and_stays_small():
     suffixes = {"".join(p.suffixes[-2:]) if p.suffix == ".gz" else p.suffix for p in files}
     assert {".txt", ".html", ".jsonl", ".csv", ".xml", ".atom", ".json", ".txt.gz"} <= suffixes
     assert sum(p.stat().st_size for p in files) < 300_000
+
+
+# Encodings and skip reasons ------------------------------------------------------------------
+
+TEXT = "Zürich café: Müller said the £5 levy would rise.\n\nA second paragraph follows."
+ROWS = [{"title": "Café opens", "body": "Müller said £5."}, {"title": "Zwei", "body": "Straße."}]
+JSONL = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in ROWS)
+CSV = "title,body\nCafé opens,Müller said £5.\nZwei,Straße.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"])
+@pytest.mark.parametrize(("suffix", "content"), [(".txt", TEXT), (".jsonl", JSONL), (".csv", CSV)])
+def test_utf16_with_and_without_bom_reads_as_text(tmp_path, encoding, suffix, content):
+    path = write(tmp_path / f"story{suffix}", content.encode(encoding))
+    results = read(path)
+    assert not skips(results)
+    if suffix == ".txt":
+        assert [r.data for r in results] == [TEXT]
+    else:
+        assert [r.fields["title"] for r in results] == ["Café opens", "Zwei"]
+        assert results[0].fields["body"] == "Müller said £5."
+
+
+def test_page_in_utf16_without_bom():
+    from search.extract.html import decode
+
+    page = "<html><body><p>Zürich café Müller</p></body></html>"
+    assert decode(page.encode("utf-16-le")) == page
+
+
+DAMAGED = "Z\u00fcrich".encode() + b" prices \xc3( rose"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "where"),
+    [
+        ("damaged.txt", b"Headline\n\n" + DAMAGED, ""),
+        (
+            "damaged.jsonl",
+            b'{"title": "A", "body": "ok"}\n{"title": "B", "body": "' + DAMAGED + b'"}\n',
+            ":2",
+        ),
+        ("damaged.csv", b"title,body\nA,ok\nB," + DAMAGED + b"\n", ":3"),
+    ],
+)
+def test_damaged_utf8_is_reported_where_it_is_not_indexed_as_mojibake(tmp_path, name, data, where):
+    path = write(tmp_path / name, data)
+    results = read(path)
+    assert skips(results) == [Skipped(f"{path}{where}", "not valid UTF-8 (1 invalid byte)")]
+    for record in records(results):
+        assert "Ã" not in json.dumps(record.fields, ensure_ascii=False) + str(record.data)
+
+
+def test_western_legacy_text_is_cp1252_and_cyrillic_is_detected(tmp_path):
+    latin = write(
+        tmp_path / "latin.txt", "Headline\n\nMüller paid £5 for the café.".encode("latin-1")
+    )
+    cyrillic = write(
+        tmp_path / "ru.txt", "Заголовок\n\nВ Бузулуке открыли новую школу.".encode("cp1251")
+    )
+    (western,), (russian,) = read(latin), read(cyrillic)
+    assert western.data.endswith("Müller paid £5 for the café.")
+    assert russian.data.endswith("В Бузулуке открыли новую школу.")
+
+
+def test_a_file_named_gz_that_is_not_gzip(tmp_path):
+    path = write(tmp_path / "export.jsonl.gz", '{"title": "A", "body": "B"}\n')
+    assert read(path) == [Skipped(str(path), "not gzip (the name ends in .gz)")]
+
+
+def test_a_record_without_text_is_skipped_with_its_line_or_item(tmp_path):
+    from search.extract import extract_or_skip
+
+    jsonl = write(
+        tmp_path / "a.jsonl", '{"title": "A", "body": "B"}\n{"url": "https://x.example/1"}\n'
+    )
+    rss = write(
+        tmp_path / "feed.rss",
+        RSS.replace("<title>Relative</title>", "").replace(
+            "<description>&lt;p&gt;Hello&lt;/p&gt;</description>", ""
+        ),
+    )
+    skipped = [s for s in map(extract_or_skip, read(jsonl, rss)) if isinstance(s, Skipped)]
+    assert skipped == [
+        Skipped(f"{jsonl}:2", "no article text"),
+        Skipped(f"{rss}, item 1 (id n1)", "no article text"),
+    ]

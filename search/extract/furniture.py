@@ -136,6 +136,12 @@ RULES: list[Rule] = [
         r"|czytaj (?:też|także|więcej)|zobacz (?:też|także)|przeczytaj (?:też|także)"
         r"|dowiedz się więcej)(?:\b[^.!?:]{0,40}[:|»>)]|\W*$)",
     ),
+    _rule(  # "Continue reading", "The post ... appeared first on Site."
+        "teaser",
+        r"^\W*(?:continue reading|read the full (?:story|article)|weiterlesen|mehr lesen"
+        r"|leer más|lire la suite)\b|^\W*the post .{1,200} appeared first on\b",
+        MAX_PROMPT_CHARS,
+    ),
     # a teaser card with its share counter: "Photos of the week See the best pictures. Shares"
     _rule("teaser", r"\S\s(?:\d[\d,.]*\s)?Shares$", MAX_PROMPT_CHARS, needs=["shares"], flags=0),
     # copyright and source lines, a wire desk's code ("aja/PAP", "dpa/lno")
@@ -145,6 +151,7 @@ RULES: list[Rule] = [
         rf"|^\W*(?:[a-z]{{2,4}}\s?/\s?)?(?:{AGENCY_WORDS})(?:\s?/\s?[a-z]{{2,4}})?\W*$",
     ),
     # a short source credit ("Quelle: Landesregierung"); a longer one describes data, and stays
+    # (an author's credit, "Autor: Jane Roe, Institute", is the story's: it stays too)
     _rule("credit", r"^\W*(?:quelle|source|bildquelle)\s*:\s*\S", MAX_SOURCE_CHARS),
     # labels of page metadata: "Kategorie: News", "Last Modified: ...", "PDF | 38 KB"
     _rule(

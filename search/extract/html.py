@@ -256,7 +256,6 @@ _LEAD_NAME = re.compile(rf"(?:^|[\s_-])(?:{LEAD_WORDS})(?=$|[\s_-])", re.I)
 LEAD_CHARS = (40, 1000)
 #: A lead is prose: at most this share of its text may be link text.
 MAX_LEAD_LINK_SHARE = 0.3
-_LEAD_CONTAINERS = frozenset({"article", "header", "main"})
 _LEAD_TAGS = frozenset({"p", "div", "section", "span", "strong", "b"})
 
 
@@ -369,10 +368,17 @@ def extract_page(html: bytes | str, url: str | None = None) -> PageContent | Non
     return page
 
 
+#: A first paragraph this much longer than the headline it ends with is the lead, not the
+#: headline under its kicker ("Harbour Ferry line to the islands restarts").
+MAX_KICKER_CHARS = 40
+
+
 def _without_title_line(body: str, title: str) -> str:
-    """The body without a first paragraph that repeats the headline."""
+    """The body without a first paragraph that repeats the headline (kicker and all)."""
     first, _, rest = body.partition("\n\n")
-    return rest if rest and title and _squash(first) == _squash(title) else body
+    first, title = _squash(first), _squash(title)
+    repeats = first.endswith(title) and len(first) <= len(title) + MAX_KICKER_CHARS
+    return rest if rest and title and repeats else body
 
 
 # --------------------------------------------------------------------------- fragments
@@ -383,9 +389,11 @@ _BLOCK_TAGS = frozenset(
     | {"h1", "h2", "h3", "h4", "h5", "h6", "figure", "header", "footer", "aside", "dl", "dt"}
     | {"dd", "hr"}
 )
+#: Labels of links to the rest of the story ("Read more"), dropped with their link; such
+#: lines without a link go with the furniture (``furniture``) in wire cleaning.
 _READ_MORE = re.compile(
     r"^\W*(?:read (?:more|the full|full)|continue reading|weiterlesen|mehr lesen|leer más"
-    r"|lire la suite|the post .+ appeared first on)\b",
+    r"|lire la suite)\b",
     re.I,
 )
 _SHARE_LINK = re.compile(r"share|facebook|twitter|whatsapp|linkedin|mailto:|pinterest", re.I)
@@ -428,7 +436,7 @@ def _tidy_lines(text: str) -> str:
     paragraphs = []
     for block in _BLANK_RUNS.split(text):
         lines = [line.strip() for line in block.split("\n")]
-        kept = "\n".join(line for line in lines if line and not _READ_MORE.match(line))
+        kept = "\n".join(line for line in lines if line)
         if kept:
             paragraphs.append(kept)
     return "\n\n".join(paragraphs)

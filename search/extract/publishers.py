@@ -103,7 +103,8 @@ _PARTS = re.compile(r"\s+(?:[-–—|>»/]|::)\s+|:\s+")
 
 
 def _is_section(name: str) -> bool:
-    return name.strip(" .").lower() in SECTION_NAMES
+    key = name.strip().lower()
+    return key in SECTION_NAMES or key.strip(" .") in SECTION_NAMES
 
 
 #: Second-level labels under a country's domain that are not the site's name (``co.uk``).

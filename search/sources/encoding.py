@@ -45,7 +45,6 @@ MAX_WESTERN_RUN = 2
 MAX_LONG_RUN_SHARE = 0.2
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
-_ASCII_TABLE = bytes(range(128))
 
 
 @dataclass
