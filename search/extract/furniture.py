@@ -42,11 +42,13 @@ class Rule:
     kind: str
     pattern: re.Pattern
     longest: int = MAX_FURNITURE_CHARS
-    needs: tuple[str, ...] = ()
+    #: words one of which the lowercased line must hold (as one pattern: a single C call)
+    needs: re.Pattern | None = None
 
 
 def _rule(kind: str, pattern: str, longest: int = MAX_FURNITURE_CHARS, needs=(), flags=re.I):
-    return Rule(kind, re.compile(pattern, flags), longest, tuple(needs))
+    words = re.compile("|".join(map(re.escape, needs))) if needs else None
+    return Rule(kind, re.compile(pattern, flags), longest, words)
 
 
 RULES: list[Rule] = [
@@ -223,7 +225,7 @@ def furniture_kind(line: str) -> str | None:
         return "button"
     length, lowered = len(stripped), stripped.lower()
     for rule in RULES:
-        if length > rule.longest or (rule.needs and not any(w in lowered for w in rule.needs)):
+        if length > rule.longest or (rule.needs and not rule.needs.search(lowered)):
             continue
         if rule.pattern.search(stripped):
             return rule.kind

@@ -319,10 +319,11 @@ ORGANISATION_TYPES = frozenset(
 )
 
 
-def _ld_authors(value, src: _Sources) -> list[tuple[str, bool]]:
-    """(name, is an organisation) of a JSON-LD ``author``; ``{"@id": ...}`` looked up."""
+def _ld_names(value, src: _Sources) -> list[tuple[str, bool]]:
+    """(name, is an organisation) of a JSON-LD ``author`` or ``publisher``; ``{"@id": ...}``
+    references are looked up."""
     if isinstance(value, list):
-        return [found for item in value for found in _ld_authors(item, src)]
+        return [found for item in value for found in _ld_names(item, src)]
     if isinstance(value, str):
         return [(value, False)]
     if not isinstance(value, dict):
@@ -352,8 +353,15 @@ MAX_BYLINE_CHARS = 120
 _COMMENTS = re.compile(r"comment|respond|reply|discussion|disqus|kommentar", re.I)
 #: Text that opens a byline in running text: "von Daniela Obers", "Autor: Jane Roe".
 _BYLINE_START = re.compile(
-    r"^\s*(?:(?:by|von|par|por|door|(?:verfasst|geschrieben|written|posted) (?:von|by))\s"
+    r"^\s*(?:(?:by|von|par|por|door|text von|(?:blog-?\s?)?beitrag von|(?:verfasst|geschrieben"
+    r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
     r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:)",
+    re.I,
+)
+#: A post's line of metadata that names its writer after a date or section: "Posted on
+#: September 21, 2020 by Adi Tzlil", "Posted in Datenschutz by damianduchamps on August 3".
+_POSTED_BY = re.compile(
+    r"^\W*(?:posted|published|veröffentlicht|geschrieben|erstellt)\b[^|]{0,60}?\s(?:by|von)\s+",
     re.I,
 )
 _LABEL_START = re.compile(r"^\s*\w+\s*:")
@@ -382,7 +390,7 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
     people = [
         name
         for value in src.ld("author")
-        for name, is_organisation in _ld_authors(value, src)
+        for name, is_organisation in _ld_names(value, src)
         if not is_organisation
     ]
     sources = [_people(people, site), _people(_twitter_writer(src), site)]
@@ -471,12 +479,15 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     if body is None:
         return []
     for node in body.xpath(".//text()"):
-        if not _BYLINE_START.match(node) or _in_comments(node.getparent()):
+        posted = _POSTED_BY.match(node)
+        if not (posted or _BYLINE_START.match(node)) or _in_comments(node.getparent()):
             continue
         line = _line_from(node)
         if len(line) > MAX_BYLINE_CHARS:
             continue
-        if _LABEL_START.match(line):
+        if posted:
+            names = _people([line[posted.end() :]], site)
+        elif _LABEL_START.match(line):
             names = _people([line], site)
         else:
             byline = byline_paragraph(BY_PREFIX.sub("By ", line, count=1))
@@ -604,7 +615,7 @@ def _site_name(src: _Sources) -> str | None:
     if name:
         return name
     for publisher in src.ld("publisher"):
-        names = [name for name, _ in _ld_authors(publisher, src)]
+        names = [name for name, _ in _ld_names(publisher, src)]
         if names:
             return names[0].strip()
     return None
@@ -689,7 +700,7 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
     page_url = _canonical_url(src, url)
     site = _site_name(src)
     domain = domain_of(page_url) or domain_of(url)
-    publishers = [name for value in src.ld("publisher") for name, _ in _ld_authors(value, src)]
+    publishers = [name for value in src.ld("publisher") for name, _ in _ld_names(value, src)]
     language = _language(src)
     names = SiteNames(site, domain, *src.all("publisher"), *publishers)
     return PageMetadata(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
 from search.errors import BadSource
+from search.sources.encoding import unicode_encoding
 from search.sources.feeds import read_feed
 from search.sources.fieldmap import ALIASES, FieldMapper, normalize_key, validate_field_map
 from search.sources.files import (
@@ -125,6 +126,9 @@ def sniff_format(head: bytes) -> str:
 
     Raises ``SkipFile`` for markup that is neither a feed nor a page.
     """
+    encoding = unicode_encoding(head)
+    if encoding and encoding != "utf-8-sig":  # UTF-16/32: look at the text, not its bytes
+        head = head[: len(head) & ~3].decode(encoding, "ignore").encode("utf-8")
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if start[:1] in (b"{", b"["):
         return "jsonl" if _looks_like_jsonl(start) else "json"
