@@ -103,3 +103,14 @@ def allsides_articles(limit: int | None = None) -> Iterator[Article]:
 
 def corpora_present() -> bool:
     return REUTERS_FILE.is_file() and ALLSIDES_FILE.is_file()
+
+
+def allsides_mentioning(words: list[str]) -> Iterator[Article]:
+    """AllSides articles whose record mentions any of ``words`` (whole words, any case)."""
+    import re
+
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I)
+    with gzip.open(ALLSIDES_FILE, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if pattern.search(line):
+                yield allsides_article(json.loads(line))

@@ -6,6 +6,8 @@ analyzer, not the index) and does the set algebra in Python.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from corpus_loaders import reuters_dateline
 
@@ -68,7 +70,6 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         "oil)) ((",
         "-",
         "NOT",
-        "a:b:c",
         "[",
         "title:",
         "oil^",
@@ -95,6 +96,15 @@ def test_malformed_queries_are_read_leniently(reuters_news, text):
 def test_unreadable_dates_are_refused_with_a_clear_message(text, message):
     with pytest.raises(BadQuery, match=message):
         parse_query(text)
+
+
+@pytest.mark.parametrize("text", ["year:abc", "published:abc", "date:abc"])
+def test_an_unreadable_date_is_said_once(text):
+    with pytest.raises(BadQuery) as caught:
+        parse_query(text)
+    assert str(caught.value) == (
+        "cannot read the date 'abc': write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+    )
 
 
 def test_too_long_query_is_refused():
@@ -205,3 +215,86 @@ def test_quoted_facet_values_match_whole(allsides_news, allsides_slice):
     author = allsides_authors(allsides_slice[0])[0]
     by_author = {f"allsides-{r['ID']}" for r in allsides_slice if author in allsides_authors(r)}
     assert set(all_ids(allsides_news, f'authors:"{author}"')) == by_author
+
+
+# -- what a reader sees is searchable, by bare words (issue 10, item 3) ----------------------
+
+
+def words_of(value: str) -> str:
+    """A facet value as a phrase of plain words: ``NAIROBI, Kenya`` → ``"NAIROBI, Kenya"``."""
+    return '"' + value.replace('"', " ") + '"'
+
+
+def test_a_dateline_city_taken_out_of_the_body_is_found_by_its_name(demo_news, demo_articles):
+    """Extraction moves ``GENEVA (AFP) -`` out of the body into the dateline."""
+    moved = [
+        a
+        for a in demo_articles
+        if a.dateline and a.dateline.split(",")[0].lower() not in f"{a.title} {a.body}".lower()
+    ]
+    assert len(moved) >= 3
+    for article in moved:
+        city = article.dateline.split(",")[0]
+        assert article.id in all_ids(demo_news, words_of(city)), city
+
+
+@pytest.mark.parametrize("field", ["dateline", "authors", "publisher", "agency"])
+def test_field_values_are_found_by_bare_words(demo_news, demo_articles, field):
+    """Whatever ``field:"value"`` finds, the value's words find too."""
+    values = {v for a in demo_articles for v in getattr_list(a, field)}
+    assert len(values) >= 3
+    for value in values:
+        by_field = set(all_ids(demo_news, f'{field}:"{value}"'))
+        assert by_field, value
+        assert by_field <= set(all_ids(demo_news, words_of(value))), value
+
+
+def getattr_list(article, field: str) -> list[str]:
+    value = getattr(article, field)
+    return list(value) if isinstance(value, list) else [value] if value else []
+
+
+# -- field names: unknown ones refused, obvious ones understood (issue 10, item 4) -------------
+
+
+@pytest.mark.parametrize("text", ["nosuchfield:oil", "colour:red storm", "a:b:c"])
+def test_an_unknown_field_is_refused_naming_the_fields(text):
+    name = text.split(":")[0]
+    with pytest.raises(BadQuery) as caught:
+        parse_query(text)
+    message = str(caught.value)
+    assert message.startswith(f"unknown field '{name}': use one of title, body, ")
+    assert "dateline" in message and "authors" in message and "published" in message
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ('author:"Ben Carter"', 'authors:"Ben Carter"'),
+        ("byline:carter", "authors:carter"),
+        ("date:2024", "published:2024"),
+        ("date:[2024-01 TO 2024-06]", "published:[2024-01 TO 2024-06]"),
+        ("topic:weather", "topics:weather"),
+        ("headline:storm", "title:storm"),
+        ("Source:Techline", "publisher:techline"),
+    ],
+)
+def test_obvious_field_names_mean_ours(demo_news, typed, meant):
+    found = all_ids(demo_news, typed)
+    assert found and found == all_ids(demo_news, meant)
+
+
+def test_one_word_of_a_name_finds_its_articles(demo_news, demo_articles):
+    for field, word in [("authors", "carter"), ("publisher", "northfield"), ("dateline", "kenya")]:
+        expected = {
+            a.id
+            for a in demo_articles
+            if any(word in re.findall(r"\w+", v.lower()) for v in getattr_list(a, field))
+        }
+        assert expected, (field, word)
+        assert set(all_ids(demo_news, f"{field}:{word}")) == expected
+
+
+@pytest.mark.parametrize("text", ["Update: storm", "http://example.org/storm", "storm 10:30"])
+def test_a_colon_that_is_not_a_field_stays_a_word(demo_news, text):
+    assert demo_news.search(text) is not None  # read, not refused

@@ -248,7 +248,7 @@ class SearchEngine:
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final)
             total_copies = int(final.sum())
             total = snap.count_stories(final) if collapse else total_copies
-            suggestion = suggest(snap.searcher, parsed, snap.corrections)
+            suggestion = suggest(snap.searcher, parsed, total_copies, snap.corrections)
         return SearchResult(
             query=parsed.text,
             sort=sort,
