@@ -125,11 +125,14 @@ class NewsIndex:
         field_map: Mapping[str, str] | None = None,
         progress: ProgressCallback | None = None,
         workers: int | None = None,
+        allow_shrink: bool = False,
     ) -> IndexReport:
         """Index ``sources`` (paths, globs, ``-``; or ``Article`` objects) into a new
-        generation beside the live one, and swap it in only when complete."""
+        generation beside the live one, and swap it in only when complete. A rebuild that
+        indexed nothing, or far fewer articles than the live index holds while skipping most
+        of its input, raises ``RebuildRefused`` unless ``allow_shrink``."""
         items = _articles_or_paths(sources)
-        options = {"progress": progress, "settings": self.settings}
+        options = {"progress": progress, "settings": self.settings, "allow_shrink": allow_shrink}
         if isinstance(items, list):
             return indexer.rebuild(
                 items, self.path, format=format, field_map=field_map, workers=workers, **options

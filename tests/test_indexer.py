@@ -308,3 +308,93 @@ def test_add_joins_a_syndicated_copy_to_its_story(tmp_path):
     assert hit["also_ran"]["count"] == 1
     publishers = {hit["publisher"], hit["also_ran"]["outlets"][0]["publisher"]}
     assert publishers == {"srnnews.com", "kxnews.example"}
+
+
+# -- a rebuild that would empty or gut the archive is refused (issue 10, item 2) -------------
+
+
+def refused(index: Path, *sources: str, extra: tuple[str, ...] = ()) -> str:
+    """Rebuild ``index`` from ``sources``, expecting the refusal; returns its one line."""
+    before = stats(index)
+    done = newsindex("rebuild", *sources, "--index", str(index), "--silent", *extra, check=False)
+    assert done.returncode == 1, done.stdout
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("Error: the rebuild indexed ")
+    assert line.endswith("the live index is unchanged (--allow-shrink replaces it anyway)")
+    assert stats(index) == before
+    assert [p.name for p in index.glob("gen-*")] == [before["generation"]]
+    return line
+
+
+@pytest.fixture
+def demo_copy(tmp_path) -> Path:
+    index = tmp_path / "ix"
+    newsindex("rebuild", str(DEMO), "--index", str(index), "--silent")
+    return index
+
+
+def test_rebuild_of_a_folder_without_news_keeps_the_archive(tmp_path, demo_copy):
+    folder = tmp_path / "no-news"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("", "utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    line = refused(demo_copy, str(folder))
+    assert line.startswith(
+        "Error: the rebuild indexed no articles, skipped 1 (e.g. 1 × empty file)"
+    )
+
+
+def test_rebuild_with_the_wrong_format_keeps_the_archive(demo_copy):
+    export = DEMO / "exports" / "coastline-courier-cms-export.jsonl"
+    line = refused(demo_copy, str(export), extra=("--format", "csv"))
+    assert "skipped 1 (e.g. 1 × no title or body column)" in line
+
+
+def test_rebuild_that_skips_most_of_its_input_and_shrinks_is_refused(tmp_path, demo_copy):
+    folder = tmp_path / "mostly-broken"
+    folder.mkdir()
+    (folder / "story.txt").write_text(
+        "Ferry timetable changes\n\nThe harbour ferry will sail hourly from Monday.\n", "utf-8"
+    )
+    for n in range(3):
+        (folder / f"broken-{n}.json").write_text("{not json", "utf-8")
+    line = refused(demo_copy, str(folder))
+    assert line.startswith(
+        f"Error: the rebuild indexed 1 article where the live index holds {stats(demo_copy)['documents']:,}, skipped 3 (e.g. 3 × "
+    )
+
+
+def test_allow_shrink_replaces_the_archive_on_purpose(tmp_path, demo_copy):
+    folder = tmp_path / "no-news"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("", "utf-8")
+    newsindex("rebuild", str(folder), "--index", str(demo_copy), "--silent", "--allow-shrink")
+    assert stats(demo_copy)["documents"] == 0
+    assert search_ids(demo_copy, "") == []  # an empty index still answers
+
+
+def test_a_smaller_rebuild_that_skips_nothing_is_a_choice(demo_copy):
+    newsindex("rebuild", str(DEMO / "wire"), "--index", str(demo_copy), "--silent")
+    assert 0 < stats(demo_copy)["documents"] < 20
+
+
+def test_a_first_rebuild_that_indexes_nothing_builds_no_index(tmp_path):
+    folder = tmp_path / "no-news"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("", "utf-8")
+    done = newsindex("rebuild", str(folder), "--index", str(tmp_path / "ix"), check=False)
+    assert done.returncode == 1 and "the rebuild indexed no articles" in done.stderr
+    assert not (tmp_path / "ix" / "manifest.json").exists()
+
+
+def test_the_library_refuses_too(tmp_path, demo_copy):
+    from search import NewsIndex
+    from search.errors import RebuildRefused
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("", "utf-8")
+    with pytest.raises(RebuildRefused, match="indexed no articles") as caught:
+        NewsIndex(demo_copy).rebuild([str(empty)], workers=1)
+    assert caught.value.status == 409
+    assert NewsIndex(demo_copy).rebuild([str(empty)], allow_shrink=True).documents == 0

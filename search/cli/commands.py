@@ -202,6 +202,12 @@ def extract(
     default=None,
     help="Worker processes for extraction and indexing. Default: one per core, at most 4.",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Swap in the new index even if it indexed nothing, or far fewer articles than the "
+    "live one while skipping most of its input.",
+)
 @user_errors
 def rebuild(
     sources: tuple[str, ...],
@@ -211,11 +217,14 @@ def rebuild(
     silent: bool,
     as_json: bool,
     jobs: int | None,
+    allow_shrink: bool,
 ) -> None:
     """Build a new index from SOURCES and swap it in when complete.
 
     The new index is written beside the live one; a failed or interrupted rebuild leaves
-    the old index serving.
+    the old index serving, and so does one that indexed nothing or far fewer articles than
+    the live index while skipping most of its input (a wrong folder or --format), unless
+    --allow-shrink.
 
     \b
     Example:
@@ -228,7 +237,12 @@ def rebuild(
         silent or as_json,
         as_json,
         lambda progress: _news(index_path).rebuild(
-            list(sources), format=format_, field_map=fields, progress=progress, workers=jobs
+            list(sources),
+            format=format_,
+            field_map=fields,
+            progress=progress,
+            workers=jobs,
+            allow_shrink=allow_shrink,
         ),
     )
 
