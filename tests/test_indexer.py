@@ -358,9 +358,11 @@ def test_rebuild_that_skips_most_of_its_input_and_shrinks_is_refused(tmp_path, d
     )
     for n in range(3):
         (folder / f"broken-{n}.json").write_text("{not json", "utf-8")
+    live = stats(demo_copy)["documents"]
     line = refused(demo_copy, str(folder))
     assert line.startswith(
-        f"Error: the rebuild indexed 1 article where the live index holds {stats(demo_copy)['documents']:,}, skipped 3 (e.g. 3 × "
+        f"Error: the rebuild indexed 1 article where the live index holds {live:,}, "
+        "skipped 3 (e.g. 3 × "
     )
 
 
