@@ -36,7 +36,7 @@ def without_timing(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "took_ms"}
 
 
-def test_json_equals_the_library(reuters_index, reuters_news):
+def test_json_equals_the_library(demo_index, demo_news):
     result = invoke(
         "search",
         "cocoa exports",
@@ -48,19 +48,19 @@ def test_json_equals_the_library(reuters_index, reuters_news):
         "3",
         "--json",
         "--index",
-        str(reuters_index),
+        str(demo_index),
     )
     assert result.exit_code == 0, result.output
-    expected = reuters_news.search(
+    expected = demo_news.search(
         "cocoa exports", filters={"topics": ["cocoa"]}, facets=["dateline"], per_page=3
     ).to_dict()
     assert without_timing(json.loads(result.output)) == without_timing(expected)
 
 
-def test_listing_in_a_real_process(reuters_index, reuters_news):
-    done = run("search", "cocoa", "--sort", "newest", "--index", str(reuters_index))
+def test_listing_in_a_real_process(demo_index, demo_news):
+    done = run("search", "cocoa", "--sort", "newest", "--index", str(demo_index))
     assert done.returncode == 0, done.stderr
-    top = reuters_news.search("cocoa", sort="newest")
+    top = demo_news.search("cocoa", sort="newest")
     lines = done.stdout.splitlines()
     assert lines[0].startswith(f"{top.total:,} stories")
     assert f"  1. {top.hits[0].title}" in done.stdout
@@ -69,15 +69,17 @@ def test_listing_in_a_real_process(reuters_index, reuters_news):
     assert "<mark>" not in done.stdout  # marks become bold, entities decoded
 
 
-def test_suggestion_is_shown(reuters_index):
-    result = invoke("search", "cocao", "--index", str(reuters_index))
+def test_suggestion_is_shown(demo_index):
+    result = invoke("search", "cocao", "--index", str(demo_index))
     assert "Did you mean: cocoa?" in result.output
 
 
-def test_all_copies_flag_lists_copies(reuters_index, reuters_news):
-    result = invoke("search", "oil", "--all-copies", "--json", "--index", str(reuters_index))
+def test_all_copies_flag_lists_copies(demo_index, demo_news):
+    collapsed = json.loads(invoke("search", "cocoa", "--json", "--index", str(demo_index)).output)
+    result = invoke("search", "cocoa", "--all-copies", "--json", "--index", str(demo_index))
     data = json.loads(result.output)
     assert data["collapse"] is False and data["total"] == data["total_copies"]
+    assert data["total"] == collapsed["total_copies"] > collapsed["total"]
 
 
 @pytest.mark.parametrize(
@@ -107,8 +109,8 @@ def test_all_copies_flag_lists_copies(reuters_index, reuters_news):
         ),
     ],
 )
-def test_user_errors_are_one_line(reuters_index, args, line):
-    result = invoke("search", *args, "--index", str(reuters_index))
+def test_user_errors_are_one_line(demo_index, args, line):
+    result = invoke("search", *args, "--index", str(demo_index))
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [line]
 
@@ -122,22 +124,20 @@ def test_missing_index(tmp_path):
     )
 
 
-def test_show_and_related(reuters_index, reuters_news, reuters_slice):
-    record = reuters_slice[0]
-    shown = invoke("show", record["id"], "--index", str(reuters_index))
+def test_show_and_related(demo_index, demo_news):
+    record = demo_news.search("cocoa record", per_page=1).hits[0]
+    assert record.also_ran.count == 2
+    shown = invoke("show", record.id, "--index", str(demo_index))
     assert shown.exit_code == 0
-    assert shown.output.startswith(record["title"])
-    as_json = json.loads(
-        invoke("show", record["id"], "--json", "--index", str(reuters_index)).output
-    )
-    assert as_json["article"]["id"] == record["id"]
-    assert as_json["copies"] == [c.to_dict() for c in reuters_news.copies(record["id"])]
-    related = json.loads(
-        invoke("related", record["id"], "--json", "--index", str(reuters_index)).output
-    )
-    assert [h["id"] for h in related["related"]] == [
-        h.id for h in reuters_news.related(record["id"])
+    assert shown.output.startswith(record.title)
+    as_json = json.loads(invoke("show", record.id, "--json", "--index", str(demo_index)).output)
+    assert as_json["article"]["id"] == record.id
+    assert len(as_json["copies"]) == 2
+    assert as_json["copies"] == [c.to_dict() for c in demo_news.copies(record.id)]
+    related = json.loads(invoke("related", record.id, "--json", "--index", str(demo_index)).output)
+    assert related["related"] and [h["id"] for h in related["related"]] == [
+        h.id for h in demo_news.related(record.id)
     ]
-    missing = invoke("show", "nope", "--index", str(reuters_index))
+    missing = invoke("show", "nope", "--index", str(demo_index))
     assert missing.exit_code == 1
     assert missing.output.strip() == "Error: no article with id 'nope'"
