@@ -155,7 +155,7 @@ class NewsIndex:
         return indexer.add_articles(items, self.path, **options)
 
     def delete(self, ids: Sequence[str]) -> IndexReport:
-        """Delete articles by id; unknown ids are listed in the report's ``skipped``."""
+        """Delete articles by id; unknown ids are listed in the report's ``not_found``."""
         return indexer.delete(list(ids), self.path, settings=self.settings)
 
 

@@ -91,7 +91,7 @@ def test_all_copies_flag_lists_copies(demo_index, demo_news):
         ),
         (
             ["oil", "--per-page", "500"],
-            "Error: per_page must be a whole number from 1 to 100, not 500",
+            "Error: --per-page must be a whole number from 1 to 100, not 500",
         ),
         (
             ["oil", "--filter", "colour=red"],
@@ -141,3 +141,121 @@ def test_show_and_related(demo_index, demo_news):
     missing = invoke("show", "nope", "--index", str(demo_index))
     assert missing.exit_code == 1
     assert missing.output.strip() == "Error: no article with id 'nope'"
+
+
+# -- errors and names agree with the README (issue 10, item 6) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["search", "oil", "--page", "abc"], "Error: Invalid value for '--page': 'abc'"),
+        (["search", "oil", "--sort", "date"], "Error: Invalid value for '--sort': 'date'"),
+        (["delete"], "Error: Missing argument 'IDS...'"),
+        (["search", "oil", "--colour", "red"], "Error: No such option '--colour'"),
+        (["serach", "oil"], "Error: No such command 'serach'"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(demo_index, args, start):
+    done = run(*args, "--index", str(demo_index))
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(start), line
+    command = "newsindex" if args[0] == "serach" else f"newsindex {args[0]}"
+    assert line.endswith(f"(see {command} --help)")
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["search", "oil", "--page", "0"], "Error: --page must be a whole number from 1, not 0"),
+        (["search", "oil", "--page", "2000"], "Error: --page 2000 is too deep"),
+        (["related", "x", "--limit", "0"], "Error: --limit must be a whole number from 1 to 100"),
+    ],
+)
+def test_library_limits_name_the_option_as_typed(demo_index, args, line):
+    result = invoke(*args, "--index", str(demo_index))
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(line)
+    assert "_" not in result.output.split(":", 2)[1].split()[0]
+
+
+def test_help_states_the_limits():
+    text = invoke("search", "--help").output
+    assert "from 1 to 100" in text and "10,000" in text
+
+
+def test_extract_reads_the_format_it_is_told(tmp_path):
+    export = tmp_path / "desk.txt"  # a CSV whose name does not say so
+    export.write_text(
+        "Title,Body,Date\nFerry returns,The ferry sailed again on Monday.,2025-05-02\n"
+    )
+    out = invoke("extract", str(export), "--format", "csv")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["title"] == "Ferry returns"
+    text = invoke("extract", str(export), "--format", "csv", "--output-format", "text").output
+    assert text.startswith("Ferry returns\n") and "2025-05-02" in text
+
+
+# -- terminal output a person reads (issue 10, item 8) ---------------------------------------
+
+
+def test_empty_facets_are_left_out_and_a_selection_says_so(demo_index):
+    result = invoke("search", "oil", "--filter", "agency=dpa", "--index", str(demo_index)).output
+    assert "agency: " in result and "dpa (0, selected)" in result
+    assert ": -" not in result and "*" not in result
+    nothing = invoke("search", "zzyzx", "--index", str(demo_index)).output
+    assert nothing.strip() == nothing.strip().splitlines()[0]  # the count line alone
+    assert "Facets" not in nothing
+
+
+def test_a_page_past_the_end_says_so(demo_index, demo_news):
+    pages = demo_news.search("oil").pages
+    result = invoke("search", "oil", "--page", "99", "--index", str(demo_index)).output
+    assert f"Page 99 is past the end: the results fill pages 1 to {pages}." in result
+
+
+def test_counts_have_thousands_separators():
+    from search.cli.render import render_report
+    from search.indexing.indexer import IndexReport
+
+    report = IndexReport(indexed=21577, seconds=11.9, documents=21577, stories=19052)
+    summary, _ = render_report(report, "Indexed", 20)
+    assert summary.splitlines() == [
+        "Indexed 21,577 articles in 11.9 s (1,813 articles a second)",
+        "Index now: 21,577 articles in 19,052 stories",
+    ]
+
+
+def test_an_add_that_only_updates_says_so():
+    from search.cli.render import render_report
+    from search.indexing.indexer import IndexReport
+
+    report = IndexReport(updated=1, seconds=0.3, documents=42, stories=40)
+    summary, _ = render_report(report, "Added", 20)
+    assert summary.splitlines() == [
+        "Updated 1 article in 0.3 s",
+        "Index now: 42 articles in 40 stories",
+    ]
+
+
+def test_progress_says_what_it_waits_for():
+    import io
+
+    from search.cli.render import ProgressLine
+
+    screen = io.StringIO()
+    progress = ProgressLine("Indexing", screen)
+    for _ in range(1234):
+        progress(1)
+    progress.stage("writing the index")
+    progress.close()
+    assert "Indexing: 1,234 articles, writing the index…" in screen.getvalue()
+    assert " 1 articles" not in screen.getvalue() and "s/ articles" not in screen.getvalue()
+
+
+def test_stats_speaks_of_articles_not_fields(demo_index, demo_news):
+    text = invoke("stats", "--index", str(demo_index)).output
+    assert f"articles:   {demo_news.stats().documents:,} in " in text
+    assert "facet_" not in text and "published_iso" not in text
+    assert "values:     agency 4 · publisher " in text

@@ -83,7 +83,7 @@ def test_extract_reads_stdin_and_gzip(tmp_path):
     gz.write_bytes(gzip.compress(WIRE.read_bytes()))
     from_gz = json.loads(newsindex("extract", str(gz)).stdout)
     from_stdin = json.loads(
-        newsindex("extract", "-", "--input-format", "text", input=WIRE.read_text("utf-8")).stdout
+        newsindex("extract", "-", "--format", "text", input=WIRE.read_text("utf-8")).stdout
     )
     assert from_gz["body"] == from_stdin["body"]
     assert from_gz["body"].startswith("A Senate committee voted Wednesday")
@@ -246,6 +246,9 @@ def test_add_upserts_and_delete_removes(tmp_path, demo_index):
 
     gone = json.loads(newsindex("delete", "local-1", "--index", str(index), "--json").stdout)
     assert gone["deleted"] == 1 and gone["documents"] == start
+    mixed = newsindex("delete", "local-1", "nope", "--index", str(index), "--json", check=False)
+    assert json.loads(mixed.stdout)["not_found"] == ["local-1", "nope"]
+    assert "source_file" not in mixed.stdout.split('"skipped"')[0]
     assert search_ids(index, "quellmark") == []
     missing = newsindex("delete", "local-1", "--index", str(index), check=False)
     assert missing.returncode == 1 and "Error: none of those ids" in missing.stderr

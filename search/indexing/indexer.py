@@ -38,8 +38,17 @@ STORY_STATE = "stories.npz"
 #: this share of the live index's (nor may any rebuild swap in none) unless told to.
 SHRINK_LIMIT = 0.5
 
+#: Called with the number of articles just indexed. A callable that also has
+#: ``stage(text)`` is told what a run does after its last article (writing segments).
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
+
+
+def _stage(progress: ProgressCallback | None, text: str) -> None:
+    """Say what the run is doing now that it is past its last article, if anyone listens."""
+    stage = getattr(progress, "stage", None)
+    if stage is not None:
+        stage(text)
 
 
 @dataclass
@@ -51,13 +60,16 @@ class IndexReport:
     deleted: int = 0
     duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)  # ids a delete did not find
     seconds: float = 0.0
     documents: int = 0
     stories: int = 0
 
     @property
     def docs_per_second(self) -> float:
-        return self.indexed / self.seconds if self.seconds > 0 else 0.0
+        """Articles written (new and updated) per second of the run."""
+        written = self.indexed + self.updated
+        return written / self.seconds if self.seconds > 0 else 0.0
 
     def skipped_by_reason(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -72,6 +84,7 @@ class IndexReport:
             "deleted": self.deleted,
             "duplicates": self.duplicates,
             "skipped": [{"source_file": s.source_file, "reason": s.reason} for s in self.skipped],
+            "not_found": self.not_found,
             "seconds": round(self.seconds, 3),
             "docs_per_second": round(self.docs_per_second, 1),
             "documents": self.documents,
@@ -173,6 +186,7 @@ def build_generation(
             report.indexed += 1
             if progress:
                 progress(1)
+        _stage(progress, "writing the index")
     _replace_with_fuller_copies(ix, stories, fuller.values())
     stories.save(directory / STORY_STATE)
     report.documents = report.indexed
@@ -362,6 +376,7 @@ def add_articles(
                 writer.update_document(**article_to_document(article))
                 if progress:
                     progress(1)
+            _stage(progress, "writing the index")
     return report
 
 
@@ -383,7 +398,7 @@ def add(
 def delete(
     ids: Sequence[str], index_path: str | Path | None = None, settings: Settings | None = None
 ) -> IndexReport:
-    """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
+    """Delete articles by id; unknown ids are listed in ``not_found``, not an error."""
     report = IndexReport()
     with _live_update(index_path, report, settings) as (ix, stories), ix.writer() as writer:
         for article_id in ids:
@@ -391,5 +406,5 @@ def delete(
                 report.deleted += 1
                 stories.remove(article_id)
             else:
-                report.skipped.append(Skipped(article_id, "no article with this id"))
+                report.not_found.append(article_id)
     return report
