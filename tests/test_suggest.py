@@ -34,7 +34,7 @@ def allsides_names(tmp_path_factory):
     if not corpora_present():
         pytest.skip("corpus missing: ../shared/corpora/allsides")
     path = tmp_path_factory.mktemp("names")
-    NewsIndex(path).rebuild(allsides_mentioning(NAMES), workers=2)
+    NewsIndex(path).rebuild(allsides_mentioning(NAMES, per_word=80), workers=2)
     with NewsIndex.open(path) as news:
         yield news
 
@@ -42,7 +42,7 @@ def allsides_names(tmp_path_factory):
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [
-        ("starmr", "starmer"),  # as close as "starr" (216 articles to 11): closeness first
+        ("starmr", "starmer"),  # as close as "starr" (in 80 articles to 11): closeness first
         ("Starmr", "Starmer"),
         ("presdent", "president"),  # not "present": compared as typed, not as stems
         ("menendz", "menendez"),
@@ -56,8 +56,8 @@ def test_misspelled_names_from_allsides(allsides_names, typed, meant):
     assert allsides_names.search(typed, facets=[]).suggestion == meant
 
 
-#: ``kavanagh`` and ``zelenksy`` are in AllSides as written (another Kavanagh, a typo).
-@pytest.mark.parametrize("word", ["starr", "starmer", "present", "kavanagh", "zelenksy"])
+#: ``kavanagh`` is in AllSides as written (another Kavanagh), not a misspelling to correct.
+@pytest.mark.parametrize("word", ["starr", "starmer", "present", "kavanagh"])
 def test_a_word_the_index_holds_is_never_corrected(allsides_names, word):
     result = allsides_names.search(f"{word} zzyzx", facets=[])
     assert result.total == 0 and result.suggestion is None
