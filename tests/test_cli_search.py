@@ -259,3 +259,11 @@ def test_stats_speaks_of_articles_not_fields(demo_index, demo_news):
     assert f"articles:   {demo_news.stats().documents:,} in " in text
     assert "facet_" not in text and "published_iso" not in text
     assert "values:     agency 4 · publisher " in text
+
+
+def test_a_wire_story_without_a_headline_gets_a_readable_one():
+    kenya = ROOT / "search" / "demo" / "wire" / "ap-nairobi-kenya-drought.txt"
+    article = json.loads(invoke("extract", str(kenya)).output)
+    assert article["title"] == (
+        "Herders in northern Kenya are walking their cattle farther than ever in search of water"
+    )
