@@ -195,3 +195,11 @@ def test_date_bucket_filters(demo_news, demo_articles):
     assert march.total == published("2025-03") > 0
     year = demo_news.search(filters={"year": ["2025", "2024"]}, collapse=False)
     assert year.total == published("2025") + published("2024")
+
+
+def test_facet_and_filter_names_people_reach_for_mean_ours(demo_news):
+    ours = demo_news.search(filters={"authors": ["Owen Hale"]}, facets=["topics"])
+    theirs = demo_news.search(filters={"Author": ["Owen Hale"]}, facets=["topic"])
+    assert ours.total == theirs.total == 4
+    assert theirs.filters == {"authors": ["Owen Hale"]}
+    assert list(theirs.facets) == ["topics"] and theirs.facets == ours.facets
