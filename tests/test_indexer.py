@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -205,7 +206,10 @@ def test_ctrl_c_stops_a_rebuild_cleanly(tmp_path):
     assert proc.poll() is None, "the rebuild finished before Ctrl-C"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the whole process group
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and err.strip() == "Interrupted: nothing was changed."
+    # A shell reports 130 for both: exit status 130, or the end by SIGINT that Python uses
+    # when an interrupt arrives while it winds down its worker processes.
+    assert proc.returncode in (130, -signal.SIGINT)
+    assert err.strip() == "Interrupted: nothing was changed."
     assert [p.name for p in index.glob("gen-*")] == [before["generation"]]
     assert stats(index)["documents"] == 1
 
@@ -220,9 +224,8 @@ def test_failed_rebuild_keeps_old_index(tmp_path):
     assert len(list(index.glob("gen-*"))) == 1
 
 
-def test_add_upserts_and_delete_removes(tmp_path, demo_index):
-    index = tmp_path / "ix"
-    newsindex("rebuild", str(DEMO), "--index", str(index), "--silent")
+def test_add_upserts_and_delete_removes(demo_copy):
+    index, tmp_path = demo_copy, demo_copy.parent
     start = stats(index)["documents"]
     story = tmp_path / "story.jsonl"
     record = {
@@ -344,9 +347,10 @@ def refused(index: Path, *sources: str, extra: tuple[str, ...] = ()) -> str:
 
 
 @pytest.fixture
-def demo_copy(tmp_path) -> Path:
+def demo_copy(tmp_path, demo_index) -> Path:
+    """A copy of the rebuilt demo to change."""
     index = tmp_path / "ix"
-    newsindex("rebuild", str(DEMO), "--index", str(index), "--silent")
+    shutil.copytree(demo_index, index)
     return index
 
 
