@@ -83,6 +83,12 @@ class IndexLocked(Conflict):
     """Another process is writing the index."""
 
 
+class RebuildRefused(Conflict):
+    """A rebuild that would replace the live index with far less: it indexed nothing, or far
+    fewer articles than the live index holds while skipping most of its input (a wrong path
+    or ``--format``). The live index is unchanged; ``allow_shrink`` insists."""
+
+
 # -- the index itself (the operator's to fix) ----------------------------------------------------
 
 

@@ -125,11 +125,14 @@ class NewsIndex:
         field_map: Mapping[str, str] | None = None,
         progress: ProgressCallback | None = None,
         workers: int | None = None,
+        allow_shrink: bool = False,
     ) -> IndexReport:
         """Index ``sources`` (paths, globs, ``-``; or ``Article`` objects) into a new
-        generation beside the live one, and swap it in only when complete."""
+        generation beside the live one, and swap it in only when complete. A rebuild that
+        indexed nothing, or far fewer articles than the live index holds while skipping most
+        of its input, raises ``RebuildRefused`` unless ``allow_shrink``."""
         items = _articles_or_paths(sources)
-        options = {"progress": progress, "settings": self.settings}
+        options = {"progress": progress, "settings": self.settings, "allow_shrink": allow_shrink}
         if isinstance(items, list):
             return indexer.rebuild(
                 items, self.path, format=format, field_map=field_map, workers=workers, **options
@@ -152,7 +155,7 @@ class NewsIndex:
         return indexer.add_articles(items, self.path, **options)
 
     def delete(self, ids: Sequence[str]) -> IndexReport:
-        """Delete articles by id; unknown ids are listed in the report's ``skipped``."""
+        """Delete articles by id; unknown ids are listed in the report's ``not_found``."""
         return indexer.delete(list(ids), self.path, settings=self.settings)
 
 

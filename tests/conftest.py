@@ -1,7 +1,12 @@
-"""Shared fixtures: small real-corpus indexes built once per test session.
+"""Shared fixtures: indexes built once per test session.
 
-Search tests read Reuters-21578 and AllSides through ``tests/corpus_loaders.py`` and
-build their indexes with the real indexer (syndication included).
+The bundled demo archive (``search/demo``, in the repository) is the fixture corpus: a clean
+clone runs every engine, facet, query and CLI test on it. ``demo_articles`` are its articles
+as the readers and extraction make them (the independent side of each check); ``demo_index``
+is the index the real ``rebuild`` builds from the same folder.
+
+Tests that need scale read Reuters-21578 and AllSides from ``../shared/corpora`` through
+``tests/corpus_loaders.py`` and skip, saying so, where those are absent.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from corpus_loaders import (  # noqa: E402
     reuters_records,
 )
 
+DEMO = Path(__file__).resolve().parents[1] / "search" / "demo"
+
 #: Enough Reuters for every facet and query kind (26 Feb - early Mar 1987), quick to build.
 REUTERS_SLICE = 2500
 #: AllSides bodies are long: a slice with many outlets, authors and topics.
@@ -30,6 +37,39 @@ ALLSIDES_SLICE = 600
 def _require_corpora() -> None:
     if not corpora_present():
         pytest.skip("corpus missing: ../shared/corpora/{reuters21578,allsides}")
+
+
+@pytest.fixture(scope="session")
+def demo_articles() -> list:
+    """The demo's articles by id as a rebuild keeps them (of two with one id, the longer)."""
+    from search.indexing.indexer import IndexReport, read_articles
+
+    report = IndexReport()
+    kept: dict = {}
+    for article in read_articles([str(DEMO)], report):
+        if article.id not in kept or article.word_count > kept[article.id].word_count:
+            kept[article.id] = article
+    assert not report.skipped, report.skipped
+    return list(kept.values())
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory) -> Path:
+    """The demo folder rebuilt by the library's own rebuild (readers, extraction, stories)."""
+    from search import NewsIndex
+
+    path = tmp_path_factory.mktemp("demo") / "index"
+    report = NewsIndex(path).rebuild([str(DEMO)], workers=1)
+    assert report.indexed > 0 and not report.skipped
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_news(demo_index):
+    from search import NewsIndex
+
+    with NewsIndex.open(demo_index) as news:
+        yield news
 
 
 @pytest.fixture(scope="session")

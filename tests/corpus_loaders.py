@@ -103,3 +103,18 @@ def allsides_articles(limit: int | None = None) -> Iterator[Article]:
 
 def corpora_present() -> bool:
     return REUTERS_FILE.is_file() and ALLSIDES_FILE.is_file()
+
+
+def allsides_mentioning(words: list[str], per_word: int) -> Iterator[Article]:
+    """AllSides articles whose record mentions one of ``words`` (whole words, any case), at
+    most ``per_word`` for each word (counted by the first word a record mentions)."""
+    import re
+
+    patterns = [re.compile(rf"\b{re.escape(word)}\b", re.I) for word in words]
+    taken = dict.fromkeys(words, 0)
+    with gzip.open(ALLSIDES_FILE, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            word = next((w for w, p in zip(words, patterns, strict=True) if p.search(line)), None)
+            if word is not None and taken[word] < per_word:
+                taken[word] += 1
+                yield allsides_article(json.loads(line))

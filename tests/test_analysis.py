@@ -18,16 +18,18 @@ BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
 
 
 @pytest.fixture(scope="module")
-def bbc_texts() -> list[str]:
-    if not BBC.exists():
-        pytest.skip(f"corpus missing: {BBC}")
-    paths = sorted(BBC.glob("*/*.txt"))[::10]
-    return [p.read_bytes().decode("utf-8", "replace") for p in paths]
+def texts(demo_articles) -> list[str]:
+    """Real copy: the demo archive's stories, and every tenth BBC story where present."""
+    found = [f"{a.title}\n{a.body}" for a in demo_articles]
+    if BBC.exists():
+        paths = sorted(BBC.glob("*/*.txt"))[::10]
+        found += [p.read_bytes().decode("utf-8", "replace") for p in paths]
+    return found
 
 
-def test_fast_index_path_equals_the_analyzer(bbc_texts):
+def test_fast_index_path_equals_the_analyzer(texts):
     field, analyzer = NewsText(), news_analyzer()
-    for text in bbc_texts + ["The of a Minister of defence said", "Café société BRIK.O U.S."]:
+    for text in texts + ["The of a Minister of defence said", "Café société BRIK.O U.S."]:
         expected = sorted(
             (term.encode(), freq, weight, value)
             for term, freq, weight, value in Positions().word_values(text, analyzer)
@@ -38,11 +40,11 @@ def test_fast_index_path_equals_the_analyzer(bbc_texts):
 def _articles(texts: list[str]) -> list[Article]:
     return [
         Article(
-            id=f"bbc-{n}",
+            id=f"text-{n}",
             title=text.split("\n", 1)[0],
             body=text,
             agency="AP" if n % 3 else "",
-            publisher="BBC News",
+            publisher="The Ledger",
             topics=[f"t{n % 4}"],
             published=f"2005-0{n % 9 + 1}-01",
         )
@@ -50,27 +52,36 @@ def _articles(texts: list[str]) -> list[Article]:
     ]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        '"prime minister"',
-        "title:profit",
-        "economy growth",
-        "agency:ap",
-        "topics:t1 -body:film",
-        'agency:ap AND "prime minister"',
-        "gover*",
-    ],
-)
-def test_bulk_writer_index_searches_like_a_whoosh_writer_index(tmp_path, bbc_texts, query):
-    articles = _articles(bbc_texts)
-    results = []
+@pytest.fixture(scope="module")
+def two_indexes(tmp_path_factory, texts):
+    """The same articles written by Whoosh's own writer and by ``BulkWriter``."""
+    articles = _articles(texts)
+    built = {}
     for name, make_writer in (("whoosh", lambda ix: ix.writer()), ("bulk", BulkWriter)):
-        (tmp_path / name).mkdir()
-        ix = index.create_in(str(tmp_path / name), build_schema())
+        path = tmp_path_factory.mktemp(name)
+        ix = index.create_in(str(path), build_schema())
         with make_writer(ix) as writer:
             for article in articles:
                 writer.add_document(**article_to_document(article))
+        built[name] = ix
+    return built
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"central bank"',
+        "title:profit",
+        "economists forecast",
+        "agency:ap",
+        "topics:t1 -body:cocoa",
+        'agency:ap AND "interest rates"',
+        "gover*",
+    ],
+)
+def test_bulk_writer_index_searches_like_a_whoosh_writer_index(two_indexes, query):
+    results = []
+    for ix in two_indexes.values():
         with ix.searcher() as searcher:
             hits = searcher.search(QueryParser("body", ix.schema).parse(query), limit=None)
             results.append([(hit["id"], round(hit.score, 6)) for hit in hits])

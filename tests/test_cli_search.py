@@ -36,7 +36,7 @@ def without_timing(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "took_ms"}
 
 
-def test_json_equals_the_library(reuters_index, reuters_news):
+def test_json_equals_the_library(demo_index, demo_news):
     result = invoke(
         "search",
         "cocoa exports",
@@ -48,19 +48,19 @@ def test_json_equals_the_library(reuters_index, reuters_news):
         "3",
         "--json",
         "--index",
-        str(reuters_index),
+        str(demo_index),
     )
     assert result.exit_code == 0, result.output
-    expected = reuters_news.search(
+    expected = demo_news.search(
         "cocoa exports", filters={"topics": ["cocoa"]}, facets=["dateline"], per_page=3
     ).to_dict()
     assert without_timing(json.loads(result.output)) == without_timing(expected)
 
 
-def test_listing_in_a_real_process(reuters_index, reuters_news):
-    done = run("search", "cocoa", "--sort", "newest", "--index", str(reuters_index))
+def test_listing_in_a_real_process(demo_index, demo_news):
+    done = run("search", "cocoa", "--sort", "newest", "--index", str(demo_index))
     assert done.returncode == 0, done.stderr
-    top = reuters_news.search("cocoa", sort="newest")
+    top = demo_news.search("cocoa", sort="newest")
     lines = done.stdout.splitlines()
     assert lines[0].startswith(f"{top.total:,} stories")
     assert f"  1. {top.hits[0].title}" in done.stdout
@@ -69,15 +69,17 @@ def test_listing_in_a_real_process(reuters_index, reuters_news):
     assert "<mark>" not in done.stdout  # marks become bold, entities decoded
 
 
-def test_suggestion_is_shown(reuters_index):
-    result = invoke("search", "cocao", "--index", str(reuters_index))
+def test_suggestion_is_shown(demo_index):
+    result = invoke("search", "cocao", "--index", str(demo_index))
     assert "Did you mean: cocoa?" in result.output
 
 
-def test_all_copies_flag_lists_copies(reuters_index, reuters_news):
-    result = invoke("search", "oil", "--all-copies", "--json", "--index", str(reuters_index))
+def test_all_copies_flag_lists_copies(demo_index, demo_news):
+    collapsed = json.loads(invoke("search", "cocoa", "--json", "--index", str(demo_index)).output)
+    result = invoke("search", "cocoa", "--all-copies", "--json", "--index", str(demo_index))
     data = json.loads(result.output)
     assert data["collapse"] is False and data["total"] == data["total_copies"]
+    assert data["total"] == collapsed["total_copies"] > collapsed["total"]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +91,7 @@ def test_all_copies_flag_lists_copies(reuters_index, reuters_news):
         ),
         (
             ["oil", "--per-page", "500"],
-            "Error: per_page must be a whole number from 1 to 100, not 500",
+            "Error: --per-page must be a whole number from 1 to 100, not 500",
         ),
         (
             ["oil", "--filter", "colour=red"],
@@ -107,8 +109,8 @@ def test_all_copies_flag_lists_copies(reuters_index, reuters_news):
         ),
     ],
 )
-def test_user_errors_are_one_line(reuters_index, args, line):
-    result = invoke("search", *args, "--index", str(reuters_index))
+def test_user_errors_are_one_line(demo_index, args, line):
+    result = invoke("search", *args, "--index", str(demo_index))
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [line]
 
@@ -122,22 +124,146 @@ def test_missing_index(tmp_path):
     )
 
 
-def test_show_and_related(reuters_index, reuters_news, reuters_slice):
-    record = reuters_slice[0]
-    shown = invoke("show", record["id"], "--index", str(reuters_index))
+def test_show_and_related(demo_index, demo_news):
+    record = demo_news.search("cocoa record", per_page=1).hits[0]
+    assert record.also_ran.count == 2
+    shown = invoke("show", record.id, "--index", str(demo_index))
     assert shown.exit_code == 0
-    assert shown.output.startswith(record["title"])
-    as_json = json.loads(
-        invoke("show", record["id"], "--json", "--index", str(reuters_index)).output
-    )
-    assert as_json["article"]["id"] == record["id"]
-    assert as_json["copies"] == [c.to_dict() for c in reuters_news.copies(record["id"])]
-    related = json.loads(
-        invoke("related", record["id"], "--json", "--index", str(reuters_index)).output
-    )
-    assert [h["id"] for h in related["related"]] == [
-        h.id for h in reuters_news.related(record["id"])
+    assert shown.output.startswith(record.title)
+    as_json = json.loads(invoke("show", record.id, "--json", "--index", str(demo_index)).output)
+    assert as_json["article"]["id"] == record.id
+    assert len(as_json["copies"]) == 2
+    assert as_json["copies"] == [c.to_dict() for c in demo_news.copies(record.id)]
+    related = json.loads(invoke("related", record.id, "--json", "--index", str(demo_index)).output)
+    assert related["related"] and [h["id"] for h in related["related"]] == [
+        h.id for h in demo_news.related(record.id)
     ]
-    missing = invoke("show", "nope", "--index", str(reuters_index))
+    missing = invoke("show", "nope", "--index", str(demo_index))
     assert missing.exit_code == 1
     assert missing.output.strip() == "Error: no article with id 'nope'"
+
+
+# -- errors and names agree with the README (issue 10, item 6) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["search", "oil", "--page", "abc"], "Error: Invalid value for '--page': 'abc'"),
+        (["search", "oil", "--sort", "date"], "Error: Invalid value for '--sort': 'date'"),
+        (["delete"], "Error: Missing argument 'IDS...'"),
+        (["search", "oil", "--colour", "red"], "Error: No such option '--colour'"),
+        (["serach", "oil"], "Error: No such command 'serach'"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(demo_index, args, start):
+    done = run(*args, "--index", str(demo_index))
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(start), line
+    command = "newsindex" if args[0] == "serach" else f"newsindex {args[0]}"
+    assert line.endswith(f"(see {command} --help)")
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["search", "oil", "--page", "0"], "Error: --page must be a whole number from 1, not 0"),
+        (["search", "oil", "--page", "2000"], "Error: --page 2000 is too deep"),
+        (["related", "x", "--limit", "0"], "Error: --limit must be a whole number from 1 to 100"),
+    ],
+)
+def test_library_limits_name_the_option_as_typed(demo_index, args, line):
+    result = invoke(*args, "--index", str(demo_index))
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(line)
+    assert "_" not in result.output.split(":", 2)[1].split()[0]
+
+
+def test_help_states_the_limits():
+    text = invoke("search", "--help").output
+    assert "from 1 to 100" in text and "10,000" in text
+
+
+def test_extract_reads_the_format_it_is_told(tmp_path):
+    export = tmp_path / "desk.txt"  # a CSV whose name does not say so
+    export.write_text(
+        "Title,Body,Date\nFerry returns,The ferry sailed again on Monday.,2025-05-02\n"
+    )
+    out = invoke("extract", str(export), "--format", "csv")
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["title"] == "Ferry returns"
+    text = invoke("extract", str(export), "--format", "csv", "--output-format", "text").output
+    assert text.startswith("Ferry returns\n") and "2025-05-02" in text
+
+
+# -- terminal output a person reads (issue 10, item 8) ---------------------------------------
+
+
+def test_empty_facets_are_left_out_and_a_selection_says_so(demo_index):
+    result = invoke("search", "oil", "--filter", "agency=dpa", "--index", str(demo_index)).output
+    assert "agency: " in result and "dpa (0, selected)" in result
+    assert ": -" not in result and "*" not in result
+    nothing = invoke("search", "zzyzx", "--index", str(demo_index)).output
+    assert nothing.strip() == nothing.strip().splitlines()[0]  # the count line alone
+    assert "Facets" not in nothing
+
+
+def test_a_page_past_the_end_says_so(demo_index, demo_news):
+    pages = demo_news.search("oil").pages
+    result = invoke("search", "oil", "--page", "99", "--index", str(demo_index)).output
+    assert f"Page 99 is past the end: the results fill pages 1 to {pages}." in result
+
+
+def test_counts_have_thousands_separators():
+    from search.cli.render import render_report
+    from search.indexing.indexer import IndexReport
+
+    report = IndexReport(indexed=21577, seconds=11.9, documents=21577, stories=19052)
+    summary, _ = render_report(report, "Indexed", 20)
+    assert summary.splitlines() == [
+        "Indexed 21,577 articles in 11.9 s (1,813 articles a second)",
+        "Index now: 21,577 articles in 19,052 stories",
+    ]
+
+
+def test_an_add_that_only_updates_says_so():
+    from search.cli.render import render_report
+    from search.indexing.indexer import IndexReport
+
+    report = IndexReport(updated=1, seconds=0.3, documents=42, stories=40)
+    summary, _ = render_report(report, "Added", 20)
+    assert summary.splitlines() == [
+        "Updated 1 article in 0.3 s",
+        "Index now: 42 articles in 40 stories",
+    ]
+
+
+def test_progress_says_what_it_waits_for():
+    import io
+
+    from search.cli.render import ProgressLine
+
+    screen = io.StringIO()
+    progress = ProgressLine("Indexing", screen)
+    for _ in range(1234):
+        progress(1)
+    progress.stage("writing the index")
+    progress.close()
+    assert "Indexing: 1,234 articles, writing the index…" in screen.getvalue()
+    assert " 1 articles" not in screen.getvalue() and "s/ articles" not in screen.getvalue()
+
+
+def test_stats_speaks_of_articles_not_fields(demo_index, demo_news):
+    text = invoke("stats", "--index", str(demo_index)).output
+    assert f"articles:   {demo_news.stats().documents:,} in " in text
+    assert "facet_" not in text and "published_iso" not in text
+    assert "values:     agency 4 · publisher " in text
+
+
+def test_a_wire_story_without_a_headline_gets_a_readable_one():
+    kenya = ROOT / "search" / "demo" / "wire" / "ap-nairobi-kenya-drought.txt"
+    article = json.loads(invoke("extract", str(kenya)).output)
+    assert article["title"] == (
+        "Herders in northern Kenya are walking their cattle farther than ever in search of water"
+    )

@@ -1,4 +1,8 @@
-"""NewsIndex: paging, sorting, suggestions, collapsing copies, related, refresh on change."""
+"""NewsIndex: paging, sorting, suggestions, collapsing copies, related, refresh on change.
+
+Runs on the bundled demo archive (``demo_news``, ``demo_articles``); the copies tests build
+their own small index of Reuters-21578 records where the corpus is present.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pytest
 from corpus_loaders import reuters_article
 
 from search import NewsIndex
+from search.article import Article
 from search.errors import ArticleNotFound, BadParameter, IndexNotFound
 from search.indexing.indexer import add_articles, delete, rebuild_from_articles
 
@@ -31,22 +36,23 @@ HIT_KEYS = {
 
 
 @pytest.mark.parametrize("collapse", [False, True])
-def test_paging_covers_every_hit_once(reuters_news, collapse):
-    first = reuters_news.search("oil", per_page=7, collapse=collapse, facets=[])
+def test_paging_covers_every_hit_once(demo_news, collapse):
+    first = demo_news.search("said", per_page=7, collapse=collapse, facets=[])
+    assert first.pages >= 3
     seen: list[str] = []
     for page in range(1, first.pages + 1):
-        result = reuters_news.search("oil", page=page, per_page=7, collapse=collapse, facets=[])
+        result = demo_news.search("said", page=page, per_page=7, collapse=collapse, facets=[])
         seen += [hit.id for hit in result.hits]
     assert len(seen) == len(set(seen)) == first.total
-    everything = reuters_news.search("oil", per_page=100, collapse=False, facets=[])
+    everything = demo_news.search("said", per_page=100, collapse=False, facets=[])
     assert first.total_copies == everything.total
     if collapse:
-        stories = [reuters_news.get(i).story for i in seen]
+        stories = [demo_news.get(i).story for i in seen]
         assert len(stories) == len(set(stories))
 
 
-def test_page_past_the_end_is_empty(reuters_news):
-    result = reuters_news.search("cocoa", page=500, per_page=20)
+def test_page_past_the_end_is_empty(demo_news):
+    result = demo_news.search("cocoa", page=50, per_page=20)
     assert result.hits == [] and result.total > 0
 
 
@@ -60,57 +66,104 @@ def test_page_past_the_end_is_empty(reuters_news):
         ({"sort": "popular"}, "unknown sort 'popular'"),
     ],
 )
-def test_bad_parameters(reuters_news, options, message):
+def test_bad_parameters(demo_news, options, message):
     with pytest.raises(BadParameter, match=message):
-        reuters_news.search("oil", **options)
+        demo_news.search("oil", **options)
 
 
-def test_sort_by_date(reuters_news):
-    newest = [h.published for h in reuters_news.search("oil", sort="newest", per_page=50).hits]
-    oldest = [h.published for h in reuters_news.search("oil", sort="oldest", per_page=50).hits]
-    assert newest == sorted(newest, reverse=True)
-    assert oldest == sorted(oldest)
-    assert newest[0] > oldest[0]
+def test_sort_by_date(demo_news, demo_articles):
+    dated = sorted(a.published for a in demo_articles if a.published and "market" in a.body)
+    newest = [h.published for h in demo_news.search("market", sort="newest", per_page=100).hits]
+    oldest = [h.published for h in demo_news.search("market", sort="oldest", per_page=100).hits]
+    assert newest[0] == max(dated) and oldest[0] == min(dated)
+    assert [p for p in newest if p] == sorted((p for p in newest if p), reverse=True)
+    assert [p for p in oldest if p] == sorted(p for p in oldest if p)
 
 
-def test_relevance_order_ties_broken_by_recency(reuters_news):
-    hits = reuters_news.search("cocoa", per_page=100, collapse=False).hits
-    keys = [(-h.score, h.published) for h in hits]
-    for (score_a, date_a), (score_b, date_b) in zip(keys, keys[1:], strict=False):
-        assert score_a <= score_b
-        if score_a == score_b:
-            assert date_a >= date_b
+def test_undated_articles_come_last_in_either_order(demo_news):
+    for sort in ("newest", "oldest"):
+        pages = [
+            demo_news.search("", sort=sort, per_page=100, page=n, collapse=False) for n in (1, 2)
+        ]
+        hits = pages[0].hits + pages[1].hits
+        assert len(hits) == pages[0].total
+        dated = [h.published is not None for h in hits]
+        assert dated == sorted(dated, reverse=True) and not all(dated)
 
 
-def test_title_match_outranks_body_match(reuters_news):
-    hits = reuters_news.search("coffee", per_page=100).hits
-    in_title = [("COFFEE" in hit.title) for hit in hits]
+@pytest.fixture(scope="module")
+def tied_index(tmp_path_factory):
+    """Three articles that score alike for ``ferry`` (same words), dated apart or not."""
+    body = "The harbour ferry resumed service on Monday after repairs to its landing stage."
+    articles = [
+        Article(id=f"ferry-{n}", title="Ferry returns", body=body, published=published)
+        for n, published in enumerate(["2024-05-02", None, "2026-01-09", "2025-07-30"])
+    ]
+    articles.append(Article(id="other", title="Bus", body="Buses run late. " + body))
+    path = tmp_path_factory.mktemp("ties")
+    rebuild_from_articles(articles, path)
+    with NewsIndex.open(path) as news:
+        yield news
+
+
+def test_relevance_ties_go_to_the_newest_story(tied_index):
+    hits = tied_index.search("ferry", per_page=10, collapse=False).hits
+    tied = [h for h in hits if h.id.startswith("ferry-")]
+    assert len({h.score for h in tied}) == 1  # the tie this test is about
+    assert [h.id for h in tied] == ["ferry-2", "ferry-3", "ferry-0", "ferry-1"]
+
+
+def test_title_match_outranks_body_match(demo_news, demo_articles):
+    hits = demo_news.search("copper", per_page=100, collapse=False).hits
+    in_title = [("copper" in hit.title.lower()) for hit in hits]
     assert in_title == sorted(in_title, reverse=True)
     assert any(in_title) and not all(in_title)
 
 
-def test_empty_query_browses_newest_first(reuters_news, reuters_slice):
-    result = reuters_news.search(collapse=False)
-    assert result.total == len(reuters_slice)
+def test_empty_query_browses_newest_first(demo_news, demo_articles):
+    result = demo_news.search(collapse=False)
+    assert result.total == len(demo_articles)
     assert result.sort == "newest"
-    assert result.hits[0].published == max(r["date"] for r in reuters_slice)
+    assert result.hits[0].published == max(a.published for a in demo_articles if a.published)
 
 
-def test_suggestion_for_a_misspelled_word(reuters_news):
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("cocao", "cocoa"),
+        ("Brazilain coffee", "Brazilian coffee"),
+        ("inflaton", "inflation"),
+        ("economsts forcast", "economists forecast"),
+        ("drougth", "drought"),
+        ("LISBN", "LISBON"),
+    ],
+)
+def test_suggestion_for_a_misspelled_word(demo_news, typed, meant):
+    result = demo_news.search(typed)
+    assert result.total == 0 and result.suggestion == meant
+    assert demo_news.search(meant).total > 0
+
+
+@pytest.mark.parametrize("query", ["cocoa", "kiptoo", "geneva", "harbour OR cocao"])
+def test_no_suggestion_for_words_the_index_holds_or_queries_that_do_well(demo_news, query):
+    assert demo_news.search(query).suggestion is None
+
+
+def test_suggestions_on_reuters(reuters_news):
     assert reuters_news.search("cocao").suggestion == "cocoa"
     assert reuters_news.search("Brazilain coffee").suggestion == "Brazilian coffee"
+    assert reuters_news.search("presdent").suggestion == "president"
     assert reuters_news.search("cocoa").suggestion is None
 
 
-def test_snippets_mark_query_terms(reuters_news):
-    hit = reuters_news.search("exporters", per_page=1).hits[0]
-    assert "<mark>" in hit.snippet
-    assert "export" in hit.snippet.lower()
+def test_snippets_mark_query_terms(demo_news):
+    hit = demo_news.search("exporters", per_page=1).hits[0]
+    assert "<mark>exporters</mark>" in hit.snippet.lower()
 
 
-def test_to_dict_is_the_api_json(reuters_news):
-    data = reuters_news.search("cocoa", per_page=2, facets=["agency"]).to_dict()
-    json.dumps(data)
+def test_to_dict_is_the_api_json(demo_news):
+    data = demo_news.search("cocoa", per_page=2, facets=["agency"]).to_dict()
+    assert json.loads(json.dumps(data)) == data
     assert {"total", "page", "per_page", "took_ms", "facets", "suggestion", "hits"} <= set(data)
     assert set(data["hits"][0]) == HIT_KEYS
     assert set(data["hits"][0]["also_ran"]) == {"count", "outlets"}
@@ -121,19 +174,24 @@ def test_to_dict_is_the_api_json(reuters_news):
 # -- articles ----------------------------------------------------------------------------------
 
 
-def test_get_and_missing_article(reuters_news, reuters_slice):
-    record = reuters_slice[0]
-    article = reuters_news.get(record["id"])
-    assert article.title == record["title"] and article.body == record["body"]
+def test_get_and_missing_article(demo_news, demo_articles):
+    for expected in demo_articles[::10]:
+        article = demo_news.get(expected.id)
+        assert (article.title, article.body, article.published) == (
+            expected.title,
+            expected.body,
+            expected.published,
+        )
     with pytest.raises(ArticleNotFound, match="no article with id 'nope'"):
-        reuters_news.get("nope")
+        demo_news.get("nope")
 
 
-def test_related_excludes_itself_and_its_copies(reuters_news):
-    source = reuters_news.search("cocoa", per_page=1).hits[0]
-    related = reuters_news.related(source.id, limit=5)
+def test_related_excludes_itself_and_its_copies(demo_news):
+    source = demo_news.search("cocoa record", per_page=1).hits[0]
+    assert source.also_ran.count == 2
+    related = demo_news.related(source.id, limit=5)
     assert 0 < len(related) <= 5
-    own_story = {source.id} | {c.id for c in reuters_news.copies(source.id)}
+    own_story = {source.id} | {c.id for c in demo_news.copies(source.id)}
     assert not own_story & {hit.id for hit in related}
     assert any("cocoa" in (hit.title + hit.snippet).lower() for hit in related)
 
@@ -229,8 +287,8 @@ def test_related_skips_own_copies(copies_index):
 # -- refresh ---------------------------------------------------------------------------------
 
 
-def test_sees_adds_deletes_and_rebuilds(tmp_path, reuters_slice):
-    articles = [reuters_article(r) for r in reuters_slice[:30]]
+def test_sees_adds_deletes_and_rebuilds(tmp_path, demo_articles):
+    articles = demo_articles[:30]
     rebuild_from_articles(articles[:20], tmp_path)
     with NewsIndex.open(tmp_path) as news:
         assert news.search(collapse=False).total == 20
@@ -245,18 +303,21 @@ def test_sees_adds_deletes_and_rebuilds(tmp_path, reuters_slice):
         assert {h.id for h in news.search(collapse=False).hits} == {a.id for a in articles[25:]}
 
 
-def test_stats(reuters_news, reuters_slice):
-    stats = reuters_news.stats().to_dict()
-    assert stats["documents"] == len(reuters_slice)
-    assert 0 < stats["stories"] <= stats["documents"]
-    assert stats["first_published"].startswith("1987-02-26")
-    assert stats["facet_values"]["agency"] == 1
+def test_stats(demo_news, demo_articles):
+    stats = demo_news.stats().to_dict()
+    assert stats["documents"] == len(demo_articles)
+    assert 0 < stats["stories"] < stats["documents"]  # the demo has syndicated copies
+    dates = sorted(a.published for a in demo_articles if a.published)
+    assert stats["first_published"][:10] == dates[0][:10]
+    agencies = {a.agency for a in demo_articles if a.agency}
+    assert stats["facet_values"]["agency"] == len(agencies) >= 4
 
 
-def test_threads_search_while_the_index_changes(tmp_path, reuters_slice):
+def test_threads_search_while_the_index_changes(tmp_path, demo_articles):
     import threading
 
-    articles = [reuters_article(r) for r in reuters_slice[:40]]
+    articles = [a for a in demo_articles if "said" in a.body][:40]
+    assert len(articles) == 40
     rebuild_from_articles(articles[:20], tmp_path)
     errors: list[BaseException] = []
     seen: list[list[int]] = [[], [], []]
@@ -278,4 +339,5 @@ def test_threads_search_while_the_index_changes(tmp_path, reuters_slice):
             thread.join()
         assert errors == []
         assert all(t == sorted(t) for t in seen)  # each thread sees the index only grow ...
+        assert all(20 <= n <= 40 for t in seen for n in t)
         assert news.search(collapse=False).total == 40  # ... and the end state is current

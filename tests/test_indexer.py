@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +22,8 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 SEED = CORPORA / "seed" / "srnnews-japan-britain.txt"
 REUTERS = CORPORA / "reuters21578" / "reuters21578.jsonl.gz"
 DEMO = ROOT / "search" / "demo"
+#: A wire story of the demo: dateline, agency and a contributor credit, no date.
+WIRE = DEMO / "wire" / "ap-washington-airline-refunds.txt"
 
 
 def newsindex(*args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
@@ -77,22 +80,22 @@ def test_extract_prints_the_seed_fields_as_json():
 
 
 def test_extract_reads_stdin_and_gzip(tmp_path):
-    gz = tmp_path / "seed.txt.gz"
-    gz.write_bytes(gzip.compress(need(SEED).read_bytes()))
+    gz = tmp_path / "wire.txt.gz"
+    gz.write_bytes(gzip.compress(WIRE.read_bytes()))
     from_gz = json.loads(newsindex("extract", str(gz)).stdout)
     from_stdin = json.loads(
-        newsindex("extract", "-", "--input-format", "text", input=SEED.read_text("utf-8")).stdout
+        newsindex("extract", "-", "--format", "text", input=WIRE.read_text("utf-8")).stdout
     )
     assert from_gz["body"] == from_stdin["body"]
-    assert from_gz["dateline"] == from_stdin["dateline"] == "TOKYO"
+    assert from_gz["body"].startswith("A Senate committee voted Wednesday")
+    assert from_gz["dateline"] == from_stdin["dateline"] == "WASHINGTON"
 
 
-def test_rebuild_indexes_every_demo_format(demo_index):
+def test_rebuild_indexes_every_demo_format(demo_index, demo_articles):
     info = stats(demo_index)
-    # 43 articles; the Techline launch story is both a page and a JSON Feed entry with one
-    # URL, so it is one article: the fuller copy (the page) is kept, the summary counted as
-    # a duplicate.
-    assert info["documents"] == 42
+    # The Techline launch story is both a page and a JSON Feed entry with one URL, so it is
+    # one article: the fuller copy (the page) is kept, the summary counted as a duplicate.
+    assert info["documents"] == len(demo_articles) > 150
     shown = newsindex("show", "url-2f2462b271540b087b1f", "--index", str(demo_index), "--json")
     article = json.loads(shown.stdout)["article"]
     assert article["source_file"].endswith(".html") and article["word_count"] > 150
@@ -104,17 +107,17 @@ def test_rebuild_indexes_every_demo_format(demo_index):
 def test_rebuild_summary_counts_skipped_files(tmp_path):
     sources = tmp_path / "in"
     sources.mkdir()
-    (sources / "seed.txt").write_bytes(need(SEED).read_bytes())
+    (sources / "wire.txt").write_bytes(WIRE.read_bytes())
     (sources / "empty.txt").write_bytes(b"")
     (sources / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 50)
     (sources / "broken.jsonl.gz").write_bytes(gzip.compress(b'{"title": "x", "body": "y"}\n')[:-12])
     (sources / "bad.json").write_text("{not json", "utf-8")
     out = newsindex("rebuild", str(sources), "--index", str(tmp_path / "ix"), "--json")
     summary = json.loads(out.stdout)
-    assert summary["indexed"] >= 1
+    assert summary["indexed"] == summary["documents"] == 1
     reasons = {Path(s["source_file"]).name: s["reason"] for s in summary["skipped"]}
-    assert set(reasons) >= {"empty.txt", "binary.txt", "broken.jsonl.gz", "bad.json"}
-    assert "TOKYO" in newsindex("search", "minerals", "--index", str(tmp_path / "ix")).stdout
+    assert set(reasons) == {"empty.txt", "binary.txt", "broken.jsonl.gz", "bad.json"}
+    assert "WASHINGTON" in newsindex("search", "refunds", "--index", str(tmp_path / "ix")).stdout
 
 
 @pytest.mark.parametrize(
@@ -135,28 +138,34 @@ def test_user_mistakes_are_one_line(tmp_path, args, message):
 
 
 def test_unknown_format_is_a_usage_error(tmp_path):
-    done = newsindex(
-        "rebuild", str(need(SEED)), "--format", "pdf", "--index", str(tmp_path), check=False
-    )
+    done = newsindex("rebuild", str(WIRE), "--format", "pdf", "--index", str(tmp_path), check=False)
     assert done.returncode == 2 and "Invalid value for '--format'" in done.stderr
 
 
+def many_briefs(path: Path, copies: int = 150) -> Path:
+    """A JSONL of about 17,000 wire briefs (the demo's generator, many seeds): a rebuild of
+    it runs long enough to be interrupted."""
+    from fixtures.make_demo_briefs import briefs, render
+
+    with path.open("w", encoding="utf-8") as fh:
+        for seed in range(copies):
+            records = briefs(seed)
+            for record in records:
+                record["id"] = f"{record['id']}-{seed}"
+            fh.write(render(records))
+    return path
+
+
 def rebuild_in_background(index: Path) -> tuple[subprocess.Popen, dict]:
-    """Index the seed, then start a Reuters rebuild of ``index`` in its own process group
-    (Ctrl-C left at its default) and return once its new generation is being written."""
-    newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
+    """Index one wire story, then start a rebuild of ``index`` from thousands of briefs in its
+    own process group (Ctrl-C left at its default) and return once its new generation is
+    being written, the process still running."""
+    newsindex("rebuild", str(WIRE), "--index", str(index), "--silent")
     before = stats(index)
+    source = many_briefs(index.parent / "briefs.jsonl")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "search.cli",
-            "rebuild",
-            str(need(REUTERS)),
-            "--index",
-            str(index),
-            "--silent",
-        ],
+        [sys.executable, "-m", "search.cli", "rebuild", str(source), "--index", str(index)]
+        + ["--silent"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -167,6 +176,8 @@ def rebuild_in_background(index: Path) -> tuple[subprocess.Popen, dict]:
     deadline = time.monotonic() + 60
     while len(list(index.glob("gen-*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
+    assert len(list(index.glob("gen-*"))) == 2, "the new generation never appeared"
+    assert proc.poll() is None, f"the rebuild ended before it could be interrupted: {proc.poll()}"
     return proc, before
 
 
@@ -174,15 +185,17 @@ def test_interrupted_rebuild_leaves_the_old_index_serving(tmp_path):
     index = tmp_path / "ix"
     proc, before = rebuild_in_background(index)
     time.sleep(1.5)  # well into writing the new generation
+    assert proc.poll() is None, "the rebuild finished before the kill"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    assert len(list(index.glob("gen-*"))) == 2  # the dead run left its folder ...
     after = stats(index)
     assert after["generation"] == before["generation"] and after["documents"] == 1
-    assert search_ids(index, "minerals") == [
-        json.loads(newsindex("extract", str(SEED)).stdout)["id"]
+    assert search_ids(index, "refunds") == [
+        json.loads(newsindex("extract", str(WIRE)).stdout)["id"]
     ]
-    # The next write clears the dead run's debris.
-    newsindex("rebuild", str(SEED), "--index", str(index), "--silent")
+    # ... which the next write clears.
+    newsindex("rebuild", str(WIRE), "--index", str(index), "--silent")
     assert len(list(index.glob("gen-*"))) == 1
 
 
@@ -190,26 +203,29 @@ def test_ctrl_c_stops_a_rebuild_cleanly(tmp_path):
     index = tmp_path / "ix"
     proc, before = rebuild_in_background(index)
     time.sleep(1.0)
+    assert proc.poll() is None, "the rebuild finished before Ctrl-C"
     os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the whole process group
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and err.strip() == "Interrupted: nothing was changed."
+    # A shell reports 130 for both: exit status 130, or the end by SIGINT that Python uses
+    # when an interrupt arrives while it winds down its worker processes.
+    assert proc.returncode in (130, -signal.SIGINT)
+    assert err.strip() == "Interrupted: nothing was changed."
     assert [p.name for p in index.glob("gen-*")] == [before["generation"]]
     assert stats(index)["documents"] == 1
 
 
 def test_failed_rebuild_keeps_old_index(tmp_path):
     index = tmp_path / "ix"
-    newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
+    newsindex("rebuild", str(WIRE), "--index", str(index), "--silent")
     before = stats(index)
-    done = newsindex("rebuild", str(SEED), "/no/such/file", "--index", str(index), check=False)
+    done = newsindex("rebuild", str(WIRE), "/no/such/file", "--index", str(index), check=False)
     assert done.returncode == 1
     assert stats(index)["generation"] == before["generation"]
     assert len(list(index.glob("gen-*"))) == 1
 
 
-def test_add_upserts_and_delete_removes(tmp_path, demo_index):
-    index = tmp_path / "ix"
-    newsindex("rebuild", str(DEMO), "--index", str(index), "--silent")
+def test_add_upserts_and_delete_removes(demo_copy):
+    index, tmp_path = demo_copy, demo_copy.parent
     start = stats(index)["documents"]
     story = tmp_path / "story.jsonl"
     record = {
@@ -233,42 +249,47 @@ def test_add_upserts_and_delete_removes(tmp_path, demo_index):
 
     gone = json.loads(newsindex("delete", "local-1", "--index", str(index), "--json").stdout)
     assert gone["deleted"] == 1 and gone["documents"] == start
+    mixed = newsindex("delete", "local-1", "nope", "--index", str(index), "--json", check=False)
+    assert json.loads(mixed.stdout)["not_found"] == ["local-1", "nope"]
+    assert "source_file" not in mixed.stdout.split('"skipped"')[0]
     assert search_ids(index, "quellmark") == []
     missing = newsindex("delete", "local-1", "--index", str(index), check=False)
     assert missing.returncode == 1 and "Error: none of those ids" in missing.stderr
 
 
 def test_parallel_and_serial_rebuilds_hold_the_same_documents(tmp_path):
-    need(REUTERS)
-    sample = tmp_path / "sample.jsonl"
-    with gzip.open(REUTERS, "rt", encoding="utf-8") as fh:
-        sample.write_text("".join(next(fh) for _ in range(1500)), "utf-8")
     for jobs in ("1", "2"):
-        newsindex("rebuild", str(sample), "--index", str(tmp_path / jobs), "-j", jobs, "--silent")
+        newsindex("rebuild", str(DEMO), "--index", str(tmp_path / jobs), "-j", jobs, "--silent")
     results = []
     for jobs in ("1", "2"):
-        out = json.loads(
-            newsindex(
-                "search",
-                "oil OR bank",
-                "--index",
-                str(tmp_path / jobs),
-                "--json",
-                "--per-page",
-                "100",
-                "--all-copies",
-            ).stdout
-        )
-        results.append((out["total"], sorted(h["id"] for h in out["hits"]), out["facets"]))
-    assert results[0][0] == results[1][0] > 100
-    assert results[0][2] == results[1][2]
-    assert stats(tmp_path / "1")["documents"] == stats(tmp_path / "2")["documents"] == 1500
+        found = {}
+        for query in ("said", "market OR bank", ""):
+            out = json.loads(
+                newsindex(
+                    "search",
+                    query,
+                    "--index",
+                    str(tmp_path / jobs),
+                    "--json",
+                    "--per-page",
+                    "100",
+                    "--all-copies",
+                    "--sort",
+                    "oldest",
+                ).stdout
+            )
+            found[query] = (out["total"], [h["id"] for h in out["hits"]], out["facets"])
+        results.append(found)
+    assert results[0] == results[1]
+    assert results[0]["market OR bank"][0] > 20
+    assert stats(tmp_path / "1")["documents"] == stats(tmp_path / "2")["documents"] > 100
+    assert stats(tmp_path / "1")["stories"] == stats(tmp_path / "2")["stories"]
 
 
 def test_index_defaults_to_environment_variable(tmp_path):
     env = {**os.environ, "NEWSINDEX_INDEX": str(tmp_path / "env-ix")}
     subprocess.run(
-        [sys.executable, "-m", "search.cli", "rebuild", str(need(SEED)), "--silent"],
+        [sys.executable, "-m", "search.cli", "rebuild", str(WIRE), "--silent"],
         cwd=ROOT,
         env=env,
         check=True,
@@ -287,13 +308,12 @@ def test_index_defaults_to_environment_variable(tmp_path):
 
 def test_add_joins_a_syndicated_copy_to_its_story(tmp_path):
     index = tmp_path / "ix"
-    newsindex("rebuild", str(need(SEED)), "--index", str(index), "--silent")
-    seed = SEED.read_text("utf-8")
-    body = seed.split("\n___\n")[0]
-    trimmed = body.rsplit("\n", 2)[0]  # the last paragraphs cut, as sites do
+    newsindex("rebuild", str(WIRE), "--index", str(index), "--silent")
+    body = WIRE.read_text("utf-8").split("\n___\n")[0].split("\n\n", 1)[1]
+    trimmed = body.rsplit("\n\n", 1)[0]  # the last paragraph cut, as sites do
     copy = tmp_path / "copy.txt"
     copy.write_text(
-        "Japan, Britain to deepen cyber and minerals ties\n\n"
+        "Airlines would have a week to refund canceled flights under Senate bill\n\n"
         + trimmed
         + "\n\nBrought to you by www.kxnews.example\n",
         "utf-8",
@@ -301,10 +321,103 @@ def test_add_joins_a_syndicated_copy_to_its_story(tmp_path):
     added = json.loads(newsindex("add", str(copy), "--index", str(index), "--json").stdout)
     assert (added["indexed"], added["documents"], added["stories"]) == (1, 2, 1)
     result = json.loads(
-        newsindex("search", "critical minerals", "--index", str(index), "--json").stdout
+        newsindex("search", "airline refunds", "--index", str(index), "--json").stdout
     )
     assert (result["total"], result["total_copies"]) == (1, 2)
     (hit,) = result["hits"]
     assert hit["also_ran"]["count"] == 1
     publishers = {hit["publisher"], hit["also_ran"]["outlets"][0]["publisher"]}
-    assert publishers == {"srnnews.com", "kxnews.example"}
+    assert publishers == {"AP", "kxnews.example"}
+
+
+# -- a rebuild that would empty or gut the archive is refused (issue 10, item 2) -------------
+
+
+def refused(index: Path, *sources: str, extra: tuple[str, ...] = ()) -> str:
+    """Rebuild ``index`` from ``sources``, expecting the refusal; returns its one line."""
+    before = stats(index)
+    done = newsindex("rebuild", *sources, "--index", str(index), "--silent", *extra, check=False)
+    assert done.returncode == 1, done.stdout
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("Error: the rebuild indexed ")
+    assert line.endswith("the live index is unchanged (--allow-shrink replaces it anyway)")
+    assert stats(index) == before
+    assert [p.name for p in index.glob("gen-*")] == [before["generation"]]
+    return line
+
+
+@pytest.fixture
+def demo_copy(tmp_path, demo_index) -> Path:
+    """A copy of the rebuilt demo to change."""
+    index = tmp_path / "ix"
+    shutil.copytree(demo_index, index)
+    return index
+
+
+def test_rebuild_of_a_folder_without_news_keeps_the_archive(tmp_path, demo_copy):
+    folder = tmp_path / "no-news"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("", "utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    line = refused(demo_copy, str(folder))
+    assert line.startswith(
+        "Error: the rebuild indexed no articles, skipped 1 (e.g. 1 × empty file)"
+    )
+
+
+def test_rebuild_with_the_wrong_format_keeps_the_archive(demo_copy):
+    export = DEMO / "exports" / "coastline-courier-cms-export.jsonl"
+    line = refused(demo_copy, str(export), extra=("--format", "csv"))
+    assert "skipped 1 (e.g. 1 × no title or body column)" in line
+
+
+def test_rebuild_that_skips_most_of_its_input_and_shrinks_is_refused(tmp_path, demo_copy):
+    folder = tmp_path / "mostly-broken"
+    folder.mkdir()
+    (folder / "story.txt").write_text(
+        "Ferry timetable changes\n\nThe harbour ferry will sail hourly from Monday.\n", "utf-8"
+    )
+    for n in range(3):
+        (folder / f"broken-{n}.json").write_text("{not json", "utf-8")
+    live = stats(demo_copy)["documents"]
+    line = refused(demo_copy, str(folder))
+    assert line.startswith(
+        f"Error: the rebuild indexed 1 article where the live index holds {live:,}, "
+        "skipped 3 (e.g. 3 × "
+    )
+
+
+def test_allow_shrink_replaces_the_archive_on_purpose(tmp_path, demo_copy):
+    folder = tmp_path / "no-news"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("", "utf-8")
+    newsindex("rebuild", str(folder), "--index", str(demo_copy), "--silent", "--allow-shrink")
+    assert stats(demo_copy)["documents"] == 0
+    assert search_ids(demo_copy, "") == []  # an empty index still answers
+
+
+def test_a_smaller_rebuild_that_skips_nothing_is_a_choice(demo_copy):
+    newsindex("rebuild", str(DEMO / "wire"), "--index", str(demo_copy), "--silent")
+    assert 0 < stats(demo_copy)["documents"] < 20
+
+
+def test_a_first_rebuild_that_indexes_nothing_builds_no_index(tmp_path):
+    folder = tmp_path / "no-news"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("", "utf-8")
+    done = newsindex("rebuild", str(folder), "--index", str(tmp_path / "ix"), check=False)
+    assert done.returncode == 1 and "the rebuild indexed no articles" in done.stderr
+    assert not (tmp_path / "ix" / "manifest.json").exists()
+
+
+def test_the_library_refuses_too(tmp_path, demo_copy):
+    from search import NewsIndex
+    from search.errors import RebuildRefused
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("", "utf-8")
+    with pytest.raises(RebuildRefused, match="indexed no articles") as caught:
+        NewsIndex(demo_copy).rebuild([str(empty)], workers=1)
+    assert caught.value.status == 409
+    assert NewsIndex(demo_copy).rebuild([str(empty)], allow_shrink=True).documents == 0

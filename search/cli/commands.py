@@ -2,13 +2,16 @@
 
 Each command parses its options, calls one library function and prints what it returned.
 Errors a user can cause arrive as ``NewsIndexError`` and leave as one ``Error: ...`` line
-with exit status 1 (click's own usage errors exit 2).
+with exit status 1, naming an option as it is typed (``--per-page``, not ``per_page``); a
+usage mistake click catches (an unknown option, ``--page abc``, a missing argument) is one
+``Error: ...`` line too, with click's exit status 2.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,14 +19,40 @@ from typing import Any
 
 import click
 
-from search.cli.render import plural
-from search.errors import NewsIndexError
+from search.errors import BadParameter, NewsIndexError
 from search.indexing.store import ENV_INDEX
+from search.settings import Settings
 from search.sources import FORMATS, parse_field_map
 
 #: Skipped files listed one per line at the end of a run (the rest are counted).
 SHOWN_SKIPS = 20
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+#: The limits ``--help`` states (a deployment may change them with NEWSINDEX_* settings).
+DEFAULTS = Settings()
+
+
+class NewsIndexGroup(click.Group):
+    """Click's group, with its usage errors as one ``Error: ...`` line (exit status 2)
+    instead of a usage block, a hint and the error."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(
+                args, prog_name or "newsindex", complete_var, standalone_mode=False, **extra
+            )
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "newsindex"
+            click.echo(f"Error: {exc.format_message()} (see {where} --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 def _news(index_path: Path | None):
@@ -43,29 +72,23 @@ def index_option(fn: Callable) -> Callable:
     )(fn)
 
 
-def source_options(fn: Callable | None = None, *, format_flag: str = "--format") -> Callable:
-    """The options every command that reads sources shares (``--format``, ``--map``).
-
-    ``extract`` names the reader option ``--input-format``: its ``--format`` is the output's.
-    """
-
-    def decorate(fn: Callable) -> Callable:
-        fn = click.option(
-            format_flag,
-            "format_",
-            type=click.Choice(FORMATS),
-            default=None,
-            help="Read every source as this format instead of sniffing it.",
-        )(fn)
-        return click.option(
-            "--map",
-            "field_map",
-            multiple=True,
-            metavar="FIELD=COLUMN",
-            help="Take a field from another column of an export, e.g. body=content_original.",
-        )(fn)
-
-    return decorate(fn) if fn else decorate
+def source_options(fn: Callable) -> Callable:
+    """The options every command that reads sources shares: ``--format`` (the input's, in
+    ``extract``, ``rebuild`` and ``add`` alike) and ``--map``."""
+    fn = click.option(
+        "--format",
+        "format_",
+        type=click.Choice(FORMATS),
+        default=None,
+        help="Read every source as this format instead of sniffing it.",
+    )(fn)
+    return click.option(
+        "--map",
+        "field_map",
+        multiple=True,
+        metavar="FIELD=COLUMN",
+        help="Take a field from another column of an export, e.g. body=content_original.",
+    )(fn)
 
 
 def indexing_options(fn: Callable) -> Callable:
@@ -77,6 +100,15 @@ def indexing_options(fn: Callable) -> Callable:
     return click.argument("sources", nargs=-1, required=True)(fn)
 
 
+def as_typed(message: str, command: click.Command) -> str:
+    """The library names parameters as Python does (``per_page``); say them as the user
+    typed them (``--per-page``)."""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name and param.opts[0].startswith("--"):
+            message = re.sub(rf"(?<![\w-]){param.name}\b", param.opts[0], message)
+    return message
+
+
 def user_errors(fn: Callable) -> Callable:
     """Turn a ``NewsIndexError`` into one ``Error: ...`` line and exit status 1."""
 
@@ -84,6 +116,9 @@ def user_errors(fn: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except BadParameter as exc:
+            command = click.get_current_context().command
+            raise click.ClickException(as_typed(str(exc), command)) from None
         except NewsIndexError as exc:
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
@@ -93,53 +128,35 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-def _progress(silent: bool, label: str):
-    """A tqdm bar on a terminal; nothing when piped, from cron, or with --silent."""
-    if silent or not sys.stderr.isatty():
-        return None, lambda: None
-    from tqdm import tqdm
-
-    bar = tqdm(desc=label, unit=" articles", file=sys.stderr, dynamic_ncols=True)
-    return bar.update, bar.close
-
-
 def _run_with_progress(verb: str, quiet: bool, as_json: bool, run: Callable) -> None:
-    """Run an indexing call with a progress bar (unless quiet), then print its summary."""
-    update, close = _progress(quiet, verb.lower())
+    """Run an indexing call with a progress line on a terminal (nothing when piped, from
+    cron, or with --silent), then print its summary."""
+    from search.cli.render import ProgressLine
+
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        progress = ProgressLine("Indexing" if verb == "Indexed" else "Adding", sys.stderr)
     try:
-        report = run(update)
+        report = run(progress)
     finally:
-        close()
+        if progress is not None:
+            progress.close()
     _print_summary(report, verb, as_json)
 
 
 def _print_summary(report, verb: str, as_json: bool) -> None:
-    """The end-of-run summary: what changed, how fast, and every skipped file with its reason."""
+    """The end-of-run summary: what changed, and every skipped file with its reason."""
+    from search.cli.render import render_report
+
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
         return
-    if verb == "Deleted":
-        line = f"Deleted {plural(report.deleted, 'article')}"
-    else:
-        line = f"{verb} {plural(report.indexed, 'article')}"
-        if report.updated:
-            line += f", updated {report.updated:,}"
-        line += f" ({report.docs_per_second:,.0f} docs/s)"
-    click.echo(f"{line} in {report.seconds:.1f} s")
-    click.echo(
-        f"  duplicates: {report.duplicates:,}   skipped: {len(report.skipped):,}   "
-        f"index now: {plural(report.documents, 'article')} "
-        f"in {plural(report.stories, 'story')}"
-    )
-    for reason, count in sorted(report.skipped_by_reason().items(), key=lambda kv: -kv[1]):
-        click.echo(f"  skipped {count:,} × {reason}")
-    for skip in report.skipped[:SHOWN_SKIPS]:
-        click.echo(f"    {skip.source_file}: {skip.reason}", err=True)
-    if len(report.skipped) > SHOWN_SKIPS:
-        click.echo(f"    … and {len(report.skipped) - SHOWN_SKIPS:,} more", err=True)
+    summary, skipped = render_report(report, verb, SHOWN_SKIPS)
+    click.echo(summary, nl=False)
+    click.echo(skipped, nl=False, err=True)
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=NewsIndexGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="newsindex")
 def cli() -> None:
     """newsindex: a searchable full-text news archive.
@@ -155,13 +172,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@source_options(format_flag="--input-format")
+@source_options
 @click.option(
-    "--format",
+    "--output-format",
     "output",
     type=click.Choice(["jsonl", "text"]),
     default="jsonl",
-    help="One JSON object per line (default), or a readable listing.",
+    show_default=True,
+    help="Print one JSON object per line, or a readable listing.",
 )
 @user_errors
 def extract(
@@ -172,8 +190,9 @@ def extract(
     SOURCES are files, directories, globs, .gz files or - for standard input.
 
     \b
-    Example:
+    Examples:
         newsindex extract ../shared/corpora/seed/srnnews-japan-britain.txt
+        newsindex extract desk.csv --format csv --output-format text
     """
     from search.indexing.indexer import IndexReport, read_articles
 
@@ -202,6 +221,12 @@ def extract(
     default=None,
     help="Worker processes for extraction and indexing. Default: one per core, at most 4.",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Swap in the new index even if it indexed nothing, or far fewer articles than the "
+    "live one while skipping most of its input.",
+)
 @user_errors
 def rebuild(
     sources: tuple[str, ...],
@@ -211,11 +236,14 @@ def rebuild(
     silent: bool,
     as_json: bool,
     jobs: int | None,
+    allow_shrink: bool,
 ) -> None:
     """Build a new index from SOURCES and swap it in when complete.
 
     The new index is written beside the live one; a failed or interrupted rebuild leaves
-    the old index serving.
+    the old index serving, and so does one that indexed nothing or far fewer articles than
+    the live index while skipping most of its input (a wrong folder or --format), unless
+    --allow-shrink.
 
     \b
     Example:
@@ -228,7 +256,12 @@ def rebuild(
         silent or as_json,
         as_json,
         lambda progress: _news(index_path).rebuild(
-            list(sources), format=format_, field_map=fields, progress=progress, workers=jobs
+            list(sources),
+            format=format_,
+            field_map=fields,
+            progress=progress,
+            workers=jobs,
+            allow_shrink=allow_shrink,
         ),
     )
 
@@ -297,11 +330,9 @@ def stats(index_path: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
-    click.echo(f"index:      {info['path']}")
-    click.echo(f"documents:  {info['documents']:,} in {info['stories']:,} stories")
-    click.echo(f"size:       {info['size_bytes'] / 1e6:,.1f} MB")
-    click.echo(f"built:      {info['built_at']}   updated: {info['updated_at']}")
-    click.echo(f"published:  {info['first_published'] or '-'} to {info['last_published'] or '-'}")
+    from search.cli.render import render_stats
+
+    click.echo(render_stats(info), nl=False)
 
 
 # ---------------------------------------------------------------------------- search commands
@@ -346,8 +377,20 @@ def filter_option(fn: Callable) -> Callable:
     default="relevance",
     show_default=True,
 )
-@click.option("--page", type=int, default=1, show_default=True)
-@click.option("--per-page", type=int, default=10, show_default=True)
+@click.option(
+    "--page",
+    type=int,
+    default=1,
+    show_default=True,
+    help=f"Page of results; results stop at number {DEFAULTS.max_result_window:,}.",
+)
+@click.option(
+    "--per-page",
+    type=int,
+    default=DEFAULTS.default_per_page,
+    show_default=True,
+    help=f"Results per page, from 1 to {DEFAULTS.max_per_page} (the max_per_page setting).",
+)
 @click.option("--all-copies", is_flag=True, help="List every copy of a syndicated story.")
 @click.option("--count-copies", is_flag=True, help="Facets count copies, not stories.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the API's).")
@@ -395,7 +438,13 @@ def search(
 
 @cli.command()
 @click.argument("article_id")
-@click.option("--limit", type=int, default=5, show_default=True)
+@click.option(
+    "--limit",
+    type=int,
+    default=DEFAULTS.related_limit,
+    show_default=True,
+    help=f"How many stories, from 1 to {DEFAULTS.max_per_page}.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @index_option
 @user_errors

@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+import time
 
 import click
 
 from search.article import Article
+from search.indexing.indexer import IndexReport
 from search.searching.results import Copy, FacetValue, Hit, SearchResult, Timeline
 
 WIDTH = 100
@@ -71,13 +73,16 @@ def render_hit(number: int, hit: Hit) -> str:
 
 
 def render_facet(name: str, values: list[FacetValue]) -> str:
-    shown = ", ".join(f"{'*' if v.selected else ''}{v.label} ({v.count:,})" for v in values)
-    return f"  {name}: {shown or '-'}"
+    """``  agency: AP (12, selected), Reuters (8)``: a selected value says so in words."""
+    shown = ", ".join(
+        f"{v.label} ({v.count:,}{', selected' if v.selected else ''})" for v in values
+    )
+    return f"  {name}: {shown}"
 
 
-def plural(count: int, word: str) -> str:
-    """``1 story``, ``2 stories``, ``3 articles``."""
-    many = word[:-1] + "ies" if word.endswith("y") else word + "s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 story``, ``2 stories``, ``3 articles``, ``1,234 articles``."""
+    many = many or (word[:-1] + "ies" if word.endswith("y") else word + "s")
     return f"{count:,} {word if count == 1 else many}"
 
 
@@ -89,17 +94,21 @@ def render_search(result: SearchResult) -> str:
     if result.collapse and result.total_copies != result.total:
         head += f" ({plural(result.total_copies, 'article')})"
     if result.hits:
-        head += f", showing {first}-{last} (page {result.page} of {result.pages})"
+        head += f", showing {first:,}-{last:,} (page {result.page:,} of {result.pages:,})"
     lines = [f"{head}, sorted by {result.sort}, {result.took_ms:.0f} ms"]
     if result.suggestion:
         lines.append(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
+    if not result.hits and result.total:
+        last_page = "page 1" if result.pages == 1 else f"pages 1 to {result.pages:,}"
+        lines.append(f"Page {result.page:,} is past the end: the results fill {last_page}.")
     lines.append("")
     for offset, hit in enumerate(result.hits):
         lines.append(render_hit(first + offset, hit))
         lines.append("")
-    if result.facets:
+    counted = {name: values for name, values in result.facets.items() if values}
+    if counted:
         lines.append(f"Facets (counting {result.facet_mode}):")
-        lines.extend(render_facet(name, values) for name, values in result.facets.items())
+        lines.extend(render_facet(name, values) for name, values in counted.items())
     if result.facets_timed_out:
         lines.append(f"  not counted in time: {', '.join(result.facets_timed_out)}")
     return "\n".join(lines).rstrip() + "\n"
@@ -178,3 +187,92 @@ def render_timeline(timeline: Timeline) -> str:
             )
             lines.append(f"  {p.date:<10} {counts}")
     return "\n".join(lines) + "\n"
+
+
+# -- indexing runs -------------------------------------------------------------------------
+
+
+class ProgressLine:
+    """``Indexing: 12,345 articles (1,806 a second)`` on one terminal line, redrawn at most
+    a few times a second; ``stage()`` says what a run does after its last article."""
+
+    REDRAW_SECONDS = 0.2
+
+    def __init__(self, label: str, stream) -> None:
+        self.label = label
+        self.stream = stream
+        self.count = 0
+        self.started = time.monotonic()
+        self.drawn = 0.0
+
+    def __call__(self, count: int) -> None:
+        self.count += count
+        now = time.monotonic()
+        if now - self.drawn >= self.REDRAW_SECONDS:
+            self.drawn = now
+            rate = self.count / (now - self.started) if now > self.started else 0.0
+            self._draw(f"{self.label}: {plural(self.count, 'article')} ({rate:,.0f} a second)")
+
+    def stage(self, text: str) -> None:
+        self._draw(f"{self.label}: {plural(self.count, 'article')}, {text}…")
+
+    def close(self) -> None:
+        if self.drawn or self.count:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def _draw(self, line: str) -> None:
+        self.drawn = self.drawn or time.monotonic()
+        self.stream.write(f"\r\x1b[K{line}")
+        self.stream.flush()
+
+
+def render_report(report: IndexReport, verb: str, shown_skips: int) -> tuple[str, str]:
+    """The end of an indexing run: what changed and what the index holds (for standard
+    output), and the skipped files with their reasons (for standard error)."""
+    if verb == "Deleted":
+        lines = [f"Deleted {plural(report.deleted, 'article')}"]
+        if report.not_found:
+            lines.append(f"  not in the index: {', '.join(report.not_found)}")
+    else:
+        changed = []
+        if report.indexed or not report.updated:
+            changed.append(f"{verb.lower()} {plural(report.indexed, 'article')}")
+        if report.updated:
+            changed.append(f"updated {plural(report.updated, 'article')}")
+        line = " and ".join(changed).replace(" 0 articles", " no articles")
+        line = f"{line[0].upper()}{line[1:]} in {report.seconds:,.1f} s"
+        if report.indexed + report.updated >= 100:
+            line += f" ({report.docs_per_second:,.0f} articles a second)"
+        lines = [line]
+        if report.duplicates:
+            ids = "id" if report.duplicates == 1 else "ids"
+            lines.append(f"  {report.duplicates:,} repeated {ids}: the fuller copy kept")
+        if report.skipped:
+            lines.append(
+                f"  skipped {plural(len(report.skipped), 'file or record', 'files or records')}:"
+            )
+            for reason, count in sorted(report.skipped_by_reason().items(), key=lambda kv: -kv[1]):
+                lines.append(f"    {count:,} × {reason}")
+    lines.append(
+        f"Index now: {plural(report.documents, 'article')} in {plural(report.stories, 'story')}"
+    )
+    details = [f"{skip.source_file}: {skip.reason}" for skip in report.skipped[:shown_skips]]
+    if len(report.skipped) > shown_skips:
+        details.append(f"… and {len(report.skipped) - shown_skips:,} more")
+    return "\n".join(lines) + "\n", "".join(f"{d}\n" for d in details)
+
+
+def render_stats(info: dict) -> str:
+    """``newsindex stats`` for a person: counts, dates, facet sizes, where and how big."""
+    values = " · ".join(f"{name} {count:,}" for name, count in info["facet_values"].items())
+    first = (info["first_published"] or "-")[:10]
+    last = (info["last_published"] or "-")[:10]
+    return (
+        f"index:      {info['path']}\n"
+        f"articles:   {info['documents']:,} in {plural(info['stories'], 'story')}\n"
+        f"published:  {first} to {last}\n"
+        f"values:     {values}\n"
+        f"size:       {info['size_bytes'] / 1e6:,.1f} MB in {plural(info['segments'], 'segment')}\n"
+        f"built:      {info['built_at']}   updated: {info['updated_at']}\n"
+    )

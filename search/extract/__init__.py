@@ -76,12 +76,41 @@ def split_title(text: str) -> tuple[str, str]:
     return "", stripped
 
 
+#: The attribution that ends a lead: ", aid groups said Tuesday.", ", officials say."
+_ATTRIBUTION = re.compile(
+    r",\s+(?:[^,]{1,60}?\s)?(?:said|says|announced|reported|told [^,]{1,40})(?:\s+\w+)?\.?$"
+)
+#: Where a long lead can end as a headline would: before a clause that explains or adds.
+_CLAUSE = re.compile(r",\s|\s(?:as|after|while|but|because|when|amid|despite|with)\s")
+#: A clause cut shorter than this is too little to stand for the story.
+MIN_CLAUSE_TITLE_CHARS = 40
+
+
 def _fallback_title(body: str) -> str:
+    """A stand-in headline for a story without one: its lead's first sentence, without the
+    trailing attribution, cut where a clause begins if it is long (an ellipsis only when no
+    clause ends early enough).
+
+    >>> _fallback_title("Herders in northern Kenya are walking their cattle farther than "
+    ...     "ever in search of water as a third failed rainy season dries up wells and "
+    ...     "pasture, aid groups said Tuesday.")
+    'Herders in northern Kenya are walking their cattle farther than ever in search of water'
+    >>> _fallback_title("The council approved the budget, the mayor said.")
+    'The council approved the budget'
+    """
     first_paragraph = body.strip().split("\n\n", 1)[0]
     sentence = re.split(r"(?<=[.!?])\s", first_paragraph, maxsplit=1)[0]
-    sentence = re.sub(r"\s+", " ", sentence)
+    sentence = re.sub(r"\s+", " ", sentence).strip()
+    sentence = _ATTRIBUTION.sub("", sentence).rstrip(".")
     if len(sentence) <= FALLBACK_TITLE_CHARS:
         return sentence
+    cuts = [
+        m.start()
+        for m in _CLAUSE.finditer(sentence, 0, FALLBACK_TITLE_CHARS)
+        if m.start() >= MIN_CLAUSE_TITLE_CHARS
+    ]
+    if cuts:
+        return sentence[: cuts[-1]].rstrip(" ,;:")
     return sentence[:FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
 
 

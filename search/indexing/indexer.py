@@ -22,6 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
 from search.article import Article
+from search.errors import RebuildRefused
 from search.indexing.parallel import ParallelBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
@@ -33,9 +34,21 @@ from search.sources import RawRecord, Skipped
 #: one segment at commit, which is what search wants.
 WRITER_LIMIT_MB = 512
 STORY_STATE = "stories.npz"
+#: A rebuild that skipped more records than it indexed may not swap in fewer articles than
+#: this share of the live index's (nor may any rebuild swap in none) unless told to.
+SHRINK_LIMIT = 0.5
 
+#: Called with the number of articles just indexed. A callable that also has
+#: ``stage(text)`` is told what a run does after its last article (writing segments).
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
+
+
+def _stage(progress: ProgressCallback | None, text: str) -> None:
+    """Say what the run is doing now that it is past its last article, if anyone listens."""
+    stage = getattr(progress, "stage", None)
+    if stage is not None:
+        stage(text)
 
 
 @dataclass
@@ -47,13 +60,16 @@ class IndexReport:
     deleted: int = 0
     duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    not_found: list[str] = field(default_factory=list)  # ids a delete did not find
     seconds: float = 0.0
     documents: int = 0
     stories: int = 0
 
     @property
     def docs_per_second(self) -> float:
-        return self.indexed / self.seconds if self.seconds > 0 else 0.0
+        """Articles written (new and updated) per second of the run."""
+        written = self.indexed + self.updated
+        return written / self.seconds if self.seconds > 0 else 0.0
 
     def skipped_by_reason(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -68,6 +84,7 @@ class IndexReport:
             "deleted": self.deleted,
             "duplicates": self.duplicates,
             "skipped": [{"source_file": s.source_file, "reason": s.reason} for s in self.skipped],
+            "not_found": self.not_found,
             "seconds": round(self.seconds, 3),
             "docs_per_second": round(self.docs_per_second, 1),
             "documents": self.documents,
@@ -169,6 +186,7 @@ def build_generation(
             report.indexed += 1
             if progress:
                 progress(1)
+        _stage(progress, "writing the index")
     _replace_with_fuller_copies(ix, stories, fuller.values())
     stories.save(directory / STORY_STATE)
     report.documents = report.indexed
@@ -187,6 +205,29 @@ def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> Non
             writer.update_document(**article_to_document(article))
 
 
+def _articles(count: int) -> str:
+    return f"{count:,} article" + ("" if count == 1 else "s")
+
+
+def check_shrink(report: IndexReport, live_documents: int) -> None:
+    """Refuse a rebuild that indexed nothing, or far fewer articles than the live index
+    holds while skipping most of its input: a wrong folder or ``--format`` would otherwise
+    replace the archive, exit 0."""
+    skipped = len(report.skipped)
+    why = ""
+    if skipped:
+        reason, count = max(report.skipped_by_reason().items(), key=lambda kv: kv[1])
+        why = f", skipped {skipped:,} (e.g. {count:,} × {reason})"
+    keep = "the live index is unchanged (--allow-shrink replaces it anyway)"
+    if report.documents == 0:
+        raise RebuildRefused(f"the rebuild indexed no articles{why}; {keep}")
+    if skipped > report.indexed and report.documents < SHRINK_LIMIT * live_documents:
+        raise RebuildRefused(
+            f"the rebuild indexed {_articles(report.documents)} where the live index holds "
+            f"{live_documents:,}{why}; {keep}"
+        )
+
+
 def _publish_generation(
     signed_articles: Iterator[Signed],
     index_path: str | Path | None,
@@ -194,10 +235,12 @@ def _publish_generation(
     progress: ProgressCallback | None,
     workers: int,
     settings: Settings,
+    allow_shrink: bool = False,
 ) -> IndexReport:
     """Build a complete new generation beside the live one, then swap it in.
 
-    On any error (or Ctrl-C) the new generation is deleted and the old index keeps serving.
+    On any error (or Ctrl-C), or a refused shrink (``check_shrink``), the new generation is
+    deleted and the old index keeps serving.
     """
     store = IndexStore(index_path or default_index_path())
     started = time.perf_counter()
@@ -206,6 +249,8 @@ def _publish_generation(
         generation = store.new_generation()
         try:
             build_generation(signed_articles, generation, report, progress, workers, settings)
+            if not allow_shrink:
+                check_shrink(report, store.read_manifest().documents if store.exists() else 0)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
@@ -233,12 +278,13 @@ def rebuild_from_articles(
     progress: ProgressCallback | None = None,
     workers: int = 1,
     settings: Settings | None = None,
+    allow_shrink: bool = False,
 ) -> IndexReport:
     """Build a new index from ``Article`` objects (tests, benchmarks, Python callers)."""
     report = report or IndexReport()
     signed = ((article, None) for article in articles)
     return _publish_generation(
-        signed, index_path, report, progress, workers, settings or Settings()
+        signed, index_path, report, progress, workers, settings or Settings(), allow_shrink
     )
 
 
@@ -251,8 +297,10 @@ def rebuild(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     settings: Settings | None = None,
+    allow_shrink: bool = False,
 ) -> IndexReport:
-    """Index ``sources`` from scratch into a new generation and publish it when complete.
+    """Index ``sources`` from scratch into a new generation and publish it when complete
+    (unless ``check_shrink`` refuses it and ``allow_shrink`` is not set).
 
     With several cores, extraction and indexing each run in ``workers`` child processes
     (default: the ``workers`` setting, else one per core up to 4); this process reads,
@@ -270,7 +318,9 @@ def rebuild(
     else:
         signed = ((article, None) for article in extracted_articles(items, report))
     try:
-        return _publish_generation(signed, index_path, report, progress, workers, settings)
+        return _publish_generation(
+            signed, index_path, report, progress, workers, settings, allow_shrink
+        )
     finally:
         signed.close()  # stops the extraction pool at once on an error or Ctrl-C
 
@@ -326,6 +376,7 @@ def add_articles(
                 writer.update_document(**article_to_document(article))
                 if progress:
                     progress(1)
+            _stage(progress, "writing the index")
     return report
 
 
@@ -347,7 +398,7 @@ def add(
 def delete(
     ids: Sequence[str], index_path: str | Path | None = None, settings: Settings | None = None
 ) -> IndexReport:
-    """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
+    """Delete articles by id; unknown ids are listed in ``not_found``, not an error."""
     report = IndexReport()
     with _live_update(index_path, report, settings) as (ix, stories), ix.writer() as writer:
         for article_id in ids:
@@ -355,5 +406,5 @@ def delete(
                 report.deleted += 1
                 stories.remove(article_id)
             else:
-                report.skipped.append(Skipped(article_id, "no article with this id"))
+                report.not_found.append(article_id)
     return report

@@ -1,11 +1,14 @@
 """The one index schema, and how an ``Article`` becomes a Whoosh document and back.
 
 Three kinds of field:
-- text fields (``title``, ``body``) analyzed by ``search.indexing.analysis`` for BM25F ranking;
-  ``title`` is boosted so a word in the headline outweighs one in the body;
+- text fields (``title``, ``byline``, ``body``) analyzed by ``search.indexing.analysis`` for
+  BM25F ranking; ``title`` is boosted so a word in the headline outweighs one in the body;
+  ``byline`` holds, as words, what a reader sees around the story but extraction takes out of
+  the body (dateline, agency, publisher, authors, contributors), so ``cleveland`` finds the
+  stories datelined CLEVELAND;
 - facet fields (``agency``, ``publisher``, ``dateline``, ``topics``, ``authors``, …) indexed
-  whole and lowercased, so ``agency:ap`` and ``publisher:"new york times"`` match, with the
-  display values stored;
+  whole and lowercased, so ``agency:ap`` and ``publisher:"new york times"`` match, and word
+  by word, so ``authors:doe`` finds Jane Doe; the display values are stored;
 - no separate spelling field: it cost 30% of indexing time. "Did you mean" draws on the
   stemmed ``title``/``body`` vocabulary (Whoosh's corrector over those terms) and shows the
   surface word found in the stored text of a matching article;
@@ -16,6 +19,7 @@ Three kinds of field:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -28,7 +32,7 @@ from whoosh.util.times import datetime_to_long
 from search.article import Article
 from search.indexing.analysis import NewsText, facet_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TITLE_BOOST = 2.5
 #: ``published`` column value of an undated article (what Whoosh's DATETIME column uses);
 #: the searcher's date array turns it into ``snapshot.NO_DATE``.
@@ -60,12 +64,18 @@ KEYWORD_FIELDS = (
 )
 
 
+#: The fields whose values a reader sees beside the story, searched as ``byline`` words.
+BYLINE_FIELDS = ("dateline", "agency", "publisher", "authors", "contributors")
+#: A facet value's words are terms too when it has more than one (``doe`` of ``Jane Doe``).
+_VALUE_WORDS = re.compile(r"\w+")
+
 #: A keyword's posting value: its frequency in the document, always one.
 _ONE = pack_uint(1)
 
 
 class FacetKeyword(fields.KEYWORD):
-    """A whole-value keyword: ``"New York Times"`` is one lowercased, accent-folded term."""
+    """A whole-value keyword: ``"New York Times"`` is one lowercased, accent-folded term
+    (``keyword_terms`` adds its words)."""
 
     def __init__(self) -> None:
         super().__init__(stored=True, scorable=False, analyzer=facet_analyzer())
@@ -96,6 +106,7 @@ def build_schema() -> fields.Schema:
         url=fields.STORED(),
         story=StoredColumn(),
         title=NewsText(stored=True, field_boost=TITLE_BOOST),
+        byline=NewsText(),
         body=NewsText(stored=True),
         dateline=FacetKeyword(),
         agency=FacetKeyword(),
@@ -117,6 +128,26 @@ def build_schema() -> fields.Schema:
 def facet_term(value: str) -> str:
     """The indexed form of a facet value: what ``facet_analyzer()`` makes of it."""
     return value.strip().lower().translate(accent_map)
+
+
+def keyword_terms(values: list[str]) -> list[str]:
+    """A facet field's terms: each value whole, then each word of a value of several words.
+
+    >>> keyword_terms(["Jane Doe", "AP"])
+    ['jane doe', 'ap', 'jane', 'doe']
+    """
+    whole = [facet_term(v) for v in values]
+    words = [w for term in whole for w in _VALUE_WORDS.findall(term) if w != term]
+    return list(dict.fromkeys([*whole, *words]))
+
+
+def byline_text(article: Article) -> str:
+    """The ``byline`` field: dateline, agency, publisher, authors and contributors as text."""
+    parts: list[str] = []
+    for name in BYLINE_FIELDS:
+        value = getattr(article, name)
+        parts.extend(value if isinstance(value, list) else [value] if value else [])
+    return "\n".join(parts)
 
 
 def parse_published(value: str | None) -> datetime | None:
@@ -157,6 +188,7 @@ def article_to_document(article: Article) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "id": article.id,
         "title": article.title or "",
+        "byline": byline_text(article),
         "body": article.body or "",
         "word_count": article.word_count,
         "source_file": article.source_file,
@@ -173,7 +205,7 @@ def article_to_document(article: Article) -> dict[str, Any]:
         value = getattr(article, name)
         values = value if isinstance(value, list) else ([value] if value else [])
         if values:
-            doc[name] = [facet_term(v) for v in values]
+            doc[name] = keyword_terms(values)
             doc[f"_stored_{name}"] = [_clean(v) for v in values]
     for name, values in facet_values(article).items():
         doc[f"facet_{name}"] = FACET_SEP.join(values).encode("utf-8")

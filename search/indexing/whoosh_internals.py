@@ -294,7 +294,8 @@ def column_values(reader, column: str, translate: bool = True) -> list:
     values: list = []
     for leaf, offset in reader.leaf_readers():
         assert offset == len(values)
-        values.extend(leaf.column_reader(column, translate=translate))
+        if leaf.doc_count_all():  # an empty index's reader has no columns at all
+            values.extend(leaf.column_reader(column, translate=translate))
     return values
 
 

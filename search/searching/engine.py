@@ -28,7 +28,7 @@ from search.errors import ArticleNotFound, BadParameter
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
 from search.searching.facets import FACETS, FacetData, StoryCodes
-from search.searching.parser import ParsedQuery, parse_query
+from search.searching.parser import FIELD_SYNONYMS, ParsedQuery, parse_query
 from search.searching.ranking import Ranked, by_date, by_score, date_order, first_per_story
 from search.searching.results import (
     AlsoRan,
@@ -62,6 +62,14 @@ _DAY_USECS = 86_400_000_000
 EXPORT_CHUNK = 256
 
 Filters = dict[str, list[str]]
+#: Other names for the facets, as the query language reads them (``author`` → ``authors``).
+FACET_SYNONYMS = {name: facet for name, facet in FIELD_SYNONYMS.items() if facet in FACETS}
+
+
+def facet_name(name: str) -> str:
+    """The facet a filter or facet name means (``Author`` → ``authors``), else ``name``."""
+    folded = name.strip().lower()
+    return FACET_SYNONYMS.get(folded, folded)
 
 
 def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
@@ -75,13 +83,14 @@ def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
 def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
     """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused."""
     clean: Filters = {}
-    for name, values in (filters or {}).items():
+    for typed, values in (filters or {}).items():
+        name = facet_name(typed)
         if name not in FACETS:
-            raise BadParameter(f"unknown filter field {name!r}: use one of {', '.join(FACETS)}")
+            raise BadParameter(f"unknown filter field {typed!r}: use one of {', '.join(FACETS)}")
         values = [values] if isinstance(values, str) else list(values)
         values = [str(v).strip() for v in values if str(v).strip()]
         if values:
-            clean[name] = list(dict.fromkeys(values))
+            clean[name] = list(dict.fromkeys([*clean.get(name, []), *values]))
     return clean
 
 
@@ -90,10 +99,13 @@ def check_facets(facets: Sequence[str] | None) -> list[str]:
         return list(FACETS)
     if isinstance(facets, str):
         facets = [facets]
-    for name in facets:
+    names = []
+    for typed in facets:
+        name = facet_name(typed)
         if name not in FACETS:
-            raise BadParameter(f"unknown facet {name!r}: use one of {', '.join(FACETS)}")
-    return list(dict.fromkeys(facets))
+            raise BadParameter(f"unknown facet {typed!r}: use one of {', '.join(FACETS)}")
+        names.append(name)
+    return list(dict.fromkeys(names))
 
 
 def _whole(value: Any) -> bool:
@@ -248,7 +260,7 @@ class SearchEngine:
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final)
             total_copies = int(final.sum())
             total = snap.count_stories(final) if collapse else total_copies
-            suggestion = suggest(snap.searcher, parsed, snap.corrections)
+            suggestion = suggest(snap.searcher, parsed, total_copies, snap.corrections)
         return SearchResult(
             query=parsed.text,
             sort=sort,

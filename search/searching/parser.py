@@ -1,15 +1,18 @@
 """The query language users type into one box, read into a Whoosh query.
 
->>> str(parse_query('tokyo "oil prices" -opec').query)
-'((title:tokyo OR body:tokyo) AND (title:"oil price" OR body:"oil price") AND NOT \
-(title:opec OR body:opec))'
+>>> str(parse_query('tokyo -opec').query)
+'((title:tokyo OR byline:tokyo OR body:tokyo) AND NOT (title:opec OR byline:opec OR body:opec))'
 
 What it accepts (Lucene-like, and lenient):
 
-- words, all required, matched stemmed, accent-folded and case-insensitive in title and body;
+- words, all required, matched stemmed, accent-folded and case-insensitive in what a reader
+  sees: the title, the byline (dateline, agency, publisher, authors) and the body;
 - ``"exact phrases"``, ``AND`` / ``OR`` / ``NOT``, ``-word``, parentheses;
 - ``field:value`` on the text fields (``title:minerals``) and the facet fields
-  (``dateline:tokyo``, ``agency:AP``, ``publisher:"New York Times"``), a value matching whole;
+  (``dateline:tokyo``, ``agency:AP``, ``publisher:"New York Times"``), a quoted value matching
+  whole and a word any word of the value (``authors:doe`` finds Jane Doe); obvious other
+  names are read as ours (``author:`` as ``authors:``, ``date:`` as ``published:``) and an
+  unknown field is refused, naming the fields there are;
 - ``wild*``, fuzzy ``starmr~`` (one edit; ``starmr~2`` two);
 - dates: ``published:[2016-01-01 TO 2016-12-31]``, ``published:>2019`` (after 2019),
   ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short.
@@ -34,12 +37,37 @@ from whoosh.qparser.syntax import AndGroup
 from search.errors import BadQuery
 from search.indexing.schema import KEYWORD_FIELDS, build_schema
 
-#: Where bare words are looked up; the title's boost comes from the schema (BM25F).
-TEXT_FIELDS = ("title", "body")
+#: Where bare words are looked up, each scored (BM25F; the title's boost is in the schema).
+TEXT_FIELDS = ("title", "byline", "body")
 DATE_FIELD = "published"
 #: ``year:2019`` is read as ``published:2019``.
 DATE_ALIASES = ("year",)
-QUERY_FIELDS = (*TEXT_FIELDS, *KEYWORD_FIELDS, DATE_FIELD, *DATE_ALIASES)
+#: The field names a query may use (``byline`` is searched by bare words, not by name).
+QUERY_FIELDS = ("title", "body", *KEYWORD_FIELDS, DATE_FIELD, *DATE_ALIASES)
+#: Names people reach for, read as the field they mean.
+FIELD_SYNONYMS = {
+    "author": "authors",
+    "byline": "authors",
+    "by": "authors",
+    "contributor": "contributors",
+    "headline": "title",
+    "text": "body",
+    "content": "body",
+    "topic": "topics",
+    "tag": "topics",
+    "tags": "topics",
+    "category": "topics",
+    "source": "publisher",
+    "outlet": "publisher",
+    "wire": "agency",
+    "place": "dateline",
+    "city": "dateline",
+    "location": "dateline",
+    "lang": "language",
+    "date": DATE_FIELD,
+    "month": DATE_FIELD,
+    "day": DATE_FIELD,
+}
 #: Longer input is refused rather than parsed (a paste accident, not a query); the
 #: ``max_query_chars`` setting overrides it.
 MAX_QUERY_CHARS = 2000
@@ -194,18 +222,31 @@ def _positive_terms(q: query.Query, reader) -> Iterator[str]:
 _WORD = re.compile(r"(?<![\w:*?~.\-])[^\W\d_]{3,}(?![\w:*?~(])")
 #: ``field:value``, ``field:"a value"`` and ``field:[a TO b]``: not plain words.
 _FIELD_VALUE = re.compile(r"\b\w+:(?:\"[^\"]*\"?|\[[^\]]*\]?|\{[^}]*\}?|\S+)")
-_FIELD_NAME = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
+#: ``name:`` directly followed by a value (``Update: oil`` and ``http://`` are words).
+_FIELD_NAME = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(?=[^\s/:])")
+_QUOTED = re.compile(r'"[^"]*"?')
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
-def _lowercase_field_names(text: str) -> str:
-    """``Title:oil`` is ``title:oil`` (only for names the language knows)."""
+def _canonical_field_names(text: str) -> str:
+    """Field names as the index spells them: ``Title:oil`` → ``title:oil``, ``author:doe`` →
+    ``authors:doe``; an unknown name is refused (Whoosh would search it as a word, silently
+    finding nothing). Quoted text is left alone."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
 
-    def lower(match: re.Match) -> str:
-        name = match.group(1).lower()
-        return f"{name}:" if name in QUERY_FIELDS else match.group()
+    def rename(match: re.Match) -> str:
+        if any(start < match.start() < end for start, end in quoted):
+            return match.group()
+        typed = match.group(1)
+        name = FIELD_SYNONYMS.get(typed.lower(), typed.lower())
+        if name not in QUERY_FIELDS:
+            raise BadQuery(
+                f"unknown field {typed!r}: use one of {', '.join(QUERY_FIELDS)} "
+                f'(or quote the words: "{typed}:…")'
+            )
+        return f"{name}:"
 
-    return _FIELD_NAME.sub(lower, text)
+    return _FIELD_NAME.sub(rename, text)
 
 
 def _plain_words(text: str) -> Iterator[str]:
@@ -221,7 +262,8 @@ def _check_errors(q: query.Query) -> None:
     """
     error = getattr(q, "error", None)
     if error:
-        raise BadQuery(f"cannot read the query: {error}")
+        message = str(error)
+        raise BadQuery(message if message.startswith("cannot read") else f"cannot read {message}")
     if isinstance(q, query.FuzzyTerm):
         q.prefixlength = max(q.prefixlength, FUZZY_PREFIX)
     elif isinstance(q, (query.Wildcard, query.Prefix)):
@@ -243,8 +285,9 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
         raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
     if not text or text == "*":
         return ParsedQuery(text, query.Every(), match_all=True)
+    text_for_parser = _canonical_field_names(text)
     try:
-        q = query_parser().parse(_lowercase_field_names(text), normalize=False)
+        q = query_parser().parse(text_for_parser, normalize=False)
     except BadQuery:
         raise
     except Exception as exc:  # the parser's own failures are the user's query, read badly

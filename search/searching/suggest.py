@@ -1,39 +1,48 @@
 """ "Did you mean": corrections drawn from the index's own vocabulary.
 
-There is no separate spelling field (it cost a third of indexing time), so a query word is
-checked through its index term in ``body`` (stemmed, folded, as ``search.indexing.analysis`` makes
-it). A word is suspect when few documents hold its term; it is replaced only by a close term
-(at most two edits, same first letter) that is far more frequent, so real rare words are
-left alone. The word shown is the surface form of that term in the stored text of a document
-that holds it (``starmer``, not the stem). Whoosh's ``ReaderCorrector`` ranks every candidate
-at the maximum distance, so the ranking here is done by hand: fewest edits, then most
-documents.
+A suggestion is made only when the query does poorly (it matches fewer than
+``SUGGEST_BELOW_MATCHES`` articles), and only for a typed word that is in none of the searched
+fields: a word the index holds is never "corrected", however rare (``opec`` is not ``open``).
+
+There is no separate spelling field (it cost a third of indexing time): the vocabulary is the
+stemmed terms of ``body`` and ``title``. Words are compared as typed, not as stems
+(``presdent`` is one letter from ``president``, though its stem ``presid`` is three from
+``presdent``): each candidate term is shown and measured as the surface word found for it in
+the stored text of documents that hold it. Candidates are the terms of the one-edit variants of
+the typed word and the terms within ``MAX_EDITS`` of its stem. They are ranked by closeness
+first (fewest edits, then most letters shared, so ``starmr`` gives ``starmer`` rather than the
+equally distant ``starr``) and frequency second.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
+from collections.abc import Iterator
+
+from whoosh.support.charset import accent_map
 
 from search.indexing.analysis import TOKEN_PATTERN, index_form
-from search.searching.parser import ParsedQuery
+from search.searching.parser import TEXT_FIELDS, ParsedQuery
 
-VOCABULARY_FIELD = "body"
-#: A word in at most this many documents may be a misspelling.
-SUSPECT_MAX_DOCS = 2
-#: A correction must be in at least this many times as many documents ...
-MIN_FREQUENCY_RATIO = 10
-#: ... and in at least this many documents at all.
-MIN_CORRECTION_DOCS = 3
+#: Fields whose terms corrections are drawn from (their stored text gives surface words).
+VOCABULARY_FIELDS = ("body", "title")
+#: Suggest only for a query that matches fewer articles than this.
+SUGGEST_BELOW_MATCHES = 3
+#: A correction must be in at least this many documents.
+MIN_CORRECTION_DOCS = 2
 MAX_EDITS = 2
-#: Candidates share the first two letters: misspellings rarely start wrong, and Whoosh's
-#: ``terms_within`` compares every term under the prefix (one letter: a tenth of the
-#: vocabulary per word, which was most of a search's time).
+#: Words this short or shorter may be corrected by one edit only (``opec`` is not ``open``).
+SHORT_WORD = 4
+#: Candidates within two edits of the stem share its first two letters: Whoosh's
+#: ``terms_within`` compares every term under the prefix.
 SHARED_PREFIX = 2
-#: A searcher's cache of corrections is emptied when it grows past this many terms.
+#: A searcher's cache of corrections is emptied when it grows past this many words.
 CACHE_LIMIT = 100_000
-#: Documents read to find how a corrected term is spelled in running text.
+#: Documents read to find how a candidate term is spelled in running text.
 SURFACE_SAMPLE_DOCS = 5
+_LETTERS = string.ascii_lowercase
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -51,29 +60,56 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def shared_letters(a: str, b: str) -> int:
+    """Letters the two words have in common, counted with repeats, in any order.
+
+    >>> shared_letters("starmr", "starmer"), shared_letters("starmr", "starr")
+    (6, 5)
+    """
+    return sum((Counter(a) & Counter(b)).values())
+
+
+def closeness(typed: str, word: str) -> tuple[int, int]:
+    """A sort key, smaller is closer: edits first, then letters shared (more is closer)."""
+    return edit_distance(typed, word), -shared_letters(typed, word)
+
+
+def max_edits(word: str) -> int:
+    return 1 if len(word) <= SHORT_WORD else MAX_EDITS
+
+
+def one_edit_away(word: str) -> Iterator[str]:
+    """Every string one deletion, transposition, replacement or insertion from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    for left, right in splits:
+        if right:
+            yield left + right[1:]
+            yield from (left + c + right[1:] for c in _LETTERS if c != right[0])
+        if len(right) > 1:
+            yield left + right[1] + right[0] + right[2:]
+        yield from (left + c + right for c in _LETTERS)
+
+
 def _frequency(reader, term: str) -> int:
-    return reader.doc_frequency(VOCABULARY_FIELD, term) + reader.doc_frequency("title", term)
+    return max(reader.doc_frequency(field, term) for field in VOCABULARY_FIELDS)
 
 
-def correct_term(reader, term: str) -> str | None:
-    """A much more frequent index term close to a rare ``term``, or None."""
-    if len(term) <= SHARED_PREFIX:
-        return None
-    frequency = _frequency(reader, term)
-    if frequency > SUSPECT_MAX_DOCS:
-        return None
-    needed = max(MIN_CORRECTION_DOCS, MIN_FREQUENCY_RATIO * frequency)
-    best: tuple[int, int, str] | None = None
-    for candidate in reader.terms_within(VOCABULARY_FIELD, term, MAX_EDITS, prefix=SHARED_PREFIX):
-        if candidate == term or not candidate.isalpha():
-            continue
-        docs = reader.doc_frequency(VOCABULARY_FIELD, candidate)
-        if docs < needed:
-            continue
-        key = (edit_distance(term, candidate), -docs, candidate)
-        if best is None or key < best:
-            best = key
-    return best[2] if best else None
+def in_index(reader, word: str) -> bool:
+    """Whether any searched field holds ``word``'s term (then it is never corrected)."""
+    term = index_form(word)
+    return not term or any(reader.doc_frequency(field, term) for field in TEXT_FIELDS)
+
+
+def candidate_terms(reader, typed: str) -> set[str]:
+    """Index terms that may be what ``typed`` meant: the terms of its one-edit variants (which
+    reach ``presid`` from ``presdent``) and the terms within ``MAX_EDITS`` of its stem."""
+    found = {index_form(variant) for variant in one_edit_away(typed)}
+    found = {term for term in found if term and _frequency(reader, term)}
+    stem = index_form(typed)
+    if len(stem) > SHARED_PREFIX:
+        for field in VOCABULARY_FIELDS:
+            found.update(reader.terms_within(field, stem, max_edits(typed), prefix=SHARED_PREFIX))
+    return {term for term in found if term.isalpha()}
 
 
 def surface_word(searcher, term: str, typed: str) -> str:
@@ -82,17 +118,37 @@ def surface_word(searcher, term: str, typed: str) -> str:
     most common."""
     forms: Counter[str] = Counter()
     reader = searcher.reader()
-    matcher = reader.postings(VOCABULARY_FIELD, term)
-    for _ in range(SURFACE_SAMPLE_DOCS):
-        if not matcher.is_active():
-            break
-        body = searcher.stored_fields(matcher.id()).get(VOCABULARY_FIELD, "")
-        forms.update(w.lower() for w in TOKEN_PATTERN.findall(body) if index_form(w) == term)
-        matcher.next()
+    for field in VOCABULARY_FIELDS:
+        if forms or (field, term) not in reader:
+            continue
+        matcher = reader.postings(field, term)
+        for _ in range(SURFACE_SAMPLE_DOCS):
+            if not matcher.is_active():
+                break
+            text = searcher.stored_fields(matcher.id()).get(field, "")
+            forms.update(w.lower() for w in TOKEN_PATTERN.findall(text) if index_form(w) == term)
+            matcher.next()
     if not forms:
         return term
-    typed = typed.lower()
-    return min(forms, key=lambda form: (edit_distance(form, typed), -forms[form], form))
+    return min(forms, key=lambda form: (*closeness(typed, form), -forms[form], form))
+
+
+def correct_word(searcher, word: str) -> str | None:
+    """The closest, then most frequent, word of the index for ``word``, or None."""
+    reader = searcher.reader()
+    if in_index(reader, word):
+        return None
+    typed = word.lower().translate(accent_map)
+    best: tuple | None = None
+    for term in candidate_terms(reader, typed):
+        docs = _frequency(reader, term)
+        if docs < MIN_CORRECTION_DOCS:
+            continue
+        surface = surface_word(searcher, term, typed)
+        key = (*closeness(typed, surface), -docs, surface)
+        if key[0] <= max_edits(typed) and (best is None or key < best):
+            best = key
+    return best[-1] if best else None
 
 
 def _same_case(original: str, replacement: str) -> str:
@@ -104,26 +160,27 @@ def _same_case(original: str, replacement: str) -> str:
 
 
 def suggest(
-    searcher, parsed: ParsedQuery, cache: dict[str, str | None] | None = None
+    searcher,
+    parsed: ParsedQuery,
+    matches: int = 0,
+    cache: dict[str, str | None] | None = None,
 ) -> str | None:
     """The query string with likely misspellings corrected, or None if nothing changed.
 
-    ``cache`` (per searcher) remembers each typed word's correction (or None).
+    ``matches`` is how many articles the query found: a query that does well gets no
+    suggestion. ``cache`` (per searcher) remembers each typed word's correction (or None).
     """
-    if parsed.match_all:
+    if parsed.match_all or matches >= SUGGEST_BELOW_MATCHES:
         return None
     cache = {} if cache is None else cache
     if len(cache) > CACHE_LIMIT:
         cache.clear()
-    reader = searcher.reader()
     text = parsed.text
     changed = False
     for word in dict.fromkeys(parsed.words()):
         key = word.lower()
         if key not in cache:
-            term = index_form(word)
-            correction = correct_term(reader, term) if term else None
-            cache[key] = surface_word(searcher, correction, word) if correction else None
+            cache[key] = correct_word(searcher, word)
         if cache[key]:
             pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
             text = pattern.sub(_same_case(word, cache[key]), text)
