@@ -129,6 +129,29 @@ def test_phrase(reuters_news, docs):
     assert expected < having(docs, "crude") & having(docs, "oil")
 
 
+def test_three_word_phrase_and_a_repeated_word(reuters_news, docs):
+    expected = having_phrase(docs, ["crude", "oil", "prices"])
+    assert set(all_ids(reuters_news, '"crude oil prices"')) == expected
+    assert expected
+    assert set(all_ids(reuters_news, '"pct pct"')) == having_phrase(docs, ["pct", "pct"])
+
+
+def test_phrase_with_slop(reuters_news, docs):
+    """``"oil prices"~3``: prices after oil, at most three words on."""
+    oil, prices = stem("oil"), stem("prices")
+
+    def near(seq: list[str]) -> bool:
+        return any(
+            a == oil and b == prices and 0 < j - i <= 3
+            for i, a in enumerate(seq)
+            for j, b in enumerate(seq)
+        )
+
+    expected = {i for i, (t, b) in docs.items() if near(t) or near(b)}
+    assert set(all_ids(reuters_news, '"oil prices"~3')) == expected
+    assert expected > having_phrase(docs, ["oil", "prices"])
+
+
 def test_or_and_not(reuters_news, docs):
     assert set(all_ids(reuters_news, "cocoa OR coffee")) == having(docs, "cocoa") | having(
         docs, "coffee"

@@ -13,7 +13,8 @@ docnums with a score array alongside:
   boost is in its indexed weights, so summing per-field scores is BM25F as Whoosh does it;
 - ``published`` ranges compare the snapshot's date array;
 - wildcards and fuzzy terms expand to their index terms;
-- a phrase takes the documents of its words' intersection, then decodes their positions;
+- a phrase takes the documents of its words' intersection, then decodes their positions
+  (all in one go) and intersects them as ``docnum, start`` keys;
 - anything else falls back to Whoosh's own ``docs_for_query`` (correct, just slower).
 """
 
@@ -27,7 +28,9 @@ from whoosh import query as wq
 
 from search.indexing.whoosh_internals import (
     block_arrays,
+    block_last_id,
     block_values,
+    decode_positions,
     expanded_terms,
     is_blockwise,
     leaf_lengths,
@@ -101,13 +104,16 @@ class TermStore:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         return np.concatenate(docs), np.concatenate(weights)
 
-    def positions(self, field: str, text: str, docs: np.ndarray) -> dict[int, list[int]]:
-        """Word positions of ``text`` in ``field`` for each of ``docs`` (sorted docnums).
+    def positions(self, field: str, text: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(docnums, positions)``: every occurrence of ``text`` in ``field`` among ``docs``
+        (sorted docnums), one row per occurrence.
 
-        Blocks are read as for ``postings``; only the rows of ``docs`` are decoded.
+        Only the blocks that can hold one of ``docs`` are read, only their rows are decoded,
+        and all of them in one go (``decode_positions``).
         """
         decode = self.reader.schema[field].format.decoder("positions")
-        found: dict[int, list[int]] = {}
+        found_docs: list[np.ndarray] = []
+        found_positions: list[np.ndarray] = []
         for leaf, offset in self.reader.leaf_readers():
             if (field, text) not in leaf:
                 continue
@@ -116,17 +122,38 @@ class TermStore:
                 for docnum in matcher.all_ids():
                     if _contains(docs, docnum + offset):
                         matcher.skip_to(docnum)
-                        found[docnum + offset] = list(matcher.value_as("positions"))
+                        where = list(matcher.value_as("positions"))
+                        found_docs.append(np.full(len(where), docnum + offset, np.int64))
+                        found_positions.append(np.asarray(where, np.int64))
                 continue
+            kept_ids: list[np.ndarray] = []
+            values: list[bytes] = []
+            first = offset
             while matcher.is_active():
-                ids, _ = block_arrays(matcher)
-                ids = ids + offset
-                rows = np.flatnonzero(np.isin(ids, docs, assume_unique=True))
-                values = block_values(matcher)
-                for row in rows.tolist():
-                    found[int(ids[row])] = decode(values[row])
+                last = block_last_id(matcher) + offset
+                if np.searchsorted(docs, last, "right") > np.searchsorted(docs, first, "left"):
+                    ids, _ = block_arrays(matcher)
+                    ids = ids + offset
+                    rows = np.flatnonzero(np.isin(ids, docs, assume_unique=True))
+                    if rows.size:
+                        block = block_values(matcher)
+                        values.extend(block[row] for row in rows.tolist())
+                        kept_ids.append(ids[rows])
+                first = last + 1
                 next_block(matcher)
-        return found
+            if not values:
+                continue
+            try:
+                counts, flat = decode_positions(values)
+            except ValueError:  # another posting format: Whoosh's own decoder, one by one
+                lists = [decode(v) for v in values]
+                counts = np.array([len(p) for p in lists], np.int64)
+                flat = np.array([p for ps in lists for p in ps], np.int64)
+            found_docs.append(np.repeat(np.concatenate(kept_ids), counts))
+            found_positions.append(flat)
+        if not found_docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(found_docs), np.concatenate(found_positions)
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` (as Whoosh stores it) and the average."""
@@ -156,6 +183,23 @@ class TermStore:
 def _contains(sorted_docs: np.ndarray, docnum: int) -> bool:
     i = int(np.searchsorted(sorted_docs, docnum))
     return i < sorted_docs.size and sorted_docs[i] == docnum
+
+
+#: Positions within a document are below this (a docnum and a position share one int64 key).
+_POSITION_SPAN = 1 << 32
+
+
+def phrase_starts(found: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Docnums where the words stand side by side, given each word's ``(docnums, positions)``.
+
+    Word ``i`` at position ``p`` puts the phrase's start at ``p - i``: a document holds the
+    phrase where every word puts a start at the same place (one key intersection per word).
+    """
+    starts = None
+    for i, (docs, positions) in enumerate(found):
+        keys = docs * _POSITION_SPAN + (positions + len(found) - i)
+        starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
+    return np.unique(starts // _POSITION_SPAN) if starts is not None else np.zeros(0, np.int64)
 
 
 def _in_sequence(positions: list[list[int]], slop: int) -> bool:
@@ -312,11 +356,17 @@ class Evaluator:
     def _phrase_mask(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
         """The candidates (holding every word) where the words stand in order."""
         texts = [w.decode("utf-8") if isinstance(w, bytes) else w for w in q.words]
-        per_word = [self.terms.positions(q.fieldname, t, candidates) for t in texts]
+        found = [self.terms.positions(q.fieldname, t, candidates) for t in texts]
         mask = self.empty()
-        for docnum in candidates.tolist():
-            lists = [found.get(docnum) for found in per_word]
-            if all(lists) and _in_sequence(lists, q.slop):
+        if q.slop <= 1:
+            mask[phrase_starts(found)] = True
+            return mask
+        for docnum in candidates.tolist():  # words within ``slop`` of each other: per document
+            lists = [
+                positions[np.searchsorted(docs, docnum) : np.searchsorted(docs, docnum, "right")]
+                for docs, positions in found
+            ]
+            if all(p.size for p in lists) and _in_sequence([p.tolist() for p in lists], q.slop):
                 mask[docnum] = True
         return mask
 
