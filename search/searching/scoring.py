@@ -37,7 +37,7 @@ from search.indexing.whoosh_internals import (
     next_block,
     read_postings,
 )
-from search.searching.parser import DATE_FIELD, TEXT_FIELDS
+from search.searching.parser import DATE_FIELD, TEXT_FIELDS, TypedWords, plain_word
 from search.searching.snapshot import NO_DATE, Snapshot
 
 K1 = 1.2
@@ -48,6 +48,8 @@ TERM_CACHE_SIZE = 4096
 PARTIAL_READ_RATIO = 4
 #: A wildcard expanding to more terms than this matches via Whoosh and scores constant.
 MAX_EXPANSION = 512
+#: A document missing a typed word scores at most this share of the lowest full match.
+PARTIAL_MATCH_SHARE = 0.99
 
 Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None when nothing scores)
 
@@ -215,6 +217,25 @@ def _in_sequence(positions: list[list[int]], slop: int) -> bool:
     return True
 
 
+def words_needed(count: int) -> int:
+    """Of ``count`` typed words, how many a match must hold: all of one or two, all but one
+    of three to five, 80% of more (Solr's ``mm`` of ``2<-1 5<80%``)."""
+    if count <= 2:
+        return count
+    if count <= 5:
+        return count - 1
+    return int(count * 0.8)
+
+
+def _rank_below(scores: np.ndarray, first: np.ndarray, then: np.ndarray) -> None:
+    """Scale the scores of ``then`` (in place) so that all rank below those of ``first``."""
+    if not first.any() or not then.any():
+        return
+    lowest, highest = scores[first].min(), scores[then].max()
+    if highest >= lowest > 0:
+        scores[then] *= PARTIAL_MATCH_SHARE * lowest / highest
+
+
 def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
     if a is None:
         return b
@@ -263,6 +284,8 @@ class Evaluator:
             return self.empty(), None
         if isinstance(q, wq.Every):
             return self.snap.live.copy(), None
+        if isinstance(q, TypedWords):
+            return self._typed_words(q.subqueries, within)
         if isinstance(q, wq.And):
             return self._and(q.subqueries, within)
         if isinstance(q, wq.Or):
@@ -318,6 +341,27 @@ class Evaluator:
             mask = m if mask is None else mask & m
             scores = _add(scores, s)
             within = np.flatnonzero(mask)
+        return mask, scores
+
+    def _typed_words(self, parts, within: np.ndarray | None) -> Scored:
+        """Typed words: every other part required, at least ``words_needed`` of the words;
+        documents holding every word rank above those missing some (Solr's ``mm``)."""
+        words = [p for p in parts if plain_word(p) is not None]
+        needed = words_needed(len(words))
+        if needed >= len(words):
+            return self._and(parts, within)
+        others = [p for p in parts if plain_word(p) is None]
+        mask, scores = self._and(others, within) if others else (None, None)
+        inner = within if mask is None else np.flatnonzero(mask)
+        held = np.zeros(self.snap.ndocs, dtype=np.int16)
+        for word in words:
+            m, s = self._eval(word, inner)
+            held += m
+            scores = _add(scores, s)
+        enough = held >= needed
+        mask = enough if mask is None else mask & enough
+        if scores is not None:
+            _rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
         return mask, scores
 
     def _or(self, parts: list[Scored]) -> Scored:
