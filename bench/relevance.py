@@ -11,12 +11,16 @@ Two judged sets, from one run:
   judged articles only (those with a topic code; the others are dropped from each ranking
   before cutting it) and with unjudged articles counted as misses.
 
-Engines, each in two modes: newsindex's default ranking (``NewsIndex.search`` as a user gets
-it: syndicated copies collapsed; ``default`` is the query as typed, ``any word`` joins its
-words with OR), plain Whoosh BM25F and FTS5 bm25 (``bench/baselines.py``; ``all words`` and
-``any word``). Our index is built by the CLI from the corpus file, as a user would build it
-(``newsindex rebuild FILE --index bench/out/relevance/<corpus>``); the baselines index the
-records' own title and body. Metrics: P@10, nDCG@10 (binary gains), MAP@100.
+Engines, each in two modes: newsindex's default ranking (``NewsIndex.search``; ``default`` is
+the query as typed, ``any word`` joins its words with OR), plain Whoosh BM25F and FTS5 bm25
+(``bench/baselines.py``; ``all words`` and ``any word``). Every engine lists articles, copies
+included: newsindex's collapsing of syndicated copies into one story is a display choice the
+baselines lack, and it would cost it every relevant second copy (Reuters has many). Our
+index is built by the CLI from the corpus file, as a user would build it (``newsindex
+rebuild FILE --index bench/out/relevance/<corpus>``); the baselines index the records' own
+title and body. Metrics: P@10, nDCG@10 (binary gains), MAP@100, and ``short@10``, the share
+of first-page results that are briefs (a body under 20 words) or came without a headline:
+judged by the records alone, not by their topics.
 
     python bench/relevance.py                    # both sets, all engines (builds what is missing)
     python bench/relevance.py --check            # newsindex only, built afresh: fail below the
@@ -68,6 +72,7 @@ class Corpus:
     #: The record's key holding its judgment(s) and the one holding its id.
     topic_key: str
     id_key: str
+    body_key: str
     articles: Callable[[], Iterator]
     #: Our article id for a record id (the CLI keeps the record's own id).
     baseline_id: Callable[[str], str]
@@ -80,6 +85,7 @@ CORPORA = {
         DATA / "relevance_queries.csv",
         "topic",
         "ID",
+        "content_original",
         allsides_articles,
         lambda record_id: f"allsides-{record_id}",
     ),
@@ -89,6 +95,7 @@ CORPORA = {
         DATA / "reuters_queries.csv",
         "topics",
         "id",
+        "body",
         reuters_articles,
         lambda record_id: record_id,
     ),
@@ -111,20 +118,29 @@ def read_queries(path: Path) -> list[Query]:
     ]
 
 
-def read_judgments(corpus: Corpus) -> tuple[dict[str, set[str]], set[str]]:
-    """Record ids per topic, and the ids of every judged record (one with a topic)."""
+#: A record with a body shorter than this, or with no headline, is a brief or a flash.
+BRIEF_WORDS = 20
+
+
+def read_judgments(corpus: Corpus) -> tuple[dict[str, set[str]], set[str], set[str]]:
+    """Record ids per topic, the ids of every judged record (one with a topic), and the ids
+    of briefs and headline-less records (counted on first pages, judgments aside)."""
     by_topic: dict[str, set[str]] = {}
     judged: set[str] = set()
+    short: set[str] = set()
     with gzip.open(corpus.source, "rt", encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
+            body = record.get(corpus.body_key) or ""
+            if not (record.get("title") or "").strip() or len(body.split()) < BRIEF_WORDS:
+                short.add(record[corpus.id_key])
             topics = record.get(corpus.topic_key) or []
             topics = [topics] if isinstance(topics, str) else topics
             for topic in topics:
                 by_topic.setdefault(topic, set()).add(record[corpus.id_key])
             if topics:
                 judged.add(record[corpus.id_key])
-    return by_topic, judged
+    return by_topic, judged, short
 
 
 # -- metrics -----------------------------------------------------------------------------------
@@ -150,15 +166,21 @@ def average_precision_at(ranked: list[str], relevant: set[str], k: int = 100) ->
 
 
 METRICS = {"P@10": precision_at, "nDCG@10": ndcg_at, "MAP@100": average_precision_at}
+COLUMNS = (*METRICS, "short@10")
 
 
-def scores(runs: dict[Query, list[str]], judgments: dict[str, set[str]]) -> dict[str, float]:
-    """Each metric's mean over the queries of ``runs``."""
-    return {
+def scores(
+    runs: dict[Query, list[str]], judgments: dict[str, set[str]], short: set[str]
+) -> dict[str, float]:
+    """Each metric's mean over the queries of ``runs``, and the share of briefs and
+    headline-less items on their first pages (``short@10``)."""
+    figures = {
         name: sum(metric(ranked, judgments.get(q.topic, set())) for q, ranked in runs.items())
         / max(len(runs), 1)
         for name, metric in METRICS.items()
     }
+    figures["short@10"] = sum(precision_at(r, short) for r in runs.values()) / max(len(runs), 1)
+    return figures
 
 
 # -- builds ------------------------------------------------------------------------------------
@@ -219,7 +241,8 @@ class Ours:
 
     def top(self, query: str, mode: str) -> list[str]:
         text = query if mode == "default" else any_word(query)
-        return [hit.id for hit in self.news.search(text, per_page=self.depth, facets=[]).hits]
+        result = self.news.search(text, per_page=self.depth, facets=[], collapse=False)
+        return [hit.id for hit in result.hits]
 
 
 class Fts5:
@@ -273,22 +296,28 @@ def run_engine(engine, queries: list[Query]) -> dict[str, dict[Query, list[str]]
     return {mode: {q: engine.top(q.text, mode) for q in queries} for mode in engine.modes}
 
 
-def allsides_rows(runs: dict, judgments: dict[str, set[str]], queries: list[Query]) -> list[Row]:
+def allsides_rows(
+    runs: dict, judgments: dict[str, set[str]], short: set[str], queries: list[Query]
+) -> list[Row]:
     rows = []
     for half in ("tune", "report"):
         chosen = {q for q in queries if q.half == half}
         for (engine, mode), run in runs.items():
             part = {q: ranked for q, ranked in run.items() if q in chosen}
-            rows.append(Row("allsides", half, engine, mode, scores(part, judgments)))
+            rows.append(Row("allsides", half, engine, mode, scores(part, judgments, short)))
     return rows
 
 
-def reuters_rows(runs: dict, judgments: dict[str, set[str]], judged: set[str]) -> list[Row]:
+def reuters_rows(
+    runs: dict, judgments: dict[str, set[str]], short: set[str], judged: set[str]
+) -> list[Row]:
     rows = []
     for (engine, mode), run in runs.items():
         condensed = {q: [d for d in ranked if d in judged] for q, ranked in run.items()}
-        rows.append(Row("reuters", "judged only", engine, mode, scores(condensed, judgments)))
-        rows.append(Row("reuters", "unjudged = miss", engine, mode, scores(run, judgments)))
+        rows.append(
+            Row("reuters", "judged only", engine, mode, scores(condensed, judgments, short))
+        )
+        rows.append(Row("reuters", "unjudged = miss", engine, mode, scores(run, judgments, short)))
     return rows
 
 
@@ -297,7 +326,7 @@ def run_corpus(corpus: Corpus, engines: list[str], rebuild: bool) -> list[Row]:
     if set(engines) - {"newsindex"}:
         build_baselines(corpus, rebuild=False)
     queries = read_queries(corpus.queries)
-    judgments, judged = read_judgments(corpus)
+    judgments, judged, short = read_judgments(corpus)
     classes = {"newsindex": Ours, "whoosh": PlainWhoosh, "fts5": Fts5}
     runs = {}
     for name in engines:
@@ -305,15 +334,15 @@ def run_corpus(corpus: Corpus, engines: list[str], rebuild: bool) -> list[Row]:
         for mode, run in run_engine(engine, queries).items():
             runs[(name, mode)] = run
     if corpus.name == "allsides":
-        return allsides_rows(runs, judgments, queries)
-    return reuters_rows(runs, judgments, judged)
+        return allsides_rows(runs, judgments, short, queries)
+    return reuters_rows(runs, judgments, short, judged)
 
 
 def print_rows(rows: list[Row]) -> None:
     print(f"{'corpus':<9} {'queries':<16} {'engine':<10} {'mode':<10} ", end="")
-    print(" ".join(f"{m:>8}" for m in METRICS))
+    print(" ".join(f"{m:>8}" for m in COLUMNS))
     for row in rows:
-        figures = " ".join(f"{row.figures[m]:8.3f}" for m in METRICS)
+        figures = " ".join(f"{row.figures[m]:8.3f}" for m in COLUMNS)
         print(f"{row.corpus:<9} {row.part:<16} {row.engine:<10} {row.mode:<10} {figures}")
 
 
