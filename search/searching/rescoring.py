@@ -22,11 +22,11 @@ import numpy as np
 from whoosh import query as wq
 
 from search.searching.parser import TEXT_FIELDS, plain_word
-from search.searching.scoring import phrase_starts, term_store
+from search.searching.scoring import term_store
 from search.searching.snapshot import Snapshot
 
 #: Documents (best first) whose word positions are read for proximity.
-RESCORE_WINDOW = 200
+RESCORE_WINDOW = 100
 #: Words this close (in any order) count half as much as words side by side.
 NEAR_WORDS = 3
 PROXIMITY_WEIGHT = 0.3
@@ -86,20 +86,29 @@ def proximity(snap: Snapshot, words: list[str], docs: np.ndarray) -> np.ndarray:
         where = [store.positions(field, word, docs) for word in words]
         found = np.zeros(docs.size)
         for first, second in zip(where, where[1:], strict=False):
-            adjacent = np.isin(docs, phrase_starts([first, second]))
-            near = np.isin(docs, _near(first, second))
-            found += np.where(adjacent, 1.0, np.where(near, 0.5, 0.0))
+            found += _pair_closeness(first, second, docs)
         best = np.maximum(best, found / (len(words) - 1))
     return best
 
 
-def _near(
-    first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
+def _pair_closeness(
+    first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray], docs: np.ndarray
 ) -> np.ndarray:
-    """Docnums where the two words stand within ``NEAR_WORDS`` of each other, either order."""
-    shifted = [  # the second word ``d`` positions after the first, d in -NEAR..NEAR
-        phrase_starts([first, (second[0], second[1] - (d - 1))])
-        for d in range(-NEAR_WORDS, NEAR_WORDS + 1)
-        if d not in (0, 1)
-    ]
-    return np.unique(np.concatenate(shifted)) if shifted else np.zeros(0, np.int64)
+    """Per document of ``docs``: 1 where the second word follows the first, 1/2 where it
+    stands within ``NEAR_WORDS`` of it (either side), else 0. One ``searchsorted`` of the
+    first word's occurrences among the second's, as (docnum, position) keys."""
+    closeness = np.zeros(docs.size)
+    if not first[0].size or not second[0].size:
+        return closeness
+    span = np.int64(1 << 32)
+    keys = first[0] * span + first[1]
+    others = np.sort(second[0] * span + second[1])
+    at = np.searchsorted(others, keys)
+    after = others[np.minimum(at, others.size - 1)] - keys
+    before = keys - others[np.maximum(at - 1, 0)]
+    after = np.where((at < others.size) & (after > 0), after, span)
+    before = np.where((at > 0) & (before > 0), before, span)
+    score = np.where(after == 1, 1.0, np.where(np.minimum(after, before) <= NEAR_WORDS, 0.5, 0.0))
+    rows = np.searchsorted(docs, first[0])
+    np.maximum.at(closeness, rows, score)
+    return closeness
