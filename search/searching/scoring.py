@@ -46,6 +46,8 @@ B = 0.75
 TERM_CACHE_SIZE = 4096
 #: Read only the needed blocks of a term this many times more frequent than the candidates.
 PARTIAL_READ_RATIO = 4
+#: Word occurrences whose positions are kept decoded per searcher (16 bytes each).
+POSITIONS_CACHE_SIZE = 2_000_000
 #: A wildcard expanding to more terms than this matches via Whoosh and scores constant.
 MAX_EXPANSION = 512
 #: A document missing a typed word scores at most this share of the lowest full match.
@@ -62,6 +64,8 @@ class TermStore:
         self.reader = snap.searcher.reader()
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._positions: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._positions_size = 0
 
     def postings(
         self, field: str, text: str, within: np.ndarray | None = None
@@ -108,11 +112,35 @@ class TermStore:
 
     def positions(self, field: str, text: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(docnums, positions)``: every occurrence of ``text`` in ``field`` among ``docs``
-        (sorted docnums), one row per occurrence.
+        (sorted docnums), one row per occurrence, sorted.
 
-        Only the blocks that can hold one of ``docs`` are read, only their rows are decoded,
-        and all of them in one go (``decode_positions``).
+        A term whose documents ``docs`` cover a good part of (a phrase of frequent words) is
+        decoded whole and kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently
+        used out first); otherwise only the blocks that can hold one of ``docs`` are read.
         """
+        key = (field, text)
+        cached = self._positions.get(key)
+        if cached is None and docs.size * PARTIAL_READ_RATIO >= self.frequency(field, text):
+            cached = self._read_positions(field, text, None)
+            if cached[0].size <= POSITIONS_CACHE_SIZE:
+                self._positions[key] = cached
+                self._positions_size += cached[0].size
+                while self._positions_size > POSITIONS_CACHE_SIZE:
+                    _, (dropped, _) = self._positions.popitem(last=False)
+                    self._positions_size -= dropped.size
+        if cached is None:
+            return self._read_positions(field, text, docs)
+        if key in self._positions:
+            self._positions.move_to_end(key)
+        holding, where = cached
+        keep = _members(holding, docs)
+        return holding[keep], where[keep]
+
+    def _read_positions(
+        self, field: str, text: str, docs: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of ``text`` in the documents ``docs`` (all documents if None): only the
+        blocks that can hold one of them are read, their rows decoded in one go."""
         decode = self.reader.schema[field].format.decoder("positions")
         found_docs: list[np.ndarray] = []
         found_positions: list[np.ndarray] = []
@@ -122,36 +150,39 @@ class TermStore:
             matcher = leaf.postings(field, text)
             if not is_blockwise(matcher):
                 for docnum in matcher.all_ids():
-                    if _contains(docs, docnum + offset):
+                    if docs is None or _contains(docs, docnum + offset):
                         matcher.skip_to(docnum)
                         where = list(matcher.value_as("positions"))
                         found_docs.append(np.full(len(where), docnum + offset, np.int64))
                         found_positions.append(np.asarray(where, np.int64))
                 continue
-            kept_ids: list[np.ndarray] = []
-            values: list[bytes] = []
+            block_ids: list[np.ndarray] = []
+            encoded: list[bytes] = []
             first = offset
             while matcher.is_active():
                 last = block_last_id(matcher) + offset
-                if np.searchsorted(docs, last, "right") > np.searchsorted(docs, first, "left"):
+                if docs is None or np.searchsorted(docs, last, "right") > np.searchsorted(
+                    docs, first, "left"
+                ):
                     ids, _ = block_arrays(matcher)
-                    ids = ids + offset
-                    rows = np.flatnonzero(np.isin(ids, docs, assume_unique=True))
-                    if rows.size:
-                        block = block_values(matcher)
-                        values.extend(block[row] for row in rows.tolist())
-                        kept_ids.append(ids[rows])
+                    block_ids.append(ids + offset)
+                    encoded.extend(block_values(matcher))
                 first = last + 1
                 next_block(matcher)
-            if not values:
+            if not block_ids:
                 continue
+            ids = np.concatenate(block_ids)
+            rows = np.arange(ids.size) if docs is None else np.flatnonzero(_members(ids, docs))
+            if not rows.size:
+                continue
+            values = [encoded[row] for row in rows.tolist()]
             try:
                 counts, flat = decode_positions(values)
             except ValueError:  # another posting format: Whoosh's own decoder, one by one
                 lists = [decode(v) for v in values]
                 counts = np.array([len(p) for p in lists], np.int64)
                 flat = np.array([p for ps in lists for p in ps], np.int64)
-            found_docs.append(np.repeat(np.concatenate(kept_ids), counts))
+            found_docs.append(np.repeat(ids[rows], counts))
             found_positions.append(flat)
         if not found_docs:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -182,6 +213,14 @@ class TermStore:
         return mask, scores
 
 
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_set`` (sorted, unique): one ``searchsorted``."""
+    if not sorted_set.size:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[at] == values
+
+
 def _contains(sorted_docs: np.ndarray, docnum: int) -> bool:
     i = int(np.searchsorted(sorted_docs, docnum))
     return i < sorted_docs.size and sorted_docs[i] == docnum
@@ -199,8 +238,8 @@ def phrase_starts(found: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """
     starts = None
     for i, (docs, positions) in enumerate(found):
-        keys = docs * _POSITION_SPAN + (positions + len(found) - i)
-        starts = np.unique(keys) if starts is None else np.intersect1d(starts, keys)
+        keys = docs * _POSITION_SPAN + (positions + len(found) - i)  # sorted: docs, then places
+        starts = keys if starts is None else starts[_members(starts, keys)]
     return np.unique(starts // _POSITION_SPAN) if starts is not None else np.zeros(0, np.int64)
 
 
