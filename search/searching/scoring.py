@@ -6,6 +6,8 @@ term's postings are read once per searcher, a block at a time, into arrays (``do
 ``weights``) and cached; a query tree is then evaluated bottom-up as boolean masks over
 docnums with a score array alongside:
 
+- words typed side by side (``parser.TypedWords``) need ``words_needed`` of them (all of
+  one or two), and documents holding every word rank above those missing one;
 - ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra; an ``And``
   evaluates its rarest part first and reads the others only in the postings blocks that can
   hold one of its documents so far (a block's last docnum is in its header);
@@ -14,7 +16,7 @@ docnums with a score array alongside:
 - ``published`` ranges compare the snapshot's date array;
 - wildcards and fuzzy terms expand to their index terms;
 - a phrase takes the documents of its words' intersection, then decodes their positions
-  (all in one go) and intersects them as ``docnum, start`` keys;
+  (all in one go; a frequent word's kept per searcher) and intersects ``docnum, start`` keys;
 - anything else falls back to Whoosh's own ``docs_for_query`` (correct, just slower).
 """
 
