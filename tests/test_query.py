@@ -136,6 +136,15 @@ def test_three_word_phrase_and_a_repeated_word(reuters_news, docs):
     assert set(all_ids(reuters_news, '"pct pct"')) == having_phrase(docs, ["pct", "pct"])
 
 
+def test_phrase_of_frequent_words_again_and_reversed(reuters_news, docs):
+    """Frequent words' positions are kept after the first phrase: the same hits again."""
+    expected = having_phrase(docs, ["mln", "dlrs"])
+    assert len(expected) > 300
+    assert set(all_ids(reuters_news, '"mln dlrs"')) == expected
+    assert set(all_ids(reuters_news, '"mln dlrs"')) == expected
+    assert set(all_ids(reuters_news, '"dlrs mln"')) == having_phrase(docs, ["dlrs", "mln"])
+
+
 def test_phrase_with_slop(reuters_news, docs):
     """``"oil prices"~3``: prices after oil, at most three words on."""
     oil, prices = stem("oil"), stem("prices")
