@@ -2,16 +2,17 @@
 
 For each corpus (Reuters-21578, AllSides) the three indexes are built once into
 ``bench/out/<corpus>/`` (build times are kept and printed again on later runs; ``--rebuild``
-forces new builds). Then the same seeded one- and two-word queries, taken from titles, run
-interleaved on the three engines in two modes:
+forces new builds). Then the same seeded queries, taken from titles, run interleaved on the
+three engines in three modes:
 
-- top 10 + one facet (Reuters: dateline; AllSides: publisher);
-- top 10 + all five facets (agency, publisher, dateline, topics, authors).
+- one- and two-word queries, top 10 + one facet (Reuters: dateline; AllSides: publisher);
+- the same, top 10 + all five facets (agency, publisher, dateline, topics, authors);
+- two-word quoted phrases (``"white house"`` first, printed alone too), top 10 + five facets.
 
 newsindex runs a full ``NewsIndex.search`` (exact total, collapsed stories, snippets,
-suggestion). FTS5 (porter unicode61, stdlib sqlite3) ranks with ``bm25(fts, 2.5, 1.0)`` and
-counts facets with GROUP BY over the matching rowids. Plain Whoosh uses a StemmingAnalyzer
-on title (boost 2.5) and body and ``searcher.search(q, limit=10, groupedby=...)``.
+suggestion). FTS5 and plain Whoosh are built as ``bench/baselines.py`` says; FTS5 counts
+facets with GROUP BY over the matching rowids, Whoosh with
+``searcher.search(q, limit=10, groupedby=...)``.
 
     python bench/search.py                       # both corpora, 200 queries
     python bench/search.py --corpus reuters --queries 50
@@ -20,7 +21,9 @@ on title (boost 2.5) and body and ``searcher.search(q, limit=10, groupedby=...)`
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import random
 import re
 import shutil
@@ -36,8 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # This file is bench/search.py: drop its own folder from the path so that ``search`` is
 # the package, not this script.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
+import baselines  # noqa: E402
 from corpus_loaders import allsides_articles, reuters_articles  # noqa: E402
 from whoosh.analysis.analyzers import STOP_WORDS  # noqa: E402
 
@@ -52,7 +56,7 @@ LOADERS: dict[str, Callable[[], Iterable[Article]]] = {
     "allsides": allsides_articles,
 }
 WARMUP_QUERIES = 5
-TITLE_BOOST = 2.5
+WHITE_HOUSE = '"white house"'
 _WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -74,78 +78,35 @@ def title_queries(articles: list[Article], count: int, seed: int) -> list[str]:
     return queries
 
 
+def phrase_queries(articles: list[Article], count: int, seed: int) -> list[str]:
+    """Two-word quoted phrases (adjacent title words, neither a stop word), seeded, with
+    ``"white house"`` (frequent words, a common phrase) first."""
+    rng = random.Random(seed)
+    queries = [WHITE_HOUSE]
+    while len(queries) < count:
+        words = [w.lower() for w in _WORD.findall(rng.choice(articles).title)]
+        pairs = [
+            (a, b)
+            for a, b in itertools.pairwise(words)
+            if a not in STOP_WORDS and b not in STOP_WORDS
+        ]
+        if pairs:
+            queries.append('"{} {}"'.format(*rng.choice(pairs)))
+    return queries
+
+
 # -- builds ------------------------------------------------------------------------------------
 
 
 def build_newsindex(articles: list[Article], path: Path) -> None:
-    from search.indexing.indexer import rebuild_from_articles
-    from search.indexing.parallel import default_workers
-
-    rebuild_from_articles(articles, path, workers=default_workers())
+    NewsIndex.open(path).rebuild(articles, workers=min(4, os.cpu_count() or 1))
 
 
-def build_fts5(articles: list[Article], path: Path) -> None:
-    db = sqlite3.connect(path)
-    db.executescript(
-        """
-        CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='porter unicode61');
-        CREATE TABLE meta(rowid INTEGER PRIMARY KEY, id TEXT, agency TEXT, publisher TEXT,
-                          dateline TEXT);
-        CREATE TABLE multi(rowid INTEGER, facet TEXT, value TEXT);
-        """
-    )
-    with db:
-        for rowid, a in enumerate(articles, 1):
-            db.execute(
-                "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (rowid, a.title, a.body)
-            )
-            db.execute(
-                "INSERT INTO meta VALUES (?, ?, ?, ?, ?)",
-                (rowid, a.id, a.agency, a.publisher, a.dateline),
-            )
-            values = [("topics", t) for t in a.topics] + [("authors", n) for n in a.authors]
-            db.executemany("INSERT INTO multi VALUES (?, ?, ?)", [(rowid, f, v) for f, v in values])
-        db.execute("CREATE INDEX multi_row ON multi(rowid, facet)")
-        db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-    db.close()
-
-
-def plain_whoosh_schema():
-    from whoosh import fields
-    from whoosh.analysis import StemmingAnalyzer
-
-    return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=StemmingAnalyzer()),
-        agency=fields.ID(sortable=True),
-        publisher=fields.ID(sortable=True),
-        dateline=fields.ID(sortable=True),
-        topics=fields.KEYWORD(commas=True, stored=True),
-        authors=fields.KEYWORD(commas=True, stored=True),
-    )
-
-
-def build_whoosh(articles: list[Article], path: Path) -> None:
-    from whoosh import index
-
-    path.mkdir(parents=True)
-    ix = index.create_in(str(path), plain_whoosh_schema())
-    with ix.writer(limitmb=512) as writer:
-        for a in articles:
-            writer.add_document(
-                id=a.id,
-                title=a.title,
-                body=a.body,
-                agency=a.agency or "",
-                publisher=a.publisher or "",
-                dateline=a.dateline or "",
-                topics=",".join(t.replace(",", " ") for t in a.topics),
-                authors=",".join(n.replace(",", " ") for n in a.authors),
-            )
-
-
-BUILDERS = {"newsindex": build_newsindex, "fts5": build_fts5, "whoosh": build_whoosh}
+BUILDERS = {
+    "newsindex": build_newsindex,
+    "fts5": baselines.build_fts5,
+    "whoosh": baselines.build_whoosh,
+}
 TARGETS = {"newsindex": "newsindex", "fts5": "fts5.sqlite", "whoosh": "whoosh-plain"}
 
 
@@ -197,11 +158,11 @@ class Fts5:
         self.db.execute("CREATE TEMP TABLE m(rowid INTEGER PRIMARY KEY)")
 
     def run(self, query: str, facets: list[str]) -> int:
-        match = " ".join(f'"{w}"' for w in query.split())
+        match = baselines.fts5_match(query)
         db = self.db
         top = db.execute(
             "SELECT rowid, title FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, ?, 1.0) LIMIT 10",
-            (match, TITLE_BOOST),
+            (match, baselines.TITLE_BOOST),
         ).fetchall()
         db.execute("DELETE FROM temp.m")
         db.execute("INSERT INTO temp.m SELECT rowid FROM fts WHERE fts MATCH ?", (match,))
@@ -226,11 +187,10 @@ class PlainWhoosh:
 
     def __init__(self, folder: Path) -> None:
         from whoosh import index
-        from whoosh.qparser import MultifieldParser
 
         self.ix = index.open_dir(str(folder / "whoosh-plain"))
         self.searcher = self.ix.searcher()
-        self.parser = MultifieldParser(["title", "body"], self.ix.schema)
+        self.parser = baselines.whoosh_parser(self.ix.schema)
 
     def run(self, query: str, facets: list[str]) -> int:
         from whoosh import sorting
@@ -279,6 +239,7 @@ def run_corpus(corpus: str, count: int, seed: int, rebuild: bool) -> list[str]:
     if articles is None:
         articles = list(LOADERS[corpus]())
     queries = title_queries(articles, count, seed)
+    phrases = phrase_queries(articles, count, seed)
     del articles
     folder = OUT / corpus
     lines = [
@@ -286,11 +247,20 @@ def run_corpus(corpus: str, count: int, seed: int, rebuild: bool) -> list[str]:
         f"(with story detection), fts5 {times['fts5']:.1f}, whoosh {times['whoosh']:.1f}"
     ]
     one = ONE_FACET[corpus]
-    for label, facets in ((f"top10 + {one}", [one]), ("top10 + 5 facets", ALL_FACETS)):
+    modes = (
+        (f"top10 + {one}", queries, [one]),
+        ("top10 + 5 facets", queries, ALL_FACETS),
+        ("phrases + 5 facets", phrases, ALL_FACETS),
+    )
+    for label, chosen, facets in modes:
         # Fresh engines per mode: no engine starts a mode with the previous one's caches
         # beyond what the OS keeps (newsindex caches postings per searcher).
         engines = [Ours(folder), Fts5(folder), PlainWhoosh(folder)]
-        lines += report(corpus, label, measure(engines, queries, facets))
+        times = measure(engines, chosen, facets)
+        lines += report(corpus, label, times)
+        if chosen is phrases:  # the first phrase alone (warmed up with the others)
+            once = {name: values[:1] for name, values in times.items()}
+            lines += report(corpus, f"{WHITE_HOUSE} once", once)
     return lines
 
 

@@ -13,6 +13,8 @@ class Article:
     ``published`` is ISO 8601 (``2026-01-31`` or ``2026-01-31T09:30:00``) when known.
     ``agency`` is the wire that wrote the story (AP, Reuters); ``publisher`` the outlet
     that ran it (``srnnews.com``). ``story`` is shared by syndicated copies of one story.
+    ``title_from_lead`` marks a title made from the body's first sentence because the record
+    came without a headline: it is shown, but not weighed as an editor's headline.
     """
 
     id: str = ""
@@ -30,6 +32,7 @@ class Article:
     word_count: int = 0
     story: str | None = None
     source_file: str | None = None
+    title_from_lead: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)

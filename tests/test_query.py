@@ -45,6 +45,15 @@ def docs(demo_articles):
     }
 
 
+@pytest.fixture(scope="module")
+def reuters_docs(reuters_slice):
+    """id -> (title terms, body terms) of Reuters records: phrases of frequent words."""
+    return {
+        r["id"]: (list(analyzed_terms(r["title"])), list(analyzed_terms(r["body"])))
+        for r in reuters_slice
+    }
+
+
 def stem(word: str) -> str:
     return next(analyzed_terms(word))
 
@@ -148,6 +157,38 @@ def test_phrase(demo_news, docs):
     expected = having_phrase(docs, ["central", "bank"])
     assert set(all_ids(demo_news, '"central bank"')) == expected
     assert expected < having(docs, "central") & having(docs, "bank")
+
+
+def test_three_word_phrase_and_a_repeated_word(reuters_news, reuters_docs):
+    expected = having_phrase(reuters_docs, ["crude", "oil", "prices"])
+    assert set(all_ids(reuters_news, '"crude oil prices"')) == expected
+    assert expected
+    assert set(all_ids(reuters_news, '"pct pct"')) == having_phrase(reuters_docs, ["pct", "pct"])
+
+
+def test_phrase_of_frequent_words_again_and_reversed(reuters_news, reuters_docs):
+    """Frequent words' positions are kept after the first phrase: the same hits again."""
+    expected = having_phrase(reuters_docs, ["mln", "dlrs"])
+    assert len(expected) > 300
+    assert set(all_ids(reuters_news, '"mln dlrs"')) == expected
+    assert set(all_ids(reuters_news, '"mln dlrs"')) == expected
+    assert set(all_ids(reuters_news, '"dlrs mln"')) == having_phrase(reuters_docs, ["dlrs", "mln"])
+
+
+def test_phrase_with_slop(reuters_news, reuters_docs):
+    """``"oil prices"~3``: prices after oil, at most three words on."""
+    oil, prices = stem("oil"), stem("prices")
+
+    def near(seq: list[str]) -> bool:
+        return any(
+            a == oil and b == prices and 0 < j - i <= 3
+            for i, a in enumerate(seq)
+            for j, b in enumerate(seq)
+        )
+
+    expected = {i for i, (t, b) in reuters_docs.items() if near(t) or near(b)}
+    assert set(all_ids(reuters_news, '"oil prices"~3')) == expected
+    assert expected > having_phrase(reuters_docs, ["oil", "prices"])
 
 
 def test_or_and_not(demo_news, docs):

@@ -104,6 +104,19 @@ def test_block_positions_equal_the_public_ones(small_index):
         assert fast == public and len(public) > 128  # more than one block
 
 
+def test_positions_decoded_together_equal_one_by_one(small_index):
+    with small_index.searcher() as searcher:
+        leaf = searcher.reader().leaf_readers()[0][0]
+        decode = leaf.schema["body"].format.decoder("positions")
+        matcher = leaf.postings("body", "ferry")
+        values = internals.block_values(matcher)
+        counts, flat = internals.decode_positions(values)
+        one_by_one = [decode(v) for v in values]
+        assert counts.tolist() == [len(p) for p in one_by_one]
+        assert flat.tolist() == [p for ps in one_by_one for p in ps]
+        assert max(counts) > 1  # some value holds several positions
+
+
 def test_lengths_and_columns_per_segment(small_index):
     with small_index.searcher() as searcher:
         reader = searcher.reader()

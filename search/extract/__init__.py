@@ -183,6 +183,7 @@ def _finish(
         language=(language or "").split("-")[0].lower() or guess_language(body or title),
         word_count=len(body.split()),
         source_file=source_file,
+        title_from_lead=not title,
     )
     article.id = _article_id(record_id, url, title, body)
     return article

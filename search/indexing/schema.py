@@ -2,10 +2,11 @@
 
 Three kinds of field:
 - text fields (``title``, ``byline``, ``body``) analyzed by ``search.indexing.analysis`` for
-  BM25F ranking; ``title`` is boosted so a word in the headline outweighs one in the body;
-  ``byline`` holds, as words, what a reader sees around the story but extraction takes out of
-  the body (dateline, agency, publisher, authors, contributors), so ``cleveland`` finds the
-  stories datelined CLEVELAND;
+  BM25F ranking; ``title`` is boosted so a word in the headline outweighs one in the body; a
+  title made from the lead (``Article.title_from_lead``) is stored for display but not
+  indexed; ``byline`` holds, as words, what a reader sees around the story but extraction
+  takes out of the body (dateline, agency, publisher, authors, contributors), so
+  ``cleveland`` finds the stories datelined CLEVELAND;
 - facet fields (``agency``, ``publisher``, ``dateline``, ``topics``, ``authors``, …) indexed
   whole and lowercased, so ``agency:ap`` and ``publisher:"new york times"`` match, and word
   by word, so ``authors:doe`` finds Jane Doe; the display values are stored;
@@ -32,7 +33,9 @@ from whoosh.util.times import datetime_to_long
 from search.article import Article
 from search.indexing.analysis import NewsText, facet_analyzer
 
-SCHEMA_VERSION = 2
+#: 2: a title made from the lead is stored for display, not indexed as a headline;
+#: 3: the ``byline`` text field, and facet values' words as terms.
+SCHEMA_VERSION = 3
 TITLE_BOOST = 2.5
 #: ``published`` column value of an undated article (what Whoosh's DATETIME column uses);
 #: the searcher's date array turns it into ``snapshot.NO_DATE``.
@@ -120,6 +123,7 @@ def build_schema() -> fields.Schema:
         published=fields.COLUMN(columns.NumericColumn("Q", default=UNDATED_COLUMN_VALUE)),
         published_iso=fields.STORED(),
         word_count=fields.STORED(),
+        title_from_lead=fields.STORED(),
         source_file=fields.STORED(),
         **{f"facet_{name}": fields.COLUMN(columns.VarBytesColumn()) for name in FACET_FIELDS},
     )
@@ -193,6 +197,11 @@ def article_to_document(article: Article) -> dict[str, Any]:
         "word_count": article.word_count,
         "source_file": article.source_file,
     }
+    if article.title_from_lead:
+        # The lead is in the body already: its words must not weigh as a headline's.
+        doc["title"] = ""
+        doc["_stored_title"] = article.title
+        doc["title_from_lead"] = True
     if article.url:
         doc["url"] = article.url
     if article.story:

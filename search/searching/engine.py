@@ -30,6 +30,7 @@ from search.indexing.store import IndexStore
 from search.searching.facets import FACETS, FacetData, StoryCodes
 from search.searching.parser import FIELD_SYNONYMS, ParsedQuery, parse_query
 from search.searching.ranking import Ranked, by_date, by_score, date_order, first_per_story
+from search.searching.rescoring import rescore
 from search.searching.results import (
     AlsoRan,
     Copy,
@@ -256,6 +257,8 @@ class SearchEngine:
                 snap, base, masks, chosen, facet_names, facet_mode, facet_size, deadline
             )
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
+            if sort == "relevance" and scores is not None:
+                scores = rescore(snap, parsed.query, final, scores)
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final)
             total_copies = int(final.sum())
@@ -548,6 +551,8 @@ class SearchEngine:
             base, scores = evaluate(snap, parsed.query)
             final, _ = self._filtered(snap, base, chosen)
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
+            if sort == "relevance" and scores is not None:
+                scores = rescore(snap, parsed.query, final, scores)
             ranked = self._rank(snap, final, scores, sort, collapse, int(final.sum()))
             order = np.array([r.docnum for r in ranked], dtype=np.int64)
             snap.pin()

@@ -129,6 +129,28 @@ class QueryDate(fields.DATETIME):
         return query.NumericRange(DATE_FIELD, low, high, boost=boost, constantscore=True)
 
 
+class TypedWords(query.And):
+    """Words typed side by side with no operator (``border wall funding``): an AND that the
+    evaluator may soften (``scoring.words_needed``); an explicit ``AND`` stays strict."""
+
+
+class TypedWordsGroup(AndGroup):
+    qclass = TypedWords
+
+
+def plain_word(q: query.Query) -> str | None:
+    """The word (as indexed) when ``q`` is one bare word: a text-field term, or the OR of one
+    term over the text fields that the parser makes of it; else None."""
+    leaves = q.subqueries if isinstance(q, query.Or) else [q]
+    if not all(type(leaf) is query.Term and leaf.fieldname in TEXT_FIELDS for leaf in leaves):
+        return None
+    texts = {leaf.text for leaf in leaves}
+    if len(texts) != 1:
+        return None
+    text = texts.pop()
+    return text.decode("utf-8") if isinstance(text, bytes) else str(text)
+
+
 def parser_plugins() -> list[plugins.Plugin]:
     """The parser's syntax, spelled out (Whoosh's default set plus fuzzy, ``>``/``<``, ``-``)."""
     return [
@@ -159,7 +181,7 @@ def parser_schema() -> fields.Schema:
 @lru_cache(maxsize=1)
 def query_parser() -> MultifieldParser:
     return MultifieldParser(
-        list(TEXT_FIELDS), parser_schema(), plugins=parser_plugins(), group=AndGroup
+        list(TEXT_FIELDS), parser_schema(), plugins=parser_plugins(), group=TypedWordsGroup
     )
 
 

@@ -6,6 +6,8 @@ term's postings are read once per searcher, a block at a time, into arrays (``do
 ``weights``) and cached; a query tree is then evaluated bottom-up as boolean masks over
 docnums with a score array alongside:
 
+- words typed side by side (``parser.TypedWords``) need ``words_needed`` of them (all of
+  one or two), and documents holding every word rank above those missing one;
 - ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra; an ``And``
   evaluates its rarest part first and reads the others only in the postings blocks that can
   hold one of its documents so far (a block's last docnum is in its header);
@@ -13,7 +15,8 @@ docnums with a score array alongside:
   boost is in its indexed weights, so summing per-field scores is BM25F as Whoosh does it;
 - ``published`` ranges compare the snapshot's date array;
 - wildcards and fuzzy terms expand to their index terms;
-- a phrase takes the documents of its words' intersection, then decodes their positions;
+- a phrase takes the documents of its words' intersection, then decodes their positions
+  (all in one go; a frequent word's kept per searcher) and intersects ``docnum, start`` keys;
 - anything else falls back to Whoosh's own ``docs_for_query`` (correct, just slower).
 """
 
@@ -27,14 +30,16 @@ from whoosh import query as wq
 
 from search.indexing.whoosh_internals import (
     block_arrays,
+    block_last_id,
     block_values,
+    decode_positions,
     expanded_terms,
     is_blockwise,
     leaf_lengths,
     next_block,
     read_postings,
 )
-from search.searching.parser import DATE_FIELD, TEXT_FIELDS
+from search.searching.parser import DATE_FIELD, TEXT_FIELDS, TypedWords, plain_word
 from search.searching.snapshot import NO_DATE, Snapshot
 
 K1 = 1.2
@@ -43,8 +48,12 @@ B = 0.75
 TERM_CACHE_SIZE = 4096
 #: Read only the needed blocks of a term this many times more frequent than the candidates.
 PARTIAL_READ_RATIO = 4
+#: Word occurrences whose positions are kept decoded per searcher (16 bytes each).
+POSITIONS_CACHE_SIZE = 2_000_000
 #: A wildcard expanding to more terms than this matches via Whoosh and scores constant.
 MAX_EXPANSION = 512
+#: A document missing a typed word scores at most this share of the lowest full match.
+PARTIAL_MATCH_SHARE = 0.99
 
 Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None when nothing scores)
 
@@ -57,6 +66,8 @@ class TermStore:
         self.reader = snap.searcher.reader()
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._positions: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._positions_size = 0
 
     def postings(
         self, field: str, text: str, within: np.ndarray | None = None
@@ -101,32 +112,83 @@ class TermStore:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         return np.concatenate(docs), np.concatenate(weights)
 
-    def positions(self, field: str, text: str, docs: np.ndarray) -> dict[int, list[int]]:
-        """Word positions of ``text`` in ``field`` for each of ``docs`` (sorted docnums).
+    def positions(self, field: str, text: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(docnums, positions)``: every occurrence of ``text`` in ``field`` among ``docs``
+        (sorted docnums), one row per occurrence, sorted.
 
-        Blocks are read as for ``postings``; only the rows of ``docs`` are decoded.
+        A term whose documents ``docs`` cover a good part of (a phrase of frequent words) is
+        decoded whole and kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently
+        used out first); otherwise only the blocks that can hold one of ``docs`` are read.
         """
+        key = (field, text)
+        cached = self._positions.get(key)
+        if cached is None and docs.size * PARTIAL_READ_RATIO >= self.frequency(field, text):
+            cached = self._read_positions(field, text, None)
+            if cached[0].size <= POSITIONS_CACHE_SIZE:
+                self._positions[key] = cached
+                self._positions_size += cached[0].size
+                while self._positions_size > POSITIONS_CACHE_SIZE:
+                    _, (dropped, _) = self._positions.popitem(last=False)
+                    self._positions_size -= dropped.size
+        if cached is None:
+            return self._read_positions(field, text, docs)
+        if key in self._positions:
+            self._positions.move_to_end(key)
+        holding, where = cached
+        keep = _members(holding, docs)
+        return holding[keep], where[keep]
+
+    def _read_positions(
+        self, field: str, text: str, docs: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of ``text`` in the documents ``docs`` (all documents if None): only the
+        blocks that can hold one of them are read, their rows decoded in one go."""
         decode = self.reader.schema[field].format.decoder("positions")
-        found: dict[int, list[int]] = {}
+        found_docs: list[np.ndarray] = []
+        found_positions: list[np.ndarray] = []
         for leaf, offset in self.reader.leaf_readers():
             if (field, text) not in leaf:
                 continue
             matcher = leaf.postings(field, text)
             if not is_blockwise(matcher):
                 for docnum in matcher.all_ids():
-                    if _contains(docs, docnum + offset):
+                    if docs is None or _contains(docs, docnum + offset):
                         matcher.skip_to(docnum)
-                        found[docnum + offset] = list(matcher.value_as("positions"))
+                        where = list(matcher.value_as("positions"))
+                        found_docs.append(np.full(len(where), docnum + offset, np.int64))
+                        found_positions.append(np.asarray(where, np.int64))
                 continue
+            block_ids: list[np.ndarray] = []
+            encoded: list[bytes] = []
+            first = offset
             while matcher.is_active():
-                ids, _ = block_arrays(matcher)
-                ids = ids + offset
-                rows = np.flatnonzero(np.isin(ids, docs, assume_unique=True))
-                values = block_values(matcher)
-                for row in rows.tolist():
-                    found[int(ids[row])] = decode(values[row])
+                last = block_last_id(matcher) + offset
+                if docs is None or np.searchsorted(docs, last, "right") > np.searchsorted(
+                    docs, first, "left"
+                ):
+                    ids, _ = block_arrays(matcher)
+                    block_ids.append(ids + offset)
+                    encoded.extend(block_values(matcher))
+                first = last + 1
                 next_block(matcher)
-        return found
+            if not block_ids:
+                continue
+            ids = np.concatenate(block_ids)
+            rows = np.arange(ids.size) if docs is None else np.flatnonzero(_members(ids, docs))
+            if not rows.size:
+                continue
+            values = [encoded[row] for row in rows.tolist()]
+            try:
+                counts, flat = decode_positions(values)
+            except ValueError:  # another posting format: Whoosh's own decoder, one by one
+                lists = [decode(v) for v in values]
+                counts = np.array([len(p) for p in lists], np.int64)
+                flat = np.array([p for ps in lists for p in ps], np.int64)
+            found_docs.append(np.repeat(ids[rows], counts))
+            found_positions.append(flat)
+        if not found_docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(found_docs), np.concatenate(found_positions)
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` (as Whoosh stores it) and the average."""
@@ -153,9 +215,34 @@ class TermStore:
         return mask, scores
 
 
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_set`` (sorted, unique): one ``searchsorted``."""
+    if not sorted_set.size:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[at] == values
+
+
 def _contains(sorted_docs: np.ndarray, docnum: int) -> bool:
     i = int(np.searchsorted(sorted_docs, docnum))
     return i < sorted_docs.size and sorted_docs[i] == docnum
+
+
+#: Positions within a document are below this (a docnum and a position share one int64 key).
+_POSITION_SPAN = 1 << 32
+
+
+def phrase_starts(found: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Docnums where the words stand side by side, given each word's ``(docnums, positions)``.
+
+    Word ``i`` at position ``p`` puts the phrase's start at ``p - i``: a document holds the
+    phrase where every word puts a start at the same place (one key intersection per word).
+    """
+    starts = None
+    for i, (docs, positions) in enumerate(found):
+        keys = docs * _POSITION_SPAN + (positions + len(found) - i)  # sorted: docs, then places
+        starts = keys if starts is None else starts[_members(starts, keys)]
+    return np.unique(starts // _POSITION_SPAN) if starts is not None else np.zeros(0, np.int64)
 
 
 def _in_sequence(positions: list[list[int]], slop: int) -> bool:
@@ -169,6 +256,25 @@ def _in_sequence(positions: list[list[int]], slop: int) -> bool:
         if not current:
             return False
     return True
+
+
+def words_needed(count: int) -> int:
+    """Of ``count`` typed words, how many a match must hold: all of one or two, all but one
+    of three to five, 80% of more (Solr's ``mm`` of ``2<-1 5<80%``)."""
+    if count <= 2:
+        return count
+    if count <= 5:
+        return count - 1
+    return int(count * 0.8)
+
+
+def _rank_below(scores: np.ndarray, first: np.ndarray, then: np.ndarray) -> None:
+    """Scale the scores of ``then`` (in place) so that all rank below those of ``first``."""
+    if not first.any() or not then.any():
+        return
+    lowest, highest = scores[first].min(), scores[then].max()
+    if highest >= lowest > 0:
+        scores[then] *= PARTIAL_MATCH_SHARE * lowest / highest
 
 
 def _add(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
@@ -219,6 +325,8 @@ class Evaluator:
             return self.empty(), None
         if isinstance(q, wq.Every):
             return self.snap.live.copy(), None
+        if isinstance(q, TypedWords):
+            return self._typed_words(q.subqueries, within)
         if isinstance(q, wq.And):
             return self._and(q.subqueries, within)
         if isinstance(q, wq.Or):
@@ -276,6 +384,27 @@ class Evaluator:
             within = np.flatnonzero(mask)
         return mask, scores
 
+    def _typed_words(self, parts, within: np.ndarray | None) -> Scored:
+        """Typed words: every other part required, at least ``words_needed`` of the words;
+        documents holding every word rank above those missing some (Solr's ``mm``)."""
+        words = [p for p in parts if plain_word(p) is not None]
+        needed = words_needed(len(words))
+        if needed >= len(words):
+            return self._and(parts, within)
+        others = [p for p in parts if plain_word(p) is None]
+        mask, scores = self._and(others, within) if others else (None, None)
+        inner = within if mask is None else np.flatnonzero(mask)
+        held = np.zeros(self.snap.ndocs, dtype=np.int16)
+        for word in words:
+            m, s = self._eval(word, inner)
+            held += m
+            scores = _add(scores, s)
+        enough = held >= needed
+        mask = enough if mask is None else mask & enough
+        if scores is not None:
+            _rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
+        return mask, scores
+
     def _or(self, parts: list[Scored]) -> Scored:
         mask = self.empty()
         scores = None
@@ -312,11 +441,17 @@ class Evaluator:
     def _phrase_mask(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
         """The candidates (holding every word) where the words stand in order."""
         texts = [w.decode("utf-8") if isinstance(w, bytes) else w for w in q.words]
-        per_word = [self.terms.positions(q.fieldname, t, candidates) for t in texts]
+        found = [self.terms.positions(q.fieldname, t, candidates) for t in texts]
         mask = self.empty()
-        for docnum in candidates.tolist():
-            lists = [found.get(docnum) for found in per_word]
-            if all(lists) and _in_sequence(lists, q.slop):
+        if q.slop <= 1:
+            mask[phrase_starts(found)] = True
+            return mask
+        for docnum in candidates.tolist():  # words within ``slop`` of each other: per document
+            lists = [
+                positions[np.searchsorted(docs, docnum) : np.searchsorted(docs, docnum, "right")]
+                for docs, positions in found
+            ]
+            if all(p.size for p in lists) and _in_sequence([p.tolist() for p in lists], q.slop):
                 mask[docnum] = True
         return mask
 

@@ -1,0 +1,403 @@
+"""Relevance: newsindex's ranking beside plain Whoosh BM25F and SQLite FTS5, on judged queries.
+
+Two judged sets, from one run:
+
+- **AllSides** (``bench/data/relevance_queries.csv``): queries typed as a person searching a
+  news archive would, each standing for one AllSides ``topic``; an article is relevant when it
+  carries that topic. The queries are split once into a ``tune`` half (ranking changes are
+  tuned on it) and a ``report`` half (only reported; CI pins its nDCG@10).
+- **Reuters-21578, unseen** (``bench/data/reuters_queries.csv``): queries written once before
+  any result was seen, judged by Reuters' topic codes; never tuned on. Scored twice: over
+  judged articles only (those with a topic code; the others are dropped from each ranking
+  before cutting it) and with unjudged articles counted as misses.
+
+Engines, each in two modes: newsindex's default ranking (``NewsIndex.search``; ``default`` is
+the query as typed, ``any word`` joins its words with OR), plain Whoosh BM25F and FTS5 bm25
+(``bench/baselines.py``; ``all words`` and ``any word``). Every engine lists articles, copies
+included: newsindex's collapsing of syndicated copies into one story is a display choice the
+baselines lack, and it would cost it every relevant second copy (Reuters has many). Our
+index is built by the CLI from the corpus file, as a user would build it (``newsindex
+rebuild FILE --index bench/out/relevance/<corpus>``); the baselines index the records' own
+title and body. Metrics: P@10, nDCG@10 (binary gains), MAP@100, and ``short@10``, the share
+of first-page results that are briefs (a body under 20 words) or came without a headline:
+judged by the records alone, not by their topics.
+
+    python bench/relevance.py                    # both sets, all engines (builds what is missing)
+    python bench/relevance.py --check            # newsindex only, built afresh: fail below the
+                                                 # floors in bench/relevance_baseline.json
+    python bench/relevance.py --rebuild          # build our index again (after an indexing change)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import math
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# bench/ holds a search.py script, which would shadow the search package: import from the root
+sys.path[:] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")] + [
+    p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
+]
+
+import baselines  # noqa: E402
+from corpus_loaders import ALLSIDES_FILE, REUTERS_FILE, allsides_articles, reuters_articles  # noqa: E402
+
+from search import NewsIndex  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+DATA = ROOT / "bench" / "data"
+BASELINE = ROOT / "bench" / "relevance_baseline.json"
+#: nDCG@10 may fall this far below a pinned floor before ``--check`` fails.
+EPSILON = 0.0005
+#: Results read per query: MAP@100 needs 100; judged-only Reuters drops about half of them.
+DEPTH = {"allsides": 100, "reuters": 400}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    source: Path
+    queries: Path
+    #: The record's key holding its judgment(s) and the one holding its id.
+    topic_key: str
+    id_key: str
+    body_key: str
+    articles: Callable[[], Iterator]
+    #: Our article id for a record id (the CLI keeps the record's own id).
+    baseline_id: Callable[[str], str]
+
+
+CORPORA = {
+    "allsides": Corpus(
+        "allsides",
+        ALLSIDES_FILE,
+        DATA / "relevance_queries.csv",
+        "topic",
+        "ID",
+        "content_original",
+        allsides_articles,
+        lambda record_id: f"allsides-{record_id}",
+    ),
+    "reuters": Corpus(
+        "reuters",
+        REUTERS_FILE,
+        DATA / "reuters_queries.csv",
+        "topics",
+        "id",
+        "body",
+        reuters_articles,
+        lambda record_id: record_id,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    topic: str
+    kind: str
+    half: str
+
+
+def read_queries(path: Path) -> list[Query]:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+    return [
+        Query(row["query"], row["topic"], row.get("kind", ""), row.get("half", "check"))
+        for row in csv.DictReader(lines)
+    ]
+
+
+#: A record with a body shorter than this, or with no headline, is a brief or a flash.
+BRIEF_WORDS = 20
+
+
+def read_judgments(corpus: Corpus) -> tuple[dict[str, set[str]], set[str], set[str]]:
+    """Record ids per topic, the ids of every judged record (one with a topic), and the ids
+    of briefs and headline-less records (counted on first pages, judgments aside)."""
+    by_topic: dict[str, set[str]] = {}
+    judged: set[str] = set()
+    short: set[str] = set()
+    with gzip.open(corpus.source, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            body = record.get(corpus.body_key) or ""
+            if not (record.get("title") or "").strip() or len(body.split()) < BRIEF_WORDS:
+                short.add(record[corpus.id_key])
+            topics = record.get(corpus.topic_key) or []
+            topics = [topics] if isinstance(topics, str) else topics
+            for topic in topics:
+                by_topic.setdefault(topic, set()).add(record[corpus.id_key])
+            if topics:
+                judged.add(record[corpus.id_key])
+    return by_topic, judged, short
+
+
+# -- metrics -----------------------------------------------------------------------------------
+
+
+def precision_at(ranked: list[str], relevant: set[str], k: int = 10) -> float:
+    return sum(doc in relevant for doc in ranked[:k]) / k
+
+
+def ndcg_at(ranked: list[str], relevant: set[str], k: int = 10) -> float:
+    gain = sum(1 / math.log2(i + 2) for i, doc in enumerate(ranked[:k]) if doc in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), k)))
+    return gain / ideal if ideal else 0.0
+
+
+def average_precision_at(ranked: list[str], relevant: set[str], k: int = 100) -> float:
+    found, total = 0, 0.0
+    for i, doc in enumerate(ranked[:k]):
+        if doc in relevant:
+            found += 1
+            total += found / (i + 1)
+    return total / min(len(relevant), k) if relevant else 0.0
+
+
+METRICS = {"P@10": precision_at, "nDCG@10": ndcg_at, "MAP@100": average_precision_at}
+COLUMNS = (*METRICS, "short@10")
+
+
+def scores(
+    runs: dict[Query, list[str]], judgments: dict[str, set[str]], short: set[str]
+) -> dict[str, float]:
+    """Each metric's mean over the queries of ``runs``, and the share of briefs and
+    headline-less items on their first pages (``short@10``)."""
+    figures = {
+        name: sum(metric(ranked, judgments.get(q.topic, set())) for q, ranked in runs.items())
+        / max(len(runs), 1)
+        for name, metric in METRICS.items()
+    }
+    figures["short@10"] = sum(precision_at(r, short) for r in runs.values()) / max(len(runs), 1)
+    return figures
+
+
+# -- builds ------------------------------------------------------------------------------------
+
+
+def ours_path(corpus: Corpus) -> Path:
+    return OUT / "relevance" / corpus.name
+
+
+def build_ours(corpus: Corpus, rebuild: bool) -> float | None:
+    """Build our index with the CLI if missing (or ``rebuild``); seconds taken, or None."""
+    path = ours_path(corpus)
+    if (path / "manifest.json").exists() and not rebuild:
+        return None
+    if path.exists():
+        shutil.rmtree(path)
+    print(f"  building newsindex for {corpus.name} (newsindex rebuild)...", flush=True)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "search.cli", "rebuild", str(corpus.source)]
+    subprocess.run([*command, "--index", str(path), "--silent"], check=True, cwd=ROOT)
+    return time.perf_counter() - started
+
+
+BASELINE_TARGETS = {"fts5": "fts5.sqlite", "whoosh": "whoosh-plain"}
+BASELINE_BUILDERS = {"fts5": baselines.build_fts5, "whoosh": baselines.build_whoosh}
+
+
+def build_baselines(corpus: Corpus, rebuild: bool) -> None:
+    """FTS5 and plain Whoosh in ``bench/out/<corpus>/`` (shared with ``bench/search.py``)."""
+    folder = OUT / corpus.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for engine, target in BASELINE_TARGETS.items():
+        path = folder / target
+        if path.exists() and not rebuild:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        print(f"  building {engine} for {corpus.name}...", flush=True)
+        BASELINE_BUILDERS[engine](corpus.articles(), path)
+
+
+# -- the engines -------------------------------------------------------------------------------
+
+
+def any_word(query: str) -> str:
+    return " OR ".join(baselines.query_words(query))
+
+
+class Ours:
+    name = "newsindex"
+    modes = ("default", "any word")
+
+    def __init__(self, corpus: Corpus, depth: int) -> None:
+        self.news = NewsIndex.open(ours_path(corpus), {"max_per_page": depth})
+        self.depth = depth
+
+    def top(self, query: str, mode: str) -> list[str]:
+        text = query if mode == "default" else any_word(query)
+        result = self.news.search(text, per_page=self.depth, facets=[], collapse=False)
+        return [hit.id for hit in result.hits]
+
+
+class Fts5:
+    name = "fts5"
+    modes = ("all words", "any word")
+
+    def __init__(self, corpus: Corpus, depth: int) -> None:
+        self.db = sqlite3.connect(OUT / corpus.name / BASELINE_TARGETS["fts5"])
+        self.depth = depth
+        self.prefix = corpus.baseline_id("")
+
+    def top(self, query: str, mode: str) -> list[str]:
+        match = baselines.fts5_match(query, any_word=mode == "any word")
+        return [i.removeprefix(self.prefix) for i in baselines.fts5_top(self.db, match, self.depth)]
+
+
+class PlainWhoosh:
+    name = "whoosh"
+    modes = ("all words", "any word")
+
+    def __init__(self, corpus: Corpus, depth: int) -> None:
+        from whoosh import index
+
+        self.ix = index.open_dir(str(OUT / corpus.name / BASELINE_TARGETS["whoosh"]))
+        self.searcher = self.ix.searcher()
+        self.parsers = {
+            mode: baselines.whoosh_parser(self.ix.schema, any_word=mode == "any word")
+            for mode in self.modes
+        }
+        self.depth = depth
+        self.prefix = corpus.baseline_id("")
+
+    def top(self, query: str, mode: str) -> list[str]:
+        results = self.searcher.search(self.parsers[mode].parse(query), limit=self.depth)
+        return [hit["id"].removeprefix(self.prefix) for hit in results]
+
+
+# -- runs --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    corpus: str
+    part: str
+    engine: str
+    mode: str
+    figures: dict[str, float]
+
+
+def run_engine(engine, queries: list[Query]) -> dict[str, dict[Query, list[str]]]:
+    return {mode: {q: engine.top(q.text, mode) for q in queries} for mode in engine.modes}
+
+
+def allsides_rows(
+    runs: dict, judgments: dict[str, set[str]], short: set[str], queries: list[Query]
+) -> list[Row]:
+    rows = []
+    for half in ("tune", "report"):
+        chosen = {q for q in queries if q.half == half}
+        for (engine, mode), run in runs.items():
+            part = {q: ranked for q, ranked in run.items() if q in chosen}
+            rows.append(Row("allsides", half, engine, mode, scores(part, judgments, short)))
+    return rows
+
+
+def reuters_rows(
+    runs: dict, judgments: dict[str, set[str]], short: set[str], judged: set[str]
+) -> list[Row]:
+    rows = []
+    for (engine, mode), run in runs.items():
+        condensed = {q: [d for d in ranked if d in judged] for q, ranked in run.items()}
+        rows.append(
+            Row("reuters", "judged only", engine, mode, scores(condensed, judgments, short))
+        )
+        rows.append(Row("reuters", "unjudged = miss", engine, mode, scores(run, judgments, short)))
+    return rows
+
+
+def run_corpus(corpus: Corpus, engines: list[str], rebuild: bool) -> list[Row]:
+    build_ours(corpus, rebuild)
+    if set(engines) - {"newsindex"}:
+        build_baselines(corpus, rebuild=False)
+    queries = read_queries(corpus.queries)
+    judgments, judged, short = read_judgments(corpus)
+    classes = {"newsindex": Ours, "whoosh": PlainWhoosh, "fts5": Fts5}
+    runs = {}
+    for name in engines:
+        engine = classes[name](corpus, DEPTH[corpus.name])
+        for mode, run in run_engine(engine, queries).items():
+            runs[(name, mode)] = run
+    if corpus.name == "allsides":
+        return allsides_rows(runs, judgments, short, queries)
+    return reuters_rows(runs, judgments, short, judged)
+
+
+def print_rows(rows: list[Row]) -> None:
+    print(f"{'corpus':<9} {'queries':<16} {'engine':<10} {'mode':<10} ", end="")
+    print(" ".join(f"{m:>8}" for m in COLUMNS))
+    for row in rows:
+        figures = " ".join(f"{row.figures[m]:8.3f}" for m in COLUMNS)
+        print(f"{row.corpus:<9} {row.part:<16} {row.engine:<10} {row.mode:<10} {figures}")
+
+
+# -- the gate ----------------------------------------------------------------------------------
+
+
+def check_floors(rows: list[Row]) -> int:
+    """0 if newsindex's default nDCG@10 holds every pinned floor, 1 (with a message) if not."""
+    try:
+        floors = json.loads(BASELINE.read_text())["floors"]
+    except (OSError, ValueError, KeyError) as err:
+        print(f"check: cannot read floors from {BASELINE}: {err}")
+        return 1
+    failed = 0
+    for key, floor in floors.items():
+        corpus, part = key.split(":", 1)
+        found = [
+            r.figures["nDCG@10"]
+            for r in rows
+            if (r.corpus, r.part, r.engine, r.mode) == (corpus, part, "newsindex", "default")
+        ]
+        if not found:
+            continue
+        verdict = "ok" if found[0] >= floor - EPSILON else "FAILED"
+        failed |= verdict != "ok"
+        print(f"check: newsindex nDCG@10 {found[0]:.4f} vs floor {floor:.4f} for {key}: {verdict}")
+    return int(failed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", choices=["allsides", "reuters", "both"], default="both")
+    parser.add_argument("--check", action="store_true", help="newsindex only; fail below floors")
+    parser.add_argument("--rebuild", action="store_true", help="build our index again")
+    parser.add_argument("--only", default="", help="comma-separated engines to run")
+    args = parser.parse_args(argv)
+    names = ["allsides", "reuters"] if args.corpus == "both" else [args.corpus]
+    engines = [e for e in args.only.split(",") if e] or ["newsindex", "whoosh", "fts5"]
+    if args.check:  # what this code builds now: never a stale index
+        engines, args.rebuild = ["newsindex"], True
+    for name in names:
+        if not CORPORA[name].source.is_file():
+            print(f"relevance bench: corpus missing: {CORPORA[name].source}")
+            return 1
+    rows: list[Row] = []
+    for name in names:
+        started = time.perf_counter()
+        rows += run_corpus(CORPORA[name], engines, args.rebuild)
+        print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    print()
+    print_rows(rows)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "relevance.json").write_text(json.dumps([r.__dict__ for r in rows], indent=1))
+    return check_floors(rows) if args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""How results are ranked, on a small export built through the real pipeline.
+
+Each test holds one ranking rule to what a reader would check on the first page: a title
+made from the lead does not weigh as a headline, briefs come after stories yet first when
+they are the best match, words standing together rank first, and a long query still finds
+the stories missing one of its words, after those holding them all.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from search import NewsIndex
+
+FILLER = (
+    "Officials met on Tuesday to discuss the schedule. The committee said a report would "
+    "follow next month. Several members asked for more time, and the chair agreed. "
+)
+
+
+def _record(id_: str, title: str, body: str, published: str) -> dict:
+    return {"id": id_, "title": title, "body": body, "published": published}
+
+
+RECORDS = [
+    # A record without a headline: its title is made from the lead.
+    _record("no-headline", "", "Copper output fell. " + FILLER * 3, "2024-03-02"),
+    _record("headline", "Chile copper output falls", "Output fell. " + FILLER * 3, "2024-03-01"),
+    # A flash: a headline and no body.
+    _record("flash", "NICKEL PRICES", "", "2024-03-05"),
+    _record(
+        "nickel-story",
+        "Nickel climbs as mines shut across the region",
+        FILLER + "Nickel prices rose as traders expect tight supply. " + FILLER * 2,
+        "2024-03-04",
+    ),
+    _record("flash-only", "NICKEL INDICATION AT 1500", "", "2024-03-06"),
+    # Words side by side, and the same words apart (in a shorter, newer story).
+    _record(
+        "together",
+        "Congress debate",
+        FILLER + "The border wall funding plan drew questions. " + FILLER * 3,
+        "2024-02-01",
+    ),
+    _record(
+        "apart",
+        "Congress debate",
+        FILLER + "Border officials met. The plan drew questions. A wall was discussed later "
+        "in the long session. Funding remains unclear. " + FILLER,
+        "2024-02-02",
+    ),
+    # Two of the three words of "border wall funding".
+    _record(
+        "two-of-three",
+        "Congress debate",
+        FILLER + "The border wall plan drew questions. " + FILLER * 2,
+        "2024-02-03",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ranking")
+    source = folder / "export.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n", encoding="utf-8")
+    with NewsIndex.open(folder / "index") as news:
+        news.rebuild([source])
+        yield news
+
+
+def ids(news, query: str) -> list[str]:
+    """Every hit in order (the records share filler text: copies are listed, not collapsed)."""
+    return [hit.id for hit in news.search(query, per_page=20, facets=[], collapse=False).hits]
+
+
+def test_a_title_made_from_the_lead_is_shown_but_not_weighed_as_a_headline(news):
+    article = news.get("no-headline")
+    assert article.title == "Copper output fell" and article.title_from_lead
+    assert not news.get("headline").title_from_lead
+    assert ids(news, "title:copper") == ["headline"]
+    assert ids(news, "copper") == ["headline", "no-headline"]
+
+
+def test_briefs_rank_after_stories_yet_first_when_they_match_best(news):
+    assert ids(news, "nickel prices") == ["nickel-story", "flash"]
+    assert ids(news, "nickel indication")[0] == "flash-only"
+
+
+def test_words_standing_together_rank_first(news):
+    assert ids(news, "border wall")[2] == "apart"
+    assert ids(news, "border wall funding")[0] == "together"
+
+
+def test_a_long_query_finds_stories_missing_one_word_after_those_with_all(news):
+    assert ids(news, "border wall funding")[2] == "two-of-three"
+    assert ids(news, "border AND wall AND funding") == ["together", "apart"]
+    assert news.search("border wall funding", facets=[], collapse=False).total == 3
