@@ -53,6 +53,11 @@ class Settings:
     workers: int = _setting(
         0, "Worker processes for a rebuild; 0 means one per core, at most 4.", 0
     )
+    write_lock_wait_s: float = _setting(
+        60.0,
+        "Seconds a write (add, delete, rebuild) waits for another to finish before it "
+        "gives up with IndexLocked (0 fails at once).",
+    )
     story_window_days: int = _setting(
         7, "Dated copies further apart than this join a story only when near-identical.", 0
     )

@@ -201,7 +201,7 @@ def _publish_generation(
     """
     store = IndexStore(index_path or default_index_path())
     started = time.perf_counter()
-    with store.write_lock():
+    with store.write_lock("rebuild", settings.write_lock_wait_s):
         signed_articles = _primed(signed_articles)
         generation = store.new_generation()
         try:
@@ -276,18 +276,24 @@ def rebuild(
 
 
 @contextlib.contextmanager
-def _live_update(index_path: str | Path | None, report: IndexReport, settings: Settings | None):
+def _live_update(
+    index_path: str | Path | None,
+    report: IndexReport,
+    settings: Settings | None,
+    command: str,
+):
     """Change the live generation in place: lock, open, then save stories and the manifest.
 
     Yields ``(ix, stories)``; on success the story state and the manifest's counts are
     written and ``report`` gets the new totals and the elapsed time.
     """
     store = IndexStore(index_path or default_index_path())
+    settings = settings or Settings()
     started = time.perf_counter()
-    with store.write_lock():
+    with store.write_lock(command, settings.write_lock_wait_s):
         ix = store.open_live(SCHEMA_VERSION)
         live = store.live_dir()
-        stories = _load_stories(live, settings or Settings())
+        stories = _load_stories(live, settings)
         yield ix, stories
         stories.save(live / STORY_STATE)
         manifest = store.read_manifest()
@@ -308,7 +314,7 @@ def add_articles(
 ) -> IndexReport:
     """Upsert ``articles`` by id into the live index; new copies join existing stories."""
     report = report or IndexReport()
-    with _live_update(index_path, report, settings) as (ix, stories):
+    with _live_update(index_path, report, settings, "add") as (ix, stories):
         articles = _primed(iter(articles))
         with ix.searcher() as searcher, _new_writer(ix) as writer:
             seen: set[str] = set()
@@ -349,7 +355,8 @@ def delete(
 ) -> IndexReport:
     """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
     report = IndexReport()
-    with _live_update(index_path, report, settings) as (ix, stories), ix.writer() as writer:
+    updating = _live_update(index_path, report, settings, "delete")
+    with updating as (ix, stories), ix.writer() as writer:
         for article_id in ids:
             if writer.delete_by_term("id", article_id):
                 report.deleted += 1

@@ -5,7 +5,7 @@ Layout of an index directory (``index/`` by default)::
     index/
       manifest.json          which generation is live, with counts and timestamps
       gen-20261201T072200-1a2b/   a complete Whoosh index + the story (syndication) state
-      .write.lock            held by whoever is writing (rebuild, add, delete)
+      .write.lock            held by whoever is writing (rebuild, add, delete); says who
 
 A rebuild writes a new generation beside the live one and publishes it by replacing
 ``manifest.json`` atomically (``os.replace``), so readers see either the old index or the
@@ -155,17 +155,61 @@ class IndexStore:
             shutil.rmtree(child, ignore_errors=True)
 
     @contextlib.contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Hold the index's write lock, or fail at once with ``IndexLocked``."""
+    def write_lock(self, command: str = "write", wait_s: float = 0.0) -> Iterator[None]:
+        """Hold the index's write lock, waiting up to ``wait_s`` seconds for another writer.
+
+        The lock is the kernel's (``flock``): it goes with the process that holds it, so a
+        writer killed by any signal leaves no stale lock behind. Whoever holds it notes its
+        command and process in the lock file, for the message of whoever waits in vain.
+        Temporary files of a writer that died mid-publish are removed on the way in.
+        """
         self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / LOCK_NAME, "a+") as fh:
+        with open(self.path / LOCK_NAME, "a+", encoding="utf-8") as fh:
+            self._acquire(fh, wait_s)
             try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise IndexLocked(
-                    f"index {self.path} is being written by another process; try again later"
-                ) from None
-            try:
+                fh.seek(0)
+                fh.truncate()
+                holder = {"command": command, "pid": os.getpid(), "since": utc_now()}
+                fh.write(json.dumps(holder) + "\n")
+                fh.flush()
+                self._remove_dead_writers_files()
                 yield
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def _acquire(self, fh, wait_s: float) -> None:
+        """Take the lock on ``fh``, polling until ``wait_s`` has passed, else ``IndexLocked``."""
+        deadline = time.monotonic() + wait_s
+        pause = 0.01
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.25)
+        waited = f"; waited {wait_s:g} s" if wait_s else ""
+        raise IndexLocked(
+            f"index {self.path} is being written by {self._holder(fh)}{waited}: "
+            "try again when it finishes, or wait longer (setting write_lock_wait_s)"
+        )
+
+    @staticmethod
+    def _holder(fh) -> str:
+        """``newsindex rebuild (process 1234, since …)`` from the lock file, if it says."""
+        try:
+            fh.seek(0)
+            holder = json.loads(fh.read())
+            return (
+                f"newsindex {holder['command']} (process {holder['pid']}, since {holder['since']})"
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another process"
+
+    def _remove_dead_writers_files(self) -> None:
+        """Manifest drafts of a writer killed before its rename (only the lock holder
+        writes one, so any found now is debris)."""
+        for draft in self.path.glob(f".{MANIFEST_NAME}.*.tmp"):
+            draft.unlink(missing_ok=True)
