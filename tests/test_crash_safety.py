@@ -123,3 +123,14 @@ def test_kill_9_of_add_and_delete_loses_nothing_committed(tmp_path):
     last = max(b for b, n in expected.items() if n)
     found = newsindex("search", batch_word(last), "--index", str(index), "--all-copies", "--json")
     assert json.loads(found.stdout)["total_copies"] == BATCH
+
+
+def test_the_next_write_clears_a_killed_writers_manifest_draft(tmp_path):
+    index = tmp_path / "index"
+    with NewsIndex.open(index, {"workers": 1}) as news:
+        news.rebuild([str(write_batch(tmp_path, 0, 3))])
+        draft = index / ".manifest.json.4242.tmp"  # as a writer killed before its rename
+        draft.write_text('{"generation": "gen-half', "utf-8")
+        news.delete([article_id(0, 0)])
+        assert not draft.exists()
+        assert count_batch(news, 0) == 2
