@@ -98,6 +98,12 @@ class IndexOutdated(NewsIndexError):
     status = 503
 
 
+class IndexNotWritable(NewsIndexError):
+    """The disk under the index refused a write (full, read-only, not ours); searches go on."""
+
+    status = 503
+
+
 class IndexingFailed(NewsIndexError):
     """A rebuild's worker process failed; the live index is unchanged."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import shutil
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from search.article import Article
 from search.indexing.parallel import ParallelBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
-from search.indexing.whoosh_internals import BulkWriter
+from search.indexing.whoosh_internals import BulkWriter, remove_uncommitted_files
 from search.settings import Settings
 from search.sources import RawRecord, Skipped
 
@@ -206,20 +205,20 @@ def _publish_generation(
         generation = store.new_generation()
         try:
             build_generation(signed_articles, generation, report, progress, workers, settings)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        now = utc_now()
-        store.publish(
-            Manifest(
-                generation=generation.name,
-                documents=report.documents,
-                stories=report.stories,
-                built_at=now,
-                updated_at=now,
-                schema_version=SCHEMA_VERSION,
+            now = utc_now()
+            store.publish(
+                Manifest(
+                    generation=generation.name,
+                    documents=report.documents,
+                    stories=report.stories,
+                    built_at=now,
+                    updated_at=now,
+                    schema_version=SCHEMA_VERSION,
+                )
             )
-        )
+        except BaseException:
+            store.discard(generation)
+            raise
         store.remove_unreferenced()
     report.seconds = time.perf_counter() - started
     return report
@@ -294,7 +293,12 @@ def _live_update(
         ix = store.open_live(SCHEMA_VERSION)
         live = store.live_dir()
         stories = _load_stories(live, settings)
-        yield ix, stories
+        try:
+            yield ix, stories
+        except BaseException:
+            with contextlib.suppress(Exception):  # never hide why the write failed
+                remove_uncommitted_files(ix)  # a failed commit's half-written segment
+            raise
         stories.save(live / STORY_STATE)
         manifest = store.read_manifest()
         manifest.documents = report.documents = ix.doc_count()

@@ -16,6 +16,7 @@ removed by the next write.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -28,12 +29,29 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.errors import IndexDamaged, IndexLocked, IndexNotFound, IndexOutdated
+from search.errors import (
+    IndexDamaged,
+    IndexLocked,
+    IndexNotFound,
+    IndexNotWritable,
+    IndexOutdated,
+    NewsIndexError,
+)
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".write.lock"
 GENERATION_PREFIX = "gen-"
 ENV_INDEX = "NEWSINDEX_INDEX"
+
+#: Failures of the disk under the index, with what the operator can do about each.
+DISK_ERRORS = {
+    errno.ENOSPC: "free space there",
+    errno.EDQUOT: "free space or raise the quota",
+    errno.EFBIG: "raise the file size limit (ulimit -f)",
+    errno.EROFS: "make it writable or use another --index",
+    errno.EACCES: "run as the index's owner or fix its permissions",
+    errno.EPERM: "run as the index's owner or fix its permissions",
+}
 
 
 def default_index_path() -> Path:
@@ -135,12 +153,23 @@ class IndexStore:
     def publish(self, manifest: Manifest) -> None:
         """Make ``manifest`` live in one atomic step (write beside, fsync, rename)."""
         tmp = self.path / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(manifest.to_dict(), fh, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.manifest_path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(manifest.to_dict(), fh, indent=2)
+                fh.write("\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.manifest_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def discard(self, generation: Path) -> None:
+        """Remove a generation that failed before it was published (never the live one)."""
+        with contextlib.suppress(NewsIndexError):
+            if self.exists() and self.read_manifest().generation == generation.name:
+                return
+        shutil.rmtree(generation, ignore_errors=True)
 
     def remove_unreferenced(self, keep: str | None = None) -> None:
         """Delete generations other than the live one (and ``keep``).
@@ -163,19 +192,47 @@ class IndexStore:
         command and process in the lock file, for the message of whoever waits in vain.
         Temporary files of a writer that died mid-publish are removed on the way in.
         """
-        self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / LOCK_NAME, "a+", encoding="utf-8") as fh:
-            self._acquire(fh, wait_s)
-            try:
-                fh.seek(0)
-                fh.truncate()
-                holder = {"command": command, "pid": os.getpid(), "since": utc_now()}
-                fh.write(json.dumps(holder) + "\n")
-                fh.flush()
-                self._remove_dead_writers_files()
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            with open(self.path / LOCK_NAME, "a+", encoding="utf-8") as fh:
+                self._acquire(fh, wait_s)
+                try:
+                    fh.seek(0)
+                    fh.truncate()
+                    holder = {"command": command, "pid": os.getpid(), "since": utc_now()}
+                    fh.write(json.dumps(holder) + "\n")
+                    fh.flush()
+                    self._remove_dead_writers_files()
+                    yield
+                finally:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        except OSError as exc:
+            refused = self.disk_refusal(exc)
+            if refused is None:
+                raise
+            raise refused from exc
+
+    def disk_refusal(self, exc: OSError) -> IndexNotWritable | None:
+        """``exc`` as the one line an operator needs, if the index's disk refused a write.
+
+        A permission error counts only on a file of the index (a source file that cannot
+        be read is the reader's to skip, with its reason).
+        """
+        fix = DISK_ERRORS.get(exc.errno)
+        where = Path(exc.filename) if exc.filename else None
+        if fix is None or (exc.errno in (errno.EACCES, errno.EPERM) and not self._holds(where)):
+            return None
+        return IndexNotWritable(
+            f"cannot write the index at {self.path}: {os.strerror(exc.errno).lower()}"
+            f"{f' ({where})' if where else ''}; the index still answers searches: "
+            f"{fix}, then run the command again"
+        )
+
+    def _holds(self, where: Path | None) -> bool:
+        if where is None:
+            return False
+        index = self.path.resolve()
+        return where.resolve() == index or index in where.resolve().parents
 
     def _acquire(self, fh, wait_s: float) -> None:
         """Take the lock on ``fh``, polling until ``wait_s`` has passed, else ``IndexLocked``."""
