@@ -53,6 +53,11 @@ class BadQuery(UserError):
     """A query the parser refuses even when read leniently."""
 
 
+class QueryTooSlow(BadQuery):
+    """A query still being matched when its time ran out (the ``query_time_limit_ms``
+    setting): refused, so that one costly query cannot hold a server's worker."""
+
+
 class BadParameter(UserError):
     """A filter, facet, sort, paging value or setting outside what the engine accepts."""
 

@@ -42,7 +42,7 @@ from search.searching.results import (
     TimelinePoint,
     TimelineSeries,
 )
-from search.searching.scoring import evaluate, warm
+from search.searching.scoring import Deadline, evaluate, warm
 from search.searching.snapshot import NO_DATE, Snapshot
 from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
@@ -75,11 +75,15 @@ def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
 def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
     """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused."""
     clean: Filters = {}
+    if not isinstance(filters, Mapping | None):
+        raise BadParameter(f"filters must map facet names to values, not {filters!r}")
     for name, values in (filters or {}).items():
         if name not in FACETS:
             raise BadParameter(f"unknown filter field {name!r}: use one of {', '.join(FACETS)}")
-        values = [values] if isinstance(values, str) else list(values)
-        values = [str(v).strip() for v in values if str(v).strip()]
+        values = [values] if isinstance(values, str) else values
+        if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
+            raise BadParameter(f"filter {name} takes text values, not {values!r}")
+        values = [v.strip() for v in values if v.strip()]
         if values:
             clean[name] = list(dict.fromkeys(values))
     return clean
@@ -90,6 +94,8 @@ def check_facets(facets: Sequence[str] | None) -> list[str]:
         return list(FACETS)
     if isinstance(facets, str):
         facets = [facets]
+    if not isinstance(facets, Sequence) or not all(isinstance(name, str) for name in facets):
+        raise BadParameter(f"facets must be facet names, not {facets!r}")
     for name in facets:
         if name not in FACETS:
             raise BadParameter(f"unknown facet {name!r}: use one of {', '.join(FACETS)}")
@@ -236,16 +242,17 @@ class SearchEngine:
             facet_size = settings.default_facet_size
         check_range("facet_size", facet_size, 1, settings.max_facet_size)
         parsed = self.parse(query)
+        matching = self._deadline()
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query)
+            base, scores = evaluate(snap, parsed.query, matching)
             final, masks = self._filtered(snap, base, chosen)
-            deadline = time.perf_counter() + settings.facet_time_limit_ms / 1000
+            facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
             counted, timed_out = self._facet_counts(
-                snap, base, masks, chosen, facet_names, facet_mode, facet_size, deadline
+                snap, base, masks, chosen, facet_names, facet_mode, facet_size, facets_until
             )
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
-            hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final)
+            hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
             total_copies = int(final.sum())
             total = snap.count_stories(final) if collapse else total_copies
             suggestion = suggest(snap.searcher, parsed, snap.corrections)
@@ -265,6 +272,10 @@ class SearchEngine:
             facet_mode=facet_mode,
             filters=chosen,
         )
+
+    def _deadline(self) -> Deadline | None:
+        """When the query being matched must be done by (``query_time_limit_ms``)."""
+        return Deadline.after(self.settings.query_time_limit_ms)
 
     def parse(self, query: str | None) -> ParsedQuery:
         return parse_query(query, max_chars=self.settings.max_query_chars)
@@ -334,9 +345,15 @@ class SearchEngine:
         return by_date(snap, final, sort == "newest", collapse, stop)
 
     def _hits(
-        self, snap: Snapshot, parsed: ParsedQuery, ranked: list[Ranked], final: np.ndarray
+        self,
+        snap: Snapshot,
+        parsed: ParsedQuery,
+        ranked: list[Ranked],
+        final: np.ndarray,
+        deadline: Deadline | None = None,
     ) -> list[Hit]:
-        terms = parsed.highlight_terms(snap.searcher.reader())
+        until = deadline.at if deadline is not None else None
+        terms = parsed.highlight_terms(snap.searcher.reader(), until)
         return [self._hit(snap, r.docnum, r.score, terms, final) for r in ranked]
 
     def _hit(
@@ -409,7 +426,7 @@ class SearchEngine:
             if not key_terms:
                 return []
             q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
-            mask, scores = evaluate(snap, q)
+            mask, scores = evaluate(snap, q, self._deadline())
             mask[snap.story_docs(docnum)] = False
             mask[docnum] = False
             terms = frozenset(word for word, _ in key_terms)
@@ -483,14 +500,17 @@ class SearchEngine:
         and up to four ``compare`` queries under the same filters: the coverage chart."""
         chosen = check_filters(filters)
         check_choice("interval", interval, ("auto", "month", "day"))
-        compare = [compare] if isinstance(compare, str) else list(compare)
+        compare = [compare] if isinstance(compare, str) else compare
+        if not isinstance(compare, Sequence):
+            raise BadParameter(f"compare takes a list of queries, not {compare!r}")
         if len(compare) > MAX_COMPARE:
             raise BadParameter(f"compare takes at most {MAX_COMPARE} queries, not {len(compare)}")
         parsed = [self.parse(q) for q in (query, *compare)]
         with self._using() as snap:
             finals = []
+            deadline = self._deadline()
             for p in parsed:
-                base, _ = evaluate(snap, p.query)
+                base, _ = evaluate(snap, p.query, deadline)
                 finals.append(self._filtered(snap, base, chosen)[0])
             days = [self._story_days(snap, final, collapse) for final in finals]
             dated = np.concatenate([d[d >= 0] for d in days])
@@ -533,7 +553,7 @@ class SearchEngine:
         check_choice("sort", sort, SORTS)
         parsed = self.parse(query)
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query)
+            base, scores = evaluate(snap, parsed.query, self._deadline())
             final, _ = self._filtered(snap, base, chosen)
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             ranked = self._rank(snap, final, scores, sort, collapse, int(final.sum()))
