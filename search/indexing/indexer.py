@@ -202,6 +202,7 @@ def _publish_generation(
     started = time.perf_counter()
     with store.write_lock("rebuild", settings.write_lock_wait_s):
         signed_articles = _primed(signed_articles)
+        replaced = store.read_manifest().generation if store.exists() else ""
         generation = store.new_generation()
         try:
             build_generation(signed_articles, generation, report, progress, workers, settings)
@@ -214,6 +215,7 @@ def _publish_generation(
                     built_at=now,
                     updated_at=now,
                     schema_version=SCHEMA_VERSION,
+                    replaced=replaced,
                 )
             )
         except BaseException:
@@ -305,6 +307,7 @@ def _live_update(
         manifest.stories = report.stories = _story_count(stories)
         manifest.updated_at = utc_now()
         store.publish(manifest)
+        store.remove_unreferenced()
     report.seconds = time.perf_counter() - started
 
 

@@ -42,6 +42,9 @@ MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".write.lock"
 GENERATION_PREFIX = "gen-"
 ENV_INDEX = "NEWSINDEX_INDEX"
+#: How long a generation replaced by a rebuild stays on disk after the swap (see
+#: ``IndexStore.remove_unreferenced``): longer than any search, as long as a long export.
+REPLACED_GRACE_SECONDS = 600
 
 #: Failures of the disk under the index, with what the operator can do about each.
 DISK_ERRORS = {
@@ -65,6 +68,14 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _seconds_since(stamp: str) -> float:
+    """Seconds since an ISO 8601 time of ``utc_now()`` (infinite if unreadable)."""
+    try:
+        return (datetime.now(UTC) - datetime.fromisoformat(stamp)).total_seconds()
+    except (TypeError, ValueError):
+        return float("inf")
+
+
 @dataclass
 class Manifest:
     """The small JSON file that names the live generation and says what is in it."""
@@ -76,6 +87,8 @@ class Manifest:
     updated_at: str = ""
     schema_version: int = 1
     newsindex_version: str = "0.1.0"
+    #: The generation this one replaced (kept for ``REPLACED_GRACE_SECONDS``).
+    replaced: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -171,17 +184,25 @@ class IndexStore:
                 return
         shutil.rmtree(generation, ignore_errors=True)
 
-    def remove_unreferenced(self, keep: str | None = None) -> None:
-        """Delete generations other than the live one (and ``keep``).
+    def remove_unreferenced(self) -> None:
+        """Delete generations other than the live one (call under the write lock).
 
-        Readers that still hold the old generation open keep reading it: POSIX unlinks a file
-        only when its last descriptor closes.
+        One that was never published (a rebuild that failed or was killed) goes at once; the
+        one the live generation replaced stays ``REPLACED_GRACE_SECONDS`` after the swap, so
+        that a reader that read the manifest just before it still finds its files, and a
+        search or export running on it finishes.
         """
-        live = self.read_manifest().generation if self.exists() else None
+        manifest = self.read_manifest() if self.exists() else None
+        keep = {manifest.generation} if manifest else set()
+        if (
+            manifest
+            and manifest.replaced
+            and _seconds_since(manifest.built_at) < (REPLACED_GRACE_SECONDS)
+        ):
+            keep.add(manifest.replaced)
         for child in self.path.glob(f"{GENERATION_PREFIX}*"):
-            if child.name in (live, keep) or not child.is_dir():
-                continue
-            shutil.rmtree(child, ignore_errors=True)
+            if child.name not in keep and child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
 
     @contextlib.contextmanager
     def write_lock(self, command: str = "write", wait_s: float = 0.0) -> Iterator[None]:

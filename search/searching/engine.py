@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 from whoosh import classify
 from whoosh import query as wq
+from whoosh.index import EmptyIndexError
 
 from search.article import Article
-from search.errors import ArticleNotFound, BadParameter
+from search.errors import ArticleNotFound, BadParameter, IndexDamaged
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
 from search.searching.facets import FACETS, FacetData, StoryCodes
@@ -58,6 +59,8 @@ DAILY_TIMELINE_DAYS = 90
 MAX_COMPARE = 4
 #: Microseconds per day in Whoosh's date numbers (microseconds since 0001-01-01).
 _DAY_USECS = 86_400_000_000
+#: Times a reader tries to open what the manifest names while writers keep replacing it.
+OPEN_ATTEMPTS = 5
 #: Stored fields read per lock hold while exporting.
 EXPORT_CHUNK = 256
 
@@ -170,18 +173,39 @@ class SearchEngine:
 
     def _current(self) -> Snapshot:
         """The snapshot for what is on disk now, rebuilt if the index changed."""
-        stamp = _manifest_stamp(self.store.manifest_path)
         with self._lock:
-            if self._snapshot is None or stamp != self._stamp:
-                generation = self.store.read_manifest().generation
-                if generation != self._generation or self._index is None:
-                    self._index = self.store.open_live(SCHEMA_VERSION)
-                    self._generation = generation
-                    self._replace(warm(Snapshot(self._index, generation)))
-                self._stamp = stamp
-            if not self._snapshot.searcher.up_to_date():
-                self._replace(warm(Snapshot(self._index, self._generation)))
-            return self._snapshot
+            for attempt in range(OPEN_ATTEMPTS):
+                stamp = _manifest_stamp(self.store.manifest_path)
+                try:
+                    return self._refreshed(stamp)
+                except (IndexDamaged, EmptyIndexError, OSError):
+                    # A writer may publish anew and remove what was named a moment ago
+                    # between reading the names and opening the files (as Lucene retries a
+                    # vanished commit point): try again with what is named now.
+                    if attempt + 1 == OPEN_ATTEMPTS or not self._moved_on(stamp):
+                        raise
+        raise AssertionError("unreachable")
+
+    def _refreshed(self, stamp: tuple[int, int, int] | None) -> Snapshot:
+        if self._snapshot is None or stamp != self._stamp:
+            generation = self.store.read_manifest().generation
+            if generation != self._generation or self._index is None:
+                index = self.store.open_live(SCHEMA_VERSION)
+                self._replace(warm(Snapshot(index, generation)))
+                self._index, self._generation = index, generation
+            self._stamp = stamp
+        if not self._snapshot.searcher.up_to_date():
+            self._replace(warm(Snapshot(self._index, self._generation)))
+        return self._snapshot
+
+    def _moved_on(self, stamp: tuple[int, int, int] | None) -> bool:
+        """Whether a writer published or committed since ``stamp`` was read."""
+        if _manifest_stamp(self.store.manifest_path) != stamp:
+            return True
+        try:
+            return self._snapshot is not None and not self._snapshot.searcher.up_to_date()
+        except (OSError, EmptyIndexError):
+            return False
 
     def _replace(self, snapshot: Snapshot) -> None:
         # The snapshot before last is closed (once no search holds it); a search still
