@@ -53,6 +53,11 @@ class BadQuery(UserError):
     """A query the parser refuses even when read leniently."""
 
 
+class QueryTooSlow(BadQuery):
+    """A query still being matched when its time ran out (the ``query_time_limit_ms``
+    setting): refused, so that one costly query cannot hold a server's worker."""
+
+
 class BadParameter(UserError):
     """A filter, facet, sort, paging value or setting outside what the engine accepts."""
 
@@ -100,6 +105,12 @@ class IndexDamaged(NewsIndexError):
 
 class IndexOutdated(NewsIndexError):
     """Built by a version of newsindex with another schema or story format: rebuild."""
+
+    status = 503
+
+
+class IndexNotWritable(NewsIndexError):
+    """The disk under the index refused a write (full, read-only, not ours); searches go on."""
 
     status = 503
 

@@ -48,10 +48,20 @@ class Settings:
         "facets_timed_out instead (0 counts none).",
     )
     max_query_chars: int = _setting(2000, "Longer queries are refused, not parsed.", 1)
+    query_time_limit_ms: float = _setting(
+        1000.0,
+        "A query still being matched this long after it began is stopped and refused "
+        "with QueryTooSlow (0: no limit).",
+    )
     max_outlets: int = _setting(25, 'Outlets an "also ran" list names (its count is exact).', 1)
     related_limit: int = _setting(5, "Related stories shown for an article by default.", 1)
     workers: int = _setting(
         0, "Worker processes for a rebuild; 0 means one per core, at most 4.", 0
+    )
+    write_lock_wait_s: float = _setting(
+        60.0,
+        "Seconds a write (add, delete, rebuild) waits for another to finish before it "
+        "gives up with IndexLocked (0 fails at once).",
     )
     story_window_days: int = _setting(
         7, "Dated copies further apart than this join a story only when near-identical.", 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import shutil
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from search.errors import RebuildRefused
 from search.indexing.parallel import ParallelBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
-from search.indexing.whoosh_internals import BulkWriter
+from search.indexing.whoosh_internals import BulkWriter, remove_uncommitted_files
 from search.settings import Settings
 from search.sources import RawRecord, Skipped
 
@@ -244,27 +243,29 @@ def _publish_generation(
     """
     store = IndexStore(index_path or default_index_path())
     started = time.perf_counter()
-    with store.write_lock():
+    with store.write_lock("rebuild", settings.write_lock_wait_s):
         signed_articles = _primed(signed_articles)
+        replaced = store.read_manifest().generation if store.exists() else ""
         generation = store.new_generation()
         try:
             build_generation(signed_articles, generation, report, progress, workers, settings)
             if not allow_shrink:
                 check_shrink(report, store.read_manifest().documents if store.exists() else 0)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        now = utc_now()
-        store.publish(
-            Manifest(
-                generation=generation.name,
-                documents=report.documents,
-                stories=report.stories,
-                built_at=now,
-                updated_at=now,
-                schema_version=SCHEMA_VERSION,
+            now = utc_now()
+            store.publish(
+                Manifest(
+                    generation=generation.name,
+                    documents=report.documents,
+                    stories=report.stories,
+                    built_at=now,
+                    updated_at=now,
+                    schema_version=SCHEMA_VERSION,
+                    replaced=replaced,
+                )
             )
-        )
+        except BaseException:
+            store.discard(generation)
+            raise
         store.remove_unreferenced()
     report.seconds = time.perf_counter() - started
     return report
@@ -326,25 +327,37 @@ def rebuild(
 
 
 @contextlib.contextmanager
-def _live_update(index_path: str | Path | None, report: IndexReport, settings: Settings | None):
+def _live_update(
+    index_path: str | Path | None,
+    report: IndexReport,
+    settings: Settings | None,
+    command: str,
+):
     """Change the live generation in place: lock, open, then save stories and the manifest.
 
     Yields ``(ix, stories)``; on success the story state and the manifest's counts are
     written and ``report`` gets the new totals and the elapsed time.
     """
     store = IndexStore(index_path or default_index_path())
+    settings = settings or Settings()
     started = time.perf_counter()
-    with store.write_lock():
+    with store.write_lock(command, settings.write_lock_wait_s):
         ix = store.open_live(SCHEMA_VERSION)
         live = store.live_dir()
-        stories = _load_stories(live, settings or Settings())
-        yield ix, stories
+        stories = _load_stories(live, settings)
+        try:
+            yield ix, stories
+        except BaseException:
+            with contextlib.suppress(Exception):  # never hide why the write failed
+                remove_uncommitted_files(ix)  # a failed commit's half-written segment
+            raise
         stories.save(live / STORY_STATE)
         manifest = store.read_manifest()
         manifest.documents = report.documents = ix.doc_count()
         manifest.stories = report.stories = _story_count(stories)
         manifest.updated_at = utc_now()
         store.publish(manifest)
+        store.remove_unreferenced()
     report.seconds = time.perf_counter() - started
 
 
@@ -358,7 +371,7 @@ def add_articles(
 ) -> IndexReport:
     """Upsert ``articles`` by id into the live index; new copies join existing stories."""
     report = report or IndexReport()
-    with _live_update(index_path, report, settings) as (ix, stories):
+    with _live_update(index_path, report, settings, "add") as (ix, stories):
         articles = _primed(iter(articles))
         with ix.searcher() as searcher, _new_writer(ix) as writer:
             seen: set[str] = set()
@@ -400,7 +413,8 @@ def delete(
 ) -> IndexReport:
     """Delete articles by id; unknown ids are listed in ``not_found``, not an error."""
     report = IndexReport()
-    with _live_update(index_path, report, settings) as (ix, stories), ix.writer() as writer:
+    updating = _live_update(index_path, report, settings, "delete")
+    with updating as (ix, stories), ix.writer() as writer:
         for article_id in ids:
             if writer.delete_by_term("id", article_id):
                 report.deleted += 1

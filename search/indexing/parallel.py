@@ -72,8 +72,19 @@ def _index_worker(directory: str, jobs: Any, results: Any) -> None:
         else:
             discard_segment(writer)
         results.put(("ok", segments))
+    except OSError as exc:  # the disk (full, read-only): raised again as such in the parent
+        results.put(("oserror", (exc.errno, exc.strerror, exc.filename)))
     except BaseException as exc:  # report, never hang the parent
         results.put(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+
+
+def _raise_failure(status: str, detail: Any) -> None:
+    """A child's failure, raised in the parent: a disk error as an ``OSError`` (for the
+    store to word), anything else as ``IndexingFailed``."""
+    if status == "oserror":
+        raise OSError(*detail)
+    if status == "error":
+        raise IndexingFailed(f"index worker failed: {detail}")
 
 
 class ParallelBuilder:
@@ -116,8 +127,7 @@ class ParallelBuilder:
                 status, detail = self._results.get_nowait()
             except queue.Empty:
                 status, detail = "error", f"index worker exited with code {dead[0].exitcode}"
-            if status == "error":
-                raise IndexingFailed(f"index worker failed: {detail}")
+            _raise_failure(status, detail)
 
     def commit(self) -> None:
         if self._batch:
@@ -127,8 +137,7 @@ class ParallelBuilder:
         segments = []
         for _ in self._procs:
             status, detail = self._wait_result()
-            if status == "error":
-                raise IndexingFailed(f"index worker failed: {detail}")
+            _raise_failure(status, detail)
             segments.extend(detail)
         for proc in self._procs:
             proc.join()

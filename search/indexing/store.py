@@ -5,7 +5,7 @@ Layout of an index directory (``index/`` by default)::
     index/
       manifest.json          which generation is live, with counts and timestamps
       gen-20261201T072200-1a2b/   a complete Whoosh index + the story (syndication) state
-      .write.lock            held by whoever is writing (rebuild, add, delete)
+      .write.lock            held by whoever is writing (rebuild, add, delete); says who
 
 A rebuild writes a new generation beside the live one and publishes it by replacing
 ``manifest.json`` atomically (``os.replace``), so readers see either the old index or the
@@ -16,6 +16,7 @@ removed by the next write.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -28,12 +29,32 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.errors import IndexDamaged, IndexLocked, IndexNotFound, IndexOutdated
+from search.errors import (
+    IndexDamaged,
+    IndexLocked,
+    IndexNotFound,
+    IndexNotWritable,
+    IndexOutdated,
+    NewsIndexError,
+)
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".write.lock"
 GENERATION_PREFIX = "gen-"
 ENV_INDEX = "NEWSINDEX_INDEX"
+#: How long a generation replaced by a rebuild stays on disk after the swap (see
+#: ``IndexStore.remove_unreferenced``): longer than any search, as long as a long export.
+REPLACED_GRACE_SECONDS = 600
+
+#: Failures of the disk under the index, with what the operator can do about each.
+DISK_ERRORS = {
+    errno.ENOSPC: "free space there",
+    errno.EDQUOT: "free space or raise the quota",
+    errno.EFBIG: "raise the file size limit (ulimit -f)",
+    errno.EROFS: "make it writable or use another --index",
+    errno.EACCES: "run as the index's owner or fix its permissions",
+    errno.EPERM: "run as the index's owner or fix its permissions",
+}
 
 
 def default_index_path() -> Path:
@@ -47,6 +68,14 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def _seconds_since(stamp: str) -> float:
+    """Seconds since an ISO 8601 time of ``utc_now()`` (infinite if unreadable)."""
+    try:
+        return (datetime.now(UTC) - datetime.fromisoformat(stamp)).total_seconds()
+    except (TypeError, ValueError):
+        return float("inf")
+
+
 @dataclass
 class Manifest:
     """The small JSON file that names the live generation and says what is in it."""
@@ -58,6 +87,8 @@ class Manifest:
     updated_at: str = ""
     schema_version: int = 1
     newsindex_version: str = "0.1.0"
+    #: The generation this one replaced (kept for ``REPLACED_GRACE_SECONDS``).
+    replaced: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -135,37 +166,128 @@ class IndexStore:
     def publish(self, manifest: Manifest) -> None:
         """Make ``manifest`` live in one atomic step (write beside, fsync, rename)."""
         tmp = self.path / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(manifest.to_dict(), fh, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.manifest_path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(manifest.to_dict(), fh, indent=2)
+                fh.write("\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.manifest_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
-    def remove_unreferenced(self, keep: str | None = None) -> None:
-        """Delete generations other than the live one (and ``keep``).
+    def discard(self, generation: Path) -> None:
+        """Remove a generation that failed before it was published (never the live one)."""
+        with contextlib.suppress(NewsIndexError):
+            if self.exists() and self.read_manifest().generation == generation.name:
+                return
+        shutil.rmtree(generation, ignore_errors=True)
 
-        Readers that still hold the old generation open keep reading it: POSIX unlinks a file
-        only when its last descriptor closes.
+    def remove_unreferenced(self) -> None:
+        """Delete generations other than the live one (call under the write lock).
+
+        One that was never published (a rebuild that failed or was killed) goes at once; the
+        one the live generation replaced stays ``REPLACED_GRACE_SECONDS`` after the swap, so
+        that a reader that read the manifest just before it still finds its files, and a
+        search or export running on it finishes.
         """
-        live = self.read_manifest().generation if self.exists() else None
+        manifest = self.read_manifest() if self.exists() else None
+        keep = {manifest.generation} if manifest else set()
+        if (
+            manifest
+            and manifest.replaced
+            and _seconds_since(manifest.built_at) < (REPLACED_GRACE_SECONDS)
+        ):
+            keep.add(manifest.replaced)
         for child in self.path.glob(f"{GENERATION_PREFIX}*"):
-            if child.name in (live, keep) or not child.is_dir():
-                continue
-            shutil.rmtree(child, ignore_errors=True)
+            if child.name not in keep and child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
 
     @contextlib.contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Hold the index's write lock, or fail at once with ``IndexLocked``."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / LOCK_NAME, "a+") as fh:
+    def write_lock(self, command: str = "write", wait_s: float = 0.0) -> Iterator[None]:
+        """Hold the index's write lock, waiting up to ``wait_s`` seconds for another writer.
+
+        The lock is the kernel's (``flock``): it goes with the process that holds it, so a
+        writer killed by any signal leaves no stale lock behind. Whoever holds it notes its
+        command and process in the lock file, for the message of whoever waits in vain.
+        Temporary files of a writer that died mid-publish are removed on the way in.
+        """
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            with open(self.path / LOCK_NAME, "a+", encoding="utf-8") as fh:
+                self._acquire(fh, wait_s)
+                try:
+                    fh.seek(0)
+                    fh.truncate()
+                    holder = {"command": command, "pid": os.getpid(), "since": utc_now()}
+                    fh.write(json.dumps(holder) + "\n")
+                    fh.flush()
+                    self._remove_dead_writers_files()
+                    yield
+                finally:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        except OSError as exc:
+            refused = self.disk_refusal(exc)
+            if refused is None:
+                raise
+            raise refused from exc
+
+    def disk_refusal(self, exc: OSError) -> IndexNotWritable | None:
+        """``exc`` as the one line an operator needs, if the index's disk refused a write.
+
+        A permission error counts only on a file of the index (a source file that cannot
+        be read is the reader's to skip, with its reason).
+        """
+        fix = DISK_ERRORS.get(exc.errno)
+        where = Path(exc.filename) if exc.filename else None
+        if fix is None or (exc.errno in (errno.EACCES, errno.EPERM) and not self._holds(where)):
+            return None
+        return IndexNotWritable(
+            f"cannot write the index at {self.path}: {os.strerror(exc.errno).lower()}"
+            f"{f' ({where})' if where else ''}; the index still answers searches: "
+            f"{fix}, then run the command again"
+        )
+
+    def _holds(self, where: Path | None) -> bool:
+        if where is None:
+            return False
+        index = self.path.resolve()
+        return where.resolve() == index or index in where.resolve().parents
+
+    def _acquire(self, fh, wait_s: float) -> None:
+        """Take the lock on ``fh``, polling until ``wait_s`` has passed, else ``IndexLocked``."""
+        deadline = time.monotonic() + wait_s
+        pause = 0.01
+        while True:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
             except BlockingIOError:
-                raise IndexLocked(
-                    f"index {self.path} is being written by another process; try again later"
-                ) from None
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                if time.monotonic() >= deadline:
+                    break
+            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.25)
+        waited = f"; waited {wait_s:g} s" if wait_s else ""
+        raise IndexLocked(
+            f"index {self.path} is being written by {self._holder(fh)}{waited}: "
+            "try again when it finishes, or wait longer (setting write_lock_wait_s)"
+        )
+
+    @staticmethod
+    def _holder(fh) -> str:
+        """``newsindex rebuild (process 1234, since …)`` from the lock file, if it says."""
+        try:
+            fh.seek(0)
+            holder = json.loads(fh.read())
+            return (
+                f"newsindex {holder['command']} (process {holder['pid']}, since {holder['since']})"
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another process"
+
+    def _remove_dead_writers_files(self) -> None:
+        """Manifest drafts of a writer killed before its rename (only the lock holder
+        writes one, so any found now is debris)."""
+        for draft in self.path.glob(f".{MANIFEST_NAME}.*.tmp"):
+            draft.unlink(missing_ok=True)

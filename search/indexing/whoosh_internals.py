@@ -334,3 +334,14 @@ def column_values(reader, column: str, translate: bool = True) -> list:
 def expanded_terms(q: wq.MultiTerm, reader) -> Any:
     """The index terms (bytes) a wildcard, prefix or fuzzy term expands to, lazily."""
     return q._btexts(reader)
+
+
+def remove_uncommitted_files(ix) -> None:
+    """Delete segment files the index's latest TOC does not name: what a commit that
+    failed (disk full) or was interrupted left behind. Whoosh itself does this only after
+    its next successful commit, which a full disk may never allow. Call under the write lock.
+    """
+    from whoosh.index import TOC, clean_files
+
+    toc = TOC.read(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)

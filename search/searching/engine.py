@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 from whoosh import classify
 from whoosh import query as wq
+from whoosh.index import EmptyIndexError
 
 from search.article import Article
-from search.errors import ArticleNotFound, BadParameter
+from search.errors import ArticleNotFound, BadParameter, IndexDamaged
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
 from search.searching.facets import FACETS, FacetData, StoryCodes
@@ -43,7 +44,7 @@ from search.searching.results import (
     TimelinePoint,
     TimelineSeries,
 )
-from search.searching.scoring import evaluate, warm
+from search.searching.scoring import Deadline, evaluate, warm
 from search.searching.snapshot import NO_DATE, Snapshot
 from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
@@ -59,6 +60,8 @@ DAILY_TIMELINE_DAYS = 90
 MAX_COMPARE = 4
 #: Microseconds per day in Whoosh's date numbers (microseconds since 0001-01-01).
 _DAY_USECS = 86_400_000_000
+#: Times a reader tries to open what the manifest names while writers keep replacing it.
+OPEN_ATTEMPTS = 5
 #: Stored fields read per lock hold while exporting.
 EXPORT_CHUNK = 256
 
@@ -84,12 +87,16 @@ def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
 def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
     """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused."""
     clean: Filters = {}
+    if not isinstance(filters, Mapping | None):
+        raise BadParameter(f"filters must map facet names to values, not {filters!r}")
     for typed, values in (filters or {}).items():
-        name = facet_name(typed)
+        name = facet_name(typed) if isinstance(typed, str) else typed
         if name not in FACETS:
             raise BadParameter(f"unknown filter field {typed!r}: use one of {', '.join(FACETS)}")
-        values = [values] if isinstance(values, str) else list(values)
-        values = [str(v).strip() for v in values if str(v).strip()]
+        values = [values] if isinstance(values, str) else values
+        if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
+            raise BadParameter(f"filter {name} takes text values, not {values!r}")
+        values = [v.strip() for v in values if v.strip()]
         if values:
             clean[name] = list(dict.fromkeys([*clean.get(name, []), *values]))
     return clean
@@ -100,6 +107,8 @@ def check_facets(facets: Sequence[str] | None) -> list[str]:
         return list(FACETS)
     if isinstance(facets, str):
         facets = [facets]
+    if not isinstance(facets, Sequence) or not all(isinstance(name, str) for name in facets):
+        raise BadParameter(f"facets must be facet names, not {facets!r}")
     names = []
     for typed in facets:
         name = facet_name(typed)
@@ -177,18 +186,39 @@ class SearchEngine:
 
     def _current(self) -> Snapshot:
         """The snapshot for what is on disk now, rebuilt if the index changed."""
-        stamp = _manifest_stamp(self.store.manifest_path)
         with self._lock:
-            if self._snapshot is None or stamp != self._stamp:
-                generation = self.store.read_manifest().generation
-                if generation != self._generation or self._index is None:
-                    self._index = self.store.open_live(SCHEMA_VERSION)
-                    self._generation = generation
-                    self._replace(warm(Snapshot(self._index, generation)))
-                self._stamp = stamp
-            if not self._snapshot.searcher.up_to_date():
-                self._replace(warm(Snapshot(self._index, self._generation)))
-            return self._snapshot
+            for attempt in range(OPEN_ATTEMPTS):
+                stamp = _manifest_stamp(self.store.manifest_path)
+                try:
+                    return self._refreshed(stamp)
+                except (IndexDamaged, EmptyIndexError, OSError):
+                    # A writer may publish anew and remove what was named a moment ago
+                    # between reading the names and opening the files (as Lucene retries a
+                    # vanished commit point): try again with what is named now.
+                    if attempt + 1 == OPEN_ATTEMPTS or not self._moved_on(stamp):
+                        raise
+        raise AssertionError("unreachable")
+
+    def _refreshed(self, stamp: tuple[int, int, int] | None) -> Snapshot:
+        if self._snapshot is None or stamp != self._stamp:
+            generation = self.store.read_manifest().generation
+            if generation != self._generation or self._index is None:
+                index = self.store.open_live(SCHEMA_VERSION)
+                self._replace(warm(Snapshot(index, generation)))
+                self._index, self._generation = index, generation
+            self._stamp = stamp
+        if not self._snapshot.searcher.up_to_date():
+            self._replace(warm(Snapshot(self._index, self._generation)))
+        return self._snapshot
+
+    def _moved_on(self, stamp: tuple[int, int, int] | None) -> bool:
+        """Whether a writer published or committed since ``stamp`` was read."""
+        if _manifest_stamp(self.store.manifest_path) != stamp:
+            return True
+        try:
+            return self._snapshot is not None and not self._snapshot.searcher.up_to_date()
+        except (OSError, EmptyIndexError):
+            return False
 
     def _replace(self, snapshot: Snapshot) -> None:
         # The snapshot before last is closed (once no search holds it); a search still
@@ -249,18 +279,19 @@ class SearchEngine:
             facet_size = settings.default_facet_size
         check_range("facet_size", facet_size, 1, settings.max_facet_size)
         parsed = self.parse(query)
+        matching = self._deadline()
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query)
+            base, scores = evaluate(snap, parsed.query, matching)
             final, masks = self._filtered(snap, base, chosen)
-            deadline = time.perf_counter() + settings.facet_time_limit_ms / 1000
+            facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
             counted, timed_out = self._facet_counts(
-                snap, base, masks, chosen, facet_names, facet_mode, facet_size, deadline
+                snap, base, masks, chosen, facet_names, facet_mode, facet_size, facets_until
             )
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:
                 scores = rescore(snap, parsed.query, final, scores)
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
-            hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final)
+            hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
             total_copies = int(final.sum())
             total = snap.count_stories(final) if collapse else total_copies
             suggestion = suggest(snap.searcher, parsed, total_copies, snap.corrections)
@@ -280,6 +311,10 @@ class SearchEngine:
             facet_mode=facet_mode,
             filters=chosen,
         )
+
+    def _deadline(self) -> Deadline | None:
+        """When the query being matched must be done by (``query_time_limit_ms``)."""
+        return Deadline.after(self.settings.query_time_limit_ms)
 
     def parse(self, query: str | None) -> ParsedQuery:
         return parse_query(query, max_chars=self.settings.max_query_chars)
@@ -349,9 +384,15 @@ class SearchEngine:
         return by_date(snap, final, sort == "newest", collapse, stop)
 
     def _hits(
-        self, snap: Snapshot, parsed: ParsedQuery, ranked: list[Ranked], final: np.ndarray
+        self,
+        snap: Snapshot,
+        parsed: ParsedQuery,
+        ranked: list[Ranked],
+        final: np.ndarray,
+        deadline: Deadline | None = None,
     ) -> list[Hit]:
-        terms = parsed.highlight_terms(snap.searcher.reader())
+        until = deadline.at if deadline is not None else None
+        terms = parsed.highlight_terms(snap.searcher.reader(), until)
         return [self._hit(snap, r.docnum, r.score, terms, final) for r in ranked]
 
     def _hit(
@@ -424,7 +465,7 @@ class SearchEngine:
             if not key_terms:
                 return []
             q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
-            mask, scores = evaluate(snap, q)
+            mask, scores = evaluate(snap, q, self._deadline())
             mask[snap.story_docs(docnum)] = False
             mask[docnum] = False
             terms = frozenset(word for word, _ in key_terms)
@@ -498,14 +539,17 @@ class SearchEngine:
         and up to four ``compare`` queries under the same filters: the coverage chart."""
         chosen = check_filters(filters)
         check_choice("interval", interval, ("auto", "month", "day"))
-        compare = [compare] if isinstance(compare, str) else list(compare)
+        compare = [compare] if isinstance(compare, str) else compare
+        if not isinstance(compare, Sequence):
+            raise BadParameter(f"compare takes a list of queries, not {compare!r}")
         if len(compare) > MAX_COMPARE:
             raise BadParameter(f"compare takes at most {MAX_COMPARE} queries, not {len(compare)}")
         parsed = [self.parse(q) for q in (query, *compare)]
         with self._using() as snap:
             finals = []
+            deadline = self._deadline()
             for p in parsed:
-                base, _ = evaluate(snap, p.query)
+                base, _ = evaluate(snap, p.query, deadline)
                 finals.append(self._filtered(snap, base, chosen)[0])
             days = [self._story_days(snap, final, collapse) for final in finals]
             dated = np.concatenate([d[d >= 0] for d in days])
@@ -548,7 +592,7 @@ class SearchEngine:
         check_choice("sort", sort, SORTS)
         parsed = self.parse(query)
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query)
+            base, scores = evaluate(snap, parsed.query, self._deadline())
             final, _ = self._filtered(snap, base, chosen)
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from time import perf_counter
 from typing import Any
 
 from whoosh import fields, query
@@ -193,13 +194,15 @@ class ParsedQuery:
     query: query.Query
     match_all: bool = False
 
-    def highlight_terms(self, reader) -> frozenset[str]:
+    def highlight_terms(self, reader, until: float | None = None) -> frozenset[str]:
         """The body terms (stemmed, as indexed) a hit can contain because of this query.
 
-        Wildcards and fuzzy terms are expanded against ``reader``; terms under ``NOT`` are
-        left out, as a document never matches because of them.
+        Wildcards and fuzzy terms are expanded against ``reader``, until the
+        ``time.perf_counter()`` value ``until`` if given (a query that took its time matching
+        gets fewer words highlighted, not a longer wait); terms under ``NOT`` are left out,
+        as a document never matches because of them.
         """
-        return frozenset(_positive_terms(self.query, reader))
+        return frozenset(_positive_terms(self.query, reader, until))
 
     @property
     def scored(self) -> bool:
@@ -221,11 +224,11 @@ def _has_text_leaf(q: query.Query) -> bool:
     return any(_has_text_leaf(child) for child in q.children())
 
 
-def _positive_terms(q: query.Query, reader) -> Iterator[str]:
+def _positive_terms(q: query.Query, reader, until: float | None = None) -> Iterator[str]:
     if isinstance(q, query.Not):
         return
     if isinstance(q, query.AndNot):
-        yield from _positive_terms(q.a, reader)
+        yield from _positive_terms(q.a, reader, until)
         return
     if q.is_leaf():
         if q.field() not in TEXT_FIELDS:
@@ -235,9 +238,11 @@ def _positive_terms(q: query.Query, reader) -> Iterator[str]:
             if count >= MAX_HIGHLIGHT_EXPANSION:
                 break
             yield text.decode("utf-8") if isinstance(text, bytes) else text
+            if until is not None and isinstance(q, query.MultiTerm) and perf_counter() > until:
+                break
         return
     for child in q.children():
-        yield from _positive_terms(child, reader)
+        yield from _positive_terms(child, reader, until)
 
 
 #: A token of the query string that is a plain word: not an operator, field or pattern.
@@ -302,6 +307,8 @@ def _check_errors(q: query.Query) -> None:
 
 def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
     """Read what a user typed; an empty query matches every document."""
+    if not isinstance(text, str | None):
+        raise BadQuery(f"the query must be text, not {type(text).__name__}")
     text = (text or "").strip()
     if len(text) > max_chars:
         raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
@@ -312,8 +319,11 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
         q = query_parser().parse(text_for_parser, normalize=False)
     except BadQuery:
         raise
+    except RecursionError:
+        raise BadQuery("cannot read the query: its parentheses nest too deep") from None
     except Exception as exc:  # the parser's own failures are the user's query, read badly
-        raise BadQuery(f"cannot read the query {text!r}: {exc}") from None
+        shown = text if len(text) <= 80 else f"{text[:77]}..."
+        raise BadQuery(f"cannot read the query {shown!r}: {exc}") from None
     _check_errors(q)
     q = q.normalize()
     if isinstance(q, query.Every):

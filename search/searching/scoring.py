@@ -22,12 +22,16 @@ docnums with a score array alongside:
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from math import log
 
 import numpy as np
 from whoosh import query as wq
 
+from search.errors import QueryTooSlow
 from search.indexing.whoosh_internals import (
     block_arrays,
     block_last_id,
@@ -50,10 +54,12 @@ TERM_CACHE_SIZE = 4096
 PARTIAL_READ_RATIO = 4
 #: Word occurrences whose positions are kept decoded per searcher (16 bytes each).
 POSITIONS_CACHE_SIZE = 2_000_000
-#: A wildcard expanding to more terms than this matches via Whoosh and scores constant.
+#: A wildcard expanding to more terms than this matches every one of them, unscored.
 MAX_EXPANSION = 512
 #: A document missing a typed word scores at most this share of the lowest full match.
 PARTIAL_MATCH_SHARE = 0.99
+#: Units of work (expanded terms, phrase candidates, documents) between two looks at the clock.
+CHECK_EVERY = 64
 
 Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None when nothing scores)
 
@@ -299,17 +305,48 @@ def warm(snap: Snapshot) -> Snapshot:
     return snap
 
 
-def evaluate(snap: Snapshot, q: wq.Query) -> Scored:
-    """``(mask, scores)``: live documents of ``snap`` matching ``q``, with BM25F scores."""
-    return Evaluator(snap, term_store(snap)).evaluate(q)
+@dataclass(frozen=True)
+class Deadline:
+    """When a query must be done by; ``check()`` refuses it with ``QueryTooSlow`` after.
+
+    The evaluator looks at the clock before each part of the query and every
+    ``CHECK_EVERY`` units of work inside a part, so that no input runs much past it.
+    """
+
+    limit_ms: float
+    at: float
+
+    @classmethod
+    def after(cls, limit_ms: float) -> Deadline | None:
+        """A deadline ``limit_ms`` from now; ``None`` (no limit) for 0."""
+        return cls(limit_ms, time.perf_counter() + limit_ms / 1000) if limit_ms > 0 else None
+
+    def check(self) -> None:
+        if time.perf_counter() > self.at:
+            raise QueryTooSlow(
+                f"the query was stopped after {self.limit_ms:g} ms (query_time_limit_ms): "
+                "narrow it (longer wildcard prefixes, fewer OR terms, no fuzzy ~2)"
+            )
+
+
+def evaluate(snap: Snapshot, q: wq.Query, deadline: Deadline | None = None) -> Scored:
+    """``(mask, scores)``: live documents of ``snap`` matching ``q``, with BM25F scores;
+    ``QueryTooSlow`` if still at it after ``deadline``."""
+    return Evaluator(snap, term_store(snap), deadline).evaluate(q)
 
 
 class Evaluator:
     """Evaluates a Whoosh query tree to ``(mask, scores)`` over a snapshot's docnums."""
 
-    def __init__(self, snap: Snapshot, terms: TermStore) -> None:
+    def __init__(self, snap: Snapshot, terms: TermStore, deadline: Deadline | None = None) -> None:
         self.snap = snap
         self.terms = terms
+        self.deadline = deadline
+
+    def _on_time(self, done: int = 0) -> None:
+        """Look at the clock every ``CHECK_EVERY``-th unit of work (each call when 0)."""
+        if self.deadline is not None and done % CHECK_EVERY == 0:
+            self.deadline.check()
 
     def empty(self) -> np.ndarray:
         return np.zeros(self.snap.ndocs, dtype=bool)
@@ -321,6 +358,7 @@ class Evaluator:
     def _eval(self, q: wq.Query, within: np.ndarray | None = None) -> Scored:
         """``(mask, scores)`` of ``q``, exact on ``within`` (sorted docnums) when given: the
         caller intersects with it anyway."""
+        self._on_time()
         if isinstance(q, type(wq.NullQuery)):
             return self.empty(), None
         if isinstance(q, wq.Every):
@@ -330,7 +368,7 @@ class Evaluator:
         if isinstance(q, wq.And):
             return self._and(q.subqueries, within)
         if isinstance(q, wq.Or):
-            return self._or([self._eval(c, within) for c in q.subqueries])
+            return self._or(self._eval(c, within) for c in q.subqueries)
         if isinstance(q, wq.Not):
             mask, _ = self._eval(q.query, within)
             return self.snap.live & ~mask, None
@@ -405,7 +443,8 @@ class Evaluator:
             _rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
         return mask, scores
 
-    def _or(self, parts: list[Scored]) -> Scored:
+    def _or(self, parts: Iterable[Scored]) -> Scored:
+        """Folded one part at a time: a thousand OR terms hold two arrays, not two thousand."""
         mask = self.empty()
         scores = None
         for m, s in parts:
@@ -446,7 +485,8 @@ class Evaluator:
         if q.slop <= 1:
             mask[phrase_starts(found)] = True
             return mask
-        for docnum in candidates.tolist():  # words within ``slop`` of each other: per document
+        for done, docnum in enumerate(candidates.tolist()):  # within ``slop``: per document
+            self._on_time(done)
             lists = [
                 positions[np.searchsorted(docs, docnum) : np.searchsorted(docs, docnum, "right")]
                 for docs, positions in found
@@ -456,16 +496,26 @@ class Evaluator:
         return mask
 
     def _multi(self, q: wq.MultiTerm) -> Scored:
-        reader = self.terms.reader
+        """A wildcard or fuzzy term: the OR of its index terms, scored; past
+        ``MAX_EXPANSION`` terms every one's documents, unscored (a union of postings arrays:
+        Whoosh's own matcher over a thousand terms took seconds)."""
         expanded = []
-        for text in expanded_terms(q, reader):
-            expanded.append(text)
-            if len(expanded) > MAX_EXPANSION:
-                return self._fallback(q), None
-        return self._or([self._term(q.fieldname, t, q.boost) for t in expanded])
+        for done, text in enumerate(expanded_terms(q, self.terms.reader)):
+            self._on_time(done)
+            expanded.append(text.decode("utf-8") if isinstance(text, bytes) else text)
+        if len(expanded) <= MAX_EXPANSION:
+            return self._or(self._term(q.fieldname, t, q.boost) for t in expanded)
+        mask = self.empty()
+        for done, text in enumerate(expanded):
+            self._on_time(done)
+            docs, _ = self.terms.postings(q.fieldname, text)
+            mask[docs] = True
+        return mask, None
 
     def _fallback(self, q: wq.Query) -> np.ndarray:
+        """Any other query, by Whoosh's own matcher (correct, slower), within the deadline."""
         mask = self.empty()
-        docs = np.fromiter(self.snap.searcher.docs_for_query(q), dtype=np.int64)
-        mask[docs] = True
+        for done, docnum in enumerate(self.snap.searcher.docs_for_query(q)):
+            self._on_time(done)
+            mask[docnum] = True
         return mask

@@ -140,16 +140,35 @@ def read_stdin(stdin: BinaryIO | None, max_bytes: int) -> Source:
 
 
 def _expand_glob(pattern: str) -> list[Source]:
+    """Files a glob names, each once: ``**`` matches a folder and the files in it (and
+    ``glob`` follows symlinked folders, a loop among them up to the kernel's 40 levels)."""
     matches = sorted(glob.glob(pattern, recursive=True))
     files: list[Source] = []
     for match in matches:
+        if _through_folder_loop(match):
+            continue
         if os.path.isdir(match):
             files.extend(_walk(match))
         elif os.path.isfile(match) and not is_clearly_not_news(match):
             files.append(Source(match, path=match))
+    unique: dict[str, Source] = {}
+    for found in files:
+        unique.setdefault(os.path.realpath(found.path), found)
+    files = list(unique.values())
     if not files:
         raise BadSource(f"no files match {pattern}")
     return files
+
+
+def _through_folder_loop(path: str) -> bool:
+    """Whether ``path`` goes through a symlink to one of its own ancestor folders."""
+    for folder in (PurePath(path), *PurePath(path).parents):
+        if os.path.islink(folder):
+            target = os.path.realpath(folder)
+            parent = os.path.realpath(folder.parent)
+            if parent == target or parent.startswith(target.rstrip(os.sep) + os.sep):
+                return True
+    return False
 
 
 def _expand_directory(directory: str) -> list[Source]:

@@ -39,6 +39,13 @@ from search.sources.text import read_text
 
 FORMATS = ("text", "html", "jsonl", "json", "csv", "feed")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: Most bytes one article may take in its file: a page or a text file (read whole), a line
+#: of JSON Lines or a field of a CSV. Memory is what this bounds: extracting a page takes
+#: ~27 times its size (a 10 MB page ~320 MB, a 50 MB one 1.35 GB and minutes), indexing a
+#: body ~20 times. News pages are far smaller; trafilatura itself refuses pages over 20 MB.
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+#: Formats whose file is one article, read whole.
+ONE_ARTICLE_FORMATS = frozenset({"html", "text"})
 
 Record = RawRecord | Skipped
 WholeReader = Callable[[str, bytes, FieldMapper, int], Iterator[Record]]
@@ -109,12 +116,14 @@ def read_source(
             check_text_head(head)
             chosen = format or format_from_name(source.name) or sniff_format(head)
             chosen = _refine_json_format(chosen, head)
+            one_article = chosen in STREAM_READERS or chosen in ONE_ARTICLE_FORMATS
+            limit = min(max_bytes, MAX_ARTICLE_BYTES) if one_article else max_bytes
             if chosen not in STREAM_READERS:
-                data = read_limited(stream, max_bytes, head)
+                data = read_limited(stream, limit, head)
         if chosen in STREAM_READERS:
-            yield from STREAM_READERS[chosen](source, mapper, max_bytes)
+            yield from STREAM_READERS[chosen](source, mapper, limit)
         else:
-            yield from WHOLE_READERS[chosen](source.name, data, mapper, max_bytes)
+            yield from WHOLE_READERS[chosen](source.name, data, mapper, limit)
     except SkipFile as skip:
         yield Skipped(source.name, skip.reason)
     except OSError as error:
