@@ -22,16 +22,19 @@ from whoosh import index as whoosh_index
 from whoosh.writing import IndexWriter
 
 from search.article import Article
-from search.indexing.parallel import ParallelBuilder, default_workers
+from search.indexing.parallel import ParallelBuilder, SerialBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
-from search.indexing.whoosh_internals import BulkWriter
 from search.settings import Settings
 from search.sources import RawRecord, Skipped
 
 #: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means
 #: one segment at commit, which is what search wants.
 WRITER_LIMIT_MB = 512
+#: Segments stay as separate files: Whoosh reads a compound segment file through a
+#: ``BytesIO`` copy of the whole file, so every searcher held every segment in memory
+#: (3 GB for 100,000 articles); separate files are read where needed.
+COMPOUND_SEGMENTS = False
 STORY_STATE = "stories.npz"
 
 ProgressCallback = Callable[[int], None]
@@ -111,7 +114,8 @@ def _primed(items: Iterator[T]) -> Iterator[T]:
 
 
 def _new_writer(ix: whoosh_index.Index) -> IndexWriter:
-    return ix.writer(limitmb=WRITER_LIMIT_MB)
+    """Whoosh's writer for changes in place (add, delete, fuller copies)."""
+    return ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
 
 
 def _story_count(stories) -> int:
@@ -149,8 +153,7 @@ def build_generation(
     """
     ix = whoosh_index.create_in(str(directory), build_schema())
     stories = _load_stories(directory, settings or Settings())
-    writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else BulkWriter(ix)
-    add = writer.add if workers > 1 else (lambda doc: writer.add_document(**doc))
+    writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else SerialBuilder(ix)
     words: dict[str, int] = {}  # id -> word count of the copy written
     fuller: dict[str, Article] = {}  # id -> a later, longer copy to write instead
     with writer:
@@ -165,7 +168,7 @@ def build_generation(
                 continue
             words[article.id] = article.word_count
             article.story = _assign_story(stories, article, signed)
-            add(article_to_document(article))
+            writer.add(article_to_document(article))
             report.indexed += 1
             if progress:
                 progress(1)
@@ -181,7 +184,7 @@ def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> Non
     articles = list(articles)
     if not articles:
         return
-    with ix.writer() as writer:
+    with _new_writer(ix) as writer:
         for article in articles:
             article.story = stories.assign(article.id, article.body, article.published)
             writer.update_document(**article_to_document(article))
@@ -349,7 +352,7 @@ def delete(
 ) -> IndexReport:
     """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
     report = IndexReport()
-    with _live_update(index_path, report, settings) as (ix, stories), ix.writer() as writer:
+    with _live_update(index_path, report, settings) as (ix, stories), _new_writer(ix) as writer:
         for article_id in ids:
             if writer.delete_by_term("id", article_id):
                 report.deleted += 1

@@ -10,12 +10,14 @@ children and reports a child's failure instead of hanging.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import queue
 import signal
 import threading
 import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -36,8 +38,11 @@ from search.sources import RawRecord, Skipped
 BATCH_DOCS = 200
 #: Batches waiting per worker before the parent blocks (bounds memory).
 QUEUE_BATCHES_PER_WORKER = 4
-#: Documents per segment before a child starts another (bounds a child's memory).
-SEGMENT_DOCS = 60_000
+#: Postings memory a segment may hold before it is written and the next begins: what
+#: bounds an indexing process's memory, whatever the archive's size. Each segment costs a
+#: search a little (one more term lookup per query term); 128 MB holds ~6 million postings,
+#: about 20,000 long articles or 100,000 wire stories.
+SEGMENT_BYTES = 128 << 20
 
 
 def default_workers() -> int:
@@ -51,33 +56,98 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class SegmentSeries:
+    """Documents into consecutive ``BulkWriter`` segments, each of bounded memory.
+
+    The segments are written but not published; ``finish`` returns them for one commit.
+    """
+
+    def __init__(self, ix: whoosh_index.Index, budget: int = SEGMENT_BYTES) -> None:
+        self._ix = ix
+        self._budget = budget
+        self._writer = BulkWriter(ix, _lk=False)
+        self.segments: list[Any] = []
+
+    def add(self, doc: dict) -> None:
+        self._writer.add_document(**doc)
+        if self._writer.buffered_bytes() >= self._budget:
+            self.segments.append(finish_segment(self._writer))
+            self._writer = BulkWriter(self._ix, _lk=False)
+
+    def finish(self) -> list[Any]:
+        if self._writer.doc_count():
+            self.segments.append(finish_segment(self._writer))
+        else:
+            discard_segment(self._writer)
+        return self.segments
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
 def _index_worker(directory: str, jobs: Any, results: Any) -> None:
     """Child: add documents from ``jobs`` into segments; send back the segments (or an error)."""
     _ignore_interrupts()
     try:
-        ix = whoosh_index.open_dir(directory)
-        writer = BulkWriter(ix, _lk=False)
-        segments = []
+        series = SegmentSeries(whoosh_index.open_dir(directory))
         while True:
             batch = jobs.get()
             if batch is None:
                 break
             for doc in batch:
-                writer.add_document(**doc)
-            if writer.doc_count() >= SEGMENT_DOCS:
-                segments.append(finish_segment(writer))
-                writer = BulkWriter(ix, _lk=False)
-        if writer.doc_count():
-            segments.append(finish_segment(writer))
-        else:
-            discard_segment(writer)
-        results.put(("ok", segments))
+                series.add(doc)
+        results.put(("ok", series.finish()))
     except BaseException as exc:  # report, never hang the parent
         results.put(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
 
 
-class ParallelBuilder:
-    """Feed documents with ``add()``; ``commit()`` publishes every child's segments at once."""
+class _Builder:
+    """Feed documents with ``add()``; leaving the ``with`` block publishes them all in one
+    commit, or on an error cancels everything."""
+
+    def add(self, doc: dict) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def cancel(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> _Builder:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is not None:
+            self.cancel()
+            return
+        try:
+            self.commit()
+        except BaseException:  # Ctrl-C or a child's failure while finishing
+            self.cancel()
+            raise
+
+
+class SerialBuilder(_Builder):
+    """One process: segments of bounded memory, published together at the end."""
+
+    def __init__(self, ix: whoosh_index.Index) -> None:
+        self._writer = SegmentWriter(ix)  # holds Whoosh's lock and writes the final TOC
+        self._series = SegmentSeries(ix)
+
+    def add(self, doc: dict) -> None:
+        self._series.add(doc)
+
+    def commit(self) -> None:
+        commit_segments(self._writer, self._series.finish())
+
+    def cancel(self) -> None:
+        self._series.cancel()
+        self._writer.cancel()
+
+
+class ParallelBuilder(_Builder):
+    """``workers`` child processes write the segments; ``commit()`` publishes them at once."""
 
     def __init__(self, ix: whoosh_index.Index, directory: str, workers: int) -> None:
         self._ix = ix
@@ -155,19 +225,6 @@ class ParallelBuilder:
             proc.join(timeout=5)
         self._writer.cancel()
 
-    def __enter__(self) -> ParallelBuilder:
-        return self
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if exc_type is not None:
-            self.cancel()
-            return
-        try:
-            self.commit()
-        except BaseException:  # Ctrl-C or a child's failure while finishing
-            self.cancel()
-            raise
-
 
 #: Records per extraction task.
 EXTRACT_BATCH = 100
@@ -195,20 +252,36 @@ def _extract_batch(items: list[RawRecord | Skipped]) -> list[tuple[Article | Ski
     return [(item, next(signatures) if isinstance(item, Article) else None) for item in extracted]
 
 
+#: Extraction batches submitted ahead of the one being consumed, per worker: enough to keep
+#: the workers busy, few enough that a slow consumer (the indexing side) bounds the backlog.
+#: ``Pool.imap`` has no such bound: its results pile up in the parent for the whole run.
+EXTRACT_AHEAD_PER_WORKER = 2
+
+
 def extract_in_parallel(
     items: Iterable[RawRecord | Skipped], workers: int
 ) -> Iterator[tuple[Article | Skipped, Any]]:
     """(Article or Skipped, story signature) for each record, in input order.
 
     Extraction and signing run in ``workers`` child processes; the caller assigns stories,
-    which must see the articles one by one in order.
+    which must see the articles one by one in order. At most
+    ``EXTRACT_AHEAD_PER_WORKER * workers + 1`` batches are in flight (and one being read),
+    so memory stays flat however long the run and however slow the consumer.
     """
     ctx = multiprocessing.get_context("fork")
     pool = ctx.Pool(workers, initializer=_ignore_interrupts)
     finished = False
     try:
-        for batch in pool.imap(_extract_batch, _batches(items, EXTRACT_BATCH)):
-            yield from batch
+        batches = _batches(items, EXTRACT_BATCH)
+        pending: deque[Any] = deque()
+        for batch in itertools.islice(batches, EXTRACT_AHEAD_PER_WORKER * workers + 1):
+            pending.append(pool.apply_async(_extract_batch, (batch,)))
+        while pending:
+            head = pending.popleft()
+            following = next(batches, None)
+            if following is not None:
+                pending.append(pool.apply_async(_extract_batch, (following,)))
+            yield from head.get()
         pool.close()
         pool.join()
         finished = True

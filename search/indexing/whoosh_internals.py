@@ -21,6 +21,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from search.indexing.postings import PostingBuffer
+
 #: The private names used here, by the class that must have them (the contract test's list).
 CONTRACT: dict[type, tuple[str, ...]] = {
     SegmentWriter: (
@@ -71,20 +73,28 @@ class BulkWriter(SegmentWriter):
     Whoosh's writer sends every posting through a general pool: a tuple per posting, a size
     estimate, an external sort at commit, then a loop that re-reads each document's field
     length from a column. In a fresh segment documents arrive in docnum order, so each
-    term's postings are already sorted: this writer keeps them grouped by term, remembers
-    the field lengths it computed, and hands each term's list to the codec in one pass. The
-    files are ordinary Whoosh segments; ``tests/test_analysis.py`` checks that searches over
-    a ``BulkWriter`` index and a ``SegmentWriter`` index agree. Rebuilds use it; ``add`` and
-    ``delete`` use Whoosh's own writer.
+    term's postings are already sorted: this writer keeps them grouped by term in compact
+    arrays (``search.indexing.postings``), remembers the field lengths it computed, and
+    hands each term's postings to the codec a block at a time. ``buffered_bytes`` tells a
+    caller when to finish the segment and start another. The files are ordinary Whoosh
+    segments; ``tests/test_analysis.py`` checks that searches over a ``BulkWriter`` index
+    and a ``SegmentWriter`` index agree. Rebuilds use it; ``add`` and ``delete`` use
+    Whoosh's own writer.
     """
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         # Posting blocks stay uncompressed: zlib was 6% of a rebuild, and searches then
         # skip the inflate step; the Whoosh files grow by about 70% (Reuters: 46 -> 78 MB).
         kwargs.setdefault("codec", W3Codec(compression=0))
+        # Separate files, not one compound file: Whoosh reads a compound segment through a
+        # BytesIO copy of the whole file, so each searcher would hold the index in memory.
+        kwargs.setdefault("compound", False)
         super().__init__(ix, **kwargs)
-        #: fieldname -> term bytes -> list of (docnum, weight, value bytes, length)
-        self._terms: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
+        self._postings = PostingBuffer()
+
+    def buffered_bytes(self) -> int:
+        """Roughly the memory of the postings held for this segment."""
+        return self._postings.nbytes
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -104,21 +114,16 @@ class BulkWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 fieldboost = self._field_boost(fields, fieldname, docboost)
-                items = list(field.index(value))
+                items = field.index(value)
+                if not isinstance(items, list):
+                    items = list(items)
                 if field.scorable:
                     length = sum(freq for _, freq, _, _ in items)
+                if fieldboost != 1.0:
+                    items = [(t, f, w * fieldboost, v) for t, f, w, v in items]
                 # What the codec will read back for this document's length.
                 stored_length = byte_to_length(length_to_byte(length)) if length else 0
-                terms = self._terms.get(fieldname)
-                if terms is None:
-                    terms = self._terms[fieldname] = {}
-                for tbytes, _freq, weight, vbytes in items:
-                    posting = (docnum, weight * fieldboost, vbytes, stored_length)
-                    postings = terms.get(tbytes)
-                    if postings is None:
-                        terms[tbytes] = [posting]
-                    else:
-                        postings.append(posting)
+                self._postings.add(fieldname, docnum, items, stored_length)
             customval = fields.get(f"_stored_{fieldname}", value)
             perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
             column = field.column_type
@@ -132,19 +137,29 @@ class BulkWriter(SegmentWriter):
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
         schema = self.schema
-        for fieldname in sorted(self._terms):
-            terms = self._terms[fieldname]
-            fieldwriter.start_field(fieldname, schema[fieldname])
-            for tbytes in sorted(terms):
-                fieldwriter.start_term(tbytes)
-                write_postings(fieldwriter._postwriter, terms[tbytes])
-                fieldwriter.finish_term()
+        current = None
+        for fieldname, text, docs, weights, values, lengths in self._postings.terms():
+            if fieldname != current:
+                if current is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, schema[fieldname])
+                current = fieldname
+            fieldwriter.start_term(text)
+            write_postings(fieldwriter._postwriter, docs, weights, values, lengths)
+            fieldwriter.finish_term()
+        if current is not None:
             fieldwriter.finish_field()
         fieldwriter.close()
-        self._terms.clear()
+        self._postings.clear()
 
 
-def write_postings(postwriter: Any, postings: list[tuple[int, float, bytes, int]]) -> None:
+def write_postings(
+    postwriter: Any,
+    docs: list[int],
+    weights: list[float],
+    values: list[bytes],
+    lengths: list[int],
+) -> None:
     """Fill the codec's posting blocks a block at a time instead of a posting at a time.
 
     Sets exactly what ``W3PostingsWriter.add_posting`` would have accumulated for each block
@@ -152,16 +167,17 @@ def write_postings(postwriter: Any, postings: list[tuple[int, float, bytes, int]
     the block; the last block is left for ``finish_term`` (which may inline it).
     """
     limit = postwriter._blocklimit
-    for start in range(0, len(postings), limit):
+    for start in range(0, len(docs), limit):
         if start:
             postwriter._write_block()
-        ids, weights, values, lengths = zip(*postings[start : start + limit], strict=True)
+        stop = start + limit
+        block_weights = weights[start:stop]
         postwriter._new_block()
-        postwriter._ids = array("I", ids)
-        postwriter._weights = array("f", weights)
-        postwriter._values = [v for v in values if v]
-        postwriter._maxweight = max(max(weights), 0)
-        known = [n for n in lengths if n]
+        postwriter._ids = array("I", docs[start:stop])
+        postwriter._weights = array("f", block_weights)
+        postwriter._values = [v for v in values[start:stop] if v]
+        postwriter._maxweight = max(max(block_weights), 0)
+        known = [n for n in lengths[start:stop] if n]
         if known:
             postwriter._minlength = min(known)
             postwriter._maxlength = max(known)

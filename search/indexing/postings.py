@@ -1,0 +1,138 @@
+"""A segment's postings held compactly until they are written, grouped by term.
+
+A fresh segment's documents arrive in docnum order, and its postings are written term by
+term. Held as a Python tuple each (docnum, weight, encoded positions, length), a posting
+costs ~150 bytes; a segment of long articles holds tens of millions of them, and the
+memory of a rebuild grew with the archive. Here each field keeps flat arrays (term
+number, docnum, weight, size of the encoded value) and one byte buffer of values: ~20
+bytes a posting, so a segment of a given memory holds seven times more, and
+``nbytes`` tells the writer when to start the next segment.
+
+>>> buffer = PostingBuffer()
+>>> buffer.add("body", 0, [(b"oil", 1, 1.0, b"\\x01"), (b"gas", 2, 2.0, b"\\x02")], 2)
+>>> buffer.add("body", 1, [(b"oil", 1, 1.0, b"\\x03")], 1)
+>>> [(f, t, docs, lengths) for f, t, docs, _, _, lengths in buffer.terms()]
+[('body', b'gas', [0], [2]), ('body', b'oil', [0, 1], [2, 1])]
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+#: Postings turned into Python lists at a time while writing (bounds the writing step).
+WRITE_CHUNK = 1 << 18
+#: Rough bytes per distinct term (its key in a dict and its number).
+TERM_BYTES = 100
+
+#: What one term's postings are written from: field, term, then per posting its docnum,
+#: weight, encoded value and the document's field length.
+TermPostings = tuple[str, bytes, list[int], list[float], list[bytes], list[int]]
+
+
+class FieldPostings:
+    """One field's postings in arrival (docnum) order."""
+
+    def __init__(self) -> None:
+        self.term_numbers: dict[bytes, int] = {}
+        self.terms = array("I")
+        self.docs = array("I")
+        self.weights = array("f")
+        self.value_sizes = array("I")
+        self.values = bytearray()
+        #: The field length of each document as the codec will read it back (0: none).
+        self.lengths = array("I")
+
+    def add(self, docnum: int, items: Sequence[tuple[bytes, Any, float, bytes]], length: int):
+        numbers = self.term_numbers
+        texts, _, weights, values = zip(*items, strict=True)
+        self.terms.extend([numbers.setdefault(text, len(numbers)) for text in texts])
+        self.docs.extend(array("I", [docnum]) * len(texts))
+        self.weights.extend(weights)
+        self.value_sizes.extend(map(len, values))
+        self.values += b"".join(values)
+        if len(self.lengths) <= docnum:
+            self.lengths.extend(array("I", [0]) * (docnum + 1 - len(self.lengths)))
+        self.lengths[docnum] = length
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.terms, self.docs, self.weights, self.value_sizes, self.lengths)
+        held = sum(a.itemsize * len(a) for a in arrays) + len(self.values)
+        return held + TERM_BYTES * len(self.term_numbers)
+
+    def grouped(self, name: str) -> Iterator[TermPostings]:
+        """Each term's postings, terms in byte order, a term's postings in docnum order."""
+        texts = list(self.term_numbers)  # index = term number
+        ranks = np.empty(len(texts), dtype=np.int64)
+        ranks[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+        keys = ranks[np.frombuffer(self.terms, dtype=np.uint32)]
+        order = np.argsort(keys, kind="stable")  # by term, docnum order kept within one
+        counts = np.bincount(keys, minlength=len(texts)).tolist()
+        ends = np.cumsum(np.frombuffer(self.value_sizes, dtype=np.uint32), dtype=np.int64)
+        starts = ends - np.frombuffer(self.value_sizes, dtype=np.uint32)
+        docs = np.frombuffer(self.docs, dtype=np.uint32)
+        weights = np.frombuffer(self.weights, dtype=np.float32)
+        lengths = np.frombuffer(self.lengths, dtype=np.uint32)
+        values = memoryview(self.values)
+        by_rank = sorted(texts)
+        rank = posting = 0
+        while rank < len(by_rank):
+            # A chunk of whole terms, turned into lists at once.
+            last, size = rank, 0
+            while last < len(by_rank) and (size < WRITE_CHUNK or last == rank):
+                size += counts[last]
+                last += 1
+            rows = order[posting : posting + size]
+            chunk_docs = docs[rows]
+            spans = zip(starts[rows].tolist(), ends[rows].tolist(), strict=True)
+            chunk = (
+                chunk_docs.tolist(),
+                weights[rows].tolist(),
+                [values[a:b].tobytes() for a, b in spans],
+                lengths[chunk_docs].tolist(),
+            )
+            at = 0
+            for number in range(rank, last):
+                n = counts[number]
+                yield (name, by_rank[number], *(part[at : at + n] for part in chunk))
+                at += n
+            rank, posting = last, posting + size
+
+
+class PostingBuffer:
+    """Every field's postings of one segment; ``terms()`` gives them in writing order."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, FieldPostings] = {}
+
+    def add(
+        self,
+        fieldname: str,
+        docnum: int,
+        items: Sequence[tuple[bytes, Any, float, bytes]],
+        length: int,
+    ) -> None:
+        """Add one document's ``(term, freq, weight, value)`` items for one field."""
+        if not items:
+            return
+        field = self._fields.get(fieldname)
+        if field is None:
+            field = self._fields[fieldname] = FieldPostings()
+        field.add(docnum, items, length)
+
+    @property
+    def nbytes(self) -> int:
+        """Roughly the memory the held postings take."""
+        return sum(field.nbytes for field in self._fields.values())
+
+    def terms(self) -> Iterator[TermPostings]:
+        """Fields in name order, then terms in byte order: the order a segment is written."""
+        for name in sorted(self._fields):
+            yield from self._fields[name].grouped(name)
+
+    def clear(self) -> None:
+        self._fields.clear()
