@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import shutil
 import time
+from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,6 @@ WRITER_LIMIT_MB = 512
 #: ``BytesIO`` copy of the whole file, so every searcher held every segment in memory
 #: (3 GB for 100,000 articles); separate files are read where needed.
 COMPOUND_SEGMENTS = False
-STORY_STATE = "stories.npz"
 
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
@@ -118,14 +118,22 @@ def _new_writer(ix: whoosh_index.Index) -> IndexWriter:
     return ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
 
 
-def _story_count(stories) -> int:
-    return len({stories.story_of(article_id) for article_id in stories})
-
-
 def _load_stories(directory: Path, settings: Settings):
-    from search.indexing.syndication import StoryIndex
+    """The story state of a generation (read as needed, not loaded whole)."""
+    from search.indexing.syndication import LEGACY_FILE, STATE_FOLDER, StoryIndex
 
-    return StoryIndex.load(directory / STORY_STATE, window_days=settings.story_window_days)
+    legacy = directory / LEGACY_FILE
+    folder = directory / STATE_FOLDER
+    path = legacy if legacy.is_file() and not folder.exists() else folder
+    return StoryIndex.load(path, window_days=settings.story_window_days)
+
+
+def _save_stories(stories, directory: Path) -> None:
+    """Commit the story state into the generation (converting a format-2 file on the way)."""
+    from search.indexing.syndication import LEGACY_FILE, STATE_FOLDER
+
+    stories.save(directory / STATE_FOLDER)
+    (directory / LEGACY_FILE).unlink(missing_ok=True)
 
 
 Signed = tuple[Article | Skipped, Any]
@@ -154,28 +162,29 @@ def build_generation(
     ix = whoosh_index.create_in(str(directory), build_schema())
     stories = _load_stories(directory, settings or Settings())
     writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else SerialBuilder(ix)
-    words: dict[str, int] = {}  # id -> word count of the copy written
+    words = array("I")  # word count of the copy written, by story row (one per article)
     fuller: dict[str, Article] = {}  # id -> a later, longer copy to write instead
     with writer:
         for article, signed in signed_articles:
             if isinstance(article, Skipped):
                 report.skipped.append(article)
                 continue
-            if article.id in words:
+            row = stories.row_of(article.id)
+            if row is not None:
                 report.duplicates += 1
-                if article.word_count > words[article.id]:
+                if article.word_count > words[row]:
                     fuller[article.id] = article
                 continue
-            words[article.id] = article.word_count
+            words.append(article.word_count)
             article.story = _assign_story(stories, article, signed)
             writer.add(article_to_document(article))
             report.indexed += 1
             if progress:
                 progress(1)
     _replace_with_fuller_copies(ix, stories, fuller.values())
-    stories.save(directory / STORY_STATE)
+    _save_stories(stories, directory)
     report.documents = report.indexed
-    report.stories = _story_count(stories)
+    report.stories = stories.story_count()
     ix.close()
 
 
@@ -292,10 +301,10 @@ def _live_update(index_path: str | Path | None, report: IndexReport, settings: S
         live = store.live_dir()
         stories = _load_stories(live, settings or Settings())
         yield ix, stories
-        stories.save(live / STORY_STATE)
+        _save_stories(stories, live)
         manifest = store.read_manifest()
         manifest.documents = report.documents = ix.doc_count()
-        manifest.stories = report.stories = _story_count(stories)
+        manifest.stories = report.stories = stories.story_count()
         manifest.updated_at = utc_now()
         store.publish(manifest)
     report.seconds = time.perf_counter() - started

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 #: Postings turned into Python lists at a time while writing (bounds the writing step).
-WRITE_CHUNK = 1 << 18
+WRITE_CHUNK = 1 << 16
 #: Rough bytes per distinct term (its key in a dict and its number).
 TERM_BYTES = 100
 
@@ -67,13 +67,15 @@ class FieldPostings:
     def grouped(self, name: str) -> Iterator[TermPostings]:
         """Each term's postings, terms in byte order, a term's postings in docnum order."""
         texts = list(self.term_numbers)  # index = term number
-        ranks = np.empty(len(texts), dtype=np.int64)
+        ranks = np.empty(len(texts), dtype=np.uint32)
         ranks[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
         keys = ranks[np.frombuffer(self.terms, dtype=np.uint32)]
-        order = np.argsort(keys, kind="stable")  # by term, docnum order kept within one
         counts = np.bincount(keys, minlength=len(texts)).tolist()
-        ends = np.cumsum(np.frombuffer(self.value_sizes, dtype=np.uint32), dtype=np.int64)
-        starts = ends - np.frombuffer(self.value_sizes, dtype=np.uint32)
+        order = np.argsort(keys, kind="stable")  # by term, docnum order kept within one
+        del keys
+        sizes = np.frombuffer(self.value_sizes, dtype=np.uint32)
+        offset_type = np.uint32 if len(self.values) < 1 << 32 else np.uint64
+        ends = np.cumsum(sizes, dtype=offset_type)
         docs = np.frombuffer(self.docs, dtype=np.uint32)
         weights = np.frombuffer(self.weights, dtype=np.float32)
         lengths = np.frombuffer(self.lengths, dtype=np.uint32)
@@ -88,7 +90,8 @@ class FieldPostings:
                 last += 1
             rows = order[posting : posting + size]
             chunk_docs = docs[rows]
-            spans = zip(starts[rows].tolist(), ends[rows].tolist(), strict=True)
+            chunk_ends = ends[rows]
+            spans = zip((chunk_ends - sizes[rows]).tolist(), chunk_ends.tolist(), strict=True)
             chunk = (
                 chunk_docs.tolist(),
                 weights[rows].tolist(),
