@@ -123,3 +123,27 @@ def test_add_of_an_undated_wire_story_then_search_show_related(dated_index):
     newsindex("show", result["hits"][0]["id"], "--index", str(dated_index))
     newsindex("related", result["hits"][0]["id"], "--index", str(dated_index))
     assert search_json(dated_index, "", "--sort", "newest")["hits"]
+
+
+def test_a_running_reader_sees_each_add_as_a_fresh_one_does(tmp_path, dated_index):
+    """A long-lived reader (a web worker) reuses what it read of unchanged segments after
+    an ``add``: its answers must be exactly those of a reader opened afterwards."""
+    from search import NewsIndex
+
+    running = NewsIndex.open(dated_index)
+    running.search("")
+    for n, missing in enumerate(["published", "authors", None]):
+        record = {k: v for k, v in FULL_RECORD.items() if k != missing}
+        record["id"] = f"batch-{n}"
+        record["publisher"] = "Harbour Times" if n % 2 else "HARBOUR TIMES"  # one value
+        newsindex(
+            "add", write_jsonl(tmp_path / f"{n}.jsonl", [record]), "--index", str(dated_index)
+        )
+        with NewsIndex.open(dated_index) as fresh:
+            for query in ("", "harbour", "dredging OR silt"):
+                for options in ({}, {"collapse": False, "facet_mode": "copies"}):
+                    ours = running.search(query, **options).to_dict()
+                    theirs = fresh.search(query, **options).to_dict()
+                    ours.pop("took_ms"), theirs.pop("took_ms")
+                    assert ours == theirs, (n, query, options)
+    running.close()

@@ -1,7 +1,7 @@
 """Facets: counts of agency, publisher, dateline, topics, authors, year and month over a search.
 
 Datasette-style: one small class per kind of facet, listed in ``FACET_CLASSES``. Each
-facet's values are read once per searcher from its ``facet_*`` column into two numpy arrays,
+facet's values are read once per segment from its ``facet_*`` column into two numpy arrays,
 ``(doc, code)`` pairs (a multi-valued facet has several pairs per document), so a count is
 ``np.bincount`` over the pairs whose document matches. Values are grouped by their folded
 form (``facet_term``), so ``REUTERS`` and ``Reuters`` count as one, shown as the spelling
@@ -23,7 +23,6 @@ from typing import ClassVar
 import numpy as np
 
 from search.indexing.schema import FACET_FIELDS, FACET_SEP, facet_term
-from search.indexing.whoosh_internals import column_values
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,8 +31,8 @@ class FacetData:
 
     labels: list[str]  # display value per code
     keys: dict[str, int]  # folded value -> code
-    pair_docs: np.ndarray  # docnum of each (doc, value) pair
-    pair_codes: np.ndarray  # value code of each pair
+    pair_docs: np.ndarray  # docnum of each (doc, value) pair (int32)
+    pair_codes: np.ndarray  # value code of each pair (int32)
 
     @property
     def size(self) -> int:
@@ -88,14 +87,27 @@ class StoryCodes:
         return alone + int(np.unique(self.codes[mask & self.shared]).size)
 
 
-def read_facet_column(reader, column: str, ndocs: int) -> FacetData:
-    """Read a ``facet_*`` column (``FACET_SEP``-joined display values) into ``FacetData``."""
-    raw = column_values(reader, column)
+@dataclass(frozen=True, eq=False)
+class SegmentFacet:
+    """One facet's values in one segment, numbered in the segment's own codes.
+
+    Segments never change, so a searcher reads each once and keeps it while the segment
+    lives (``snapshot.SegmentCache``): after an ``add``, only its new segment is read.
+    """
+
+    keys: list[str]  # folded value per local code
+    spellings: list[Counter]  # display spellings per local code, with their counts
+    pair_docs: np.ndarray  # segment docnum of each (doc, value) pair (int32)
+    pair_codes: np.ndarray  # local code of each pair (int32)
+
+
+def read_segment_facet(leaf, column: str) -> SegmentFacet:
+    """Read one segment's ``facet_*`` column (``FACET_SEP``-joined display values)."""
     folded: dict[str, int] = {}
     spellings: list[Counter] = []
     docs: list[int] = []
     codes: list[int] = []
-    for docnum, value in enumerate(raw):
+    for docnum, value in enumerate(leaf.column_reader(column)):
         if not value:
             continue
         for label in value.decode("utf-8").split(FACET_SEP):
@@ -108,12 +120,40 @@ def read_facet_column(reader, column: str, ndocs: int) -> FacetData:
             spellings[code][label.strip()] += 1
             docs.append(docnum)
             codes.append(code)
-    labels = [counts.most_common(1)[0][0] for counts in spellings]
+    return SegmentFacet(
+        keys=list(folded),
+        spellings=spellings,
+        pair_docs=np.array(docs, dtype=np.int32),
+        pair_codes=np.array(codes, dtype=np.int32),
+    )
+
+
+def merge_facet(parts: list[tuple[SegmentFacet, int]]) -> FacetData:
+    """One facet over every segment (``(part, docnum offset)`` in docnum order).
+
+    Values are numbered in order of first appearance and each is shown as the spelling
+    most documents use (the first seen on a tie), exactly as reading the whole index at
+    once would.
+    """
+    keys: dict[str, int] = {}
+    spellings: list[Counter] = []
+    docs: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for part, offset in parts:
+        mapping = np.empty(len(part.keys), dtype=np.int32)
+        for local, key in enumerate(part.keys):
+            code = keys.setdefault(key, len(keys))
+            if code == len(spellings):
+                spellings.append(Counter())
+            spellings[code].update(part.spellings[local])
+            mapping[local] = code
+        docs.append(part.pair_docs + np.int32(offset))
+        codes.append(mapping[part.pair_codes])
     return FacetData(
-        labels=labels,
-        keys=folded,
-        pair_docs=np.array(docs, dtype=np.int64),
-        pair_codes=np.array(codes, dtype=np.int64),
+        labels=[counts.most_common(1)[0][0] for counts in spellings],
+        keys=keys,
+        pair_docs=np.concatenate(docs) if docs else np.empty(0, np.int32),
+        pair_codes=np.concatenate(codes) if codes else np.empty(0, np.int32),
     )
 
 

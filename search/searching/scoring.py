@@ -39,8 +39,11 @@ from search.searching.snapshot import NO_DATE, Snapshot
 
 K1 = 1.2
 B = 0.75
-#: Term arrays kept per searcher (a query repeats a few terms; a page of queries, many).
+#: Term arrays kept per searcher (a query repeats a few terms; a page of queries, many),
+#: at most this many, and at most this many bytes: a common word of a million articles is
+#: 16 MB of arrays, so a count alone would let the cache grow to gigabytes.
 TERM_CACHE_SIZE = 4096
+TERM_CACHE_BYTES = 256 << 20
 #: Read only the needed blocks of a term this many times more frequent than the candidates.
 PARTIAL_READ_RATIO = 4
 #: A wildcard expanding to more terms than this matches via Whoosh and scores constant.
@@ -56,6 +59,7 @@ class TermStore:
         self.snap = snap
         self.reader = snap.searcher.reader()
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
 
     def postings(
@@ -74,8 +78,12 @@ class TermStore:
             return self._read(field, text, within)
         found = self._read(field, text, None)
         self._terms[key] = found
-        if len(self._terms) > TERM_CACHE_SIZE:
-            self._terms.popitem(last=False)
+        self._cached_bytes += found[0].nbytes + found[1].nbytes
+        while len(self._terms) > 1 and (
+            len(self._terms) > TERM_CACHE_SIZE or self._cached_bytes > TERM_CACHE_BYTES
+        ):
+            _, (docs, weights) = self._terms.popitem(last=False)
+            self._cached_bytes -= docs.nbytes + weights.nbytes
         return found
 
     def frequency(self, field: str, text: str) -> int:
