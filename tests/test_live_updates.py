@@ -147,3 +147,25 @@ def test_a_running_reader_sees_each_add_as_a_fresh_one_does(tmp_path, dated_inde
                     ours.pop("took_ms"), theirs.pop("took_ms")
                     assert ours == theirs, (n, query, options)
     running.close()
+
+
+def test_many_small_adds_keep_the_segments_few(dated_index):
+    """A cron job adding a few articles every few minutes: each add writes a segment, and
+    the small ones are merged once enough gather, so searches do not slow down over days."""
+    from search import NewsIndex
+    from search.article import Article
+    from search.indexing.parallel import MERGE_FACTOR
+
+    with NewsIndex.open(dated_index) as news:
+        start = news.stats().segments
+        counts = []
+        for n in range(MERGE_FACTOR + 2):
+            body = f"Quokka ferry timetable number {n} changes on Monday for winter. " * 3
+            news.add([Article(id=f"cron-{n}", title=f"Timetable {n}", body=body)])
+            counts.append(news.stats().segments)
+        assert max(counts) <= start + MERGE_FACTOR
+        assert counts[-1] < max(counts)  # merged
+        found = news.search("quokka", per_page=50, collapse=False)
+        assert sorted(hit.id for hit in found.hits) == sorted(
+            f"cron-{n}" for n in range(MERGE_FACTOR + 2)
+        )

@@ -193,10 +193,11 @@ def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> Non
     articles = list(articles)
     if not articles:
         return
-    with _new_writer(ix) as writer:
+    with SerialBuilder(ix, _new_writer(ix)) as builder:
         for article in articles:
             article.story = stories.assign(article.id, article.body, article.published)
-            writer.update_document(**article_to_document(article))
+            builder.delete(article.id)
+            builder.add(article_to_document(article))
 
 
 def _publish_generation(
@@ -310,21 +311,33 @@ def _live_update(index_path: str | Path | None, report: IndexReport, settings: S
     report.seconds = time.perf_counter() - started
 
 
-def add_articles(
-    articles: Iterable[Article],
-    index_path: str | Path | None = None,
-    *,
-    report: IndexReport | None = None,
-    progress: ProgressCallback | None = None,
-    settings: Settings | None = None,
+def _builder(ix: whoosh_index.Index, directory: Path, workers: int, writer: Any = None):
+    """Where new documents go: segments written here, or by ``workers`` child processes."""
+    if workers > 1:
+        return ParallelBuilder(ix, str(directory), workers, writer)
+    return SerialBuilder(ix, writer)
+
+
+def _upsert(
+    signed_articles: Iterator[Signed],
+    index_path: str | Path | None,
+    report: IndexReport,
+    progress: ProgressCallback | None,
+    settings: Settings | None,
+    workers: int,
 ) -> IndexReport:
-    """Upsert ``articles`` by id into the live index; new copies join existing stories."""
-    report = report or IndexReport()
+    """Upsert articles by id into the live generation: an id already there is deleted and
+    written again; new copies join existing stories. New documents go into new segments
+    (written as a rebuild writes them), published in one commit with the deletions."""
     with _live_update(index_path, report, settings) as (ix, stories):
-        articles = _primed(iter(articles))
-        with ix.searcher() as searcher, _new_writer(ix) as writer:
+        signed_articles = _primed(signed_articles)
+        live = Path(ix.storage.folder)
+        with ix.searcher() as searcher, _builder(ix, live, workers, _new_writer(ix)) as builder:
             seen: set[str] = set()
-            for article in articles:
+            for article, signed in signed_articles:
+                if isinstance(article, Skipped):
+                    report.skipped.append(article)
+                    continue
                 if article.id in seen:
                     report.duplicates += 1
                     continue
@@ -332,13 +345,28 @@ def add_articles(
                 if searcher.document_number(id=article.id) is not None:
                     report.updated += 1
                     stories.remove(article.id)
+                    builder.delete(article.id)
                 else:
                     report.indexed += 1
-                article.story = stories.assign(article.id, article.body, article.published)
-                writer.update_document(**article_to_document(article))
+                article.story = _assign_story(stories, article, signed)
+                builder.add(article_to_document(article))
                 if progress:
                     progress(1)
     return report
+
+
+def add_articles(
+    articles: Iterable[Article],
+    index_path: str | Path | None = None,
+    *,
+    report: IndexReport | None = None,
+    progress: ProgressCallback | None = None,
+    settings: Settings | None = None,
+    workers: int = 1,
+) -> IndexReport:
+    """Upsert ``articles`` by id into the live index; new copies join existing stories."""
+    signed = ((article, None) for article in articles)
+    return _upsert(signed, index_path, report or IndexReport(), progress, settings, workers)
 
 
 def add(
@@ -349,11 +377,28 @@ def add(
     field_map: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
     settings: Settings | None = None,
+    workers: int | None = None,
 ) -> IndexReport:
-    """Read ``sources`` and upsert their articles into the live index."""
+    """Read ``sources`` and upsert their articles into the live index.
+
+    As in a rebuild, extraction and indexing run in ``workers`` child processes (default:
+    the ``workers`` setting, else one per core up to 4).
+    """
+    from search.indexing.parallel import extract_in_parallel
+    from search.sources import read_sources
+
+    settings = settings or Settings()
+    workers = workers or settings.workers or default_workers()
     report = IndexReport()
-    articles = read_articles(sources, report, format=format, field_map=field_map)
-    return add_articles(articles, index_path, report=report, progress=progress, settings=settings)
+    items = read_sources(sources, format=format, field_map=field_map)
+    if workers > 1:
+        signed: Generator[Signed, None, None] = extract_in_parallel(items, workers)
+    else:
+        signed = ((article, None) for article in extracted_articles(items, report))
+    try:
+        return _upsert(signed, index_path, report, progress, settings, workers)
+    finally:
+        signed.close()  # stops the extraction pool at once on an error or Ctrl-C
 
 
 def delete(
@@ -361,9 +406,10 @@ def delete(
 ) -> IndexReport:
     """Delete articles by id; unknown ids are reported in ``skipped``, not an error."""
     report = IndexReport()
-    with _live_update(index_path, report, settings) as (ix, stories), _new_writer(ix) as writer:
+    updating = _live_update(index_path, report, settings)
+    with updating as (ix, stories), SerialBuilder(ix, _new_writer(ix)) as builder:
         for article_id in ids:
-            if writer.delete_by_term("id", article_id):
+            if builder.delete(article_id):
                 report.deleted += 1
                 stories.remove(article_id)
             else:

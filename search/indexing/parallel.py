@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search.article import Article
@@ -38,6 +39,10 @@ from search.sources import RawRecord, Skipped
 BATCH_DOCS = 200
 #: Batches waiting per worker before the parent blocks (bounds memory).
 QUEUE_BATCHES_PER_WORKER = 4
+#: Writes in place merge segments of at most this many documents (those of earlier adds),
+#: once this many have gathered (see ``merge_small_segments``).
+MERGE_MAX_DOCS = 5_000
+MERGE_FACTOR = 10
 #: Postings memory a segment may hold before it is written and the next begins: what
 #: bounds an indexing process's memory, whatever the archive's size. Each segment costs a
 #: search a little (one more term lookup per query term); 128 MB holds ~6 million postings,
@@ -101,18 +106,54 @@ def _index_worker(directory: str, jobs: Any, results: Any) -> None:
         results.put(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
 
 
+def merge_small_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy for writes in place: merge the small segments of earlier adds
+    once ``MERGE_FACTOR`` of them pile up; never touch a larger one.
+
+    Whoosh's default (``MERGE_SMALL``) may pick dozens of a rebuild's segments at once
+    (its "small" is relative to how many there are) and merge them in Python, an hour's
+    work at a million articles; here the merged total is at most
+    ``MERGE_FACTOR * MERGE_MAX_DOCS`` documents.
+    """
+    small = [s for s in segments if s.doc_count_all() <= MERGE_MAX_DOCS]
+    if len(small) < MERGE_FACTOR:
+        return segments
+    for segment in small:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
+    return [s for s in segments if s not in small]
+
+
 class _Builder:
-    """Feed documents with ``add()``; leaving the ``with`` block publishes them all in one
-    commit, or on an error cancels everything."""
+    """Feed documents with ``add()`` (and ids to remove with ``delete()``); leaving the
+    ``with`` block publishes them all in one commit, or on an error cancels everything.
+
+    ``writer`` is Whoosh's writer for the index: it holds the lock, records deletions, and
+    writes the table of contents that publishes the new segments beside the old.
+    """
+
+    def __init__(self, ix: whoosh_index.Index, writer: SegmentWriter | None = None) -> None:
+        self._writer = writer or SegmentWriter(ix)
 
     def add(self, doc: dict) -> None:
         raise NotImplementedError
 
-    def commit(self) -> None:
+    def delete(self, article_id: str) -> int:
+        """Delete the article with this id from the existing segments; how many were."""
+        return self._writer.delete_by_term("id", article_id)
+
+    def _segments(self) -> list[Any]:
+        """Finish writing; the new segments."""
         raise NotImplementedError
 
+    def _stop(self) -> None:
+        """Stop writing new segments (on an error)."""
+
+    def commit(self) -> None:
+        commit_segments(self._writer, self._segments(), merge_small_segments)
+
     def cancel(self) -> None:
-        raise NotImplementedError
+        self._stop()
+        self._writer.cancel()
 
     def __enter__(self) -> _Builder:
         return self
@@ -131,27 +172,31 @@ class _Builder:
 class SerialBuilder(_Builder):
     """One process: segments of bounded memory, published together at the end."""
 
-    def __init__(self, ix: whoosh_index.Index) -> None:
-        self._writer = SegmentWriter(ix)  # holds Whoosh's lock and writes the final TOC
+    def __init__(self, ix: whoosh_index.Index, writer: SegmentWriter | None = None) -> None:
+        super().__init__(ix, writer)
         self._series = SegmentSeries(ix)
 
     def add(self, doc: dict) -> None:
         self._series.add(doc)
 
-    def commit(self) -> None:
-        commit_segments(self._writer, self._series.finish())
+    def _segments(self) -> list[Any]:
+        return self._series.finish()
 
-    def cancel(self) -> None:
+    def _stop(self) -> None:
         self._series.cancel()
-        self._writer.cancel()
 
 
 class ParallelBuilder(_Builder):
     """``workers`` child processes write the segments; ``commit()`` publishes them at once."""
 
-    def __init__(self, ix: whoosh_index.Index, directory: str, workers: int) -> None:
-        self._ix = ix
-        self._writer = SegmentWriter(ix)  # holds Whoosh's lock and writes the final TOC
+    def __init__(
+        self,
+        ix: whoosh_index.Index,
+        directory: str,
+        workers: int,
+        writer: SegmentWriter | None = None,
+    ) -> None:
+        super().__init__(ix, writer)
         ctx = multiprocessing.get_context("fork")
         self._jobs = ctx.Queue(QUEUE_BATCHES_PER_WORKER * workers)
         self._results = ctx.Queue()
@@ -189,7 +234,7 @@ class ParallelBuilder(_Builder):
             if status == "error":
                 raise IndexingFailed(f"index worker failed: {detail}")
 
-    def commit(self) -> None:
+    def _segments(self) -> list[Any]:
         if self._batch:
             self._send()
         for _ in self._procs:
@@ -202,7 +247,7 @@ class ParallelBuilder(_Builder):
             segments.extend(detail)
         for proc in self._procs:
             proc.join()
-        commit_segments(self._writer, segments)
+        return segments
 
     def _wait_result(self) -> tuple[str, Any]:
         while True:
@@ -215,7 +260,7 @@ class ParallelBuilder(_Builder):
                     except queue.Empty:
                         return "error", "index workers exited without a result"
 
-    def cancel(self) -> None:
+    def _stop(self) -> None:
         # Batches still buffered for dead children must not hold this process at exit.
         self._jobs.cancel_join_thread()
         for proc in self._procs:
@@ -223,7 +268,6 @@ class ParallelBuilder(_Builder):
                 proc.terminate()
         for proc in self._procs:
             proc.join(timeout=5)
-        self._writer.cancel()
 
 
 #: Records per extraction task.

@@ -35,6 +35,8 @@ CONTRACT: dict[type, tuple[str, ...]] = {
         "_close_segment",
         "_commit_toc",
         "_finish",
+        "_merge_segments",
+        "_added",
         "perdocwriter",
         "fieldwriter",
         "docnum",
@@ -193,10 +195,16 @@ def discard_segment(writer: SegmentWriter) -> None:
     writer._close_segment()
 
 
-def commit_segments(writer: SegmentWriter, segments: list[Any]) -> None:
-    """Publish ``segments`` (written by child processes) in ``writer``'s index, in one TOC."""
-    writer._close_segment()
-    writer._commit_toc(segments)
+def commit_segments(writer: SegmentWriter, segments: list[Any], mergetype: Any) -> None:
+    """Publish ``segments`` (written by other writers, maybe in child processes) beside the
+    index's own, in one TOC: ``writer``'s deletions apply, ``mergetype`` (a Whoosh merge
+    policy) chooses which existing segments ``writer`` merges into its own."""
+    final = writer._merge_segments(mergetype, False, True)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + list(segments))
     writer._finish()
 
 
