@@ -11,6 +11,7 @@ them fails loudly there instead of quietly mis-ranking searches.
 
 from __future__ import annotations
 
+import os
 from array import array
 from typing import Any
 
@@ -21,7 +22,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from search.indexing.postings import PostingBuffer
+from search.indexing.postings import PostingArraysWriter, PostingBuffer
 
 #: The private names used here, by the class that must have them (the contract test's list).
 CONTRACT: dict[type, tuple[str, ...]] = {
@@ -139,8 +140,10 @@ class BulkWriter(SegmentWriter):
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
         schema = self.schema
+        arrays = PostingArraysWriter()
         current = None
         for fieldname, text, docs, weights, values, lengths in self._postings.terms():
+            arrays.add(fieldname, text, docs, weights)
             if fieldname != current:
                 if current is not None:
                     fieldwriter.finish_field()
@@ -153,6 +156,12 @@ class BulkWriter(SegmentWriter):
             fieldwriter.finish_field()
         fieldwriter.close()
         self._postings.clear()
+        arrays.save(segment_file(self.storage, self.newsegment, ""))
+
+
+def segment_file(storage: Any, segment: Any, extension: str) -> str:
+    """The path of a file beside a segment's own (Whoosh removes it with the segment)."""
+    return os.path.join(storage.folder, segment.make_filename(extension))
 
 
 def write_postings(

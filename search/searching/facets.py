@@ -24,6 +24,10 @@ import numpy as np
 
 from search.indexing.schema import FACET_FIELDS, FACET_SEP, facet_term
 
+#: Count a facet from the matching documents' own pairs when there are this many times
+#: fewer matches than pairs; otherwise test every pair (one pass, no lookups).
+SPARSE_RATIO = 8
+
 
 @dataclass(frozen=True, eq=False)
 class FacetData:
@@ -61,17 +65,42 @@ class FacetData:
 
     def count(self, mask: np.ndarray, stories: StoryCodes | None = None) -> np.ndarray:
         """Per code: matching documents, or with ``stories`` distinct stories."""
-        chosen = mask[self.pair_docs]
+        pairs = self._pairs_of(mask)
+        codes, docs = self.pair_codes[pairs], self.pair_docs[pairs]
         if stories is None:
-            return np.bincount(self.pair_codes[chosen], minlength=self.size)
+            return np.bincount(codes, minlength=self.size)
         # A document alone in its story counts as itself; only shared stories need dedup.
-        shared = stories.shared[self.pair_docs]
-        counts = np.bincount(self.pair_codes[chosen & ~shared], minlength=self.size)
-        dup = chosen & shared
-        if dup.any():
-            keys = stories.codes[self.pair_docs[dup]] * self.size + self.pair_codes[dup]
+        shared = stories.shared[docs]
+        counts = np.bincount(codes[~shared], minlength=self.size)
+        if shared.any():
+            keys = stories.codes[docs[shared]] * self.size + codes[shared]
             counts += np.bincount(np.unique(keys) % self.size, minlength=self.size)
         return counts
+
+    def _pairs_of(self, mask: np.ndarray) -> np.ndarray:
+        """Indices of the pairs whose document ``mask`` holds.
+
+        Few matches: their pairs are looked up (pairs are in docnum order, so each
+        document's are one run); many: every pair is tested.
+        """
+        matched = np.flatnonzero(mask)
+        if matched.size * SPARSE_RATIO >= len(self.pair_docs):
+            return np.flatnonzero(mask[self.pair_docs])
+        starts = self._doc_starts(len(mask))
+        first, runs = starts[matched], starts[matched + 1] - starts[matched]
+        total = int(runs.sum())
+        # each run's pair indices: first + 0..run-1, for all runs at once
+        base = np.repeat(first - np.cumsum(runs) + runs, runs)
+        return base + np.arange(total)
+
+    def _doc_starts(self, ndocs: int) -> np.ndarray:
+        """Where each document's pairs begin (document d's are ``starts[d]:starts[d+1]``)."""
+        found = self.__dict__.get("_starts")
+        if found is None or len(found) != ndocs + 1:
+            found = np.zeros(ndocs + 1, dtype=np.int32 if len(self.pair_docs) < 2**31 else np.int64)
+            np.cumsum(np.bincount(self.pair_docs, minlength=ndocs), out=found[1:])
+            self.__dict__["_starts"] = found
+        return found
 
 
 @dataclass(frozen=True)

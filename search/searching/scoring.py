@@ -94,7 +94,8 @@ class TermStore:
     ) -> tuple[np.ndarray, np.ndarray]:
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for leaf, offset in self.reader.leaf_readers():
+        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
+        for (leaf, offset), arrays in leaves:
             if (field, text) not in leaf:
                 continue
             local = None
@@ -102,7 +103,15 @@ class TermStore:
                 local = (
                     within[(within >= offset) & (within < offset + leaf.doc_count_all())] - offset
                 )
-            d, w = read_postings(leaf.postings(field, text), local)
+            # A frequent term's postings as arrays (one read), else decoded block by block.
+            found = arrays.get(field, text.encode("utf-8")) if arrays is not None else None
+            if found is None:
+                d, w = read_postings(leaf.postings(field, text), local)
+            else:
+                d, w = found
+                if local is not None:
+                    keep = np.isin(d, local, assume_unique=True)
+                    d, w = d[keep], w[keep]
             docs.append(d + offset)
             weights.append(w)
         if not docs:

@@ -8,12 +8,14 @@ after an ``add`` reads only the segments the add wrote, not the whole archive ag
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
+from search.indexing.postings import PostingArrays
 from search.searching.facets import (
     FACETS,
     FacetData,
@@ -37,10 +39,12 @@ class SegmentArrays:
     story_keys: np.ndarray
     #: Whoosh's date number, ``NO_DATE`` when undated.
     published: np.ndarray
+    #: Frequent terms' postings as arrays, if the segment was written with them.
+    postings: PostingArrays | None
 
 
-def read_segment(leaf) -> SegmentArrays:
-    """Read one segment's facet, story and date columns."""
+def read_segment(leaf, folder: str) -> SegmentArrays:
+    """Read one segment's facet, story and date columns; open its posting arrays."""
     count = leaf.doc_count_all()
     facets = {name: read_segment_facet(leaf, facet.column) for name, facet in FACETS.items()}
     segment = leaf.segment().segment_id()
@@ -61,7 +65,8 @@ def read_segment(leaf) -> SegmentArrays:
     dated[facets["year"].pair_docs] = True
     dated &= raw <= np.uint64(_INT64_MAX)
     published[dated] = raw[dated].astype(np.int64)
-    return SegmentArrays(facets=facets, story_keys=story_keys, published=published)
+    postings = PostingArrays.open(os.path.join(folder, leaf.segment().make_filename("")))
+    return SegmentArrays(facets, story_keys, published, postings)
 
 
 class SegmentCache:
@@ -71,13 +76,13 @@ class SegmentCache:
         self._segments: dict[str, SegmentArrays] = {}
         self._lock = threading.Lock()
 
-    def arrays(self, leaves: list) -> list[SegmentArrays]:
+    def arrays(self, leaves: list, folder: str) -> list[SegmentArrays]:
         """Each leaf's arrays, read if new; segments no longer in the index are dropped."""
         with self._lock:
             found = {}
             for leaf in leaves:
                 key = leaf.segment().segment_id()
-                found[key] = self._segments.get(key) or read_segment(leaf)
+                found[key] = self._segments.get(key) or read_segment(leaf, folder)
             self._segments = found
             return [found[leaf.segment().segment_id()] for leaf in leaves]
 
@@ -100,7 +105,10 @@ class Snapshot:
         self.ndocs = reader.doc_count_all()
         self.live = self._live_mask(reader)
         leaves = reader.leaf_readers()
-        parts = (cache or SegmentCache()).arrays([leaf for leaf, _ in leaves])
+        folder = index.storage.folder
+        parts = (cache or SegmentCache()).arrays([leaf for leaf, _ in leaves], folder)
+        #: Each leaf's posting arrays (None where Whoosh's writer made the segment).
+        self.leaf_postings = [part.postings for part in parts]
         offsets = [offset for _, offset in leaves]
         placed = list(zip(parts, offsets, strict=True))
         self.facets: dict[str, FacetData] = {
@@ -135,6 +143,21 @@ class Snapshot:
         order = np.argsort(self.story_codes, kind="stable")
         starts = np.searchsorted(self.story_codes[order], np.arange(self.story_count + 1))
         return order, starts
+
+    @cached_property
+    def _date_orders(self) -> dict[bool, np.ndarray]:
+        return {}
+
+    def date_order(self, newest: bool) -> np.ndarray:
+        """Every docnum, newest (or oldest) first, undated last, docnum breaking ties;
+        sorted once per snapshot, when first asked for."""
+        orders = self._date_orders
+        if newest not in orders:
+            docs = np.arange(self.ndocs)
+            undated = self.published == NO_DATE
+            key = np.where(undated, _INT64_MAX, -self.published if newest else self.published)
+            orders[newest] = docs[np.lexsort((docs, key))]
+        return orders[newest]
 
     def story_docs(self, docnum: int) -> np.ndarray:
         """Every live document of ``docnum``'s story, itself included."""
