@@ -120,3 +120,17 @@ def test_expanded_terms_of_a_wildcard(small_index):
     with small_index.searcher() as searcher:
         terms = list(internals.expanded_terms(query.Wildcard("body", "l*"), searcher.reader()))
     assert terms == [b"lighthouse"]
+
+
+def test_whole_column_reads_equal_the_public_reader(small_index):
+    """``column_bytes`` and ``numeric_column`` read a segment's column in one go; each value
+    must be what Whoosh's column reader gives, and a segment without the column gives None
+    (or the default) as the public reader does."""
+    with small_index.searcher() as searcher:
+        (bulk, _), (plain, _) = searcher.reader().leaf_readers()
+        data, offsets, lengths = internals.column_bytes(bulk, "tag")
+        fast = [data[o : o + n] for o, n in zip(offsets.tolist(), lengths.tolist(), strict=True)]
+        assert fast == list(bulk.column_reader("tag", translate=False))
+        assert internals.column_bytes(plain, "tag") is None
+        when = internals.numeric_column(bulk, "when")
+        assert when.tolist() == list(bulk.column_reader("when", translate=False))

@@ -48,6 +48,9 @@ RECENT_ENTRIES = 1 << 17
 #: A run is merged into the one before it while that one is at most this many times larger:
 #: run sizes then grow geometrically and a million rows make a dozen runs or fewer.
 MERGE_RATIO = 4
+#: Runs stop growing at this many pairs (32 MB): a merge needs the old and the new run in
+#: memory at once, and at a million articles a single band run would be 256 MB.
+MAX_MERGED_ENTRIES = 1 << 22
 
 
 class KeyRuns:
@@ -127,12 +130,13 @@ class KeyRuns:
         self._recent.clear()
         self._repeated.clear()
         self._recent_entries = 0
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= MERGE_RATIO * len(self.runs[-1][0]):
-            (old_keys, old_rows), (new_keys, new_rows) = self.runs[-2:]
-            keys = np.concatenate([old_keys, new_keys])
-            order = np.argsort(keys, kind="stable")  # older rows stay first within a key
-            self.runs[-2:] = [(keys[order], np.concatenate([old_rows, new_rows])[order])]
+        while len(self.runs) > 1 and self._mergeable(len(self.runs[-2][0]), len(self.runs[-1][0])):
+            self.runs[-2:] = [_merged(*self.runs[-2:])]
             self.saved[-2:] = [None]
+
+    @staticmethod
+    def _mergeable(older: int, newer: int) -> bool:
+        return older <= MERGE_RATIO * newer and older + newer <= MAX_MERGED_ENTRIES
 
     def save(self, folder: Path, prefix: str) -> list[str]:
         """Write the runs not yet on disk as ``prefix-K``; return every run's file stem."""
@@ -160,6 +164,23 @@ class KeyRuns:
 
     def files(self) -> list[str]:
         return [f"{stem}.{part}.npy" for stem in self.saved if stem for part in ("keys", "rows")]
+
+
+def _merged(
+    older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two runs as one, by placing the newer's pairs among the older's (no full sort):
+    a key's older rows stay first, as every row of ``newer`` follows those of ``older``."""
+    (old_keys, old_rows), (new_keys, new_rows) = older, newer
+    size = len(old_keys) + len(new_keys)
+    places = np.searchsorted(old_keys, new_keys, side="right") + np.arange(len(new_keys))
+    from_new = np.zeros(size, dtype=bool)
+    from_new[places] = True
+    keys = np.empty(size, dtype=old_keys.dtype)
+    rows = np.empty(size, dtype=np.uint32)
+    keys[places], rows[places] = new_keys, new_rows
+    keys[~from_new], rows[~from_new] = old_keys, old_rows
+    return keys, rows
 
 
 def _save_array(path: Path, array: np.ndarray) -> None:

@@ -23,6 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from search.indexing.schema import FACET_FIELDS, FACET_SEP, facet_term
+from search.indexing.whoosh_internals import column_bytes
 
 #: Count a facet from the matching documents' own pairs when there are this many times
 #: fewer matches than pairs; otherwise test every pair (one pass, no lookups).
@@ -131,29 +132,56 @@ class SegmentFacet:
 
 
 def read_segment_facet(leaf, column: str) -> SegmentFacet:
-    """Read one segment's ``facet_*`` column (``FACET_SEP``-joined display values)."""
+    """Read one segment's ``facet_*`` column (``FACET_SEP``-joined display values).
+
+    A facet has few distinct values for many documents: documents are grouped by their
+    raw value (one dict lookup each), and each distinct value is split and folded once.
+    Codes and spellings come out in order of first appearance, as a document-by-document
+    reading gives them.
+    """
+    raw = column_bytes(leaf, column)
+    if raw is None:  # a segment written without this column: no values
+        empty = np.empty(0, dtype=np.int32)
+        return SegmentFacet(keys=[], spellings=[], pair_docs=empty, pair_codes=empty)
+    data, offsets, lengths = raw
+    distinct: dict[bytes, int] = {}
+    value_of_doc = np.fromiter(
+        (
+            distinct.setdefault(data[start : start + size], len(distinct))
+            for start, size in zip(offsets.tolist(), lengths.tolist(), strict=True)
+        ),
+        dtype=np.int64,
+        count=len(offsets),
+    )
+    docs_with = np.bincount(value_of_doc, minlength=len(distinct)).tolist()
     folded: dict[str, int] = {}
     spellings: list[Counter] = []
-    docs: list[int] = []
-    codes: list[int] = []
-    for docnum, value in enumerate(leaf.column_reader(column)):
-        if not value:
-            continue
-        for label in value.decode("utf-8").split(FACET_SEP):
+    value_codes: list[list[int]] = []
+    for value, docs in zip(distinct, docs_with, strict=True):
+        codes = []
+        for label in value.decode("utf-8").split(FACET_SEP) if value else ():
             key = facet_term(label)
             if not key:
                 continue
             code = folded.setdefault(key, len(folded))
             if code == len(spellings):
                 spellings.append(Counter())
-            spellings[code][label.strip()] += 1
-            docs.append(docnum)
+            spellings[code][label.strip()] += docs
             codes.append(code)
+        value_codes.append(codes)
+    per_value = np.array([len(codes) for codes in value_codes], dtype=np.int64)
+    flat = np.array([c for codes in value_codes for c in codes], dtype=np.int32)
+    value_start = np.concatenate(([0], np.cumsum(per_value)[:-1])).astype(np.int64)
+    per_doc = per_value[value_of_doc]
+    pair_docs = np.repeat(np.arange(len(value_of_doc), dtype=np.int32), per_doc)
+    doc_first_pair = np.concatenate(([0], np.cumsum(per_doc)[:-1])).astype(np.int64)
+    rank = np.arange(len(pair_docs)) - np.repeat(doc_first_pair, per_doc)
+    pair_codes = flat[np.repeat(value_start[value_of_doc], per_doc) + rank]
     return SegmentFacet(
         keys=list(folded),
         spellings=spellings,
-        pair_docs=np.array(docs, dtype=np.int32),
-        pair_codes=np.array(codes, dtype=np.int32),
+        pair_docs=pair_docs,
+        pair_codes=pair_codes.astype(np.int32),
     )
 
 

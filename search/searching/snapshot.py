@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from search.indexing.postings import PostingArrays
+from search.indexing.whoosh_internals import column_bytes, numeric_column
 from search.searching.facets import (
     FACETS,
     FacetData,
@@ -48,18 +49,25 @@ def read_segment(leaf, folder: str) -> SegmentArrays:
     count = leaf.doc_count_all()
     facets = {name: read_segment_facet(leaf, facet.column) for name, facet in FACETS.items()}
     segment = leaf.segment().segment_id()
-    story_keys = np.fromiter(
-        (
-            hash(value.decode("utf-8") if isinstance(value, bytes) else value)
-            if value
-            else hash((segment, docnum))  # no story: a story of its own
-            for docnum, value in enumerate(leaf.column_reader("story"))
-        ),
-        dtype=np.int64,
-        count=count,
-    )
+    stories = column_bytes(leaf, "story")
+    if stories is None:  # no story column: every document a story of its own
+        story_keys = np.fromiter((hash((segment, d)) for d in range(count)), np.int64, count)
+    else:
+        data, offsets, lengths = stories
+        story_keys = np.fromiter(
+            (
+                hash(data[start : start + size]) if size else hash((segment, docnum))
+                for docnum, (start, size) in enumerate(
+                    zip(offsets.tolist(), lengths.tolist(), strict=True)
+                )
+            ),
+            dtype=np.int64,
+            count=count,
+        )
     # Undated documents hold the column's default, which need not fit an int64.
-    raw = np.fromiter(leaf.column_reader("published", translate=False), np.uint64, count)
+    raw = numeric_column(leaf, "published")
+    if raw is None:
+        raw = np.fromiter(leaf.column_reader("published", translate=False), np.uint64, count)
     published = np.full(count, NO_DATE, dtype=np.int64)
     dated = np.zeros(count, dtype=bool)
     dated[facets["year"].pair_docs] = True
