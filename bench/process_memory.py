@@ -79,6 +79,8 @@ class PeakMemory:
         self.largest_bytes = 0
         self.pss_bytes = 0
         self.processes = 0
+        #: CPU seconds of the run, when the caller measures them.
+        self.cpu = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 

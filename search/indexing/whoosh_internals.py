@@ -320,6 +320,8 @@ def leaf_lengths(leaf, field: str) -> np.ndarray:
         table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
         if column is None:
             return np.zeros(count)
+        if type(column) is columns.NumericColumn.Reader:
+            return table[_numeric_values(column, count)]
         return table[np.fromiter(column, dtype=np.uint8, count=count)]
     except (AttributeError, ImportError, TypeError, ValueError):
         return np.array(
@@ -366,7 +368,11 @@ def numeric_column(leaf, column: str) -> np.ndarray | None:
     reader = leaf.column_reader(column, translate=False)
     if type(reader) is not columns.NumericColumn.Reader:
         return None
-    count = leaf.doc_count_all()
+    return _numeric_values(reader, leaf.doc_count_all())
+
+
+def _numeric_values(reader: Any, count: int) -> np.ndarray:
+    """Every value of a ``NumericColumn`` reader, in one read (its default past its end)."""
     dtype = np.dtype(reader._typecode).newbyteorder(">")  # Whoosh packs with "!"
     raw = reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen)
     values = np.full(count, reader._default, dtype=dtype.newbyteorder("="))
