@@ -134,3 +134,23 @@ def test_whole_column_reads_equal_the_public_reader(small_index):
         assert internals.column_bytes(plain, "tag") is None
         when = internals.numeric_column(bulk, "when")
         assert when.tolist() == list(bulk.column_reader("when", translate=False))
+
+
+def test_posting_arrays_equal_the_blocks(small_index):
+    """Frequent terms of a ``BulkWriter`` segment also get arrays (read in one step): the
+    same docnums and weights as decoding Whoosh's blocks; rare terms and segments written
+    by Whoosh's own writer have none."""
+    from search.indexing.postings import ARRAY_MIN_POSTINGS, PostingArrays
+
+    folder = small_index.storage.folder
+    with small_index.searcher() as searcher:
+        (bulk, _), (plain, _) = searcher.reader().leaf_readers()
+        arrays = PostingArrays.open(internals.segment_file(small_index.storage, bulk.segment(), ""))
+        assert PostingArrays.open(f"{folder}/{plain.segment().make_filename('')}") is None
+        for word in WORDS:
+            ids, weights = internals.read_postings(bulk.postings("body", word))
+            assert len(ids) >= ARRAY_MIN_POSTINGS
+            docs, array_weights = arrays.get("body", word.encode())
+            assert docs.tolist() == ids.tolist() and array_weights.tolist() == weights.tolist()
+        assert arrays.get("body", b"no-such-word") is None
+        assert arrays.get("id", b"a1") is None  # one posting: no arrays
