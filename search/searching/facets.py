@@ -15,9 +15,9 @@ visible and a user can widen the selection.
 from __future__ import annotations
 
 import calendar
-from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import ClassVar
 
 import numpy as np
@@ -126,9 +126,15 @@ class SegmentFacet:
     """
 
     keys: list[str]  # folded value per local code
-    spellings: list[Counter]  # display spellings per local code, with their counts
+    spellings: list[dict[str, int]]  # display spellings per local code, with their counts
     pair_docs: np.ndarray  # segment docnum of each (doc, value) pair (int32)
     pair_codes: np.ndarray  # local code of each pair (int32)
+
+
+@lru_cache(maxsize=1 << 18)
+def _folded(label: str) -> tuple[str, str]:
+    """A facet label's folded key and its display form (labels repeat across segments)."""
+    return facet_term(label), label.strip()
 
 
 def read_segment_facet(leaf, column: str) -> SegmentFacet:
@@ -144,29 +150,22 @@ def read_segment_facet(leaf, column: str) -> SegmentFacet:
         empty = np.empty(0, dtype=np.int32)
         return SegmentFacet(keys=[], spellings=[], pair_docs=empty, pair_codes=empty)
     data, offsets, lengths = raw
-    distinct: dict[bytes, int] = {}
-    value_of_doc = np.fromiter(
-        (
-            distinct.setdefault(data[start : start + size], len(distinct))
-            for start, size in zip(offsets.tolist(), lengths.tolist(), strict=True)
-        ),
-        dtype=np.int64,
-        count=len(offsets),
-    )
+    value_of_doc, distinct = group_values(data, offsets, lengths)
     docs_with = np.bincount(value_of_doc, minlength=len(distinct)).tolist()
     folded: dict[str, int] = {}
-    spellings: list[Counter] = []
+    spellings: list[dict[str, int]] = []
     value_codes: list[list[int]] = []
     for value, docs in zip(distinct, docs_with, strict=True):
         codes = []
         for label in value.decode("utf-8").split(FACET_SEP) if value else ():
-            key = facet_term(label)
+            key, shown = _folded(label)
             if not key:
                 continue
             code = folded.setdefault(key, len(folded))
             if code == len(spellings):
-                spellings.append(Counter())
-            spellings[code][label.strip()] += docs
+                spellings.append({})
+            counts = spellings[code]
+            counts[shown] = counts.get(shown, 0) + docs
             codes.append(code)
         value_codes.append(codes)
     per_value = np.array([len(codes) for codes in value_codes], dtype=np.int64)
@@ -185,6 +184,55 @@ def read_segment_facet(leaf, column: str) -> SegmentFacet:
     )
 
 
+#: Values up to this long are grouped by a polynomial hash (vectorised); a longer one
+#: anywhere in a segment sends it through a dict, value by value (exact, slower).
+HASHED_VALUE_BYTES = 1024
+_HASH_BASE = np.uint64(0x100000001B3)
+_HASH_LENGTH_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def group_values(
+    data: bytes, offsets: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, list[bytes]]:
+    """Each document's value as a number, numbered in order of first appearance, and the
+    distinct values in that order.
+
+    Documents far outnumber a facet's values, so this is done without a Python step per
+    document: each value's bytes are hashed at once (a polynomial over the column's bytes,
+    with prefix sums, 64-bit) and the hashes grouped with ``np.unique``. Values longer than
+    ``HASHED_VALUE_BYTES`` (where such hashes can be made to collide) are grouped in a dict.
+
+    >>> group_values(b"APReutersAP", np.array([0, 2, 9, 0]), np.array([2, 7, 2, 0]))
+    (array([0, 1, 0, 2]), [b'AP', b'Reuters', b''])
+    """
+    if not len(offsets):
+        return np.empty(0, dtype=np.int64), []
+    if int(lengths.max()) > HASHED_VALUE_BYTES:
+        distinct: dict[bytes, int] = {}
+        spans = zip(offsets.tolist(), lengths.tolist(), strict=True)
+        numbers = [distinct.setdefault(data[a : a + n], len(distinct)) for a, n in spans]
+        return np.array(numbers, dtype=np.int64), list(distinct)
+    values = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
+    powers = np.cumprod(np.full(len(values) + 1, _HASH_BASE, dtype=np.uint64))
+    powers[1:] = powers[:-1]
+    powers[0] = 1  # powers[i] = base ** i, wrapping at 2**64
+    prefix = np.zeros(len(values) + 1, dtype=np.uint64)
+    np.cumsum(values * powers[:-1], out=prefix[1:])
+    ends = offsets + lengths
+    # sum over the value of byte * base ** (position - offset), i.e. divided by base ** offset:
+    # comparing sums scaled by base ** offset instead needs no inverse
+    scaled = (prefix[ends] - prefix[offsets]) * powers[len(values) - offsets]
+    hashes = scaled ^ (lengths.astype(np.uint64) * _HASH_LENGTH_MIX)
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    distinct_values = [
+        data[int(offsets[doc]) : int(offsets[doc] + lengths[doc])] for doc in first[order]
+    ]
+    return rank[inverse.reshape(-1)], distinct_values
+
+
 def merge_facet(parts: list[tuple[SegmentFacet, int]]) -> FacetData:
     """One facet over every segment (``(part, docnum offset)`` in docnum order).
 
@@ -193,7 +241,7 @@ def merge_facet(parts: list[tuple[SegmentFacet, int]]) -> FacetData:
     once would.
     """
     keys: dict[str, int] = {}
-    spellings: list[Counter] = []
+    spellings: list[dict[str, int]] = []
     docs: list[np.ndarray] = []
     codes: list[np.ndarray] = []
     for part, offset in parts:
@@ -201,13 +249,17 @@ def merge_facet(parts: list[tuple[SegmentFacet, int]]) -> FacetData:
         for local, key in enumerate(part.keys):
             code = keys.setdefault(key, len(keys))
             if code == len(spellings):
-                spellings.append(Counter())
-            spellings[code].update(part.spellings[local])
+                spellings.append(dict(part.spellings[local]))
+            else:
+                counts = spellings[code]
+                for shown, n in part.spellings[local].items():
+                    counts[shown] = counts.get(shown, 0) + n
             mapping[local] = code
         docs.append(part.pair_docs + np.int32(offset))
         codes.append(mapping[part.pair_codes])
     return FacetData(
-        labels=[counts.most_common(1)[0][0] for counts in spellings],
+        # the most used spelling; on a tie the first seen (max keeps the first)
+        labels=[max(counts.items(), key=itemgetter(1))[0] for counts in spellings],
         keys=keys,
         pair_docs=np.concatenate(docs) if docs else np.empty(0, np.int32),
         pair_codes=np.concatenate(codes) if codes else np.empty(0, np.int32),
