@@ -5,6 +5,9 @@ body with Whoosh's ``StemmingAnalyzer`` (title stored), then one commit. Ours is
 command, ``newsindex rebuild FILE --index DIR``, run as a subprocess from the JSONL: reading,
 extraction, story detection and indexing all included. Each is timed ``--rounds`` times,
 alternating, and the best round of each is compared (the machine is shared and noisy).
+Both run as child processes, and the peak resident memory of each run is sampled, summed over
+the run's processes (``bench/process_memory.py``); the largest single process is beside it,
+and the CPU seconds of all its processes (what other jobs on a shared machine disturb least).
 
     python bench/indexing.py                       # Reuters-21578
     python bench/indexing.py --corpus allsides     # 37,554 long articles
@@ -16,12 +19,15 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from process_memory import PeakMemory
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -65,65 +71,81 @@ def plain_whoosh_loop(path: Path, title_key: str, body_key: str) -> tuple[float,
         shutil.rmtree(target, ignore_errors=True)
 
 
-def newsindex_rebuild(path: Path) -> tuple[float, dict, int]:
-    """Ours: seconds, the JSON summary and index bytes of ``newsindex rebuild``."""
+def _cpu_seconds() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _measured(command: list[str]) -> tuple[float, str, PeakMemory]:
+    """Run ``command``: seconds, its standard output, and its peak memory (whose ``cpu``
+    is set to the CPU seconds of all the run's processes)."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    with PeakMemory(proc.pid) as peak:
+        out, _ = proc.communicate()
+    seconds = time.perf_counter() - started
+    if proc.returncode:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(command)}")
+    peak.cpu = _cpu_seconds() - cpu
+    return seconds, out, peak
+
+
+def plain_whoosh_run(corpus: str) -> tuple[float, int, int, PeakMemory]:
+    """The baseline in a child process: seconds, documents, index bytes, peak memory."""
+    _, out, peak = _measured([sys.executable, __file__, "--corpus", corpus, "--plain-child"])
+    seconds, docs, size = json.loads(out)
+    return seconds, docs, size, peak
+
+
+def newsindex_rebuild(path: Path) -> tuple[float, dict, int, PeakMemory]:
+    """Ours: seconds, the JSON summary, index bytes and peak memory of ``newsindex rebuild``."""
     target = tempfile.mkdtemp(prefix="bench-ours-")
     try:
-        started = time.perf_counter()
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "search.cli",
-                "rebuild",
-                str(path),
-                "--index",
-                target,
-                "--json",
-                "--silent",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return time.perf_counter() - started, json.loads(done.stdout), folder_bytes(target)
+        command = [sys.executable, "-m", "search.cli", "rebuild", str(path)]
+        command += ["--index", target, "--json", "--silent"]
+        seconds, out, peak = _measured(command)
+        return seconds, json.loads(out), folder_bytes(target), peak
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+def _row(name: str, seconds: float, docs: int, size: int, peak: PeakMemory) -> str:
+    return (
+        f"{name:34}{seconds:>10.1f}{peak.cpu:>10.1f}{docs / seconds:>10,.0f}{size / 1e6:>10.1f}"
+        f"{peak.summed_bytes / 2**30:>10.2f}{peak.largest_bytes / 2**30:>10.2f}"
+        f"{peak.processes:>6}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=sorted(CORPUS_FILES), default="reuters")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--plain-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     path, title_key, body_key = CORPUS_FILES[args.corpus]
     if not path.exists():
         sys.exit(f"corpus missing: {path}")
-    plain_times, our_times = [], []
-    summary: dict = {}
-    docs = plain_bytes = our_bytes = 0
+    if args.plain_child:
+        print(json.dumps(plain_whoosh_loop(path, title_key, body_key)))
+        return
+    plain_runs, our_runs = [], []
     for _ in range(args.rounds):
-        seconds, docs, plain_bytes = plain_whoosh_loop(path, title_key, body_key)
-        plain_times.append(seconds)
-        seconds, summary, our_bytes = newsindex_rebuild(path)
-        our_times.append(seconds)
-    plain, ours = min(plain_times), min(our_times)
+        plain_runs.append(plain_whoosh_run(args.corpus))
+        our_runs.append(newsindex_rebuild(path))
+    plain = min(plain_runs, key=lambda run: run[0])
+    ours = min(our_runs, key=lambda run: run[0])
+    summary = ours[1]
     print(
-        f"corpus: {args.corpus} ({docs:,} records), {os.cpu_count()} cores, "
-        f"best of {args.rounds} round(s)"
+        f"corpus: {args.corpus} ({plain[1]:,} records), {os.cpu_count()} cores, "
+        f"best of {args.rounds} round(s); memory: peak resident, GiB"
     )
-    print(f"{'':34}{'seconds':>10}{'docs/s':>10}{'index MB':>10}")
+    columns = ("seconds", "CPU s", "docs/s", "index MB", "summed", "largest")
+    print(f"{'':34}" + "".join(f"{c:>10}" for c in columns) + f"{'procs':>6}")
+    print(_row("plain Whoosh loop (baseline)", plain[0], plain[1], plain[2], plain[3]))
+    print(_row("newsindex rebuild (end to end)", ours[0], summary["indexed"], ours[2], ours[3]))
     print(
-        f"{'plain Whoosh loop (baseline)':34}{plain:>10.1f}{docs / plain:>10,.0f}"
-        f"{plain_bytes / 1e6:>10.1f}"
-    )
-    print(
-        f"{'newsindex rebuild (end to end)':34}{ours:>10.1f}{summary['indexed'] / ours:>10,.0f}"
-        f"{our_bytes / 1e6:>10.1f}"
-    )
-    print(
-        f"speed-up: {plain / ours:.2f}x   (indexed {summary['indexed']:,}, "
+        f"speed-up: {plain[0] / ours[0]:.2f}x   (indexed {summary['indexed']:,}, "
         f"duplicates {summary['duplicates']:,}, skipped {len(summary['skipped']):,}, "
         f"stories {summary['stories']:,})"
     )

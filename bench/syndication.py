@@ -119,8 +119,7 @@ def precision_recall(counts: Counter) -> tuple[float, float]:
 
 def overlap(records_by_id: dict[str, Record], a: str, b: str) -> str:
     """Estimated Jaccard / containment of a pair, to show why it was misjudged."""
-    index = StoryIndex()
-    signed = [index.signature(records_by_id[x][2]) for x in (a, b)]
+    signed = syndication.sign_bodies([records_by_id[x][2] for x in (a, b)])
     if None in signed:
         return "too short to judge"
     (sig_a, n_a), (sig_b, n_b) = signed
@@ -182,11 +181,12 @@ def whoosh_seconds(records: list[Record]) -> tuple[float, float]:
 
 
 def minhashlsh_seconds(records: list[Record]) -> tuple[float, float]:
-    """datasketch.MinHashLSH query+insert vs our BandTable, on the same signatures."""
+    """datasketch.MinHashLSH query+insert vs our band lookup (KeyRuns), same signatures."""
     from datasketch import LeanMinHash, MinHashLSH
 
-    index = StoryIndex()
-    signed = [s for s in (index.signature(r[2]) for r in records) if s is not None]
+    from search.indexing.story_store import KeyRuns
+
+    signed = [s for s in syndication.sign_bodies([r[2] for r in records]) if s is not None]
     lsh = MinHashLSH(
         num_perm=syndication.NUM_PERM, params=(syndication.LSH_BANDS, syndication.LSH_ROWS)
     )
@@ -199,18 +199,36 @@ def minhashlsh_seconds(records: list[Record]) -> tuple[float, float]:
         lsh.query(sketch)
         lsh.insert(row, sketch, check_duplication=False)
     theirs = time.perf_counter() - start
-    table = syndication.BandTable()
+    table = KeyRuns("uint32")
     start = time.perf_counter()
     for row, (sig, _) in enumerate(signed):
-        table.query_insert(row, syndication.BandTable.keys(sig))
+        keys = syndication.short_keys(syndication.band_keys(sig))
+        table.find(keys)
+        table.add(keys, row)
     return theirs, time.perf_counter() - start
 
 
+def datasketch_signature(body: str):
+    """datasketch's own MinHash of a body's shingles: the reference ``sign_bodies`` matches."""
+    from datasketch import MinHash
+
+    shingles = syndication.shingle_hashes(body)
+    if not len(shingles):
+        return None
+    minhash = MinHash(
+        num_perm=syndication.NUM_PERM,
+        seed=syndication.MINHASH_SEED,
+        hashfunc=int,
+        scheme=syndication.MINHASH_SCHEME,
+    )
+    minhash.update_batch(shingles.tolist())
+    return minhash.hashvalues, len(shingles)
+
+
 def signing_seconds(bodies: list[str]) -> tuple[float, float, bool]:
-    """(StoryIndex.signature on each body, sign_bodies on all, whether they are identical)."""
-    index = StoryIndex()
+    """(datasketch MinHash on each body, sign_bodies on all, whether they are identical)."""
     start = time.perf_counter()
-    single = [index.signature(body) for body in bodies]
+    single = [datasketch_signature(body) for body in bodies]
     one_by_one = time.perf_counter() - start
     start = time.perf_counter()
     batch = syndication.sign_bodies(bodies)
@@ -227,7 +245,7 @@ def _same_signatures(single, batch) -> bool:
 
 
 def report_signing(name: str, bodies: list[str]) -> None:
-    """signature() one body at a time beside sign_bodies() on the whole list (best of runs)."""
+    """datasketch one body at a time beside sign_bodies() on the whole list (best of runs)."""
     best_single = best_batch = float("inf")
     identical = True
     for _ in range(COST_REPEATS):
@@ -237,7 +255,7 @@ def report_signing(name: str, bodies: list[str]) -> None:
     n = len(bodies)
     print(f"\n== Signing cost on {name} ({n} bodies, best of {COST_REPEATS} runs)")
     for label, spent in (
-        ("StoryIndex.signature, one body at a time", best_single),
+        ("datasketch MinHash, one body at a time", best_single),
         ("sign_bodies, one batch", best_batch),
     ):
         print(f"  {label:46s} {spent:7.2f} s  {1000 * spent / n:.3f} ms/article")
@@ -257,7 +275,7 @@ def report_cost(records: list[Record]) -> None:
             syndication.shingle_hashes(record[2])
         steps = {"  of which shingling": time.perf_counter() - start}
         single, batch, _same = signing_seconds([r[2] for r in records])
-        steps["  of which signature() (shingling + MinHash)"] = single
+        steps["  of which datasketch MinHash (shingling + MinHash)"] = single
         steps["sign_bodies(all bodies), for comparison"] = batch
         steps["StoryIndex.assign, all articles"] = assign_all(records)[1]
         added, committed = whoosh_seconds(records)
@@ -265,14 +283,14 @@ def report_cost(records: list[Record]) -> None:
         steps["Whoosh add_document + commit"] = committed
         theirs, ours = minhashlsh_seconds(records)
         steps["LSH step: datasketch.MinHashLSH query+insert"] = theirs
-        steps["LSH step: BandTable.query_insert (ours)"] = ours
+        steps["LSH step: KeyRuns find + add (ours)"] = ours
         for label, spent in steps.items():
             best[label] = min(best[label], spent)
     n = len(records)
     print(f"\n== Cost on Reuters ({n} articles, best of {COST_REPEATS} interleaved runs)")
     order = [
         "StoryIndex.assign, all articles",
-        "  of which signature() (shingling + MinHash)",
+        "  of which datasketch MinHash (shingling + MinHash)",
         "  of which shingling",
         "sign_bodies(all bodies), for comparison",
     ]

@@ -141,3 +141,49 @@ def test_add_of_an_undated_wire_story_then_search_show_related(dated_index):
     newsindex("show", result["hits"][0]["id"], "--index", str(dated_index))
     newsindex("related", result["hits"][0]["id"], "--index", str(dated_index))
     assert search_json(dated_index, "", "--sort", "newest")["hits"]
+
+
+def test_a_running_reader_sees_each_add_as_a_fresh_one_does(tmp_path, dated_index):
+    """A long-lived reader (a web worker) reuses what it read of unchanged segments after
+    an ``add``: its answers must be exactly those of a reader opened afterwards."""
+    from search import NewsIndex
+
+    running = NewsIndex.open(dated_index)
+    running.search("")
+    for n, missing in enumerate(["published", "authors", None]):
+        record = {k: v for k, v in FULL_RECORD.items() if k != missing}
+        record["id"] = f"batch-{n}"
+        record["publisher"] = "Harbour Times" if n % 2 else "HARBOUR TIMES"  # one value
+        newsindex(
+            "add", write_jsonl(tmp_path / f"{n}.jsonl", [record]), "--index", str(dated_index)
+        )
+        with NewsIndex.open(dated_index) as fresh:
+            for query in ("", "harbour", "dredging OR silt"):
+                for options in ({}, {"collapse": False, "facet_mode": "copies"}):
+                    ours = running.search(query, **options).to_dict()
+                    theirs = fresh.search(query, **options).to_dict()
+                    ours.pop("took_ms"), theirs.pop("took_ms")
+                    assert ours == theirs, (n, query, options)
+    running.close()
+
+
+def test_many_small_adds_keep_the_segments_few(dated_index):
+    """A cron job adding a few articles every few minutes: each add writes a segment, and
+    the small ones are merged once enough gather, so searches do not slow down over days."""
+    from search import NewsIndex
+    from search.article import Article
+    from search.indexing.parallel import MERGE_FACTOR
+
+    with NewsIndex.open(dated_index) as news:
+        start = news.stats().segments
+        counts = []
+        for n in range(MERGE_FACTOR + 2):
+            body = f"Quokka ferry timetable number {n} changes on Monday for winter. " * 3
+            news.add([Article(id=f"cron-{n}", title=f"Timetable {n}", body=body)])
+            counts.append(news.stats().segments)
+        assert max(counts) <= start + MERGE_FACTOR
+        assert counts[-1] < max(counts)  # merged
+        found = news.search("quokka", per_page=50, collapse=False)
+        assert sorted(hit.id for hit in found.hits) == sorted(
+            f"cron-{n}" for n in range(MERGE_FACTOR + 2)
+        )

@@ -233,7 +233,7 @@ def test_index_of_another_schema_is_outdated(demo_path, tmp_path):
 def test_unreadable_story_state_is_damaged_and_changes_nothing(demo_path, tmp_path):
     path = copy_index(demo_path, tmp_path)
     generation = json.loads((path / "manifest.json").read_text())["generation"]
-    (path / generation / "stories.npz").write_bytes(b"garbage")
+    (path / generation / "stories" / "state.json").write_bytes(b"garbage")
     news = NewsIndex.open(path)
     before = news.search("").total_copies
     with pytest.raises(IndexDamaged, match="story index"):

@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 
 from search.errors import NewsIndexError
+from search.indexing import syndication
 from search.indexing.syndication import (
     DATE_WINDOW_DAYS,
     MIN_WORDS,
     StoryIndex,
     day_number,
+    shingle_hashes,
     sign_bodies,
     story_shingles,
 )
@@ -140,7 +142,7 @@ def test_saved_index_joins_new_copies_without_rebuild(tmp_path):
     index = StoryIndex()
     for name in BBC_ORIGINALS:
         index.assign(f"bbc:{name}", bbc_body(name))
-    path = tmp_path / "stories.npz"
+    path = tmp_path / "stories"
     index.save(path)
     loaded = StoryIndex.load(path)
     assert len(loaded) == len(BBC_ORIGINALS)
@@ -191,13 +193,16 @@ def test_reassigning_an_id_replaces_the_old_text():
 
 
 def test_load_missing_is_empty_and_corrupt_is_one_clear_error(tmp_path):
-    assert len(StoryIndex.load(tmp_path / "none.npz")) == 0
-    StoryIndex().save(tmp_path / "empty.npz")
-    assert len(StoryIndex.load(tmp_path / "empty.npz")) == 0
+    assert len(StoryIndex.load(tmp_path / "none")) == 0
+    StoryIndex().save(tmp_path / "empty")
+    assert len(StoryIndex.load(tmp_path / "empty")) == 0
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not an npz")
     with pytest.raises(NewsIndexError, match="cannot read story index"):
         StoryIndex.load(bad)
+    (tmp_path / "empty" / "state.json").write_text("{not json")
+    with pytest.raises(NewsIndexError, match="cannot read story index"):
+        StoryIndex.load(tmp_path / "empty")
 
 
 def test_labelled_pairs_are_well_formed(reuters, allsides_ids):
@@ -225,7 +230,24 @@ def same_signatures(a, b) -> bool:
     return a[1] == b[1] and a[0].dtype == b[0].dtype and np.array_equal(a[0], b[0])
 
 
-def test_batch_signatures_equal_single_ones(reuters, allsides_bodies):
+def datasketch_signature(body: str):
+    """The reference: datasketch's own MinHash over the body's shingles."""
+    from datasketch import MinHash
+
+    shingles = shingle_hashes(body)
+    if not len(shingles):
+        return None
+    minhash = MinHash(
+        num_perm=syndication.NUM_PERM,
+        seed=syndication.MINHASH_SEED,
+        hashfunc=int,
+        scheme=syndication.MINHASH_SCHEME,
+    )
+    minhash.update_batch(shingles.tolist())
+    return minhash.hashvalues, len(shingles)
+
+
+def test_batch_signatures_equal_datasketch_minhash(reuters, allsides_bodies):
     need(BBC)
     # 2,000 wire stories (many too short to sign, several batch chunks), long AllSides
     # articles, BBC files, and edge cases: empty, too short, non-ASCII punctuation
@@ -233,13 +255,14 @@ def test_batch_signatures_equal_single_ones(reuters, allsides_bodies):
     bodies += [bbc_body(n) for n in BBC_ORIGINALS]
     bodies += ["", "Qtly div 10 cts Reuter", "“Le président” — a dit… " * 20]
     index = StoryIndex()
-    single = [index.signature(body) for body in bodies]
+    single = [datasketch_signature(body) for body in bodies]
     batch = sign_bodies(bodies)
     assert len(batch) == len(bodies)
     assert sum(s is None for s in single) > 100  # the short ones are in the test
     assert all(same_signatures(a, b) for a, b in zip(single, batch, strict=True))
     assert sign_bodies([]) == []
     assert same_signatures(sign_bodies([bodies[0]])[0], single[0])
+    assert same_signatures(index.signature(bodies[0]), single[0])
     assert StoryIndex.sign_bodies is sign_bodies
 
 
@@ -285,18 +308,100 @@ def test_bad_or_missing_dates_compare_by_text_alone():
     assert index.assign("c", body, "2026-03-01") == "c"
 
 
+def write_format_2(path: Path, rows: list[tuple[str, str, str, str]], version: int = 2) -> None:
+    """A ``stories.npz`` as newsindex 0.1 wrote it: (id, story, body, published) per row."""
+    signed = sign_bodies([body for _, _, body, _ in rows])
+    sigs = np.array([s[0] if s else np.zeros(128, np.uint32) for s in signed], dtype=np.uint32)
+    settings = (version, 128, 4, 2, 32, 2)
+    np.savez_compressed(
+        path,
+        settings=np.array(settings),
+        ids=np.array([r[0] for r in rows], dtype=str),
+        stories=np.array([r[1] for r in rows], dtype=str),
+        signatures=sigs,
+        sizes=np.array([s[1] if s else 0 for s in signed], dtype=np.int64),
+        days=np.array([day_number(r[3]) for r in rows], dtype=np.int64),
+    )
+
+
 def test_saved_dates_keep_the_window_and_old_files_ask_for_a_rebuild(tmp_path):
     body = "The central bank said it would keep its key rate at 2.5 pct " * 4
     index = StoryIndex()
     index.assign("jan", body, "2026-01-01")
-    path = tmp_path / "stories.npz"
+    path = tmp_path / "stories"
     index.save(path)
     loaded = StoryIndex.load(path)
     assert loaded.assign("jan-resend", body, "2026-01-02") == "jan"
     assert loaded.assign("march", body, "2026-03-01") == "march"
-    with np.load(path) as data:  # what version 1 wrote: no days, format 1
-        old = {k: data[k] for k in data.files if k != "days"}
-    old["settings"][0] = 1
-    np.savez_compressed(tmp_path / "old.npz", **old)
+    old = tmp_path / "old.npz"  # version 1: no publication days
+    write_format_2(old, [("jan", "jan", body, "2026-01-01")], version=1)
     with pytest.raises(NewsIndexError, match="other settings; rebuild it"):
-        StoryIndex.load(tmp_path / "old.npz")
+        StoryIndex.load(old)
+
+
+def test_a_format_2_file_is_read_and_saved_in_the_new_format(tmp_path):
+    """Indexes built before the story folder keep their stories, founders gone included."""
+    body = "The central bank said it would keep its key rate at 2.5 pct " * 4
+    other = "Shares of the airline fell sharply after it cut its forecast for the year " * 3
+    rows = [
+        ("copy-a", "gone", body, "2026-01-02"),  # "gone", the story's first, was deleted
+        ("copy-b", "gone", body, "2026-01-03"),
+        ("plane", "plane", other, "2026-01-05"),
+    ]
+    write_format_2(tmp_path / "stories.npz", rows)
+    loaded = StoryIndex.load(tmp_path / "stories.npz")
+    assert len(loaded) == 3 and "gone" not in loaded
+    assert loaded.story_of("copy-b") == "gone" and loaded.story_of("plane") == "plane"
+    assert loaded.story_count() == 2
+    loaded.save(tmp_path / "stories")
+    again = StoryIndex.load(tmp_path / "stories")
+    assert again.assign("copy-c", body, "2026-01-04") == "gone"
+    assert again.assign("plane-2", other, "2026-01-05") == "plane"
+    assert sorted(again) == ["copy-a", "copy-b", "copy-c", "plane", "plane-2"]
+
+
+def test_state_on_disk_gives_what_memory_gives(tmp_path, reuters, reuters_dates):
+    """All of Reuters through a folder-backed index (rows written out, lookups sealed into
+    sorted runs, saved and reloaded midway), against one kept in memory: the same stories."""
+    ids = list(reuters)
+    signed = sign_bodies([reuters[i] for i in ids])
+    in_memory = StoryIndex()
+    on_disk = StoryIndex.load(tmp_path / "stories")
+    half = len(ids) // 2
+    for n, (article_id, sig) in enumerate(zip(ids, signed, strict=True)):
+        if n == half:
+            on_disk.save(tmp_path / "stories")
+            on_disk = StoryIndex.load(tmp_path / "stories")
+        date = reuters_dates[article_id]
+        story = in_memory.assign_signed(article_id, sig, date)
+        assert on_disk.assign_signed(article_id, sig, date) == story
+    assert (tmp_path / "stories" / "signatures.bin").stat().st_size > 0
+    for article_id in ids[:50]:  # re-sent and removed articles
+        in_memory.remove(article_id)
+        on_disk.remove(article_id)
+    assert on_disk.story_count() == in_memory.story_count()
+    assert len(on_disk) == len(in_memory) == len(ids) - 50
+
+
+def test_a_crash_between_writes_leaves_the_last_commit(tmp_path):
+    need(BBC)
+    folder = tmp_path / "stories"
+    index = StoryIndex.load(folder)
+    for name in BBC_ORIGINALS:
+        index.assign(f"bbc:{name}", bbc_body(name))
+    index.save(folder)
+    # a later run appended rows and wrote a lookup file, then died before committing
+    with open(folder / "signatures.bin", "ab") as handle:
+        handle.write(b"\xff" * 1000)
+    with open(folder / "ids.bin", "ab") as handle:
+        handle.write(b"half-written-id")
+    (folder / "bands-99-0.keys.npy").write_bytes(b"junk")
+    again = StoryIndex.load(folder)
+    assert len(again) == len(BBC_ORIGINALS)
+    copy = syndicated(bbc_body("sport/045"), "LONDON (Reuters) -", "Copyright Herald", cut=1)
+    assert again.assign("herald-1", copy) == "bbc:sport/045"
+    again.save(folder)
+    assert not (folder / "bands-99-0.keys.npy").exists()
+    final = StoryIndex.load(folder)
+    assert final.story_of("herald-1") == "bbc:sport/045"
+    assert sorted(final)[-1] == "herald-1" and len(final) == len(BBC_ORIGINALS) + 1

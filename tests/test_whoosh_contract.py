@@ -133,3 +133,37 @@ def test_expanded_terms_of_a_wildcard(small_index):
     with small_index.searcher() as searcher:
         terms = list(internals.expanded_terms(query.Wildcard("body", "l*"), searcher.reader()))
     assert terms == [b"lighthouse"]
+
+
+def test_whole_column_reads_equal_the_public_reader(small_index):
+    """``column_bytes`` and ``numeric_column`` read a segment's column in one go; each value
+    must be what Whoosh's column reader gives, and a segment without the column gives None
+    (or the default) as the public reader does."""
+    with small_index.searcher() as searcher:
+        (bulk, _), (plain, _) = searcher.reader().leaf_readers()
+        data, offsets, lengths = internals.column_bytes(bulk, "tag")
+        fast = [data[o : o + n] for o, n in zip(offsets.tolist(), lengths.tolist(), strict=True)]
+        assert fast == list(bulk.column_reader("tag", translate=False))
+        assert internals.column_bytes(plain, "tag") is None
+        when = internals.numeric_column(bulk, "when")
+        assert when.tolist() == list(bulk.column_reader("when", translate=False))
+
+
+def test_posting_arrays_equal_the_blocks(small_index):
+    """Frequent terms of a ``BulkWriter`` segment also get arrays (read in one step): the
+    same docnums and weights as decoding Whoosh's blocks; rare terms and segments written
+    by Whoosh's own writer have none."""
+    from search.indexing.postings import ARRAY_MIN_POSTINGS, PostingArrays
+
+    folder = small_index.storage.folder
+    with small_index.searcher() as searcher:
+        (bulk, _), (plain, _) = searcher.reader().leaf_readers()
+        arrays = PostingArrays.open(internals.segment_file(small_index.storage, bulk.segment(), ""))
+        assert PostingArrays.open(f"{folder}/{plain.segment().make_filename('')}") is None
+        for word in WORDS:
+            ids, weights = internals.read_postings(bulk.postings("body", word))
+            assert len(ids) >= ARRAY_MIN_POSTINGS
+            docs, array_weights = arrays.get("body", word.encode())
+            assert docs.tolist() == ids.tolist() and array_weights.tolist() == weights.tolist()
+        assert arrays.get("body", b"no-such-word") is None
+        assert arrays.get("id", b"a1") is None  # one posting: no arrays

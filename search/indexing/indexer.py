@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
+from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,20 +23,23 @@ from whoosh.writing import IndexWriter
 
 from search.article import Article
 from search.errors import RebuildRefused
-from search.indexing.parallel import ParallelBuilder, default_workers
+from search.indexing.parallel import ParallelBuilder, SerialBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
-from search.indexing.whoosh_internals import BulkWriter, remove_uncommitted_files
+from search.indexing.whoosh_internals import remove_uncommitted_files
 from search.settings import Settings
 from search.sources import RawRecord, Skipped
 
 #: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means
 #: one segment at commit, which is what search wants.
 WRITER_LIMIT_MB = 512
-STORY_STATE = "stories.npz"
 #: A rebuild that skipped more records than it indexed may not swap in fewer articles than
 #: this share of the live index's (nor may any rebuild swap in none) unless told to.
 SHRINK_LIMIT = 0.5
+#: Segments stay as separate files: Whoosh reads a compound segment file through a
+#: ``BytesIO`` copy of the whole file, so every searcher held every segment in memory
+#: (3 GB for 100,000 articles); separate files are read where needed.
+COMPOUND_SEGMENTS = False
 
 #: Called with the number of articles just indexed. A callable that also has
 #: ``stage(text)`` is told what a run does after its last article (writing segments).
@@ -127,17 +131,26 @@ def _primed(items: Iterator[T]) -> Iterator[T]:
 
 
 def _new_writer(ix: whoosh_index.Index) -> IndexWriter:
-    return ix.writer(limitmb=WRITER_LIMIT_MB)
-
-
-def _story_count(stories) -> int:
-    return len({stories.story_of(article_id) for article_id in stories})
+    """Whoosh's writer for changes in place (add, delete, fuller copies)."""
+    return ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
 
 
 def _load_stories(directory: Path, settings: Settings):
-    from search.indexing.syndication import StoryIndex
+    """The story state of a generation (read as needed, not loaded whole)."""
+    from search.indexing.syndication import LEGACY_FILE, STATE_FOLDER, StoryIndex
 
-    return StoryIndex.load(directory / STORY_STATE, window_days=settings.story_window_days)
+    legacy = directory / LEGACY_FILE
+    folder = directory / STATE_FOLDER
+    path = legacy if legacy.is_file() and not folder.exists() else folder
+    return StoryIndex.load(path, window_days=settings.story_window_days)
+
+
+def _save_stories(stories, directory: Path) -> None:
+    """Commit the story state into the generation (converting a format-2 file on the way)."""
+    from search.indexing.syndication import LEGACY_FILE, STATE_FOLDER
+
+    stories.save(directory / STATE_FOLDER)
+    (directory / LEGACY_FILE).unlink(missing_ok=True)
 
 
 Signed = tuple[Article | Skipped, Any]
@@ -165,31 +178,31 @@ def build_generation(
     """
     ix = whoosh_index.create_in(str(directory), build_schema())
     stories = _load_stories(directory, settings or Settings())
-    writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else BulkWriter(ix)
-    add = writer.add if workers > 1 else (lambda doc: writer.add_document(**doc))
-    words: dict[str, int] = {}  # id -> word count of the copy written
+    writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else SerialBuilder(ix)
+    words = array("I")  # word count of the copy written, by story row (one per article)
     fuller: dict[str, Article] = {}  # id -> a later, longer copy to write instead
     with writer:
         for article, signed in signed_articles:
             if isinstance(article, Skipped):
                 report.skipped.append(article)
                 continue
-            if article.id in words:
+            row = stories.row_of(article.id)
+            if row is not None:
                 report.duplicates += 1
-                if article.word_count > words[article.id]:
+                if article.word_count > words[row]:
                     fuller[article.id] = article
                 continue
-            words[article.id] = article.word_count
+            words.append(article.word_count)
             article.story = _assign_story(stories, article, signed)
-            add(article_to_document(article))
+            writer.add(article_to_document(article))
             report.indexed += 1
             if progress:
                 progress(1)
         _stage(progress, "writing the index")
     _replace_with_fuller_copies(ix, stories, fuller.values())
-    stories.save(directory / STORY_STATE)
+    _save_stories(stories, directory)
     report.documents = report.indexed
-    report.stories = _story_count(stories)
+    report.stories = stories.story_count()
     ix.close()
 
 
@@ -198,10 +211,11 @@ def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> Non
     articles = list(articles)
     if not articles:
         return
-    with ix.writer() as writer:
+    with SerialBuilder(ix, _new_writer(ix)) as builder:
         for article in articles:
             article.story = stories.assign(article.id, article.body, article.published)
-            writer.update_document(**article_to_document(article))
+            builder.delete(article.id)
+            builder.add(article_to_document(article))
 
 
 def _articles(count: int) -> str:
@@ -351,14 +365,59 @@ def _live_update(
             with contextlib.suppress(Exception):  # never hide why the write failed
                 remove_uncommitted_files(ix)  # a failed commit's half-written segment
             raise
-        stories.save(live / STORY_STATE)
+        _save_stories(stories, live)
         manifest = store.read_manifest()
         manifest.documents = report.documents = ix.doc_count()
-        manifest.stories = report.stories = _story_count(stories)
+        manifest.stories = report.stories = stories.story_count()
         manifest.updated_at = utc_now()
         store.publish(manifest)
         store.remove_unreferenced()
     report.seconds = time.perf_counter() - started
+
+
+def _builder(ix: whoosh_index.Index, directory: Path, workers: int, writer: Any = None):
+    """Where new documents go: segments written here, or by ``workers`` child processes."""
+    if workers > 1:
+        return ParallelBuilder(ix, str(directory), workers, writer)
+    return SerialBuilder(ix, writer)
+
+
+def _upsert(
+    signed_articles: Iterator[Signed],
+    index_path: str | Path | None,
+    report: IndexReport,
+    progress: ProgressCallback | None,
+    settings: Settings | None,
+    workers: int,
+) -> IndexReport:
+    """Upsert articles by id into the live generation: an id already there is deleted and
+    written again; new copies join existing stories. New documents go into new segments
+    (written as a rebuild writes them), published in one commit with the deletions."""
+    with _live_update(index_path, report, settings, "add") as (ix, stories):
+        signed_articles = _primed(signed_articles)
+        live = Path(ix.storage.folder)
+        with ix.searcher() as searcher, _builder(ix, live, workers, _new_writer(ix)) as builder:
+            seen: set[str] = set()
+            for article, signed in signed_articles:
+                if isinstance(article, Skipped):
+                    report.skipped.append(article)
+                    continue
+                if article.id in seen:
+                    report.duplicates += 1
+                    continue
+                seen.add(article.id)
+                if searcher.document_number(id=article.id) is not None:
+                    report.updated += 1
+                    stories.remove(article.id)
+                    builder.delete(article.id)
+                else:
+                    report.indexed += 1
+                article.story = _assign_story(stories, article, signed)
+                builder.add(article_to_document(article))
+                if progress:
+                    progress(1)
+            _stage(progress, "writing the index")
+    return report
 
 
 def add_articles(
@@ -368,29 +427,11 @@ def add_articles(
     report: IndexReport | None = None,
     progress: ProgressCallback | None = None,
     settings: Settings | None = None,
+    workers: int = 1,
 ) -> IndexReport:
     """Upsert ``articles`` by id into the live index; new copies join existing stories."""
-    report = report or IndexReport()
-    with _live_update(index_path, report, settings, "add") as (ix, stories):
-        articles = _primed(iter(articles))
-        with ix.searcher() as searcher, _new_writer(ix) as writer:
-            seen: set[str] = set()
-            for article in articles:
-                if article.id in seen:
-                    report.duplicates += 1
-                    continue
-                seen.add(article.id)
-                if searcher.document_number(id=article.id) is not None:
-                    report.updated += 1
-                    stories.remove(article.id)
-                else:
-                    report.indexed += 1
-                article.story = stories.assign(article.id, article.body, article.published)
-                writer.update_document(**article_to_document(article))
-                if progress:
-                    progress(1)
-            _stage(progress, "writing the index")
-    return report
+    signed = ((article, None) for article in articles)
+    return _upsert(signed, index_path, report or IndexReport(), progress, settings, workers)
 
 
 def add(
@@ -401,11 +442,28 @@ def add(
     field_map: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
     settings: Settings | None = None,
+    workers: int | None = None,
 ) -> IndexReport:
-    """Read ``sources`` and upsert their articles into the live index."""
+    """Read ``sources`` and upsert their articles into the live index.
+
+    As in a rebuild, extraction and indexing run in ``workers`` child processes (default:
+    the ``workers`` setting, else one per core up to 4).
+    """
+    from search.indexing.parallel import extract_in_parallel
+    from search.sources import read_sources
+
+    settings = settings or Settings()
+    workers = workers or settings.workers or default_workers()
     report = IndexReport()
-    articles = read_articles(sources, report, format=format, field_map=field_map)
-    return add_articles(articles, index_path, report=report, progress=progress, settings=settings)
+    items = read_sources(sources, format=format, field_map=field_map)
+    if workers > 1:
+        signed: Generator[Signed, None, None] = extract_in_parallel(items, workers)
+    else:
+        signed = ((article, None) for article in extracted_articles(items, report))
+    try:
+        return _upsert(signed, index_path, report, progress, settings, workers)
+    finally:
+        signed.close()  # stops the extraction pool at once on an error or Ctrl-C
 
 
 def delete(
@@ -414,9 +472,9 @@ def delete(
     """Delete articles by id; unknown ids are listed in ``not_found``, not an error."""
     report = IndexReport()
     updating = _live_update(index_path, report, settings, "delete")
-    with updating as (ix, stories), ix.writer() as writer:
+    with updating as (ix, stories), SerialBuilder(ix, _new_writer(ix)) as builder:
         for article_id in ids:
-            if writer.delete_by_term("id", article_id):
+            if builder.delete(article_id):
                 report.deleted += 1
                 stories.remove(article_id)
             else:

@@ -10,16 +10,19 @@ children and reports a child's failure instead of hanging.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import queue
 import signal
 import threading
 import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search.article import Article
@@ -36,8 +39,15 @@ from search.sources import RawRecord, Skipped
 BATCH_DOCS = 200
 #: Batches waiting per worker before the parent blocks (bounds memory).
 QUEUE_BATCHES_PER_WORKER = 4
-#: Documents per segment before a child starts another (bounds a child's memory).
-SEGMENT_DOCS = 60_000
+#: Writes in place merge segments of at most this many documents (those of earlier adds),
+#: once this many have gathered (see ``merge_small_segments``).
+MERGE_MAX_DOCS = 5_000
+MERGE_FACTOR = 10
+#: Postings memory a segment may hold before it is written and the next begins: what
+#: bounds an indexing process's memory, whatever the archive's size. Each segment costs a
+#: search a little (one more term lookup per query term); 128 MB holds ~6 million postings,
+#: about 20,000 long articles or 100,000 wire stories.
+SEGMENT_BYTES = 128 << 20
 
 
 def default_workers() -> int:
@@ -51,27 +61,47 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class SegmentSeries:
+    """Documents into consecutive ``BulkWriter`` segments, each of bounded memory.
+
+    The segments are written but not published; ``finish`` returns them for one commit.
+    """
+
+    def __init__(self, ix: whoosh_index.Index, budget: int = SEGMENT_BYTES) -> None:
+        self._ix = ix
+        self._budget = budget
+        self._writer = BulkWriter(ix, _lk=False)
+        self.segments: list[Any] = []
+
+    def add(self, doc: dict) -> None:
+        self._writer.add_document(**doc)
+        if self._writer.buffered_bytes() >= self._budget:
+            self.segments.append(finish_segment(self._writer))
+            self._writer = BulkWriter(self._ix, _lk=False)
+
+    def finish(self) -> list[Any]:
+        if self._writer.doc_count():
+            self.segments.append(finish_segment(self._writer))
+        else:
+            discard_segment(self._writer)
+        return self.segments
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
 def _index_worker(directory: str, jobs: Any, results: Any) -> None:
     """Child: add documents from ``jobs`` into segments; send back the segments (or an error)."""
     _ignore_interrupts()
     try:
-        ix = whoosh_index.open_dir(directory)
-        writer = BulkWriter(ix, _lk=False)
-        segments = []
+        series = SegmentSeries(whoosh_index.open_dir(directory))
         while True:
             batch = jobs.get()
             if batch is None:
                 break
             for doc in batch:
-                writer.add_document(**doc)
-            if writer.doc_count() >= SEGMENT_DOCS:
-                segments.append(finish_segment(writer))
-                writer = BulkWriter(ix, _lk=False)
-        if writer.doc_count():
-            segments.append(finish_segment(writer))
-        else:
-            discard_segment(writer)
-        results.put(("ok", segments))
+                series.add(doc)
+        results.put(("ok", series.finish()))
     except OSError as exc:  # the disk (full, read-only): raised again as such in the parent
         results.put(("oserror", (exc.errno, exc.strerror, exc.filename)))
     except BaseException as exc:  # report, never hang the parent
@@ -87,12 +117,97 @@ def _raise_failure(status: str, detail: Any) -> None:
         raise IndexingFailed(f"index worker failed: {detail}")
 
 
-class ParallelBuilder:
-    """Feed documents with ``add()``; ``commit()`` publishes every child's segments at once."""
+def merge_small_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy for writes in place: merge the small segments of earlier adds
+    once ``MERGE_FACTOR`` of them pile up; never touch a larger one.
 
-    def __init__(self, ix: whoosh_index.Index, directory: str, workers: int) -> None:
-        self._ix = ix
-        self._writer = SegmentWriter(ix)  # holds Whoosh's lock and writes the final TOC
+    Whoosh's default (``MERGE_SMALL``) may pick dozens of a rebuild's segments at once
+    (its "small" is relative to how many there are) and merge them in Python, an hour's
+    work at a million articles; here the merged total is at most
+    ``MERGE_FACTOR * MERGE_MAX_DOCS`` documents.
+    """
+    small = [s for s in segments if s.doc_count_all() <= MERGE_MAX_DOCS]
+    if len(small) < MERGE_FACTOR:
+        return segments
+    for segment in small:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
+    return [s for s in segments if s not in small]
+
+
+class _Builder:
+    """Feed documents with ``add()`` (and ids to remove with ``delete()``); leaving the
+    ``with`` block publishes them all in one commit, or on an error cancels everything.
+
+    ``writer`` is Whoosh's writer for the index: it holds the lock, records deletions, and
+    writes the table of contents that publishes the new segments beside the old.
+    """
+
+    def __init__(self, ix: whoosh_index.Index, writer: SegmentWriter | None = None) -> None:
+        self._writer = writer or SegmentWriter(ix)
+
+    def add(self, doc: dict) -> None:
+        raise NotImplementedError
+
+    def delete(self, article_id: str) -> int:
+        """Delete the article with this id from the existing segments; how many were."""
+        return self._writer.delete_by_term("id", article_id)
+
+    def _segments(self) -> list[Any]:
+        """Finish writing; the new segments."""
+        raise NotImplementedError
+
+    def _stop(self) -> None:
+        """Stop writing new segments (on an error)."""
+
+    def commit(self) -> None:
+        commit_segments(self._writer, self._segments(), merge_small_segments)
+
+    def cancel(self) -> None:
+        self._stop()
+        self._writer.cancel()
+
+    def __enter__(self) -> _Builder:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is not None:
+            self.cancel()
+            return
+        try:
+            self.commit()
+        except BaseException:  # Ctrl-C or a child's failure while finishing
+            self.cancel()
+            raise
+
+
+class SerialBuilder(_Builder):
+    """One process: segments of bounded memory, published together at the end."""
+
+    def __init__(self, ix: whoosh_index.Index, writer: SegmentWriter | None = None) -> None:
+        super().__init__(ix, writer)
+        self._series = SegmentSeries(ix)
+
+    def add(self, doc: dict) -> None:
+        self._series.add(doc)
+
+    def _segments(self) -> list[Any]:
+        return self._series.finish()
+
+    def _stop(self) -> None:
+        self._series.cancel()
+
+
+class ParallelBuilder(_Builder):
+    """``workers`` child processes write the segments; ``commit()`` publishes them at once."""
+
+    def __init__(
+        self,
+        ix: whoosh_index.Index,
+        directory: str,
+        workers: int,
+        writer: SegmentWriter | None = None,
+    ) -> None:
+        super().__init__(ix, writer)
         ctx = multiprocessing.get_context("fork")
         self._jobs = ctx.Queue(QUEUE_BATCHES_PER_WORKER * workers)
         self._results = ctx.Queue()
@@ -129,7 +244,7 @@ class ParallelBuilder:
                 status, detail = "error", f"index worker exited with code {dead[0].exitcode}"
             _raise_failure(status, detail)
 
-    def commit(self) -> None:
+    def _segments(self) -> list[Any]:
         if self._batch:
             self._send()
         for _ in self._procs:
@@ -141,7 +256,7 @@ class ParallelBuilder:
             segments.extend(detail)
         for proc in self._procs:
             proc.join()
-        commit_segments(self._writer, segments)
+        return segments
 
     def _wait_result(self) -> tuple[str, Any]:
         while True:
@@ -154,7 +269,7 @@ class ParallelBuilder:
                     except queue.Empty:
                         return "error", "index workers exited without a result"
 
-    def cancel(self) -> None:
+    def _stop(self) -> None:
         # Batches still buffered for dead children must not hold this process at exit.
         self._jobs.cancel_join_thread()
         for proc in self._procs:
@@ -162,20 +277,6 @@ class ParallelBuilder:
                 proc.terminate()
         for proc in self._procs:
             proc.join(timeout=5)
-        self._writer.cancel()
-
-    def __enter__(self) -> ParallelBuilder:
-        return self
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if exc_type is not None:
-            self.cancel()
-            return
-        try:
-            self.commit()
-        except BaseException:  # Ctrl-C or a child's failure while finishing
-            self.cancel()
-            raise
 
 
 #: Records per extraction task.
@@ -204,20 +305,36 @@ def _extract_batch(items: list[RawRecord | Skipped]) -> list[tuple[Article | Ski
     return [(item, next(signatures) if isinstance(item, Article) else None) for item in extracted]
 
 
+#: Extraction batches submitted ahead of the one being consumed, per worker: enough to keep
+#: the workers busy, few enough that a slow consumer (the indexing side) bounds the backlog.
+#: ``Pool.imap`` has no such bound: its results pile up in the parent for the whole run.
+EXTRACT_AHEAD_PER_WORKER = 2
+
+
 def extract_in_parallel(
     items: Iterable[RawRecord | Skipped], workers: int
 ) -> Iterator[tuple[Article | Skipped, Any]]:
     """(Article or Skipped, story signature) for each record, in input order.
 
     Extraction and signing run in ``workers`` child processes; the caller assigns stories,
-    which must see the articles one by one in order.
+    which must see the articles one by one in order. At most
+    ``EXTRACT_AHEAD_PER_WORKER * workers + 1`` batches are in flight (and one being read),
+    so memory stays flat however long the run and however slow the consumer.
     """
     ctx = multiprocessing.get_context("fork")
     pool = ctx.Pool(workers, initializer=_ignore_interrupts)
     finished = False
     try:
-        for batch in pool.imap(_extract_batch, _batches(items, EXTRACT_BATCH)):
-            yield from batch
+        batches = _batches(items, EXTRACT_BATCH)
+        pending: deque[Any] = deque()
+        for batch in itertools.islice(batches, EXTRACT_AHEAD_PER_WORKER * workers + 1):
+            pending.append(pool.apply_async(_extract_batch, (batch,)))
+        while pending:
+            head = pending.popleft()
+            following = next(batches, None)
+            if following is not None:
+                pending.append(pool.apply_async(_extract_batch, (following,)))
+            yield from head.get()
         pool.close()
         pool.join()
         finished = True

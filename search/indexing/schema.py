@@ -100,7 +100,13 @@ class StoredColumn(fields.ID):
     indexed = False
 
     def __init__(self) -> None:
-        super().__init__(stored=True, sortable=True)
+        super().__init__(stored=True, sortable=_offsets_column())
+
+
+def _offsets_column() -> columns.VarBytesColumn:
+    """A byte-string column that always stores its offsets (Whoosh leaves them out below
+    32,768 documents, and a reader then rebuilds them in a Python loop, at every open)."""
+    return columns.VarBytesColumn(write_offsets_cutoff=0)
 
 
 def build_schema() -> fields.Schema:
@@ -125,7 +131,7 @@ def build_schema() -> fields.Schema:
         word_count=fields.STORED(),
         title_from_lead=fields.STORED(),
         source_file=fields.STORED(),
-        **{f"facet_{name}": fields.COLUMN(columns.VarBytesColumn()) for name in FACET_FIELDS},
+        **{f"facet_{name}": fields.COLUMN(_offsets_column()) for name in FACET_FIELDS},
     )
 
 

@@ -5,7 +5,8 @@ A wire story runs on many sites with small edits: a new headline, a dateline lea
 story re-titled, corrected or updated with more paragraphs. All of these are *copies*;
 two stories written separately about one event are not.
 
-Each body becomes a set of hashed word k-shingles, sketched with MinHash (``datasketch``).
+Each body becomes a set of hashed word k-shingles, sketched with MinHash (the
+``datasketch`` "affine32" scheme, computed here in numpy; the tests check it is equal).
 LSH proposes candidates, and a check on the sketches accepts one when the two texts are
 near-equal (Jaccard) or when most of the shorter is inside the longer (containment), which
 is what a trimmed copy or a later, longer version looks like.
@@ -29,6 +30,8 @@ text alone. ``sign_bodies`` signs many bodies at once (in worker processes) for
 
 from __future__ import annotations
 
+import hashlib
+import os
 import string
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,9 +41,18 @@ from itertools import chain
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash
 
 from search.errors import IndexDamaged, IndexOutdated
+from search.indexing.story_store import (
+    IDS,
+    SIGNATURES,
+    STATE,
+    AppendFile,
+    KeyRuns,
+    read_state,
+    remove_unnamed,
+    write_state,
+)
 
 # The constants below were chosen on bench/data/syndication_pairs.csv (197 hand-checked
 # pairs, many of them near misses); bench/syndication.py --sweep re-scores the alternatives.
@@ -84,7 +96,8 @@ UNDATED_APART = 1 << 50
 #: Fixed so that signatures saved by one process compare with those of the next.
 MINHASH_SEED = 1
 MINHASH_SCHEME = "affine32"
-FORMAT_VERSION = 2  # 2: a publication day per article
+#: 2: a publication day per article; 3: a folder of files read as needed (story_store).
+FORMAT_VERSION = 3
 _SETTINGS = (FORMAT_VERSION, NUM_PERM, SHINGLE_SIZE, FIGURE_WEIGHT, LSH_BANDS, LSH_ROWS)
 _BAND_DTYPE = np.uint64  # LSH_ROWS (=2) uint32 values viewed as one key
 _BAND_SALT = np.arange(LSH_BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -106,6 +119,9 @@ _EMPTY = np.empty(0, dtype=np.uint32)
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 #: Words per step of ``sign_bodies``: few numpy calls per step, a few MB of memory.
 SIGN_CHUNK_WORDS = 1 << 17
+#: A lone body with up to this many (shingle, permutation) cells is signed in one 2-D step
+#: (as datasketch does) rather than a permutation at a time: ``assign`` signs one at a time.
+ONE_BODY_CELLS = 1 << 22
 
 #: (MinHash values, shingle count) of a body: what ``StoryIndex.assign_signed`` takes.
 Signed = tuple[np.ndarray, int]
@@ -238,6 +254,8 @@ def _segment_minhash(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
         return np.empty((0, NUM_PERM), dtype=np.uint32)
     a, b = _permutations(NUM_PERM)
     mixed = _fmix32(values)
+    if len(sizes) == 1 and len(values) * NUM_PERM <= ONE_BODY_CELLS:  # one body: one 2-D step
+        return (np.multiply.outer(mixed, a) + b).min(axis=0)[np.newaxis]
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     minima = np.empty((len(sizes), NUM_PERM), dtype=np.uint32)
     permuted = np.empty_like(mixed)
@@ -258,14 +276,16 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     return values ^ (values >> s3)
 
 
-def _new_minhash(num_perm: int) -> MinHash:
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, scheme=MINHASH_SCHEME)
-
-
 @cache
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's (a, b) permutation parameters for our seed and ``num_perm``."""
-    a, b = _new_minhash(num_perm).permutations
+    """datasketch's "affine32" permutation parameters (a odd, b) for our seed.
+
+    Drawn exactly as ``datasketch.MinHash`` draws them (a test checks it), without importing
+    datasketch, whose package import pulls in scipy: ~45 MB in every indexing process.
+    """
+    generator = np.random.RandomState(MINHASH_SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     return a, b
 
 
@@ -314,43 +334,50 @@ def day_number(published: str | None) -> int:
         return NO_DAY
 
 
-class BandTable:
-    """LSH over MinHash signatures: rows sharing any band of ``LSH_ROWS`` values collide.
+def band_keys(signature: np.ndarray) -> np.ndarray:
+    """The LSH band keys of a signature: ``LSH_ROWS`` (=2) uint32 values as one uint64 each.
 
-    The same banding as ``datasketch.MinHashLSH``, on row numbers and whole signature
-    arrays: with r=2 a band is one uint64, so a band key is a plain int. bench/syndication.py
-    measures it at several times the speed of ``MinHashLSH.query`` + ``insert`` (which
-    slices and byte-swaps every band twice) with identical candidates.
+    The same banding as ``datasketch.MinHashLSH``, on whole signature arrays; rows that share
+    any key are candidates. bench/syndication.py measures it against ``MinHashLSH``.
     """
+    bands = np.ascontiguousarray(signature[: LSH_BANDS * LSH_ROWS]).view(_BAND_DTYPE)
+    return bands ^ _BAND_SALT
 
-    def __init__(self) -> None:
-        self._buckets: dict[int, list[int]] = {}
 
-    @staticmethod
-    def keys(signature: np.ndarray) -> list[int]:
-        bands = signature[: LSH_BANDS * LSH_ROWS].view(_BAND_DTYPE)
-        return (bands ^ _BAND_SALT).tolist()
+def short_keys(keys: np.ndarray) -> list[int]:
+    """32-bit digests of band keys (multiplicative hashing): what the lookup stores, at half
+    the size; the few extra candidates a digest collision brings are dropped by comparing
+    the full keys."""
+    return ((keys * _KEY_MIX) >> np.uint64(32)).tolist()
 
-    def query_insert(self, row: int, keys: list[int]) -> set[int]:
-        """Rows colliding with ``keys``; then ``row`` is filed under them."""
-        found: set[int] = set()
-        buckets = self._buckets
-        for key in keys:
-            bucket = buckets.get(key)
-            if bucket is None:
-                buckets[key] = [row]
-            else:
-                found.update(bucket)
-                bucket.append(row)
-        return found
 
-    def remove(self, row: int, keys: list[int]) -> None:
-        for key in keys:
-            bucket = self._buckets.get(key)
-            if bucket is not None and row in bucket:
-                bucket.remove(row)
-                if not bucket:
-                    del self._buckets[key]
+_KEY_MIX = np.uint64(0x9E3779B97F4A7C15)
+#: Rows whose id and signature wait in memory before they are appended to the files.
+FLUSH_ROWS = 8192
+#: The folder of the story state inside a generation, and the file of format 2.
+STATE_FOLDER = "stories"
+LEGACY_FILE = "stories.npz"
+_V2_SETTINGS = (2, NUM_PERM, SHINGLE_SIZE, FIGURE_WEIGHT, LSH_BANDS, LSH_ROWS)
+#: Per-row arrays and their types; ``story`` is the row whose id names the article's story.
+_ROW_ARRAYS = {
+    "id_hash": np.uint64,
+    "id_end": np.int64,
+    "story": np.int32,
+    "size": np.int32,
+    "day": np.int64,
+    "live": np.bool_,
+}
+
+
+def _signature_bytes() -> int:
+    """Bytes of one stored signature (``NUM_PERM`` is read at call time: the bench sweeps it)."""
+    return NUM_PERM * 4
+
+
+def id_hash(article_id: str) -> int:
+    """A stable 64-bit hash of an id (the same in every process and run)."""
+    digest = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
 class StoryIndex:
@@ -359,44 +386,79 @@ class StoryIndex:
     ``assign`` joins a new article to the story of its best-verified near-duplicate, or
     starts a story named after the article. ``remove`` drops one article; its story keeps
     its id, so the rest of the story stays together.
+
+    Memory is about 300 bytes an article (the lookups and per-row numbers); ids and
+    signatures are in files beside the index once ``FLUSH_ROWS`` have gathered, read back
+    only for the candidates of a new article (``search.indexing.story_store``). An index
+    made with ``StoryIndex()`` keeps everything in memory until ``save``.
     """
 
-    def __init__(self, window_days: int = DATE_WINDOW_DAYS) -> None:
+    def __init__(self, window_days: int = DATE_WINDOW_DAYS, folder: Path | None = None) -> None:
         #: Dated copies further apart than this join only when near-identical.
         self.window_days = window_days
-        self._minhash = _new_minhash(NUM_PERM)
-        self._bands = BandTable()
-        self._row: dict[str, int] = {}
-        self._ids: list[str | None] = []
-        self._stories: list[str] = []
-        self._sigs = np.empty((0, NUM_PERM), dtype=np.uint32)
-        self._sizes = np.empty(0, dtype=np.int64)
-        self._days = np.empty(0, dtype=np.int64)
+        #: Where rows are appended as they come (None: in memory until ``save``).
+        self.folder = Path(folder) if folder is not None else None
+        self._rows = 0
+        self._live_count = 0
+        self._arrays = {name: np.zeros(0, dtype) for name, dtype in _ROW_ARRAYS.items()}
+        self._ids = AppendFile(self._file(IDS))
+        self._sigs = AppendFile(self._file(SIGNATURES))
+        self._by_id = KeyRuns(np.uint64)
+        self._bands = KeyRuns(np.uint32)
+        self._commit = 0
+
+    def _file(self, name: str) -> Path | None:
+        return None if self.folder is None else self.folder / name
+
+    # -- rows ---------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._row)
+        return self._live_count
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._row
+        return isinstance(article_id, str) and self.row_of(article_id) is not None
 
     def __iter__(self) -> Iterator[str]:
         """The ids of the indexed articles."""
-        return iter(list(self._row))
+        live = np.flatnonzero(self._column("live")).tolist()
+        return iter([self._id_of(row) for row in live])
+
+    def _column(self, name: str) -> np.ndarray:
+        return self._arrays[name][: self._rows]
+
+    def _id_of(self, row: int) -> str:
+        ends = self._arrays["id_end"]
+        start = int(ends[row - 1]) if row else 0
+        return self._ids.read(start, int(ends[row]) - start).decode("utf-8")
+
+    def _signatures(self, rows: np.ndarray) -> np.ndarray:
+        out = np.empty((len(rows), NUM_PERM), dtype=np.uint32)
+        size = _signature_bytes()
+        for i, row in enumerate(rows.tolist()):
+            out[i] = np.frombuffer(self._sigs.read(row * size, size), dtype=np.uint32)
+        return out
+
+    def row_of(self, article_id: str) -> int | None:
+        """The row of an indexed article, or None."""
+        live = self._arrays["live"]
+        for row in reversed(self._by_id.find([id_hash(article_id)])[0]):
+            if live[row] and self._id_of(row) == article_id:
+                return row
+        return None
 
     def story_of(self, article_id: str) -> str | None:
         """The story id of an indexed article, or None if it is not indexed."""
-        row = self._row.get(article_id)
-        return None if row is None else self._stories[row]
+        row = self.row_of(article_id)
+        return None if row is None else self._id_of(int(self._arrays["story"][row]))
 
-    def signature(self, body: str) -> tuple[np.ndarray, int] | None:
+    def story_count(self) -> int:
+        """How many distinct stories the indexed articles make."""
+        stories = self._column("story")[self._column("live")]
+        return int(np.unique(self._arrays["id_hash"][stories]).size)
+
+    def signature(self, body: str) -> Signed | None:
         """(MinHash values, shingle count) of a body, or None when it is too short to judge."""
-        shingles = shingle_hashes(body)
-        if not len(shingles):
-            return None
-        minhash = self._minhash  # reused: a fresh MinHash re-parses its permutations
-        minhash.clear()
-        minhash.update_batch(shingles.tolist())
-        return minhash.hashvalues, len(shingles)
+        return sign_bodies([body])[0]
 
     #: Signatures of many bodies at once, equal to ``signature`` of each (see ``sign_bodies``).
     sign_bodies = staticmethod(sign_bodies)
@@ -414,108 +476,210 @@ class StoryIndex:
         compared by text alone.
         """
         self.remove(article_id)
-        return self._add(article_id, None, signed, day_number(published))
+        row = self._append(article_id, signed, day_number(published))
+        return self._id_of(int(self._arrays["story"][row]))
 
     def remove(self, article_id: str) -> None:
         """Forget an article; the other members of its story keep their story id."""
-        row = self._row.pop(article_id, None)
+        row = self.row_of(article_id)
         if row is None:
             return
-        if self._sizes[row]:
-            self._bands.remove(row, BandTable.keys(self._sigs[row]))
-        self._ids[row] = None
-        self._sizes[row] = 0
+        self._arrays["live"][row] = False
+        self._arrays["size"][row] = 0
+        self._live_count -= 1
 
-    def _add(self, article_id: str, story: str | None, signed: Signed | None, day: int) -> str:
-        """File an article under ``story``, or under the best verified candidate's story."""
-        row = len(self._ids)
-        if row == len(self._sigs):
+    def _append(self, article_id: str, signed: Signed | None, day: int, story: int = -1) -> int:
+        """File an article under row ``story``, or under the best verified candidate's story."""
+        row = self._rows
+        if row == len(self._arrays["live"]):
             self._grow()
-        self._days[row] = day
-        if signed is not None:
+        encoded = article_id.encode("utf-8")
+        self._ids.append(encoded)
+        arrays = self._arrays
+        arrays["id_end"][row] = self._ids.size
+        arrays["id_hash"][row] = id_hash(article_id)
+        arrays["day"][row] = day
+        arrays["live"][row] = True
+        if signed is None:
+            self._sigs.append(bytes(_signature_bytes()))
+            arrays["size"][row] = 0
+        else:
             sig, size = signed
-            self._sigs[row], self._sizes[row] = sig, size
-            candidates = self._bands.query_insert(row, BandTable.keys(sig))
-            if story is None and candidates:
-                story = self._best_story(sig, size, day, candidates)
-        story = story or article_id
-        self._ids.append(article_id)
-        self._stories.append(story)
-        self._row[article_id] = row
-        return story
+            keys = band_keys(sig)
+            short = short_keys(keys)
+            if story < 0:
+                candidates, sigs = self._candidates(keys, short)
+                if candidates:
+                    story = self._best_story(sig, size, day, candidates, sigs)
+            self._sigs.append(np.ascontiguousarray(sig, dtype=np.uint32).tobytes())
+            arrays["size"][row] = size
+            self._bands.add(short, row)
+        arrays["story"][row] = row if story < 0 else story
+        self._by_id.add([int(arrays["id_hash"][row])], row)
+        self._rows += 1
+        self._live_count += 1
+        if self.folder is not None and self._sigs.tail_bytes >= FLUSH_ROWS * _signature_bytes():
+            self._flush()
+        return row
 
-    def _best_story(self, sig: np.ndarray, size: int, day: int, candidates: set[int]) -> str | None:
-        """The story of the best candidate that passes, if its founder passes too.
+    def _candidates(
+        self, keys: np.ndarray, short: list[int]
+    ) -> tuple[set[int], dict[int, np.ndarray]]:
+        """Indexed rows sharing a band key, and their signatures.
+
+        The set is filled band by band, each band's rows ascending, as the LSH buckets of
+        earlier versions did (its order breaks ties between equally good candidates).
+        """
+        found = self._bands.find(short)
+        sizes = self._arrays["size"]
+        rows = sorted({row for band in found for row in band if sizes[row]})
+        if not rows:
+            return set(), {}
+        sigs = dict(zip(rows, self._signatures(np.array(rows, dtype=np.int64)), strict=True))
+        shared = {row: (band_keys(sig) == keys).tolist() for row, sig in sigs.items()}
+        candidates: set[int] = set()
+        for band, band_rows in enumerate(found):
+            candidates.update(row for row in band_rows if row in shared and shared[row][band])
+        return candidates, sigs
+
+    def _best_story(
+        self,
+        sig: np.ndarray,
+        size: int,
+        day: int,
+        candidates: set[int],
+        sigs: dict[int, np.ndarray],
+    ) -> int:
+        """The story row of the best candidate that passes, if its founder passes too; -1.
 
         Checking the founder (the article the story is named after, while it is indexed)
         stops chains: a run of daily "Fed adds reserves" reports, each a near-template of
         the one before, would otherwise drift into one story.
         """
         rows = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-        jaccard, containment = self._overlap(sig, size, rows)
+        candidate_sigs = np.array([sigs[row] for row in rows.tolist()])
+        jaccard, containment = self._overlap(sig, size, rows, candidate_sigs)
         passed = _accepted(jaccard, containment, self._apart(day, rows), self.window_days)
+        stories, live = self._arrays["story"], self._arrays["live"]
         for i in np.argsort(-(jaccard + containment), kind="stable"):
             if not passed[i]:
                 continue
-            story = self._stories[int(rows[i])]
-            founder = self._row.get(story)
+            story = int(stories[rows[i]])
+            founder = story if live[story] else self.row_of(self._id_of(story))
             if founder is None or founder == rows[i] or self._is_copy_of(sig, size, day, founder):
                 return story
-        return None
+        return -1
 
-    def _overlap(self, sig: np.ndarray, size: int, rows: np.ndarray):
+    def _overlap(self, sig: np.ndarray, size: int, rows: np.ndarray, sigs: np.ndarray):
         """Estimated Jaccard and containment between an article and indexed rows."""
-        jaccard = np.count_nonzero(self._sigs[rows] == sig, axis=1) / NUM_PERM
-        return jaccard, _containment(jaccard, self._sizes[rows], size)
+        jaccard = np.count_nonzero(sigs == sig, axis=1) / NUM_PERM
+        return jaccard, _containment(jaccard, self._arrays["size"][rows].astype(np.int64), size)
 
     def _apart(self, day: int, rows: np.ndarray) -> np.ndarray:
         """Days between an article and indexed rows, ``UNDATED_APART`` where a date is missing."""
-        days = self._days[rows]
+        days = self._arrays["day"][rows]
         undated = (days == NO_DAY) | (day == NO_DAY)
         return np.where(undated, UNDATED_APART, np.abs(days - day))
 
     def _is_copy_of(self, sig: np.ndarray, size: int, day: int, row: int) -> bool:
         rows = np.array([row])
-        jaccard, containment = self._overlap(sig, size, rows)
+        jaccard, containment = self._overlap(sig, size, rows, self._signatures(rows))
         return bool(_accepted(jaccard, containment, self._apart(day, rows), self.window_days)[0])
 
     def _grow(self) -> None:
-        """Double the signature arrays (amortised O(1) appends)."""
-        capacity = max(1024, 2 * len(self._sigs))
-        sigs = np.zeros((capacity, NUM_PERM), dtype=np.uint32)
-        sizes = np.zeros(capacity, dtype=np.int64)
-        days = np.full(capacity, NO_DAY, dtype=np.int64)
-        sigs[: len(self._sigs)] = self._sigs
-        sizes[: len(self._sizes)] = self._sizes
-        days[: len(self._days)] = self._days
-        self._sigs, self._sizes, self._days = sigs, sizes, days
+        """Double the per-row arrays (amortised O(1) appends)."""
+        capacity = max(1024, 2 * len(self._arrays["live"]))
+        for name, old in self._arrays.items():
+            grown = np.zeros(capacity, dtype=old.dtype)
+            grown[: len(old)] = old
+            self._arrays[name] = grown
 
-    def save(self, path: Path) -> None:
-        """Write the live articles as a compressed .npz (no pickled objects)."""
-        rows = np.fromiter(sorted(self._row.values()), dtype=np.int64, count=len(self._row))
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(
-            tmp,
-            settings=np.array(_SETTINGS),
-            ids=np.array([self._ids[r] for r in rows], dtype=str),
-            stories=np.array([self._stories[r] for r in rows], dtype=str),
-            signatures=self._sigs[rows],
-            sizes=self._sizes[rows],
-            days=self._days[rows],
-        )
-        tmp.replace(path)
+    def _flush(self) -> None:
+        assert self.folder is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._ids.flush()
+        self._sigs.flush()
+
+    # -- saving and loading -------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Commit the state into ``folder`` (its own folder: append; another: write it all)."""
+        folder = Path(folder)
+        if self.folder is None or folder.resolve() != self.folder.resolve():
+            self._copy_into(folder)
+        self._flush()
+        self._commit += 1
+        rows_file = f"rows-{self._commit}.npz"
+        with open(folder / rows_file, "wb") as handle:
+            np.savez(handle, **{name: self._column(name) for name in _ROW_ARRAYS})
+            handle.flush()
+            os.fsync(handle.fileno())
+        state = {
+            "format": FORMAT_VERSION,
+            "settings": list(_SETTINGS),
+            "commit": self._commit,
+            "rows": self._rows,
+            "live": self._live_count,
+            "ids_bytes": self._ids.committed,
+            "signature_bytes": self._sigs.committed,
+            "rows_file": rows_file,
+            "id_runs": self._by_id.save(folder, f"ids-{self._commit}"),
+            "band_runs": self._bands.save(folder, f"bands-{self._commit}"),
+        }
+        write_state(folder, state)
+        remove_unnamed(folder, [rows_file, *self._by_id.files(), *self._bands.files()])
+
+    def _copy_into(self, folder: Path) -> None:
+        """Make ``folder`` this index's home, with every row written there."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, old in ((IDS, self._ids), (SIGNATURES, self._sigs)):
+            (folder / name).unlink(missing_ok=True)
+            new = AppendFile(folder / name)
+            for start in range(0, old.size, 1 << 24):
+                new.append(old.read(start, min(1 << 24, old.size - start)))
+            new.flush()
+            old.close()
+            setattr(self, "_ids" if name == IDS else "_sigs", new)
+        for runs in (self._by_id, self._bands):
+            runs.saved = [None] * len(runs.runs)
+        self.folder = folder
 
     @classmethod
     def load(cls, path: Path, window_days: int = DATE_WINDOW_DAYS) -> StoryIndex:
-        """The index saved at ``path``, or an empty one if there is none."""
-        index = cls(window_days)
+        """The index saved at ``path`` (a folder, or a format-2 ``.npz`` file), or an empty
+        one that will live there."""
         path = Path(path)
-        if not path.exists():
+        if path.is_file():
+            return cls._load_legacy(path, window_days)
+        index = cls(window_days, folder=path)
+        if not (path / STATE).exists():
             return index
         try:
+            state = read_state(path)
+            if state.get("settings") != list(_SETTINGS):
+                raise IndexOutdated(f"story index {path} was built with other settings; rebuild it")
+            with np.load(path / state["rows_file"], allow_pickle=False) as data:
+                rows = {name: data[name].astype(dtype) for name, dtype in _ROW_ARRAYS.items()}
+            index._by_id = KeyRuns.load(path, state["id_runs"], np.uint64)
+            index._bands = KeyRuns.load(path, state["band_runs"], np.uint32)
+        except (OSError, ValueError, KeyError, EOFError, TypeError) as err:
+            raise IndexDamaged(f"cannot read story index {path}: {err}; rebuild it") from err
+        index._rows = int(state["rows"])
+        index._live_count = int(state["live"])
+        index._commit = int(state["commit"])
+        index._arrays = rows
+        index._ids = AppendFile(path / IDS, int(state["ids_bytes"]))
+        index._sigs = AppendFile(path / SIGNATURES, int(state["signature_bytes"]))
+        if len(rows["live"]) != index._rows:
+            raise IndexDamaged(f"cannot read story index {path}: row count; rebuild it")
+        return index
+
+    @classmethod
+    def _load_legacy(cls, path: Path, window_days: int) -> StoryIndex:
+        """A format-2 ``stories.npz`` (live articles, their stories, signatures, days)."""
+        try:
             with np.load(path, allow_pickle=False) as data:
-                if data["settings"].tolist() != list(_SETTINGS):
+                if data["settings"].tolist() != list(_V2_SETTINGS):
                     raise IndexOutdated(
                         f"story index {path} was built with other settings; rebuild it"
                     )
@@ -523,7 +687,14 @@ class StoryIndex:
                 sigs, sizes, days = data["signatures"], data["sizes"], data["days"]
         except (OSError, ValueError, KeyError, EOFError) as err:
             raise IndexDamaged(f"cannot read story index {path}: {err}; rebuild it") from err
-        rows = zip(ids, stories, sigs, sizes.tolist(), days.tolist(), strict=True)
-        for article_id, story, sig, size, day in rows:
-            index._add(article_id, story, (sig, size) if size else None, day)
+        index = cls(window_days)
+        rows = zip(ids, sigs, sizes.tolist(), days.tolist(), strict=True)
+        for article_id, sig, size, day in rows:
+            index._append(article_id, (sig, size) if size else None, day, story=2**31 - 1)
+        named = {article_id: row for row, article_id in enumerate(ids)}
+        for row, story in enumerate(stories):
+            if story not in named:  # the story's founder is gone: keep its name in a row
+                named[story] = index._append(story, None, NO_DAY, story=index._rows)
+                index.remove(story)
+            index._arrays["story"][row] = named[story]
         return index

@@ -45,7 +45,7 @@ from search.searching.results import (
     TimelineSeries,
 )
 from search.searching.scoring import Deadline, evaluate, warm
-from search.searching.snapshot import NO_DATE, Snapshot
+from search.searching.snapshot import NO_DATE, SegmentCache, Snapshot
 from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
 from search.settings import Settings
@@ -181,6 +181,8 @@ class SearchEngine:
         self._stamp: tuple[int, int, int] | None = None
         self._snapshot: Snapshot | None = None
         self._retired: Snapshot | None = None
+        #: Column arrays per segment of the live generation, shared by its snapshots.
+        self._segments = SegmentCache()
 
     # -- keeping the snapshot current ------------------------------------------------------
 
@@ -204,11 +206,12 @@ class SearchEngine:
             generation = self.store.read_manifest().generation
             if generation != self._generation or self._index is None:
                 index = self.store.open_live(SCHEMA_VERSION)
-                self._replace(warm(Snapshot(index, generation)))
-                self._index, self._generation = index, generation
+                segments = SegmentCache()
+                self._replace(warm(Snapshot(index, generation, segments)))
+                self._index, self._generation, self._segments = index, generation, segments
             self._stamp = stamp
         if not self._snapshot.searcher.up_to_date():
-            self._replace(warm(Snapshot(self._index, self._generation)))
+            self._replace(warm(Snapshot(self._index, self._generation, self._segments)))
         return self._snapshot
 
     def _moved_on(self, stamp: tuple[int, int, int] | None) -> bool:

@@ -1,7 +1,7 @@
 """Facets: counts of agency, publisher, dateline, topics, authors, year and month over a search.
 
 Datasette-style: one small class per kind of facet, listed in ``FACET_CLASSES``. Each
-facet's values are read once per searcher from its ``facet_*`` column into two numpy arrays,
+facet's values are read once per segment from its ``facet_*`` column into two numpy arrays,
 ``(doc, code)`` pairs (a multi-valued facet has several pairs per document), so a count is
 ``np.bincount`` over the pairs whose document matches. Values are grouped by their folded
 form (``facet_term``), so ``REUTERS`` and ``Reuters`` count as one, shown as the spelling
@@ -15,15 +15,19 @@ visible and a user can widen the selection.
 from __future__ import annotations
 
 import calendar
-from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import ClassVar
 
 import numpy as np
 
 from search.indexing.schema import FACET_FIELDS, FACET_SEP, facet_term
-from search.indexing.whoosh_internals import column_values
+from search.indexing.whoosh_internals import column_bytes
+
+#: Count a facet from the matching documents' own pairs when there are this many times
+#: fewer matches than pairs; otherwise test every pair (one pass, no lookups).
+SPARSE_RATIO = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,8 +36,8 @@ class FacetData:
 
     labels: list[str]  # display value per code
     keys: dict[str, int]  # folded value -> code
-    pair_docs: np.ndarray  # docnum of each (doc, value) pair
-    pair_codes: np.ndarray  # value code of each pair
+    pair_docs: np.ndarray  # docnum of each (doc, value) pair (int32)
+    pair_codes: np.ndarray  # value code of each pair (int32)
 
     @property
     def size(self) -> int:
@@ -62,17 +66,42 @@ class FacetData:
 
     def count(self, mask: np.ndarray, stories: StoryCodes | None = None) -> np.ndarray:
         """Per code: matching documents, or with ``stories`` distinct stories."""
-        chosen = mask[self.pair_docs]
+        pairs = self._pairs_of(mask)
+        codes, docs = self.pair_codes[pairs], self.pair_docs[pairs]
         if stories is None:
-            return np.bincount(self.pair_codes[chosen], minlength=self.size)
+            return np.bincount(codes, minlength=self.size)
         # A document alone in its story counts as itself; only shared stories need dedup.
-        shared = stories.shared[self.pair_docs]
-        counts = np.bincount(self.pair_codes[chosen & ~shared], minlength=self.size)
-        dup = chosen & shared
-        if dup.any():
-            keys = stories.codes[self.pair_docs[dup]] * self.size + self.pair_codes[dup]
+        shared = stories.shared[docs]
+        counts = np.bincount(codes[~shared], minlength=self.size)
+        if shared.any():
+            keys = stories.codes[docs[shared]] * self.size + codes[shared]
             counts += np.bincount(np.unique(keys) % self.size, minlength=self.size)
         return counts
+
+    def _pairs_of(self, mask: np.ndarray) -> np.ndarray:
+        """Indices of the pairs whose document ``mask`` holds.
+
+        Few matches: their pairs are looked up (pairs are in docnum order, so each
+        document's are one run); many: every pair is tested.
+        """
+        matched = np.flatnonzero(mask)
+        if matched.size * SPARSE_RATIO >= len(self.pair_docs):
+            return np.flatnonzero(mask[self.pair_docs])
+        starts = self._doc_starts(len(mask))
+        first, runs = starts[matched], starts[matched + 1] - starts[matched]
+        total = int(runs.sum())
+        # each run's pair indices: first + 0..run-1, for all runs at once
+        base = np.repeat(first - np.cumsum(runs) + runs, runs)
+        return base + np.arange(total)
+
+    def _doc_starts(self, ndocs: int) -> np.ndarray:
+        """Where each document's pairs begin (document d's are ``starts[d]:starts[d+1]``)."""
+        found = self.__dict__.get("_starts")
+        if found is None or len(found) != ndocs + 1:
+            found = np.zeros(ndocs + 1, dtype=np.int32 if len(self.pair_docs) < 2**31 else np.int64)
+            np.cumsum(np.bincount(self.pair_docs, minlength=ndocs), out=found[1:])
+            self.__dict__["_starts"] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -88,32 +117,152 @@ class StoryCodes:
         return alone + int(np.unique(self.codes[mask & self.shared]).size)
 
 
-def read_facet_column(reader, column: str, ndocs: int) -> FacetData:
-    """Read a ``facet_*`` column (``FACET_SEP``-joined display values) into ``FacetData``."""
-    raw = column_values(reader, column)
+@dataclass(frozen=True, eq=False)
+class SegmentFacet:
+    """One facet's values in one segment, numbered in the segment's own codes.
+
+    Segments never change, so a searcher reads each once and keeps it while the segment
+    lives (``snapshot.SegmentCache``): after an ``add``, only its new segment is read.
+    """
+
+    keys: list[str]  # folded value per local code
+    spellings: list[dict[str, int]]  # display spellings per local code, with their counts
+    pair_docs: np.ndarray  # segment docnum of each (doc, value) pair (int32)
+    pair_codes: np.ndarray  # local code of each pair (int32)
+
+
+@lru_cache(maxsize=1 << 18)
+def _folded(label: str) -> tuple[str, str]:
+    """A facet label's folded key and its display form (labels repeat across segments)."""
+    return facet_term(label), label.strip()
+
+
+def read_segment_facet(leaf, column: str) -> SegmentFacet:
+    """Read one segment's ``facet_*`` column (``FACET_SEP``-joined display values).
+
+    A facet has few distinct values for many documents: documents are grouped by their
+    raw value (one dict lookup each), and each distinct value is split and folded once.
+    Codes and spellings come out in order of first appearance, as a document-by-document
+    reading gives them.
+    """
+    raw = column_bytes(leaf, column)
+    if raw is None:  # a segment written without this column: no values
+        empty = np.empty(0, dtype=np.int32)
+        return SegmentFacet(keys=[], spellings=[], pair_docs=empty, pair_codes=empty)
+    data, offsets, lengths = raw
+    value_of_doc, distinct = group_values(data, offsets, lengths)
+    docs_with = np.bincount(value_of_doc, minlength=len(distinct)).tolist()
     folded: dict[str, int] = {}
-    spellings: list[Counter] = []
-    docs: list[int] = []
-    codes: list[int] = []
-    for docnum, value in enumerate(raw):
-        if not value:
-            continue
-        for label in value.decode("utf-8").split(FACET_SEP):
-            key = facet_term(label)
+    spellings: list[dict[str, int]] = []
+    value_codes: list[list[int]] = []
+    for value, docs in zip(distinct, docs_with, strict=True):
+        codes = []
+        for label in value.decode("utf-8").split(FACET_SEP) if value else ():
+            key, shown = _folded(label)
             if not key:
                 continue
             code = folded.setdefault(key, len(folded))
             if code == len(spellings):
-                spellings.append(Counter())
-            spellings[code][label.strip()] += 1
-            docs.append(docnum)
+                spellings.append({})
+            counts = spellings[code]
+            counts[shown] = counts.get(shown, 0) + docs
             codes.append(code)
-    labels = [counts.most_common(1)[0][0] for counts in spellings]
+        value_codes.append(codes)
+    per_value = np.array([len(codes) for codes in value_codes], dtype=np.int64)
+    flat = np.array([c for codes in value_codes for c in codes], dtype=np.int32)
+    value_start = np.concatenate(([0], np.cumsum(per_value)[:-1])).astype(np.int64)
+    per_doc = per_value[value_of_doc]
+    pair_docs = np.repeat(np.arange(len(value_of_doc), dtype=np.int32), per_doc)
+    doc_first_pair = np.concatenate(([0], np.cumsum(per_doc)[:-1])).astype(np.int64)
+    rank = np.arange(len(pair_docs)) - np.repeat(doc_first_pair, per_doc)
+    pair_codes = flat[np.repeat(value_start[value_of_doc], per_doc) + rank]
+    return SegmentFacet(
+        keys=list(folded),
+        spellings=spellings,
+        pair_docs=pair_docs,
+        pair_codes=pair_codes.astype(np.int32),
+    )
+
+
+#: Values up to this long are grouped by a polynomial hash (vectorised); a longer one
+#: anywhere in a segment sends it through a dict, value by value (exact, slower).
+HASHED_VALUE_BYTES = 1024
+_HASH_BASE = np.uint64(0x100000001B3)
+_HASH_LENGTH_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def group_values(
+    data: bytes, offsets: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, list[bytes]]:
+    """Each document's value as a number, numbered in order of first appearance, and the
+    distinct values in that order.
+
+    Documents far outnumber a facet's values, so this is done without a Python step per
+    document: each value's bytes are hashed at once (a polynomial over the column's bytes,
+    with prefix sums, 64-bit) and the hashes grouped with ``np.unique``. Values longer than
+    ``HASHED_VALUE_BYTES`` (where such hashes can be made to collide) are grouped in a dict.
+
+    >>> group_values(b"APReutersAP", np.array([0, 2, 9, 0]), np.array([2, 7, 2, 0]))
+    (array([0, 1, 0, 2]), [b'AP', b'Reuters', b''])
+    """
+    if not len(offsets):
+        return np.empty(0, dtype=np.int64), []
+    if int(lengths.max()) > HASHED_VALUE_BYTES:
+        distinct: dict[bytes, int] = {}
+        spans = zip(offsets.tolist(), lengths.tolist(), strict=True)
+        numbers = [distinct.setdefault(data[a : a + n], len(distinct)) for a, n in spans]
+        return np.array(numbers, dtype=np.int64), list(distinct)
+    values = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
+    powers = np.cumprod(np.full(len(values) + 1, _HASH_BASE, dtype=np.uint64))
+    powers[1:] = powers[:-1]
+    powers[0] = 1  # powers[i] = base ** i, wrapping at 2**64
+    prefix = np.zeros(len(values) + 1, dtype=np.uint64)
+    np.cumsum(values * powers[:-1], out=prefix[1:])
+    ends = offsets + lengths
+    # sum over the value of byte * base ** (position - offset), i.e. divided by base ** offset:
+    # comparing sums scaled by base ** offset instead needs no inverse
+    scaled = (prefix[ends] - prefix[offsets]) * powers[len(values) - offsets]
+    hashes = scaled ^ (lengths.astype(np.uint64) * _HASH_LENGTH_MIX)
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    distinct_values = [
+        data[int(offsets[doc]) : int(offsets[doc] + lengths[doc])] for doc in first[order]
+    ]
+    return rank[inverse.reshape(-1)], distinct_values
+
+
+def merge_facet(parts: list[tuple[SegmentFacet, int]]) -> FacetData:
+    """One facet over every segment (``(part, docnum offset)`` in docnum order).
+
+    Values are numbered in order of first appearance and each is shown as the spelling
+    most documents use (the first seen on a tie), exactly as reading the whole index at
+    once would.
+    """
+    keys: dict[str, int] = {}
+    spellings: list[dict[str, int]] = []
+    docs: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for part, offset in parts:
+        mapping = np.empty(len(part.keys), dtype=np.int32)
+        for local, key in enumerate(part.keys):
+            code = keys.setdefault(key, len(keys))
+            if code == len(spellings):
+                spellings.append(dict(part.spellings[local]))
+            else:
+                counts = spellings[code]
+                for shown, n in part.spellings[local].items():
+                    counts[shown] = counts.get(shown, 0) + n
+            mapping[local] = code
+        docs.append(part.pair_docs + np.int32(offset))
+        codes.append(mapping[part.pair_codes])
     return FacetData(
-        labels=labels,
-        keys=folded,
-        pair_docs=np.array(docs, dtype=np.int64),
-        pair_codes=np.array(codes, dtype=np.int64),
+        # the most used spelling; on a tie the first seen (max keeps the first)
+        labels=[max(counts.items(), key=itemgetter(1))[0] for counts in spellings],
+        keys=keys,
+        pair_docs=np.concatenate(docs) if docs else np.empty(0, np.int32),
+        pair_codes=np.concatenate(codes) if codes else np.empty(0, np.int32),
     )
 
 

@@ -23,8 +23,18 @@ class Ranked:
     score: float | None
 
 
+#: Order this share of the index or more by filtering the snapshot's whole date order
+#: (one pass) instead of sorting the documents (n log n): the browse page orders them all.
+PRESORTED_SHARE = 1 / 16
+
+
 def date_order(snap: Snapshot, docs: np.ndarray, newest: bool) -> np.ndarray:
     """``docs`` newest (or oldest) first; undated documents last; docnum breaks ties."""
+    if docs.size >= snap.ndocs * PRESORTED_SHARE:
+        everything = snap.date_order(newest)
+        wanted = np.zeros(snap.ndocs, dtype=bool)
+        wanted[docs] = True
+        return everything[wanted[everything]]
     when = snap.published[docs]
     undated = when == NO_DATE
     key = np.where(undated, np.iinfo(np.int64).max, -when if newest else when)
@@ -37,12 +47,23 @@ def first_per_story(snap: Snapshot, ordered: np.ndarray) -> np.ndarray:
     return ordered[np.sort(first)]
 
 
+def first_stories(snap: Snapshot, ordered: np.ndarray, stop: int) -> np.ndarray:
+    """The first ``stop`` documents of distinct stories, in order: ``first_per_story`` of a
+    prefix, grown until it holds enough (the first of a story in a prefix is its first)."""
+    size = max(stop * CANDIDATE_FACTOR, MIN_CANDIDATES)
+    while True:
+        kept = first_per_story(snap, ordered[:size])
+        if kept.size >= stop or size >= ordered.size:
+            return kept[:stop]
+        size *= CANDIDATE_FACTOR
+
+
 def by_date(
     snap: Snapshot, final: np.ndarray, newest: bool, collapse: bool, stop: int
 ) -> list[Ranked]:
     ordered = date_order(snap, np.flatnonzero(final), newest)
     if collapse:
-        ordered = first_per_story(snap, ordered)
+        ordered = first_stories(snap, ordered, stop)
     return [Ranked(int(d), None) for d in ordered[:stop]]
 
 

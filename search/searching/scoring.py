@@ -48,8 +48,11 @@ from search.searching.snapshot import NO_DATE, Snapshot
 
 K1 = 1.2
 B = 0.75
-#: Term arrays kept per searcher (a query repeats a few terms; a page of queries, many).
+#: Term arrays kept per searcher (a query repeats a few terms; a page of queries, many),
+#: at most this many, and at most this many bytes: a common word of a million articles is
+#: 16 MB of arrays, so a count alone would let the cache grow to gigabytes.
 TERM_CACHE_SIZE = 4096
+TERM_CACHE_BYTES = 256 << 20
 #: Read only the needed blocks of a term this many times more frequent than the candidates.
 PARTIAL_READ_RATIO = 4
 #: Word occurrences whose positions are kept decoded per searcher (16 bytes each).
@@ -71,6 +74,7 @@ class TermStore:
         self.snap = snap
         self.reader = snap.searcher.reader()
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._positions: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._positions_size = 0
@@ -91,8 +95,12 @@ class TermStore:
             return self._read(field, text, within)
         found = self._read(field, text, None)
         self._terms[key] = found
-        if len(self._terms) > TERM_CACHE_SIZE:
-            self._terms.popitem(last=False)
+        self._cached_bytes += found[0].nbytes + found[1].nbytes
+        while len(self._terms) > 1 and (
+            len(self._terms) > TERM_CACHE_SIZE or self._cached_bytes > TERM_CACHE_BYTES
+        ):
+            _, (docs, weights) = self._terms.popitem(last=False)
+            self._cached_bytes -= docs.nbytes + weights.nbytes
         return found
 
     def frequency(self, field: str, text: str) -> int:
@@ -103,7 +111,8 @@ class TermStore:
     ) -> tuple[np.ndarray, np.ndarray]:
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for leaf, offset in self.reader.leaf_readers():
+        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
+        for (leaf, offset), arrays in leaves:
             if (field, text) not in leaf:
                 continue
             local = None
@@ -111,7 +120,15 @@ class TermStore:
                 local = (
                     within[(within >= offset) & (within < offset + leaf.doc_count_all())] - offset
                 )
-            d, w = read_postings(leaf.postings(field, text), local)
+            # A frequent term's postings as arrays (one read), else decoded block by block.
+            found = arrays.get(field, text.encode("utf-8")) if arrays is not None else None
+            if found is None:
+                d, w = read_postings(leaf.postings(field, text), local)
+            else:
+                d, w = found
+                if local is not None:
+                    keep = np.isin(d, local, assume_unique=True)
+                    d, w = d[keep], w[keep]
             docs.append(d + offset)
             weights.append(w)
         if not docs:

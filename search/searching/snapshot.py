@@ -1,27 +1,104 @@
-"""One searcher and the arrays read from it once: facets, stories, dates, deletions.
+"""One searcher and the arrays read from it: facets, stories, dates, deletions.
 
 A ``Snapshot`` is immutable once built; ``NewsIndex`` swaps in a new one when the index
-changes on disk, so a search in progress keeps a consistent view.
+changes on disk, so a search in progress keeps a consistent view. What is read from the
+columns is kept per segment (``SegmentCache``): segments never change, so a new snapshot
+after an ``add`` reads only the segments the add wrote, not the whole archive again.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
-from search.indexing.whoosh_internals import column_values
-from search.searching.facets import FACETS, FacetData, StoryCodes, read_facet_column
+from search.indexing.postings import PostingArrays
+from search.indexing.whoosh_internals import column_bytes, numeric_column
+from search.searching.facets import (
+    FACETS,
+    FacetData,
+    SegmentFacet,
+    StoryCodes,
+    merge_facet,
+    read_segment_facet,
+)
 
 #: ``published`` of a document without a date: sorts after every real date.
 NO_DATE = np.iinfo(np.int64).min
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentArrays:
+    """What a searcher needs from one segment's columns, in the segment's docnums."""
+
+    facets: dict[str, SegmentFacet]
+    #: A number per story (``hash`` of its id, in this process), one per document.
+    story_keys: np.ndarray
+    #: Whoosh's date number, ``NO_DATE`` when undated.
+    published: np.ndarray
+    #: Frequent terms' postings as arrays, if the segment was written with them.
+    postings: PostingArrays | None
+
+
+def read_segment(leaf, folder: str) -> SegmentArrays:
+    """Read one segment's facet, story and date columns; open its posting arrays."""
+    count = leaf.doc_count_all()
+    facets = {name: read_segment_facet(leaf, facet.column) for name, facet in FACETS.items()}
+    segment = leaf.segment().segment_id()
+    stories = column_bytes(leaf, "story")
+    if stories is None:  # no story column: every document a story of its own
+        story_keys = np.fromiter((hash((segment, d)) for d in range(count)), np.int64, count)
+    else:
+        data, offsets, lengths = stories
+        story_keys = np.fromiter(
+            (
+                hash(data[start : start + size]) if size else hash((segment, docnum))
+                for docnum, (start, size) in enumerate(
+                    zip(offsets.tolist(), lengths.tolist(), strict=True)
+                )
+            ),
+            dtype=np.int64,
+            count=count,
+        )
+    # Undated documents hold the column's default, which need not fit an int64.
+    raw = numeric_column(leaf, "published")
+    if raw is None:
+        raw = np.fromiter(leaf.column_reader("published", translate=False), np.uint64, count)
+    published = np.full(count, NO_DATE, dtype=np.int64)
+    dated = np.zeros(count, dtype=bool)
+    dated[facets["year"].pair_docs] = True
+    dated &= raw <= np.uint64(_INT64_MAX)
+    published[dated] = raw[dated].astype(np.int64)
+    postings = PostingArrays.open(os.path.join(folder, leaf.segment().make_filename("")))
+    return SegmentArrays(facets, story_keys, published, postings)
+
+
+class SegmentCache:
+    """``SegmentArrays`` by segment id, kept across the snapshots of one generation."""
+
+    def __init__(self) -> None:
+        self._segments: dict[str, SegmentArrays] = {}
+        self._lock = threading.Lock()
+
+    def arrays(self, leaves: list, folder: str) -> list[SegmentArrays]:
+        """Each leaf's arrays, read if new; segments no longer in the index are dropped."""
+        with self._lock:
+            found = {}
+            for leaf in leaves:
+                key = leaf.segment().segment_id()
+                found[key] = self._segments.get(key) or read_segment(leaf, folder)
+            self._segments = found
+            return [found[leaf.segment().segment_id()] for leaf in leaves]
 
 
 class Snapshot:
     """Arrays indexed by docnum for one searcher of the live generation."""
 
-    def __init__(self, index, generation: str) -> None:
+    def __init__(self, index, generation: str, cache: SegmentCache | None = None) -> None:
         self.generation = generation
         #: Whoosh readers share file handles: one search at a time per snapshot.
         self.lock = threading.RLock()
@@ -35,14 +112,21 @@ class Snapshot:
         self.version = reader.generation()
         self.ndocs = reader.doc_count_all()
         self.live = self._live_mask(reader)
+        # An empty index has one leaf without a segment (Whoosh's EmptyReader): no documents.
+        leaves = [(leaf, at) for leaf, at in reader.leaf_readers() if leaf.segment() is not None]
+        folder = index.storage.folder
+        parts = (cache or SegmentCache()).arrays([leaf for leaf, _ in leaves], folder)
+        #: Each leaf's posting arrays (None where Whoosh's writer made the segment).
+        self.leaf_postings = [part.postings for part in parts]
+        offsets = [offset for _, offset in leaves]
+        placed = list(zip(parts, offsets, strict=True))
         self.facets: dict[str, FacetData] = {
-            name: read_facet_column(reader, facet.column, self.ndocs)
-            for name, facet in FACETS.items()
+            name: merge_facet([(part.facets[name], at) for part, at in placed]) for name in FACETS
         }
-        self.story_codes, self.story_ids = self._stories(reader)
-        sizes = np.bincount(self.story_codes[self.live], minlength=len(self.story_ids))
+        self.story_codes, self.story_count = self._stories(parts)
+        sizes = np.bincount(self.story_codes[self.live], minlength=self.story_count)
         self.stories = StoryCodes(self.story_codes, sizes[self.story_codes] > 1)
-        self.published = self._published(reader)
+        self.published = _concatenated([part.published for part in parts], np.int64)
         #: Postings arrays and field lengths, read as queries need them (``scoring``).
         self.term_store = None
         #: "Did you mean" per typed word, filled as queries arrive (``searching.suggest``).
@@ -55,38 +139,34 @@ class Snapshot:
             live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         return live
 
-    def _stories(self, reader) -> tuple[np.ndarray, list[str]]:
-        """A story code per document; a document without a story is a story of its own."""
-        values = column_values(reader, "story")
-        codes: dict[str, int] = {}
-        ids: list[str] = []
-        out = np.empty(self.ndocs, dtype=np.int64)
-        for docnum, value in enumerate(values):
-            key = value.decode("utf-8") if isinstance(value, bytes) else value
-            key = key or f"\x00doc-{docnum}"
-            code = codes.setdefault(key, len(codes))
-            if code == len(ids):
-                ids.append(key)
-            out[docnum] = code
-        return out, ids
-
-    def _published(self, reader) -> np.ndarray:
-        published = np.full(self.ndocs, NO_DATE, dtype=np.int64)
-        # Undated documents hold the column's default, which need not fit an int64.
-        top = np.iinfo(np.int64).max
-        raw = column_values(reader, "published", translate=False)
-        values = np.array([v if 0 <= v <= top else NO_DATE for v in raw], dtype=np.int64)
-        dated = np.zeros(self.ndocs, dtype=bool)
-        dated[self.facets["year"].pair_docs] = True
-        published[dated] = values[dated]
-        return published
+    @staticmethod
+    def _stories(parts: list[SegmentArrays]) -> tuple[np.ndarray, int]:
+        """A story code per document (0..count-1), and the count of stories."""
+        keys = _concatenated([part.story_keys for part in parts], np.int64)
+        unique, codes = np.unique(keys, return_inverse=True)
+        return codes.astype(np.int64).reshape(-1), len(unique)
 
     @cached_property
     def _story_members(self) -> tuple[np.ndarray, np.ndarray]:
         """Docnums grouped by story: ``order[starts[s]:starts[s + 1]]`` are story s's."""
         order = np.argsort(self.story_codes, kind="stable")
-        starts = np.searchsorted(self.story_codes[order], np.arange(len(self.story_ids) + 1))
+        starts = np.searchsorted(self.story_codes[order], np.arange(self.story_count + 1))
         return order, starts
+
+    @cached_property
+    def _date_orders(self) -> dict[bool, np.ndarray]:
+        return {}
+
+    def date_order(self, newest: bool) -> np.ndarray:
+        """Every docnum, newest (or oldest) first, undated last, docnum breaking ties;
+        sorted once per snapshot, when first asked for."""
+        orders = self._date_orders
+        if newest not in orders:
+            docs = np.arange(self.ndocs)
+            undated = self.published == NO_DATE
+            key = np.where(undated, _INT64_MAX, -self.published if newest else self.published)
+            orders[newest] = docs[np.lexsort((docs, key))]
+        return orders[newest]
 
     def story_docs(self, docnum: int) -> np.ndarray:
         """Every live document of ``docnum``'s story, itself included."""
@@ -96,8 +176,7 @@ class Snapshot:
         return members[self.live[members]]
 
     def story_id(self, docnum: int) -> str | None:
-        key = self.story_ids[self.story_codes[docnum]]
-        return None if key.startswith("\x00") else key
+        return self.searcher.stored_fields(docnum).get("story") or None
 
     def count_stories(self, mask: np.ndarray) -> int:
         return self.stories.count(mask)
@@ -122,3 +201,7 @@ class Snapshot:
     def _close(self) -> None:
         self.closed = True
         self.searcher.close()
+
+
+def _concatenated(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype)

@@ -1,0 +1,115 @@
+"""Peak resident memory of a process and all its descendants, sampled from /proc.
+
+A rebuild runs in several processes (the parent, extraction workers, index workers), so
+the figure that matters is the sum of their resident sets at the worst moment, as a user
+watching ``top`` would add them up. Forked children share pages with their parent until
+written, and RSS counts a shared page in every process that maps it: the sum is an upper
+bound of what the machine gives the run (``pss`` is the proportional share, a lower one).
+
+    with PeakMemory(proc.pid) as peak:
+        proc.wait()
+    print(peak.summed_bytes, peak.largest_bytes)
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+#: Seconds between samples: short enough to catch a worker's peak before it exits.
+INTERVAL = 0.1
+
+
+def _children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, for every process now running."""
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_bytes()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it."""
+    tree = _children()
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(tree.get(current, []))
+    return found
+
+
+def resident_bytes(pid: int) -> int:
+    """Resident set of one process (0 if it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def proportional_bytes(pid: int) -> int:
+    """Proportional set size (shared pages divided among their users), 0 if unavailable."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class PeakMemory:
+    """Samples a process tree in a thread; keeps the peak of the summed and largest RSS."""
+
+    def __init__(self, pid: int, interval: float = INTERVAL, pss_every: int = 10) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.pss_every = pss_every
+        self.summed_bytes = 0
+        self.largest_bytes = 0
+        self.pss_bytes = 0
+        self.processes = 0
+        #: CPU seconds of the run, when the caller measures them.
+        self.cpu = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self, with_pss: bool = False) -> int:
+        pids = descendants(self.pid)
+        sizes = [resident_bytes(pid) for pid in pids]
+        total = sum(sizes)
+        self.summed_bytes = max(self.summed_bytes, total)
+        self.largest_bytes = max(self.largest_bytes, max(sizes, default=0))
+        self.processes = max(self.processes, sum(1 for s in sizes if s))
+        if with_pss:
+            self.pss_bytes = max(self.pss_bytes, sum(proportional_bytes(pid) for pid in pids))
+        return total
+
+    def _run(self) -> None:
+        count = 0
+        while not self._stop.is_set():
+            self.sample(with_pss=count % self.pss_every == 0)
+            count += 1
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def gib(n_bytes: int) -> str:
+    return f"{n_bytes / 2**30:.2f} GiB"

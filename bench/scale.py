@@ -1,0 +1,430 @@
+"""How newsindex grows with the archive: rebuild, add, search and memory at N articles.
+
+For each N (default 100k, 300k, 1M) on a synthetic archive (``bench/make_corpus.py``):
+
+- ``rebuild``: ``newsindex rebuild`` of the N articles: wall time, docs/s, peak resident
+  memory summed over all its processes (and the largest one), index size on disk;
+- ``search``: in a separate serving process (``NewsIndex``, as the web worker holds it), 200
+  title queries with the default facets and story collapse: p50/p95, and the match-all
+  browse page; the worker's resident memory after them;
+- ``add``: ``newsindex add`` of the next 10,000 articles of the same archive (about 5% are
+  copies of archive articles, so story detection has to look at all N): time and peak memory,
+  while a prober process searches without pause: searches answered, failed, their p95, and
+  how long after the command ended the added articles were found.
+
+Results are saved per N in ``bench/out/scale/LABEL/N.json``; the growth table (100k to 1M per
+figure, against N's own growth) is printed from every saved result, so the sizes can be run
+one at a time. Corpora and indexes live in a temporary folder (``--work``), reused by later
+runs with the same N and seed.
+
+    python bench/scale.py --sizes 100000               # one size
+    python bench/scale.py                              # 100k, 300k, 1M
+    python bench/scale.py --report                     # the tables from saved results
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from make_corpus import write_corpus
+from process_memory import PeakMemory, resident_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "out" / "scale"
+WORK = Path(tempfile.gettempdir()) / "newsindex-scale"
+SIZES = (100_000, 300_000, 1_000_000)
+ADD_COUNT = 10_000
+QUERIES = 200
+BROWSE_RUNS = 20
+WARMUP = 5
+_TITLE_WORD = re.compile(r"[A-Za-z]{3,}")
+#: Seconds the prober waits for the added articles to show before giving up.
+VISIBLE_TIMEOUT = 60.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def corpus(count: int, seed: int, start: int = 0) -> Path:
+    """The archive slice, written once into the work folder and reused."""
+    folder = WORK / "corpora"
+    path = folder / f"synthetic-n{count}-s{seed}-from{start}.jsonl.gz"
+    if not path.exists():
+        print(f"  writing corpus {path.name} ...", flush=True)
+        write_corpus(count, seed, start, folder)
+    return path
+
+
+def title_queries(path: Path, count: int, seed: int) -> list[str]:
+    """One- or two-word queries from the titles of the archive's first articles, seeded."""
+    from whoosh.analysis.analyzers import STOP_WORDS
+
+    titles = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            if number >= 20_000:
+                break
+            titles.append(json.loads(line)["title"])
+    rng = random.Random(seed)
+    queries: list[str] = []
+    while len(queries) < count:
+        words = [w.lower() for w in _TITLE_WORD.findall(rng.choice(titles))]
+        words = [w for w in words if w not in STOP_WORDS]
+        if words:
+            size = min(len(words), rng.choice((1, 2)))
+            start = rng.randrange(len(words) - size + 1)
+            queries.append(" ".join(words[start : start + size]))
+    return queries
+
+
+def ids_of(path: Path) -> list[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line)["id"] for line in lines]
+
+
+# -- the measured commands ---------------------------------------------------------------------
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process's finished children and their children (user + system)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run_measured(command: list[str]) -> tuple[float, dict, PeakMemory, float]:
+    """Run a ``newsindex`` command (``--json``): seconds, its summary, its peak memory and
+    the CPU seconds of all its processes (the figure other jobs on the machine disturb least).
+    """
+    started, cpu = time.perf_counter(), cpu_seconds()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    with PeakMemory(proc.pid) as peak:
+        out, _ = proc.communicate()
+    seconds = time.perf_counter() - started
+    if proc.returncode:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(command)}")
+    return seconds, json.loads(out), peak, cpu_seconds() - cpu
+
+
+def newsindex(*args: str) -> list[str]:
+    return [sys.executable, "-m", "search.cli", *args]
+
+
+def measure_rebuild(source: Path, index: Path) -> dict:
+    if index.exists():
+        shutil.rmtree(index)
+    seconds, summary, peak, cpu = run_measured(
+        newsindex("rebuild", str(source), "--index", str(index), "--json", "--silent")
+    )
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "docs_per_second": summary["indexed"] / seconds,
+        "indexed": summary["indexed"],
+        "stories": summary["stories"],
+        "peak_summed_bytes": peak.summed_bytes,
+        "peak_largest_bytes": peak.largest_bytes,
+        "peak_pss_bytes": peak.pss_bytes,
+        "processes": peak.processes,
+        "index_bytes": folder_bytes(index),
+    }
+
+
+def worker(mode: str, index: Path, payload: Path) -> subprocess.Popen:
+    """Start this script as a search process (``--latency-worker`` or ``--probe-worker``)."""
+    return subprocess.Popen(
+        [sys.executable, __file__, mode, str(index), str(payload)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def measure_search(index: Path, queries: list[str]) -> dict:
+    payload = WORK / "queries.json"
+    payload.write_text(json.dumps(queries))
+    proc = worker("--latency-worker", index, payload)
+    out, _ = proc.communicate()
+    if proc.returncode:
+        sys.exit("search worker failed")
+    return json.loads(out)
+
+
+def measure_add(index: Path, source: Path, queries: list[str]) -> dict:
+    """``newsindex add`` while a prober searches; how searches fared and when adds showed."""
+    added = ids_of(source)
+    stop = WORK / "probe.stop"
+    stop.unlink(missing_ok=True)
+    payload = WORK / "probe.json"
+    payload.write_text(json.dumps({"queries": queries, "ids": added[-3:], "stop": str(stop)}))
+    prober = worker("--probe-worker", index, payload)
+    time.sleep(5)  # the prober opens the index and starts answering
+    seconds, summary, peak, cpu = run_measured(
+        newsindex("add", str(source), "--index", str(index), "--json", "--silent")
+    )
+    finished = time.time()
+    stop.write_text(str(finished))
+    out, _ = prober.communicate(timeout=VISIBLE_TIMEOUT + 120)
+    probe = json.loads(out)
+    visible = probe.get("visible_at")
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "indexed": summary["indexed"],
+        "updated": summary["updated"],
+        "docs_per_second": summary["indexed"] / seconds,
+        "peak_summed_bytes": peak.summed_bytes,
+        "peak_largest_bytes": peak.largest_bytes,
+        "stories_after": summary["stories"],
+        "probe": {k: v for k, v in probe.items() if k != "visible_at"},
+        "visible_after_seconds": None if visible is None else max(0.0, visible - finished),
+    }
+
+
+# -- the search processes ----------------------------------------------------------------------
+
+
+def _use_library() -> None:
+    """Import ``search`` the package, not bench/search.py beside this script."""
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
+
+
+def latency_worker(index: str, payload: str) -> None:
+    """Child: open the index as a serving worker would, time the queries, print JSON."""
+    _use_library()
+    from search import NewsIndex
+
+    queries = json.loads(Path(payload).read_text())
+    started = time.perf_counter()
+    news = NewsIndex.open(index)
+    open_seconds = time.perf_counter() - started
+    opened_rss = resident_bytes(os.getpid())
+    for query in queries[:WARMUP]:
+        news.search(query)
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        news.search(query)
+        times.append((time.perf_counter() - started) * 1000)
+    browse = []
+    for _ in range(BROWSE_RUNS):
+        started = time.perf_counter()
+        news.search("")
+        browse.append((time.perf_counter() - started) * 1000)
+    print(
+        json.dumps(
+            {
+                "open_seconds": open_seconds,
+                "p50_ms": percentile(times, 0.5),
+                "p95_ms": percentile(times, 0.95),
+                "max_ms": max(times),
+                "browse_p50_ms": percentile(browse, 0.5),
+                "browse_p95_ms": percentile(browse, 0.95),
+                "worker_rss_open_bytes": opened_rss,
+                "worker_rss_bytes": resident_bytes(os.getpid()),
+            }
+        )
+    )
+
+
+def probe_worker(index: str, payload: str) -> None:
+    """Child: search without pause until told to stop; note when the added ids show."""
+    _use_library()
+    from search import NewsIndex
+    from search.errors import ArticleNotFound
+
+    job = json.loads(Path(payload).read_text())
+    queries, wanted, stop = job["queries"], job["ids"], Path(job["stop"])
+    news = NewsIndex.open(index)
+    times: list[float] = []
+    failures: list[str] = []
+    empty = 0
+    visible_at = None
+    stop_at = None
+    turn = 0
+    while True:
+        if stop_at is None and stop.exists():
+            stop_at = time.time()
+        if stop_at is not None and (visible_at is not None or time.time() - stop_at > 60):
+            break
+        query = queries[turn % len(queries)]
+        turn += 1
+        started = time.perf_counter()
+        try:
+            if not news.search(query).total and turn <= len(queries):
+                empty += 1
+        except Exception as exc:  # noqa: BLE001 - every failure is a finding
+            failures.append(f"{type(exc).__name__}: {exc}")
+        times.append((time.perf_counter() - started) * 1000)
+        if visible_at is None:
+            try:
+                for article_id in wanted:
+                    news.get(article_id)
+                visible_at = time.time()
+            except ArticleNotFound:
+                pass
+    print(
+        json.dumps(
+            {
+                "searches": len(times),
+                "failed": len(failures),
+                "first_failures": failures[:3],
+                "empty": empty,
+                "p50_ms": percentile(times, 0.5),
+                "p95_ms": percentile(times, 0.95),
+                "max_ms": max(times, default=0.0),
+                "visible_at": visible_at,
+            }
+        )
+    )
+
+
+# -- one size, and the report ------------------------------------------------------------------
+
+
+def run_size(count: int, seed: int, add_count: int, queries_count: int, results: Path) -> dict:
+    print(f"N = {count:,}", flush=True)
+    source = corpus(count, seed)
+    extra = corpus(add_count, seed, start=count)
+    queries = title_queries(source, queries_count, seed)
+    index = WORK / f"index-n{count}-s{seed}"
+    print("  rebuild ...", flush=True)
+    result = {"n": count, "seed": seed, "corpus_bytes": source.stat().st_size}
+    result["rebuild"] = measure_rebuild(source, index)
+    print("  search ...", flush=True)
+    result["search"] = measure_search(index, queries)
+    print("  add ...", flush=True)
+    result["add"] = measure_add(index, extra, queries)
+    print("  search after add ...", flush=True)
+    result["search_after_add"] = measure_search(index, queries)
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"{count}.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+#: (label, path into a result, unit, scale) for each figure of the tables.
+FIGURES = [
+    ("rebuild wall", ("rebuild", "seconds"), "s", 1),
+    ("rebuild docs/s", ("rebuild", "docs_per_second"), "", 1),
+    ("rebuild CPU (all procs)", ("rebuild", "cpu_seconds"), "s", 1),
+    ("rebuild peak summed", ("rebuild", "peak_summed_bytes"), "GiB", 2**-30),
+    ("rebuild peak largest", ("rebuild", "peak_largest_bytes"), "GiB", 2**-30),
+    ("index size", ("rebuild", "index_bytes"), "GB", 1e-9),
+    ("search p50", ("search", "p50_ms"), "ms", 1),
+    ("search p95", ("search", "p95_ms"), "ms", 1),
+    ("browse page p50", ("search", "browse_p50_ms"), "ms", 1),
+    ("browse page p95", ("search", "browse_p95_ms"), "ms", 1),
+    ("worker open", ("search", "open_seconds"), "s", 1),
+    ("worker memory", ("search", "worker_rss_bytes"), "GiB", 2**-30),
+    ("add 10k wall", ("add", "seconds"), "s", 1),
+    ("add 10k CPU", ("add", "cpu_seconds"), "s", 1),
+    ("add peak summed", ("add", "peak_summed_bytes"), "GiB", 2**-30),
+    ("searches during add", ("add", "probe", "searches"), "", 1),
+    ("failed during add", ("add", "probe", "failed"), "", 1),
+    ("search p95 during add", ("add", "probe", "p95_ms"), "ms", 1),
+    ("added found after", ("add", "visible_after_seconds"), "s", 1),
+    ("search p95 after add", ("search_after_add", "p95_ms"), "ms", 1),
+]
+#: Figures that are constant in N when all is well (growth is judged against 1, not N).
+FLAT = {
+    "rebuild docs/s",
+    "searches during add",
+    "failed during add",
+    "added found after",
+    "add 10k wall",
+    "add 10k CPU",
+    "add peak summed",
+}
+
+
+def _value(result: dict, path: tuple[str, ...]) -> float | None:
+    for key in path:
+        if not isinstance(result, dict) or key not in result:
+            return None
+        result = result[key]
+    return result
+
+
+def report(folder: Path) -> None:
+    results = sorted(
+        (json.loads(p.read_text()) for p in folder.glob("*.json")), key=lambda r: r["n"]
+    )
+    if not results:
+        sys.exit(f"no results in {folder}")
+    sizes = [r["n"] for r in results]
+    head = f"{'figure':24}{'unit':>5}" + "".join(f"{n:>12,}" for n in sizes)
+    low, high = results[0], results[-1]
+    n_growth = high["n"] / low["n"]
+    print(f"{os.cpu_count()} cores; growth is last / first size, N grew {n_growth:.1f}x")
+    print(head + f"{'growth':>9}  note")
+    for label, path, unit, scale in FIGURES:
+        values = [_value(r, path) for r in results]
+        cells = "".join(
+            f"{'-':>12}"
+            if v is None
+            else f"{v * scale:>12,.2f}"
+            if scale != 1 or v < 100
+            else f"{v:>12,.0f}"
+            for v in values
+        )
+        first, last = values[0], values[-1]
+        growth = ""
+        note = ""
+        if first and last is not None and len(results) > 1:
+            ratio = last / first
+            growth = f"{ratio:.2f}x"
+            if label not in FLAT and ratio > 1.25 * n_growth:
+                note = "faster than N"
+            elif label in FLAT and label != "rebuild docs/s" and last > 1.5 * first + 1:
+                note = "grows"
+            elif label == "rebuild docs/s" and ratio < 0.8:
+                note = "slows with N"
+        print(f"{label:24}{unit:>5}{cells}{growth:>9}  {note}")
+
+
+def main() -> None:
+    global WORK
+    if len(sys.argv) == 4 and sys.argv[1] in ("--latency-worker", "--probe-worker"):
+        (latency_worker if sys.argv[1] == "--latency-worker" else probe_worker)(*sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--add", type=int, default=ADD_COUNT, help="articles to add")
+    parser.add_argument("--queries", type=int, default=QUERIES)
+    parser.add_argument("--work", type=Path, default=WORK, help="corpora and indexes")
+    parser.add_argument("--label", default="current", help="results go to bench/out/scale/LABEL")
+    parser.add_argument("--report", action="store_true", help="only print saved results")
+    args = parser.parse_args()
+    WORK = args.work
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not args.report:
+        for size in (int(s) for s in args.sizes.split(",")):
+            result = run_size(size, args.seed, args.add, args.queries, RESULTS / args.label)
+            print(json.dumps(result, indent=2), flush=True)
+    report(RESULTS / args.label)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""A segment's postings held compactly until they are written, grouped by term.
+
+A fresh segment's documents arrive in docnum order, and its postings are written term by
+term. Held as a Python tuple each (docnum, weight, encoded positions, length), a posting
+costs ~150 bytes; a segment of long articles holds tens of millions of them, and the
+memory of a rebuild grew with the archive. Here each field keeps flat arrays (term
+number, docnum, weight, size of the encoded value) and one byte buffer of values: ~20
+bytes a posting, so a segment of a given memory holds seven times more, and
+``nbytes`` tells the writer when to start the next segment.
+
+>>> buffer = PostingBuffer()
+>>> buffer.add("body", 0, [(b"oil", 1, 1.0, b"\\x01"), (b"gas", 2, 2.0, b"\\x02")], 2)
+>>> buffer.add("body", 1, [(b"oil", 1, 1.0, b"\\x03")], 1)
+>>> [(f, t, docs, lengths) for f, t, docs, _, _, lengths in buffer.terms()]
+[('body', b'gas', [0], [2]), ('body', b'oil', [0, 1], [2, 1])]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+#: Postings turned into Python lists at a time while writing (bounds the writing step).
+WRITE_CHUNK = 1 << 16
+#: Rough bytes per distinct term (its key in a dict and its number).
+TERM_BYTES = 100
+
+#: What one term's postings are written from: field, term, then per posting its docnum,
+#: weight, encoded value and the document's field length.
+TermPostings = tuple[str, bytes, list[int], list[float], list[bytes], list[int]]
+
+
+class FieldPostings:
+    """One field's postings in arrival (docnum) order."""
+
+    def __init__(self) -> None:
+        self.term_numbers: dict[bytes, int] = {}
+        self.terms = array("I")
+        self.docs = array("I")
+        self.weights = array("f")
+        self.value_sizes = array("I")
+        self.values = bytearray()
+        #: The field length of each document as the codec will read it back (0: none).
+        self.lengths = array("I")
+
+    def add(self, docnum: int, items: Sequence[tuple[bytes, Any, float, bytes]], length: int):
+        numbers = self.term_numbers
+        texts, _, weights, values = zip(*items, strict=True)
+        self.terms.extend([numbers.setdefault(text, len(numbers)) for text in texts])
+        self.docs.extend(array("I", [docnum]) * len(texts))
+        self.weights.extend(weights)
+        self.value_sizes.extend(map(len, values))
+        self.values += b"".join(values)
+        if len(self.lengths) <= docnum:
+            self.lengths.extend(array("I", [0]) * (docnum + 1 - len(self.lengths)))
+        self.lengths[docnum] = length
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.terms, self.docs, self.weights, self.value_sizes, self.lengths)
+        held = sum(a.itemsize * len(a) for a in arrays) + len(self.values)
+        return held + TERM_BYTES * len(self.term_numbers)
+
+    def grouped(self, name: str) -> Iterator[TermPostings]:
+        """Each term's postings, terms in byte order, a term's postings in docnum order."""
+        texts = list(self.term_numbers)  # index = term number
+        ranks = np.empty(len(texts), dtype=np.uint32)
+        ranks[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+        keys = ranks[np.frombuffer(self.terms, dtype=np.uint32)]
+        counts = np.bincount(keys, minlength=len(texts)).tolist()
+        order = np.argsort(keys, kind="stable")  # by term, docnum order kept within one
+        del keys
+        sizes = np.frombuffer(self.value_sizes, dtype=np.uint32)
+        offset_type = np.uint32 if len(self.values) < 1 << 32 else np.uint64
+        ends = np.cumsum(sizes, dtype=offset_type)
+        docs = np.frombuffer(self.docs, dtype=np.uint32)
+        weights = np.frombuffer(self.weights, dtype=np.float32)
+        lengths = np.frombuffer(self.lengths, dtype=np.uint32)
+        values = memoryview(self.values)
+        by_rank = sorted(texts)
+        rank = posting = 0
+        while rank < len(by_rank):
+            # A chunk of whole terms, turned into lists at once.
+            last, size = rank, 0
+            while last < len(by_rank) and (size < WRITE_CHUNK or last == rank):
+                size += counts[last]
+                last += 1
+            rows = order[posting : posting + size]
+            chunk_docs = docs[rows]
+            chunk_ends = ends[rows]
+            spans = zip((chunk_ends - sizes[rows]).tolist(), chunk_ends.tolist(), strict=True)
+            chunk = (
+                chunk_docs.tolist(),
+                weights[rows].tolist(),
+                [values[a:b].tobytes() for a, b in spans],
+                lengths[chunk_docs].tolist(),
+            )
+            at = 0
+            for number in range(rank, last):
+                n = counts[number]
+                yield (name, by_rank[number], *(part[at : at + n] for part in chunk))
+                at += n
+            rank, posting = last, posting + size
+
+
+class PostingBuffer:
+    """Every field's postings of one segment; ``terms()`` gives them in writing order."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, FieldPostings] = {}
+
+    def add(
+        self,
+        fieldname: str,
+        docnum: int,
+        items: Sequence[tuple[bytes, Any, float, bytes]],
+        length: int,
+    ) -> None:
+        """Add one document's ``(term, freq, weight, value)`` items for one field."""
+        if not items:
+            return
+        field = self._fields.get(fieldname)
+        if field is None:
+            field = self._fields[fieldname] = FieldPostings()
+        field.add(docnum, items, length)
+
+    @property
+    def nbytes(self) -> int:
+        """Roughly the memory the held postings take."""
+        return sum(field.nbytes for field in self._fields.values())
+
+    def terms(self) -> Iterator[TermPostings]:
+        """Fields in name order, then terms in byte order: the order a segment is written."""
+        for name in sorted(self._fields):
+            yield from self._fields[name].grouped(name)
+
+    def clear(self) -> None:
+        self._fields.clear()
+
+
+# -- posting arrays: frequent terms' docnums and weights, readable in one step ---------------
+
+#: Terms with at least this many postings in a segment also get arrays (one full block):
+#: decoding Whoosh's pickled blocks costs ~0.5 us a posting, a common word of a million
+#: articles a third of a second; its arrays are read in one step. Rarer terms are cheap.
+ARRAY_MIN_POSTINGS = 128
+#: File extensions beside a segment's own files (Whoosh removes them with the segment).
+ARRAY_EXTENSIONS = (".pkeys.npy", ".pspans.npy", ".pdocs.npy", ".pweights.npy")
+
+
+def term_key(field: str, text: bytes) -> int:
+    """A stable 64-bit key of an indexed term (signed, to fit numpy's int64)."""
+    digest = hashlib.blake2b(field.encode("utf-8") + b"\x00" + text, digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+class PostingArraysWriter:
+    """Collects frequent terms' postings while a segment is written; ``save`` writes them."""
+
+    def __init__(self) -> None:
+        self._keys: list[int] = []
+        self._counts: list[int] = []
+        self._docs = array("I")
+        self._weights = array("f")
+
+    def add(self, field: str, text: bytes, docs: list[int], weights: list[float]) -> None:
+        if len(docs) >= ARRAY_MIN_POSTINGS:
+            self._keys.append(term_key(field, text))
+            self._counts.append(len(docs))
+            self._docs.extend(docs)
+            self._weights.extend(weights)
+
+    def save(self, prefix: str) -> None:
+        """Write the four arrays as ``prefix + extension`` (keys sorted, for bisection)."""
+        keys = np.array(self._keys, dtype=np.int64)
+        counts = np.array(self._counts, dtype=np.int64)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1])) if len(counts) else counts
+        order = np.argsort(keys)
+        spans = np.stack([starts[order], counts[order]], axis=1) if len(keys) else counts
+        arrays = (keys[order], spans, np.frombuffer(self._docs, dtype=np.uint32))
+        for extension, values in zip(
+            ARRAY_EXTENSIONS, (*arrays, np.frombuffer(self._weights, dtype=np.float32)), strict=True
+        ):
+            np.save(prefix + extension, values)
+
+
+class PostingArrays:
+    """One segment's posting arrays: ``get`` gives a frequent term's docnums and weights.
+
+    The key and span tables are small (frequent terms only) and held; docnums and weights
+    are read from their files for each term asked for (``os.pread``: nothing stays mapped).
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self._keys = np.load(prefix + ARRAY_EXTENSIONS[0])
+        self._spans = np.load(prefix + ARRAY_EXTENSIONS[1]).reshape(-1, 2)
+        self._files = [_ArrayFile(prefix + ext) for ext in ARRAY_EXTENSIONS[2:]]
+
+    @classmethod
+    def open(cls, prefix: str) -> PostingArrays | None:
+        """The arrays written beside a segment, or None (a segment Whoosh's writer made)."""
+        if not all(os.path.exists(prefix + ext) for ext in ARRAY_EXTENSIONS):
+            return None
+        return cls(prefix)
+
+    def get(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        key = term_key(field, text)
+        at = int(np.searchsorted(self._keys, key))
+        if at == len(self._keys) or self._keys[at] != key:
+            return None
+        start, count = (int(v) for v in self._spans[at])
+        docs, weights = (f.read(start, count) for f in self._files)
+        return docs.astype(np.int64), weights.astype(np.float64)
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+
+
+class _ArrayFile:
+    """A ``.npy`` file read a slice at a time."""
+
+    def __init__(self, path: str) -> None:
+        with open(path, "rb") as handle:
+            major, _ = np.lib.format.read_magic(handle)
+            if major == 1:
+                _, _, self.dtype = np.lib.format.read_array_header_1_0(handle)
+            else:
+                _, _, self.dtype = np.lib.format.read_array_header_2_0(handle)
+            self._base = handle.tell()
+        self._fd: int | None = os.open(path, os.O_RDONLY)
+
+    def read(self, start: int, count: int) -> np.ndarray:
+        size = self.dtype.itemsize
+        raw = os.pread(self._fd, count * size, self._base + start * size)
+        return np.frombuffer(raw, dtype=self.dtype)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
