@@ -138,6 +138,24 @@ def test_timeline_refuses_too_many_comparisons(news):
         news.timeline("oil", compare=["a", "b", "c", "d", "e"])
 
 
+def test_date_range_filter_keeps_whole_buckets_at_both_ends(news):
+    dates = [a.published[:10] for a in all_articles(news) if a.published]
+    first_year = min(dates)[:4]
+    in_year = news.search(
+        "", filters={"published": [f"{first_year}..{first_year}"]}, collapse=False
+    )
+    assert in_year.total == sum(d.startswith(first_year) for d in dates) > 0
+    open_ended = news.search("", filters={"published": [f"..{first_year}-12-31"]}, collapse=False)
+    assert open_ended.total == in_year.total
+    assert open_ended.filters == {"published": [f"..{first_year}-12-31"]}
+
+
+@pytest.mark.parametrize("value", ["2025", "2025-13-01..", "..", "soon..later"])
+def test_malformed_date_range_is_the_users_mistake(news, value):
+    with pytest.raises(UserError, match="date"):
+        news.search("", filters={"published": [value]})
+
+
 def test_export_streams_every_match_in_order(news):
     result = news.search("", sort="newest", collapse=False, per_page=100)
     exported = list(news.export("", sort="newest"))

@@ -28,7 +28,7 @@ from search.errors import ArticleNotFound, BadParameter
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
 from search.searching.facets import FACETS, FacetData, StoryCodes
-from search.searching.parser import ParsedQuery, parse_query
+from search.searching.parser import DATE_FIELD, ParsedQuery, date_range_query, parse_query
 from search.searching.ranking import Ranked, by_date, by_score, date_order, first_per_story
 from search.searching.results import (
     AlsoRan,
@@ -73,11 +73,15 @@ def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
 
 
 def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
-    """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused."""
+    """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused.
+
+    Beside the facets, ``published`` takes date ranges ``FROM..TO`` (``date_range_query``).
+    """
     clean: Filters = {}
     for name, values in (filters or {}).items():
-        if name not in FACETS:
-            raise BadParameter(f"unknown filter field {name!r}: use one of {', '.join(FACETS)}")
+        if name not in FACETS and name != DATE_FIELD:
+            known = ", ".join([*FACETS, DATE_FIELD])
+            raise BadParameter(f"unknown filter field {name!r}: use one of {known}")
         values = [values] if isinstance(values, str) else list(values)
         values = [str(v).strip() for v in values if str(v).strip()]
         if values:
@@ -138,6 +142,14 @@ def toggled(filters: Filters, name: str, value: str, selected: bool) -> Filters:
     else:
         result.pop(name, None)
     return result
+
+
+def _date_mask(snap: Snapshot, ranges: list[str]) -> np.ndarray:
+    """Documents published within any of ``ranges`` (``FROM..TO``): OR, as within a facet."""
+    mask = np.zeros(snap.ndocs, dtype=bool)
+    for value in ranges:
+        mask |= evaluate(snap, date_range_query(value))[0]
+    return mask
 
 
 def _all(masks: list[np.ndarray], base: np.ndarray) -> np.ndarray:
@@ -274,7 +286,12 @@ class SearchEngine:
         snap: Snapshot, base: np.ndarray, chosen: Filters
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The matches left by every filter, and each filter's own mask."""
-        masks = {name: snap.facets[name].docs_mask(v, snap.ndocs) for name, v in chosen.items()}
+        masks = {
+            name: _date_mask(snap, v)
+            if name == DATE_FIELD
+            else snap.facets[name].docs_mask(v, snap.ndocs)
+            for name, v in chosen.items()
+        }
         return _all(list(masks.values()), base), masks
 
     def _facet_counts(
