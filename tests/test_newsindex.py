@@ -181,6 +181,29 @@ def test_export_survives_a_rebuild_while_it_streams(tmp_path):
     news.close()
 
 
+def test_add_takes_json_objects_as_an_export_row_is_read(demo_path, tmp_path):
+    path = tmp_path / "index"
+    shutil.copytree(demo_path, path)
+    record = {
+        "headline": "Harbour ferry returns after storm repairs",
+        "content": "KIRKWALL, Scotland (Reuters) - The island ferry sailed again on Monday.",
+        "link": "https://example.org/ferry",
+    }
+    with NewsIndex.open(path) as news:
+        report = news.add([record, "not an object"])
+        assert (report.indexed, [s.reason for s in report.skipped]) == (
+            1,
+            ["not an object with article fields"],
+        )
+        hit = news.search("ferry storm").hits[0]
+        assert (hit.title, hit.dateline, hit.agency) == (
+            record["headline"],
+            "KIRKWALL, Scotland",
+            "Reuters",
+        )
+        assert news.add({**record, "content": "Sailing again."}).updated == 1
+
+
 def test_stats_and_generation_change_with_writes(tmp_path):
     with NewsIndex.open(tmp_path / "index") as news:
         news.rebuild([str(DEMO / "wire")], workers=1)
