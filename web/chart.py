@@ -1,0 +1,159 @@
+"""The coverage chart's geometry: ``Timeline.to_dict()`` in, coordinates for inline SVG out.
+
+Drawing only: the counts are the library's (``NewsIndex.timeline``). The template
+(``_chart.html``) writes the SVG; no chart library, no script, nothing from elsewhere.
+
+>>> chart = coverage_chart({"interval": "month", "counting": "stories", "series": [
+...     {"query": "oil", "total": 3, "undated": 0,
+...      "points": [{"date": "2025-01", "count": 1}, {"date": "2025-02", "count": 2}]}]})
+>>> chart.y_max, [b.label for b in chart.buckets], chart.series[0].bars
+(2, ['Jan 2025', 'Feb 2025'], [(86.9, 85.0, 75.0), (421.9, 10.0, 150.0)])
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass, field
+
+#: The wide chart's drawing size; a phone gets a narrower, taller one (``NARROW``).
+WIDTH, HEIGHT = 720, 190
+NARROW = {"width": 360, "height": 210, "labels": 3}
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 10, 30
+#: Dots are drawn on each point when there are few enough to tell apart.
+MAX_DOTS = 60
+#: Of a bucket's width, what its column fills (the rest is the gap between columns).
+BAR_SHARE = 0.72
+#: About this many labels under the x axis.
+X_LABELS = 6
+
+
+@dataclass
+class Series:
+    query: str
+    label: str
+    total: int
+    undated: int
+    line: str  # "x,y x,y ..." for <polyline>
+    area: str  # the same line closed along the x axis, for the main series' fill
+    dots: list[tuple[float, float, int]] = field(default_factory=list)
+    #: ``(x, y, height)`` of a column per bucket: a lone series is drawn as columns.
+    bars: list[tuple[float, float, float]] = field(default_factory=list)
+
+
+@dataclass
+class Bucket:
+    date: str  # 2025-06 or 2025-06-03: also the from/to of a click
+    label: str
+    x: float  # left edge of its column
+    counts: list[int]
+
+
+@dataclass
+class Chart:
+    interval: str
+    counting: str
+    series: list[Series]
+    buckets: list[Bucket]
+    y_max: int
+    y_ticks: list[tuple[float, int]]
+    x_labels: list[tuple[float, str]]
+    column: float  # a bucket's width
+    bar_width: float
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+
+    @property
+    def bottom(self) -> float:
+        return self.height - BOTTOM
+
+    @property
+    def right(self) -> float:
+        return self.width - RIGHT
+
+    @property
+    def peak(self) -> Bucket | None:
+        """The main query's busiest bucket (for the chart's text description)."""
+        return max(self.buckets, key=lambda b: b.counts[0], default=None)
+
+
+#: Tops of the y axis, times a power of ten: each halves into a whole number or a .5.
+NICE_STEPS = (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10)
+
+
+def nice_ceiling(value: int) -> int:
+    """The smallest readable top for a y axis at or above ``value`` (``nice_ceiling(7) == 8``)."""
+    if value <= 2:
+        return max(1, value)
+    power = 10 ** math.floor(math.log10(value))
+    return next(int(step * power) for step in NICE_STEPS if int(step * power) >= value)
+
+
+def bucket_label(date: str) -> str:
+    """``2025-06`` → ``Jun 2025``; ``2025-06-03`` → ``3 Jun 2025``."""
+    parts = date.split("-")
+    month = calendar.month_abbr[int(parts[1])] if len(parts) > 1 else ""
+    if len(parts) == 3:
+        return f"{int(parts[2])} {month} {parts[0]}"
+    return f"{month} {parts[0]}".strip()
+
+
+def coverage_chart(
+    timeline: dict, width: int = WIDTH, height: int = HEIGHT, labels: int = X_LABELS
+) -> Chart | None:
+    """The chart of a timeline's dict, or None when no series has a dated point."""
+    series = timeline["series"]
+    if not series or not series[0]["points"]:
+        return None
+    dates = [p["date"] for p in series[0]["points"]]
+    counts = [[p["count"] for p in s["points"]] for s in series]
+    y_max = nice_ceiling(max(max(c) for c in counts))
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
+    column = plot_w / len(dates)
+
+    def x(i: int) -> float:
+        return round(LEFT + (i + 0.5) * column, 1)
+
+    def y(count: int) -> float:
+        return round(TOP + plot_h * (1 - count / y_max), 1)
+
+    drawn = []
+    for s, values in zip(series, counts, strict=True):
+        points = [(x(i), y(c)) for i, c in enumerate(values)]
+        line = " ".join(f"{px},{py}" for px, py in points)
+        base = height - BOTTOM
+        area = f"{points[0][0]},{base} {line} {points[-1][0]},{base}"
+        dots = [(px, py, c) for (px, py), c in zip(points, values, strict=True)]
+        bar = column * BAR_SHARE
+        bars = [(round(px - bar / 2, 1), py, round(base - py, 1)) for px, py in points if py < base]
+        drawn.append(
+            Series(
+                query=s["query"],
+                label=s["query"] or "everything",
+                total=s["total"],
+                undated=s["undated"],
+                line=line,
+                area=area,
+                dots=dots if len(dates) <= MAX_DOTS else [],
+                bars=bars if len(series) == 1 else [],
+            )
+        )
+    step = max(1, math.ceil(len(dates) / labels))
+    return Chart(
+        interval=timeline["interval"],
+        counting=timeline.get("counting", "stories"),
+        series=drawn,
+        buckets=[
+            Bucket(d, bucket_label(d), round(LEFT + i * column, 1), [c[i] for c in counts])
+            for i, d in enumerate(dates)
+        ],
+        y_max=y_max,
+        y_ticks=[(y(v), v) for v in sorted({0, y_max // 2, y_max})],
+        x_labels=[(x(i), bucket_label(dates[i])) for i in range(0, len(dates), step)],
+        column=round(column, 2),
+        bar_width=round(column * BAR_SHARE, 1),
+        width=width,
+        height=height,
+    )
