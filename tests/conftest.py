@@ -78,3 +78,17 @@ def allsides_news(allsides_index):
 
     with NewsIndex.open(allsides_index) as news:
         yield news
+
+
+DEMO = Path(__file__).resolve().parents[1] / "search" / "demo"
+
+
+@pytest.fixture(scope="session")
+def demo_index(tmp_path_factory) -> Path:
+    """An index of the bundled demo sample (in the repository: always there)."""
+    from search import NewsIndex
+
+    path = tmp_path_factory.mktemp("demo") / "index"
+    report = NewsIndex(path).rebuild([str(DEMO)], workers=1)
+    assert report.indexed > 20 and not report.skipped
+    return path

@@ -86,7 +86,8 @@ def healthz() -> tuple[Response, int]:
         stats = news.stats()
         generation = news.generation
     except NewsIndexError as error:
-        return jsonify({"status": "unavailable", **error.to_dict()}), 503
+        body = {"status": "unavailable", "error": error.code, "message": error.message}
+        return jsonify(body), 503
     body = {
         "status": "ok",
         "generation": generation,
