@@ -56,7 +56,7 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-# -- settings -----------------------------------------------------------------------------------
+# -- settings -------------------------------------------------------------------------------------
 
 
 def test_settings_from_the_mapping_and_the_environment(demo_index, monkeypatch):
@@ -266,7 +266,7 @@ def test_healthz_reports_generation_and_count(client, news):
     assert health.headers["Cache-Control"] == "no-store"
 
 
-# -- caching, CORS, safety headers ------------------------------------------------------------------
+# -- caching, CORS, safety headers ----------------------------------------------------------------
 
 
 def test_etag_and_304(client):
@@ -394,7 +394,7 @@ def test_bad_write_bodies_are_400(writable, body):
     assert answer.status_code == 400 and answer.json["message"]
 
 
-# -- feeds and exports ------------------------------------------------------------------------------
+# -- feeds and exports ----------------------------------------------------------------------------
 
 
 def test_atom_feed_newest_first(client, news):
@@ -424,7 +424,7 @@ def test_exports_stream_every_match(client, news):
     assert all(json.loads(line)["agency"] == "AP" for line in lines)
 
 
-# -- the OpenAPI description ------------------------------------------------------------------------
+# -- the OpenAPI description ----------------------------------------------------------------------
 
 SAMPLE = {
     "q": "grid",
