@@ -190,7 +190,7 @@ HOSTILE = {
     "title": "Harbour board <script>window.pwned = 1; alert('title')</script> meets",
     "body": (
         "Harbour text <img src=x onerror=\"window.pwned = 2; alert('img')\">"
-        " <a href=\"javascript:window.pwned = 3\">click</a>.\n\n<b onmouseover=alert(1)>hover</b>"
+        ' <a href="javascript:window.pwned = 3">click</a>.\n\n<b onmouseover=alert(1)>hover</b>'
     ),
     "url": "javascript:window.pwned=4",
     "publisher": "<img src=x onerror=alert(5)>",
