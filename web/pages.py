@@ -41,7 +41,10 @@ def search() -> Response | tuple[str, int]:
         return _search_page(params, error=error), 400
     api_args = params.url_args(compare=[], more=None, page=params.page)
     api = url_for("api.search") + "?" + urlencode(api_args)
-    page = _search_page(params, result=result.to_dict(), charts=charts, shown=shown, api=api)
+    deepest = settings().max_result_window // result.per_page
+    page = _search_page(
+        params, result=result.to_dict(), charts=charts, shown=shown, api=api, max_page=deepest
+    )
     return Response(page, headers={"Link": f'<{api}>; rel="alternate"; type="application/json"'})
 
 

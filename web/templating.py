@@ -11,9 +11,10 @@ import re
 from datetime import date, datetime
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
 from markupsafe import Markup, escape
 
+from web import chart
 from web.params import SearchParams
 
 #: What a library snippet may contain: escaped text and <mark>…</mark>, nothing else.
@@ -108,7 +109,27 @@ def search_url(
 ) -> str:
     """The URL of ``params`` with ``changes`` on ``endpoint`` (the page, a feed, an export)."""
     query = urlencode(params.url_args(filters, **changes))
-    return url_for(endpoint) + (f"?{query}" if query else "")
+    return endpoint_path(endpoint) + (f"?{query}" if query else "")
+
+
+def endpoint_path(endpoint: str) -> str:
+    """``url_for(endpoint)``, once per request: a results page links to it a hundred times."""
+    paths = g.setdefault("endpoint_paths", {})
+    if endpoint not in paths:
+        paths[endpoint] = url_for(endpoint)
+    return paths[endpoint]
+
+
+def page_window(page: int, last: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last and ``around`` either side of ``page``;
+    None where pages are left out (``[1, None, 4, 5, 6, 7, 8, None, 40]``)."""
+    shown = sorted({1, last, *range(max(1, page - around), min(last, page + around) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -124,6 +145,12 @@ def init_app(app: Flask) -> None:
         paragraphs=paragraphs,
         date_input=date_input,
     )
-    app.jinja_env.globals.update(search_url=search_url, plural=plural)
+    app.jinja_env.globals.update(
+        search_url=search_url,
+        plural=plural,
+        page_window=page_window,
+        chart_svg=chart.svg,
+        chart_table=chart.table,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

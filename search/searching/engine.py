@@ -14,6 +14,7 @@ import contextlib
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -60,6 +61,9 @@ MAX_COMPARE = 4
 _DAY_USECS = 86_400_000_000
 #: Stored fields read per lock hold while exporting.
 EXPORT_CHUNK = 256
+#: Query evaluations kept (per live snapshot), so that the search page's search and its
+#: coverage chart, the same query in one request, evaluate it once.
+EVALUATIONS_KEPT = 2
 
 Filters = dict[str, list[str]]
 
@@ -171,6 +175,8 @@ class SearchEngine:
         self._stamp: tuple[int, int, int] | None = None
         self._snapshot: Snapshot | None = None
         self._retired: Snapshot | None = None
+        self._evaluations: OrderedDict[tuple, tuple[np.ndarray, np.ndarray | None]] = OrderedDict()
+        self._evaluations_lock = threading.Lock()
 
     # -- keeping the snapshot current ------------------------------------------------------
 
@@ -249,7 +255,7 @@ class SearchEngine:
         check_range("facet_size", facet_size, 1, settings.max_facet_size)
         parsed = self.parse(query)
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query)
+            base, scores = self._evaluate(snap, parsed)
             final, masks = self._filtered(snap, base, chosen)
             deadline = time.perf_counter() + settings.facet_time_limit_ms / 1000
             counted, timed_out = self._facet_counts(
@@ -277,6 +283,27 @@ class SearchEngine:
             facet_mode=facet_mode,
             filters=chosen,
         )
+
+    def _evaluate(
+        self, snap: Snapshot, parsed: ParsedQuery
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``evaluate`` of a user's query, remembered for the last few queries of this
+        snapshot (read-only arrays: a caller that wrote into one would fail loudly)."""
+        key = (snap.generation, snap.version, id(snap), str(parsed.query))
+        with self._evaluations_lock:
+            found = self._evaluations.get(key)
+            if found is not None:
+                self._evaluations.move_to_end(key)
+                return found
+        found = evaluate(snap, parsed.query)
+        for array in found:
+            if array is not None:
+                array.flags.writeable = False
+        with self._evaluations_lock:
+            self._evaluations[key] = found
+            while len(self._evaluations) > EVALUATIONS_KEPT:
+                self._evaluations.popitem(last=False)
+        return found
 
     def parse(self, query: str | None) -> ParsedQuery:
         return parse_query(query, max_chars=self.settings.max_query_chars)
@@ -507,7 +534,7 @@ class SearchEngine:
         with self._using() as snap:
             finals = []
             for p in parsed:
-                base, _ = evaluate(snap, p.query)
+                base, _ = self._evaluate(snap, p)
                 finals.append(self._filtered(snap, base, chosen)[0])
             days = [self._story_days(snap, final, collapse) for final in finals]
             dated = np.concatenate([d[d >= 0] for d in days])
