@@ -9,12 +9,14 @@ distinct one- and two-word queries taken from AllSides titles, each request the 
 - Datasette, ``/articles/articles.json?_search=…``: the same articles in one table with an
   FTS5 index (porter unicode61), 10 rows, the same seven facets (``_facet`` and
   ``_facet_array``) at 10 values each, counted exactly (time limits raised), facet
-  suggestions off, the database opened immutable.
+  suggestions off, the database opened immutable; then again without the two list facets.
 
 Both indexes are built once into ``bench/out/web/`` (``--rebuild`` forces it); Datasette is
 installed into its own virtualenv there (it pins other versions of our dependencies).
-Printed: requests/s, p50 and p99 latency, errors (socket errors and non-2xx answers), and
-our ratio to Datasette. The machine is shared: read the ratios.
+Printed: requests/s, p50 and p99 latency, errors (socket errors and non-2xx answers), the
+server's CPU time per request (its processes' user + system time over the run: what the
+machine's other load disturbs least), and our ratios to Datasette. The machine is shared:
+read the ratios.
 
     python bench/web.py [--seconds 20] [--connections 16] [--workers N] [--rebuild]
 """
@@ -209,7 +211,21 @@ def stop(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def wrk(base: str, paths: list[str], seconds: int, connections: int) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a server process and its children (gunicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def wrk(base: str, paths: list[str], seconds: int, connections: int, pid: int) -> dict:
     """Warm up with a few requests one at a time (a queue left by a concurrent warm-up
     would still be running when the measurement starts), then measure."""
     paths_file, script = OUT / "paths.txt", OUT / "load.lua"
@@ -221,6 +237,7 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int) -> dict:
     env = {**os.environ, "WRK_PATHS": str(paths_file)}
     threads = min(2, connections)
     common = ["wrk", "-t", str(threads), "-c", str(connections), "-s", str(script)]
+    cpu_before = cpu_seconds(pid)
     out = subprocess.run(
         [*common, "-d", f"{seconds}s", "--timeout", "10s", base],
         env=env,
@@ -230,6 +247,7 @@ def wrk(base: str, paths: list[str], seconds: int, connections: int) -> dict:
     ).stdout
     figures = json.loads(next(line[4:] for line in out.splitlines() if line.startswith("WRK ")))
     figures["rps"] = figures["requests"] / max(figures["seconds"], 1e-9)
+    figures["cpu_ms"] = (cpu_seconds(pid) - cpu_before) * 1000 / max(figures["requests"], 1)
     figures["errors"] = figures["socket_errors"] + figures["non_2xx"]
     return figures
 
@@ -239,8 +257,14 @@ def our_paths(queries: list[str], page: bool) -> list[str]:
     return [prefix + urllib.parse.urlencode({"q": q}) for q in queries]
 
 
-def datasette_paths(queries: list[str]) -> list[str]:
-    facets = [("_facet_array" if f in ARRAY_FACETS else "_facet", f) for f in FACETS]
+def datasette_paths(queries: list[str], arrays: bool = True) -> list[str]:
+    """Datasette's table JSON for each query; ``arrays=False`` leaves out the two list
+    facets (topics, authors: ``json_each`` per row), Datasette's best case."""
+    facets = [
+        ("_facet_array" if f in ARRAY_FACETS else "_facet", f)
+        for f in FACETS
+        if arrays or f not in ARRAY_FACETS
+    ]
     return [
         "/articles/articles.json?"
         + urllib.parse.urlencode([("_search", q), ("_size", "10"), *facets, ("_shape", "objects")])
@@ -251,7 +275,7 @@ def datasette_paths(queries: list[str]) -> list[str]:
 def line(label: str, f: dict) -> str:
     return (
         f"  {label:<34} {f['rps']:8.1f} req/s   p50 {f['p50_ms']:7.1f} ms   "
-        f"p99 {f['p99_ms']:7.1f} ms   errors {f['errors']}"
+        f"p99 {f['p99_ms']:7.1f} ms   errors {f['errors']}   server CPU {f['cpu_ms']:6.1f} ms/req"
     )
 
 
@@ -312,6 +336,7 @@ def main() -> None:
     print(line("newsindex  /api/search (7 facets)", results["ours_api"]))
     print(line("newsindex  / (the page, chart)", results["ours_page"]))
     print(line(f"{DATASETTE} FTS5 (7 facets)", results["datasette"]))
+    print(line("  the same without the 2 list facets", results["datasette_5"]))
     api, page, base = results["ours_api"], results["ours_page"], results["datasette"]
     print(
         f"  ratio: API {api['rps'] / max(base['rps'], 1e-9):.2f}x Datasette's requests/s, "

@@ -475,3 +475,25 @@ def test_openapi_parameters_are_the_ones_routes_take(client, news):
         assert client.get(url, query_string=args).status_code == 200, (path, args)
         if names:
             assert client.get(url, query_string={"unknown_name": "1"}).status_code == 400, path
+
+
+# -- newsindex serve ------------------------------------------------------------------------------
+
+
+def test_serve_refuses_a_bad_setting_in_one_line(demo_index, monkeypatch):
+    from click.testing import CliRunner
+
+    from search.cli import cli
+
+    monkeypatch.setenv("NEWSINDEX_MAX_PER_PAGE", "lots")
+    result = CliRunner().invoke(cli, ["serve", "--index", str(demo_index)])
+    assert result.exit_code == 1
+    assert result.output == "Error: setting max_per_page must be a whole number, not 'lots'\n"
+
+
+def test_serve_says_where_and_what(demo_index):
+    from web.serve import describe
+
+    line = describe("127.0.0.1", 8080, demo_index, 2)
+    assert "http://localhost:8080/" in line and "(2 workers" in line
+    assert "articles from" in line
