@@ -302,29 +302,23 @@ def main() -> None:
     results = {}
     server = start(serve, f"{ours_base}/healthz", env)
     try:
-        results["ours_api"] = wrk(
-            ours_base, our_paths(queries, False), args.seconds, args.connections
-        )
-        results["ours_page"] = wrk(
-            ours_base, our_paths(queries, True), args.seconds, args.connections
-        )
+        load = (args.seconds, args.connections, server.pid)
+        results["ours_api"] = wrk(ours_base, our_paths(queries, False), *load)
+        results["ours_page"] = wrk(ours_base, our_paths(queries, True), *load)
     finally:
         stop(server)
-    settings = ["--setting", "suggest_facets", "off", "--setting", "default_facet_size", "10"]
-    settings += [
-        "--setting",
-        "facet_time_limit_ms",
-        "60000",
-        "--setting",
-        "sql_time_limit_ms",
-        "60000",
+    settings = [
+        *("--setting", "suggest_facets", "off"),
+        *("--setting", "default_facet_size", "10"),
+        *("--setting", "facet_time_limit_ms", "60000"),
+        *("--setting", "sql_time_limit_ms", "60000"),
     ]
     command = [*datasette_command(), "serve", "-i", str(database), "-p", str(theirs_port)]
     server = start([*command, *settings], f"{theirs_base}/-/versions.json", outside_env())
     try:
-        results["datasette"] = wrk(
-            theirs_base, datasette_paths(queries), args.seconds, args.connections
-        )
+        load = (args.seconds, args.connections, server.pid)
+        results["datasette"] = wrk(theirs_base, datasette_paths(queries), *load)
+        results["datasette_5"] = wrk(theirs_base, datasette_paths(queries, False), *load)
     finally:
         stop(server)
 
