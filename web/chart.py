@@ -125,15 +125,24 @@ def coverage_chart(
     def y(count: int) -> float:
         return round(TOP + plot_h * (1 - count / y_max), 1)
 
+    base = height - BOTTOM
+    lone = len(series) == 1  # one series: columns; several: lines, to compare
     drawn = []
     for s, values in zip(series, counts, strict=True):
         points = [(x(i), y(c)) for i, c in enumerate(values)]
-        line = " ".join(f"{px},{py}" for px, py in points)
-        base = height - BOTTOM
-        area = f"{points[0][0]},{base} {line} {points[-1][0]},{base}"
-        dots = [(px, py, c) for (px, py), c in zip(points, values, strict=True)]
-        bar = column * BAR_SHARE
-        bars = [(round(px - bar / 2, 1), py, round(base - py, 1)) for px, py in points if py < base]
+        line = area = ""
+        dots: list[tuple[float, float, int]] = []
+        bars: list[tuple[float, float, float]] = []
+        if lone:
+            half = column * BAR_SHARE / 2
+            bars = [
+                (round(px - half, 1), py, round(base - py, 1)) for px, py in points if py < base
+            ]
+        else:
+            line = " ".join(f"{px},{py}" for px, py in points)
+            area = f"{points[0][0]},{base} {line} {points[-1][0]},{base}"
+            if len(dates) <= MAX_DOTS:
+                dots = [(px, py, c) for (px, py), c in zip(points, values, strict=True)]
         drawn.append(
             Series(
                 query=s["query"],
@@ -142,8 +151,8 @@ def coverage_chart(
                 undated=s["undated"],
                 line=line,
                 area=area,
-                dots=dots if len(dates) <= MAX_DOTS else [],
-                bars=bars if len(series) == 1 else [],
+                dots=dots,
+                bars=bars,
             )
         )
     step = max(1, math.ceil(len(dates) / labels))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Flask, g, url_for
 from markupsafe import Markup, escape
@@ -20,6 +20,8 @@ from web.params import SearchParams
 #: What a library snippet may contain: escaped text and <mark>…</mark>, nothing else.
 _SNIPPET_TAG = re.compile(r"<(/?)([a-zA-Z]+)[^>]*>")
 LINK_SCHEMES = ("http", "https")
+#: What Werkzeug's path converter leaves unquoted in a URL path.
+PATH_SAFE = "!$&'()*+,/:;=@"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -112,6 +114,15 @@ def search_url(
     return endpoint_path(endpoint) + (f"?{query}" if query else "")
 
 
+def article_url(article_id: str) -> str:
+    """``url_for("pages.article", article_id=...)``, quoted as Werkzeug's path converter
+    quotes, from a prefix built once per request (a results page links to dozens)."""
+    prefix = g.get("article_prefix")
+    if prefix is None:
+        prefix = g.article_prefix = url_for("pages.article", article_id="-")[:-1]
+    return prefix + quote(article_id, safe=PATH_SAFE)
+
+
 def endpoint_path(endpoint: str) -> str:
     """``url_for(endpoint)``, once per request: a results page links to it a hundred times."""
     paths = g.setdefault("endpoint_paths", {})
@@ -147,6 +158,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         search_url=search_url,
+        article_url=article_url,
         plural=plural,
         page_window=page_window,
         chart_svg=chart.svg,
