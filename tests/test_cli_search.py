@@ -94,7 +94,7 @@ def test_all_copies_flag_lists_copies(reuters_index, reuters_news):
         (
             ["oil", "--filter", "colour=red"],
             "Error: unknown filter field 'colour': use one of agency, publisher, dateline, topics, "
-            "authors, year, month",
+            "authors, year, month, published",
         ),
         (
             ["oil", "--filter", "agency"],
