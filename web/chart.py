@@ -165,7 +165,8 @@ def coverage_chart(
             for i, d in enumerate(dates)
         ],
         y_max=y_max,
-        y_ticks=[(y(v), v) for v in sorted({0, y_max // 2, y_max})],
+        y_ticks=[(y(v), v) for v in sorted({0, y_max})]
+        + ([(y(y_max // 2), y_max // 2)] if y_max % 2 == 0 and y_max > 2 else []),
         x_labels=[(x(i), bucket_label(dates[i])) for i in range(0, len(dates), step)],
         column=round(column, 2),
         bar_width=round(column * BAR_SHARE, 1),
