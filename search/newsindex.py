@@ -28,7 +28,7 @@ from search.searching.engine import SearchEngine
 from search.searching.results import ArticleView, Copy, Hit, IndexStats, SearchResult, Timeline
 from search.settings import Settings
 
-Sources = Sequence[str | os.PathLike] | Iterable[Article]
+Sources = Sequence[str | os.PathLike] | Iterable[Article] | Iterable[Mapping[str, Any]]
 
 
 class NewsIndex:
@@ -133,6 +133,10 @@ class NewsIndex:
         of its input, raises ``RebuildRefused`` unless ``allow_shrink``."""
         items = _articles_or_paths(sources)
         options = {"progress": progress, "settings": self.settings, "allow_shrink": allow_shrink}
+        if isinstance(items, _Records):
+            report = indexer.IndexReport()
+            articles = indexer.records_to_articles(items, report, field_map=field_map)
+            return indexer.rebuild_from_articles(articles, self.path, report=report, **options)
         if isinstance(items, list):
             return indexer.rebuild(
                 items, self.path, format=format, field_map=field_map, workers=workers, **options
@@ -147,9 +151,14 @@ class NewsIndex:
         field_map: Mapping[str, str] | None = None,
         progress: ProgressCallback | None = None,
     ) -> IndexReport:
-        """Upsert articles by id into the live index; new copies join their stories."""
+        """Upsert articles by id into the live index; new copies join their stories.
+
+        ``sources`` may also be objects with article fields (dicts, as a JSON export or an
+        API request holds them): they are read as a JSON export's rows are."""
         items = _articles_or_paths(sources)
         options = {"progress": progress, "settings": self.settings}
+        if isinstance(items, _Records):
+            return indexer.add_records(items, self.path, field_map=field_map, **options)
         if isinstance(items, list):
             return indexer.add(items, self.path, format=format, field_map=field_map, **options)
         return indexer.add_articles(items, self.path, **options)
@@ -159,16 +168,25 @@ class NewsIndex:
         return indexer.delete(list(ids), self.path, settings=self.settings)
 
 
-def _articles_or_paths(sources: Sources) -> list[str] | Iterator[Article]:
-    """Source paths as a list, or an iterator of ``Article`` objects (peeked, not read)."""
+class _Records(list):
+    """Export-style objects (dicts) given instead of paths or articles."""
+
+
+def _articles_or_paths(sources: Sources) -> list[str] | Iterator[Article] | _Records:
+    """Source paths as a list, an iterator of ``Article`` objects (peeked, not read), or
+    ``_Records`` when the first item is a mapping."""
     if isinstance(sources, (str, os.PathLike)):
         return [os.fspath(sources)]
+    if isinstance(sources, Mapping):
+        return _Records([sources])
     items = iter(sources)
     first = next(items, None)
     if first is None:
         return []
     if isinstance(first, Article):
         return _chain_first(first, items)
+    if isinstance(first, Mapping):
+        return _Records([first, *items])
     return [os.fspath(first), *(os.fspath(item) for item in items)]
 
 

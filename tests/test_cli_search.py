@@ -96,7 +96,7 @@ def test_all_copies_flag_lists_copies(demo_index, demo_news):
         (
             ["oil", "--filter", "colour=red"],
             "Error: unknown filter field 'colour': use one of agency, publisher, dateline, topics, "
-            "authors, year, month",
+            "authors, year, month, published",
         ),
         (
             ["oil", "--filter", "agency"],

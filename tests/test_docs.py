@@ -33,16 +33,19 @@ def _architecture_block() -> str:
 
 
 def test_architecture_lists_every_module_of_the_package():
-    """The README's tree is drawn from ``search/``: each module named, none that is gone."""
+    """The README's tree is drawn from ``search/`` and ``web/``: each module named, none that
+    is gone."""
     block = _architecture_block()
-    package = Path(__file__).resolve().parents[1] / "search"
-    for path in sorted(package.rglob("*.py")):
-        skip_init = path.name == "__init__.py" and path.parent != package / "extract"
-        if path.name == "__main__.py" or skip_init:
+    root = Path(__file__).resolve().parents[1]
+    package, web = root / "search", root / "web"
+    for path in sorted([*package.rglob("*.py"), *web.rglob("*.py")]):
+        named_init = path.parent in (package / "extract", web)
+        if path.name == "__main__.py" or (path.name == "__init__.py" and not named_init):
             continue
-        assert path.name in block, f"README architecture does not name {path.relative_to(package)}"
+        assert path.name in block, f"README architecture does not name {path.relative_to(root)}"
     for name in re.findall(r"\b(\w+)\.py\b", block):
-        assert list(package.rglob(f"{name}.py")), f"README names {name}.py, which does not exist"
+        found = [*package.rglob(f"{name}.py"), *web.rglob(f"{name}.py")]
+        assert found, f"README names {name}.py, which does not exist"
 
 
 @pytest.mark.parametrize("name", [name for name, _default, _help in Settings.table()])

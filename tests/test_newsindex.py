@@ -139,6 +139,24 @@ def test_timeline_refuses_too_many_comparisons(news):
         news.timeline("oil", compare=["a", "b", "c", "d", "e"])
 
 
+def test_date_range_filter_keeps_whole_buckets_at_both_ends(news):
+    dates = [a.published[:10] for a in all_articles(news) if a.published]
+    first_year = min(dates)[:4]
+    in_year = news.search(
+        "", filters={"published": [f"{first_year}..{first_year}"]}, collapse=False
+    )
+    assert in_year.total == sum(d.startswith(first_year) for d in dates) > 0
+    open_ended = news.search("", filters={"published": [f"..{first_year}-12-31"]}, collapse=False)
+    assert open_ended.total == in_year.total
+    assert open_ended.filters == {"published": [f"..{first_year}-12-31"]}
+
+
+@pytest.mark.parametrize("value", ["2025", "2025-13-01..", "..", "soon..later"])
+def test_malformed_date_range_is_the_users_mistake(news, value):
+    with pytest.raises(UserError, match="date"):
+        news.search("", filters={"published": [value]})
+
+
 def test_export_streams_every_match_in_order(news):
     pages = [news.search("", sort="newest", collapse=False, per_page=100, page=n) for n in (1, 2)]
     exported = list(news.export("", sort="newest"))
@@ -163,6 +181,29 @@ def test_export_survives_a_rebuild_while_it_streams(tmp_path):
     rest = list(rows)  # ... the export finishes on the one it started with
     assert len(rest) + 1 > 20 and first.id not in {a.id for a in rest}
     news.close()
+
+
+def test_add_takes_json_objects_as_an_export_row_is_read(demo_path, tmp_path):
+    path = tmp_path / "index"
+    shutil.copytree(demo_path, path)
+    record = {
+        "headline": "Harbour ferry returns after storm repairs",
+        "content": "KIRKWALL, Scotland (Reuters) - The island ferry sailed again on Monday.",
+        "link": "https://example.org/ferry",
+    }
+    with NewsIndex.open(path) as news:
+        report = news.add([record, "not an object"])
+        assert (report.indexed, [s.reason for s in report.skipped]) == (
+            1,
+            ["not an object with article fields"],
+        )
+        hit = news.search("ferry storm").hits[0]
+        assert (hit.title, hit.dateline, hit.agency) == (
+            record["headline"],
+            "KIRKWALL, Scotland",
+            "Reuters",
+        )
+        assert news.add({**record, "content": "Sailing again."}).updated == 1
 
 
 def test_stats_and_generation_change_with_writes(tmp_path):

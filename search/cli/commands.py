@@ -580,3 +580,31 @@ def export(
     with _news(index_path) as news:
         for line in lines(news.export(query, filters=_parse_filters(filters), sort=sort)):
             sys.stdout.write(line)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@index_option
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes. Default: one per core.",
+)
+@user_errors
+def serve(host: str, port: int, index_path: Path | None, workers: int | None) -> None:
+    """Serve the search page, the JSON API and the widget over HTTP (gunicorn).
+
+    Settings come from NEWSINDEX_* variables: NEWSINDEX_SITE_TITLE, NEWSINDEX_CORS_ORIGINS,
+    NEWSINDEX_WRITE_TOKEN and the library's (README, "Settings").
+
+    \b
+    Example:
+        newsindex serve --port 8080 --index /srv/newsindex
+        NEWSINDEX_CORS_ORIGINS=https://intranet.example newsindex serve --host 0.0.0.0
+    """
+    from web import serve as server
+
+    click.echo(server.describe(host, port, index_path, workers), err=True)
+    server.run(host=host, port=port, index=index_path, workers=workers)

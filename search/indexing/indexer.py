@@ -121,6 +121,28 @@ def read_articles(
     return extracted_articles(read_sources(sources, format=format, field_map=field_map), report)
 
 
+def records_to_articles(
+    records: Iterable[Any],
+    report: IndexReport,
+    *,
+    source_name: str = "record",
+    field_map: Mapping[str, str] | None = None,
+) -> Iterator[Article]:
+    """Articles from export-style objects (an API's JSON body), read as a JSON export's rows
+    are: common field names mapped, wire copy cleaned, ids derived. A value that is not an
+    object, or holds no text, is skipped with its reason as ``source_name[n]``."""
+    from search.sources.fieldmap import FieldMapper
+
+    mapper = FieldMapper(field_map)
+    items = (
+        RawRecord(f"{source_name}[{n}]", "fields", fields=mapper.map(record))
+        if isinstance(record, Mapping)
+        else Skipped(f"{source_name}[{n}]", "not an object with article fields")
+        for n, record in enumerate(records)
+    )
+    return extracted_articles(items, report)
+
+
 def _primed(items: Iterator[T]) -> Iterator[T]:
     """Pull the first item now, so that a bad source fails before anything is written."""
     try:
@@ -464,6 +486,20 @@ def add(
         return _upsert(signed, index_path, report, progress, settings, workers)
     finally:
         signed.close()  # stops the extraction pool at once on an error or Ctrl-C
+
+
+def add_records(
+    records: Iterable[Any],
+    index_path: str | Path | None = None,
+    *,
+    field_map: Mapping[str, str] | None = None,
+    progress: ProgressCallback | None = None,
+    settings: Settings | None = None,
+) -> IndexReport:
+    """Upsert articles given as export-style objects (``records_to_articles``)."""
+    report = IndexReport()
+    articles = records_to_articles(records, report, field_map=field_map)
+    return add_articles(articles, index_path, report=report, progress=progress, settings=settings)
 
 
 def delete(

@@ -14,6 +14,7 @@ import contextlib
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,13 @@ from search.errors import ArticleNotFound, BadParameter, IndexDamaged
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
 from search.searching.facets import FACETS, FacetData, StoryCodes
-from search.searching.parser import FIELD_SYNONYMS, ParsedQuery, parse_query
+from search.searching.parser import (
+    DATE_FIELD,
+    FIELD_SYNONYMS,
+    ParsedQuery,
+    date_range_query,
+    parse_query,
+)
 from search.searching.ranking import Ranked, by_date, by_score, date_order, first_per_story
 from search.searching.rescoring import rescore
 from search.searching.results import (
@@ -64,6 +71,9 @@ _DAY_USECS = 86_400_000_000
 OPEN_ATTEMPTS = 5
 #: Stored fields read per lock hold while exporting.
 EXPORT_CHUNK = 256
+#: Query evaluations kept (per live snapshot), so that the search page's search and its
+#: coverage chart, the same query in one request, evaluate it once.
+EVALUATIONS_KEPT = 2
 
 Filters = dict[str, list[str]]
 #: Other names for the facets, as the query language reads them (``author`` → ``authors``).
@@ -85,14 +95,18 @@ def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
 
 
 def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
-    """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused."""
+    """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused.
+
+    Beside the facets, ``published`` takes date ranges ``FROM..TO`` (``date_range_query``).
+    """
     clean: Filters = {}
     if not isinstance(filters, Mapping | None):
         raise BadParameter(f"filters must map facet names to values, not {filters!r}")
     for typed, values in (filters or {}).items():
         name = facet_name(typed) if isinstance(typed, str) else typed
-        if name not in FACETS:
-            raise BadParameter(f"unknown filter field {typed!r}: use one of {', '.join(FACETS)}")
+        if name not in FACETS and name != DATE_FIELD:
+            known = ", ".join([*FACETS, DATE_FIELD])
+            raise BadParameter(f"unknown filter field {typed!r}: use one of {known}")
         values = [values] if isinstance(values, str) else values
         if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
             raise BadParameter(f"filter {name} takes text values, not {values!r}")
@@ -162,6 +176,14 @@ def toggled(filters: Filters, name: str, value: str, selected: bool) -> Filters:
     return result
 
 
+def _date_mask(snap: Snapshot, ranges: list[str]) -> np.ndarray:
+    """Documents published within any of ``ranges`` (``FROM..TO``): OR, as within a facet."""
+    mask = np.zeros(snap.ndocs, dtype=bool)
+    for value in ranges:
+        mask |= evaluate(snap, date_range_query(value))[0]
+    return mask
+
+
 def _all(masks: list[np.ndarray], base: np.ndarray) -> np.ndarray:
     out = base.copy()
     for mask in masks:
@@ -183,6 +205,8 @@ class SearchEngine:
         self._retired: Snapshot | None = None
         #: Column arrays per segment of the live generation, shared by its snapshots.
         self._segments = SegmentCache()
+        self._evaluations: OrderedDict[tuple, tuple[np.ndarray, np.ndarray | None]] = OrderedDict()
+        self._evaluations_lock = threading.Lock()
 
     # -- keeping the snapshot current ------------------------------------------------------
 
@@ -284,7 +308,7 @@ class SearchEngine:
         parsed = self.parse(query)
         matching = self._deadline()
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query, matching)
+            base, scores = self._evaluate(snap, parsed, matching)
             final, masks = self._filtered(snap, base, chosen)
             facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
             counted, timed_out = self._facet_counts(
@@ -319,6 +343,27 @@ class SearchEngine:
         """When the query being matched must be done by (``query_time_limit_ms``)."""
         return Deadline.after(self.settings.query_time_limit_ms)
 
+    def _evaluate(
+        self, snap: Snapshot, parsed: ParsedQuery, deadline: Deadline | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``evaluate`` of a user's query, remembered for the last few queries of this
+        snapshot (read-only arrays: a caller that wrote into one would fail loudly)."""
+        key = (snap.generation, snap.version, id(snap), repr(parsed.query))  # repr: its classes too
+        with self._evaluations_lock:
+            found = self._evaluations.get(key)
+            if found is not None:
+                self._evaluations.move_to_end(key)
+                return found
+        found = evaluate(snap, parsed.query, deadline)
+        for array in found:
+            if array is not None:
+                array.flags.writeable = False
+        with self._evaluations_lock:
+            self._evaluations[key] = found
+            while len(self._evaluations) > EVALUATIONS_KEPT:
+                self._evaluations.popitem(last=False)
+        return found
+
     def parse(self, query: str | None) -> ParsedQuery:
         return parse_query(query, max_chars=self.settings.max_query_chars)
 
@@ -327,7 +372,12 @@ class SearchEngine:
         snap: Snapshot, base: np.ndarray, chosen: Filters
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The matches left by every filter, and each filter's own mask."""
-        masks = {name: snap.facets[name].docs_mask(v, snap.ndocs) for name, v in chosen.items()}
+        masks = {
+            name: _date_mask(snap, v)
+            if name == DATE_FIELD
+            else snap.facets[name].docs_mask(v, snap.ndocs)
+            for name, v in chosen.items()
+        }
         return _all(list(masks.values()), base), masks
 
     def _facet_counts(
@@ -552,7 +602,7 @@ class SearchEngine:
             finals = []
             deadline = self._deadline()
             for p in parsed:
-                base, _ = evaluate(snap, p.query, deadline)
+                base, _ = self._evaluate(snap, p, deadline)
                 finals.append(self._filtered(snap, base, chosen)[0])
             days = [self._story_days(snap, final, collapse) for final in finals]
             dated = np.concatenate([d[d >= 0] for d in days])

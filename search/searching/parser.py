@@ -152,6 +152,25 @@ def plain_word(q: query.Query) -> str | None:
     return text.decode("utf-8") if isinstance(text, bytes) else str(text)
 
 
+#: A date-range filter's value: ``FROM..TO``, either end optional (``2024-03..``).
+DATE_RANGE_SEP = ".."
+
+
+def date_range_query(value: str) -> query.Query:
+    """``2024-01-01..2024-06-30`` as a query on ``published``, both ends inclusive and read
+    as buckets (``2024..2024`` is the whole year), either end optional: what a page's two
+    date inputs give. A date it cannot read is refused with ``BadQuery``.
+
+    >>> date_range_query("2016..2016").start == date_range_query("2016-01-01..").start
+    True
+    """
+    start, sep, end = value.partition(DATE_RANGE_SEP)
+    start, end = start.strip() or None, end.strip() or None
+    if not sep or (start is None and end is None):
+        raise BadQuery(f"a date range reads FROM..TO (either end may be left out), not {value!r}")
+    return QueryDate().parse_range(DATE_FIELD, start, end, False, False)
+
+
 def parser_plugins() -> list[plugins.Plugin]:
     """The parser's syntax, spelled out (Whoosh's default set plus fuzzy, ``>``/``<``, ``-``)."""
     return [

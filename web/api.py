@@ -1,0 +1,141 @@
+"""The JSON API: the library's ``to_dict()`` over HTTP, for intranet pages and scripts.
+
+Reading (GET, cached by ETag): ``/api/search``, ``/api/articles/<id>``, ``/api/related/<id>``,
+``/api/facets``, ``/api/timeline``, ``/api/openapi.json``, and ``/healthz`` for monitors.
+Writing, only when a ``WRITE_TOKEN`` is configured and sent as ``Authorization: Bearer …``:
+``POST /api/articles`` (one article or a list, upserted by id as ``newsindex add`` does) and
+``DELETE /api/articles/<id>``. Without a token configured those routes do not exist (404).
+Unknown parameters are refused, so a typo is never a silently ignored filter.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from functools import cache
+from importlib import resources
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, NotFound, Unauthorized
+
+from search.errors import ArticleNotFound, BadParameter, NewsIndexError
+from web.index import get_news
+from web.params import SEARCH_PARAMS, TIMELINE_PARAMS, SearchParams, check_known, whole_number
+
+bp = Blueprint("api", __name__)
+
+#: The parameters ``/api/facets`` takes: the search's, less paging and sorting.
+FACETS_PARAMS = tuple(p for p in SEARCH_PARAMS if p not in ("sort", "page", "per_page"))
+#: Keys of ``SearchResult.to_dict()`` that ``/api/facets`` answers with.
+FACETS_KEYS = ("query", "filters", "facet_mode", "total", "facets", "facets_timed_out")
+
+
+@bp.get("/api/search")
+def search() -> Response:
+    """One page of results with facet counts: ``SearchResult.to_dict()``."""
+    params = SearchParams.from_args(request.args, SEARCH_PARAMS)
+    return jsonify(get_news().search(**params.search_kwargs()).to_dict())
+
+
+@bp.get("/api/facets")
+def facets() -> Response:
+    """Facet values and counts for a search, without its hits (``facet_size`` for more)."""
+    params = SearchParams.from_args(request.args, FACETS_PARAMS)
+    result = get_news().search(**(params.search_kwargs() | {"per_page": 1})).to_dict()
+    return jsonify({key: result[key] for key in FACETS_KEYS})
+
+
+@bp.get("/api/timeline")
+def timeline() -> Response:
+    """Matching stories per month or day, for ``q`` and each ``compare``: the chart's data."""
+    params = SearchParams.from_args(request.args, TIMELINE_PARAMS)
+    return jsonify(get_news().timeline(**params.timeline_kwargs()).to_dict())
+
+
+@bp.get("/api/articles/<path:article_id>")
+def article(article_id: str) -> Response:
+    """An article, the other copies of its story and related stories (the article page)."""
+    check_known(request.args, ())
+    return jsonify(get_news().show(article_id).to_dict())
+
+
+@bp.get("/api/related/<path:article_id>")
+def related(article_id: str) -> Response:
+    """Stories most like an article, its own copies left out (``limit``, default 5)."""
+    check_known(request.args, ("limit",))
+    hits = get_news().related(article_id, whole_number(request.args, "limit"))
+    return jsonify({"id": article_id, "related": [hit.to_dict() for hit in hits]})
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of these routes (a test keeps it and them in step)."""
+    return jsonify(openapi_document())
+
+
+@cache
+def openapi_document() -> dict:
+    return json.loads(resources.files("web").joinpath("openapi.json").read_text("utf-8"))
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """200 with the live generation and article count; 503 when no index can be opened."""
+    try:
+        news = get_news()
+        stats = news.stats()
+        generation = news.generation
+    except NewsIndexError as error:
+        body = {"status": "unavailable", "error": error.code, "message": error.message}
+        return jsonify(body), 503
+    body = {
+        "status": "ok",
+        "generation": generation,
+        "documents": stats.documents,
+        "stories": stats.stories,
+        "updated_at": stats.updated_at,
+    }
+    return jsonify(body), 200
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def require_token() -> None:
+    """404 when writing is not configured; 401 unless the request bears the token."""
+    token = current_app.config["WRITE_TOKEN"]
+    if not token:
+        raise NotFound()
+    sent = request.headers.get("Authorization", "")
+    scheme, _, value = sent.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip(), token):
+        raise Unauthorized("send the write token as 'Authorization: Bearer <token>'")
+
+
+@bp.post("/api/articles")
+def add_articles() -> tuple[Response, int]:
+    """Upsert one article (an object) or several (a list) by id; the report says what changed."""
+    require_token()
+    check_known(request.args, ())
+    body = request.get_json(silent=True)
+    articles = [body] if isinstance(body, dict) else body
+    if not isinstance(articles, list) or not articles:
+        raise BadRequest("send one article as a JSON object, or a list of them")
+    if not all(isinstance(item, dict) for item in articles):
+        raise BadRequest("every item of the list must be a JSON object with article fields")
+    report = get_news().add(articles)
+    if not (report.indexed or report.updated):
+        reasons = "; ".join(f"{s.source_file}: {s.reason}" for s in report.skipped)
+        raise BadParameter(f"no article could be read from the request ({reasons})")
+    return jsonify(report.to_dict()), 200
+
+
+@bp.delete("/api/articles/<path:article_id>")
+def delete_article(article_id: str) -> Response:
+    """Delete one article by id (404 if there is none)."""
+    require_token()
+    check_known(request.args, ())
+    report = get_news().delete([article_id])
+    if not report.deleted:
+        raise ArticleNotFound(f"no article with id {article_id!r}")
+    return jsonify(report.to_dict())
