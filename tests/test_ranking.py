@@ -154,8 +154,7 @@ MINING = [
     _record(
         "about-cleveland",
         "Lake freighters return",
-        "Freighters returned to Cleveland as the ice cleared and the docks reopened. "
-        + FILLER * 4,
+        "Freighters returned to Cleveland as the ice cleared and the docks reopened. " + FILLER * 4,
         "2024-05-01",
     ),
 ]

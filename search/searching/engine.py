@@ -522,7 +522,7 @@ class SearchEngine:
             if not key_terms:
                 return []
             q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
-            mask, scores = evaluate(snap, q, self._deadline())
+            mask, scores = evaluate(snap, q, self._deadline(), self.ranking)
             mask[snap.story_docs(docnum)] = False
             mask[docnum] = False
             terms = frozenset(word for word, _ in key_terms)
