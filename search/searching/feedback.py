@@ -81,5 +81,5 @@ def with_feedback(
     window = np.sort(docs[rows])
     store = term_store(snap)
     for term, weight in terms.items():
-        mixed[window] += share * weight * store.word_scores(term, ranking, window)[window]
+        mixed[window] += share * weight * store.word_scores(term, ranking, window)
     return mixed

@@ -322,13 +322,20 @@ class TermStore:
             scores[docs] = boost * self.idf(field, text) * saturate(tf, ranking.k1)
         return mask, scores
 
-    def word_scores(self, text: str, ranking: Ranking, within: np.ndarray) -> np.ndarray:
-        """BM25F of a word over the text fields that rank (weight above 0), exact on
-        ``within`` (sorted docnums)."""
-        scores = np.zeros(self.snap.ndocs, dtype=np.float64)
+    def word_scores(self, text: str, ranking: Ranking, docs: np.ndarray) -> np.ndarray:
+        """BM25F of a word over the text fields that rank (weight above 0), for each of
+        ``docs`` (sorted docnums): arrays of their size, not the archive's."""
+        scores = np.zeros(docs.size, dtype=np.float64)
         for field, scoring in ranking.fields:
-            if scoring.weight:
-                scores += self.bm25(field, text, 1.0, ranking, within)[1]
+            if not scoring.weight:
+                continue
+            found, counts = self.frequencies(field, text, docs)
+            keep = _members(found, docs)
+            if keep.any():
+                found, counts = found[keep], counts[keep]
+                tf = self.normalised(field, found, counts, scoring)
+                rows = np.searchsorted(docs, found)
+                scores[rows] += self.idf(field, text) * saturate(tf, ranking.k1)
         return scores
 
 
