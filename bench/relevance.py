@@ -26,6 +26,7 @@ judged by the records alone, not by their topics.
     python bench/relevance.py --check            # newsindex only, built afresh: fail below the
                                                  # floors in bench/relevance_baseline.json
     python bench/relevance.py --rebuild          # build our index again (after an indexing change)
+    python bench/relevance.py --ablation         # also newsindex with each ranking part off
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ import baselines  # noqa: E402
 from corpus_loaders import ALLSIDES_FILE, REUTERS_FILE, allsides_articles, reuters_articles  # noqa: E402
 
 from search import NewsIndex  # noqa: E402
+from search.searching.scoring import DEFAULT_RANKING, FieldScoring  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DATA = ROOT / "bench" / "data"
@@ -231,17 +233,48 @@ def any_word(query: str) -> str:
     return " OR ".join(baselines.query_words(query))
 
 
+#: The default ranking with one of its parts turned off (or back to plain BM25F), by name:
+#: what each part gives is the default's figure minus its row's.
+BYLINE_RANKS = tuple(
+    (name, FieldScoring(1.0, scoring.b) if name == "byline" else scoring)
+    for name, scoring in DEFAULT_RANKING.fields
+)
+ABLATIONS = {
+    "-feedback": replace(DEFAULT_RANKING, feedback_docs=0),
+    "-proximity": replace(DEFAULT_RANKING, proximity=0.0),
+    "byline ranks": replace(DEFAULT_RANKING, fields=BYLINE_RANKS),
+    "all words": replace(DEFAULT_RANKING, soft_words=False),
+    "-short items": replace(DEFAULT_RANKING, short_item_factor=1.0),
+    # the ranking before pseudo-relevance feedback and an unranked byline (main 17002f1)
+    "as before": replace(DEFAULT_RANKING, feedback_docs=0, fields=BYLINE_RANKS),
+    "plain BM25F": replace(
+        DEFAULT_RANKING,
+        feedback_docs=0,
+        fields=BYLINE_RANKS,
+        proximity=0.0,
+        soft_words=False,
+        short_item_factor=1.0,
+    ),
+}
+
+
 class Ours:
     name = "newsindex"
     modes = ("default", "any word")
 
-    def __init__(self, corpus: Corpus, depth: int) -> None:
-        self.news = NewsIndex.open(ours_path(corpus), {"max_per_page": depth})
+    def __init__(self, corpus: Corpus, depth: int, ablation: bool = False) -> None:
+        self.news = {
+            mode: NewsIndex.open(ours_path(corpus), {"max_per_page": depth}, ranking)
+            for mode, ranking in {"default": None, **(ABLATIONS if ablation else {})}.items()
+        }
+        if ablation:
+            self.modes = (*self.modes, *ABLATIONS)
         self.depth = depth
 
     def top(self, query: str, mode: str) -> list[str]:
-        text = query if mode == "default" else any_word(query)
-        result = self.news.search(text, per_page=self.depth, facets=[], collapse=False)
+        text = any_word(query) if mode == "any word" else query
+        news = self.news[mode if mode in self.news else "default"]
+        result = news.search(text, per_page=self.depth, facets=[], collapse=False)
         return [hit.id for hit in result.hits]
 
 
@@ -321,16 +354,19 @@ def reuters_rows(
     return rows
 
 
-def run_corpus(corpus: Corpus, engines: list[str], rebuild: bool) -> list[Row]:
+def run_corpus(corpus: Corpus, engines: list[str], rebuild: bool, ablation: bool) -> list[Row]:
     build_ours(corpus, rebuild)
     if set(engines) - {"newsindex"}:
         build_baselines(corpus, rebuild=False)
     queries = read_queries(corpus.queries)
     judgments, judged, short = read_judgments(corpus)
-    classes = {"newsindex": Ours, "whoosh": PlainWhoosh, "fts5": Fts5}
+    classes = {"whoosh": PlainWhoosh, "fts5": Fts5}
     runs = {}
     for name in engines:
-        engine = classes[name](corpus, DEPTH[corpus.name])
+        if name == "newsindex":
+            engine = Ours(corpus, DEPTH[corpus.name], ablation)
+        else:
+            engine = classes[name](corpus, DEPTH[corpus.name])
         for mode, run in run_engine(engine, queries).items():
             runs[(name, mode)] = run
     if corpus.name == "allsides":
@@ -339,11 +375,11 @@ def run_corpus(corpus: Corpus, engines: list[str], rebuild: bool) -> list[Row]:
 
 
 def print_rows(rows: list[Row]) -> None:
-    print(f"{'corpus':<9} {'queries':<16} {'engine':<10} {'mode':<10} ", end="")
+    print(f"{'corpus':<9} {'queries':<16} {'engine':<10} {'mode':<12} ", end="")
     print(" ".join(f"{m:>8}" for m in COLUMNS))
     for row in rows:
         figures = " ".join(f"{row.figures[m]:8.3f}" for m in COLUMNS)
-        print(f"{row.corpus:<9} {row.part:<16} {row.engine:<10} {row.mode:<10} {figures}")
+        print(f"{row.corpus:<9} {row.part:<16} {row.engine:<10} {row.mode:<12} {figures}")
 
 
 # -- the gate ----------------------------------------------------------------------------------
@@ -378,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="newsindex only; fail below floors")
     parser.add_argument("--rebuild", action="store_true", help="build our index again")
     parser.add_argument("--only", default="", help="comma-separated engines to run")
+    parser.add_argument(
+        "--ablation", action="store_true", help="also newsindex with each ranking part off"
+    )
     args = parser.parse_args(argv)
     names = ["allsides", "reuters"] if args.corpus == "both" else [args.corpus]
     engines = [e for e in args.only.split(",") if e] or ["newsindex", "whoosh", "fts5"]
@@ -390,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     for name in names:
         started = time.perf_counter()
-        rows += run_corpus(CORPORA[name], engines, args.rebuild)
+        rows += run_corpus(CORPORA[name], engines, args.rebuild, args.ablation)
         print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
     print()
     print_rows(rows)

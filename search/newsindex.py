@@ -26,6 +26,7 @@ from search.indexing.indexer import IndexReport, ProgressCallback
 from search.indexing.store import IndexStore, default_index_path
 from search.searching.engine import SearchEngine
 from search.searching.results import ArticleView, Copy, Hit, IndexStats, SearchResult, Timeline
+from search.searching.scoring import Ranking
 from search.settings import Settings
 
 Sources = Sequence[str | os.PathLike] | Iterable[Article] | Iterable[Mapping[str, Any]]
@@ -38,21 +39,25 @@ class NewsIndex:
         self,
         path: str | os.PathLike | None = None,
         settings: Settings | Mapping[str, Any] | None = None,
+        ranking: Ranking | None = None,
     ) -> None:
         self.settings = Settings.load(settings)
         self.store = IndexStore(path or default_index_path())
-        self._engine = SearchEngine(self.store, self.settings)
+        self._engine = SearchEngine(self.store, self.settings, ranking)
 
     @classmethod
     def open(
         cls,
         path: str | os.PathLike | None = None,
         settings: Settings | Mapping[str, Any] | None = None,
+        ranking: Ranking | None = None,
     ) -> NewsIndex:
         """The index at ``path`` (default: ``$NEWSINDEX_INDEX``, else the project's
         ``index/``). An index not built yet can be rebuilt; reading it raises
-        ``IndexNotFound`` with the command that builds one."""
-        news = cls(path, settings)
+        ``IndexNotFound`` with the command that builds one. ``ranking`` replaces the
+        default ranking's parameters (``searching.scoring.Ranking``: an archive of another
+        kind, or measuring one signal against its absence)."""
+        news = cls(path, settings, ranking)
         if news.store.exists():
             news._engine.generation  # noqa: B018 - open the searcher now, not on first query
         return news

@@ -2,17 +2,21 @@
 
 Each test holds one ranking rule to what a reader would check on the first page: a title
 made from the lead does not weigh as a headline, briefs come after stories yet first when
-they are the best match, words standing together rank first, and a long query still finds
-the stories missing one of its words, after those holding them all.
+they are the best match, words standing together rank first, a long query still finds
+the stories missing one of its words, after those holding them all, a dateline finds a
+story without ranking it above one about the place, and a story using the vocabulary of the
+best matches ranks above one that mentions the word in passing (pseudo-relevance feedback).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from search import NewsIndex
+from search.searching.scoring import DEFAULT_RANKING
 
 FILLER = (
     "Officials met on Tuesday to discuss the schedule. The committee said a report would "
@@ -98,3 +102,93 @@ def test_a_long_query_finds_stories_missing_one_word_after_those_with_all(news):
     assert ids(news, "border wall funding")[2] == "two-of-three"
     assert ids(news, "border AND wall AND funding") == ["together", "apart"]
     assert news.search("border wall funding", facets=[], collapse=False).total == 3
+
+
+# -- the byline finds, the text ranks; feedback from the best matches --------------------------
+
+MINING = [
+    _record(
+        "strike",
+        "Copper miners strike at Chile smelter",
+        "Copper miners walked out at the smelter, halting copper concentrate shipments of "
+        "thousands of tonnes from the Chile mine.",
+        "2024-04-01",
+    ),
+    _record(
+        "output",
+        "Chile copper output falls",
+        "Copper output from Chile mines fell as the smelter cut concentrate intake; miners "
+        "expect fewer tonnes of copper this year.",
+        "2024-04-02",
+    ),
+    _record(
+        "prices",
+        "Copper climbs on mine supply worries",
+        "Copper rose as Chile mine disruptions and smelter outages cut concentrate supply by "
+        "tonnes; miners warned copper stocks are thin.",
+        "2024-04-03",
+    ),
+    # One mention of copper each, far down a long story: one among the mining vocabulary...
+    _record(
+        "andes",
+        "Andes shipping report",
+        FILLER * 2 + "The smelter near the Chile mine shipped concentrate by the tonnes, and "
+        "miners said copper was one of several metals. " + FILLER,
+        "2024-03-01",
+    ),
+    # ...one in passing, in a shorter and newer story (plain BM25F puts it first).
+    _record(
+        "fashion",
+        "Autumn fashion report",
+        FILLER * 2 + "Designers showed coats in copper tones, and velvet returns. " + FILLER,
+        "2024-03-20",
+    ),
+    {
+        "id": "datelined",
+        "title": "Port strike ends",
+        "dateline": "CLEVELAND",
+        "body": "Dock workers returned on Monday after the union and the port agreed terms. "
+        + FILLER,
+        "published": "2024-05-02",
+    },
+    _record(
+        "about-cleveland",
+        "Lake freighters return",
+        "Freighters returned to Cleveland as the ice cleared and the docks reopened. " + FILLER * 4,
+        "2024-05-01",
+    ),
+]
+
+
+for record in MINING:  # every story has a byline, as in a real archive
+    record["publisher"] = "Lakeside Ledger"
+
+
+@pytest.fixture(scope="module")
+def mining_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("feedback")
+    source = folder / "export.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in MINING) + "\n", encoding="utf-8")
+    with NewsIndex.open(folder / "index") as news:
+        news.rebuild([source])
+    return folder / "index"
+
+
+def test_a_dateline_finds_a_story_but_a_story_about_the_place_ranks_first(mining_index):
+    with NewsIndex.open(mining_index) as news:
+        assert ids(news, "cleveland") == ["about-cleveland", "datelined"]
+        assert ids(news, "dateline:cleveland") == ["datelined"]
+
+
+def test_a_story_in_the_vocabulary_of_the_best_matches_ranks_above_a_passing_mention(
+    mining_index,
+):
+    without = replace(DEFAULT_RANKING, feedback_docs=0)
+    with (
+        NewsIndex.open(mining_index) as news,
+        NewsIndex.open(mining_index, ranking=without) as plain,
+    ):
+        assert ids(plain, "copper")[3:] == ["fashion", "andes"]
+        assert ids(news, "copper")[3:] == ["andes", "fashion"]
+        # Feedback orders the matches; it finds no more of them.
+        assert news.search("copper").total == plain.search("copper").total == 5

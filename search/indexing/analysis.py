@@ -16,6 +16,7 @@ Tickers and abbreviations stay one token, as wire readers search for them:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,6 +101,17 @@ def analyzed_terms(text: str) -> Iterator[str]:
         term = form(word)
         if term:
             yield term
+
+
+def term_counts(text: str) -> Counter[str]:
+    """How often each term occurs in ``text`` (raw words counted first: a body repeats
+    them, so each distinct word is analysed once)."""
+    counts: Counter[str] = Counter()
+    for word, occurrences in Counter(TOKEN_PATTERN.findall(text)).items():
+        term = index_form(word)
+        if term:
+            counts[term] += occurrences
+    return counts
 
 
 class NewsText(TEXT):

@@ -51,7 +51,7 @@ from search.searching.results import (
     TimelinePoint,
     TimelineSeries,
 )
-from search.searching.scoring import Deadline, evaluate, warm
+from search.searching.scoring import DEFAULT_RANKING, Deadline, Ranking, evaluate, warm
 from search.searching.snapshot import NO_DATE, SegmentCache, Snapshot
 from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
@@ -194,9 +194,12 @@ def _all(masks: list[np.ndarray], base: np.ndarray) -> np.ndarray:
 class SearchEngine:
     """Searches one index directory; reuse one instance (it caches a searcher and arrays)."""
 
-    def __init__(self, store: IndexStore, settings: Settings | None = None) -> None:
+    def __init__(
+        self, store: IndexStore, settings: Settings | None = None, ranking: Ranking | None = None
+    ) -> None:
         self.store = store
         self.settings = settings or Settings()
+        self.ranking = ranking or DEFAULT_RANKING
         self._lock = threading.Lock()
         self._index = None
         self._generation: str | None = None
@@ -316,7 +319,7 @@ class SearchEngine:
             )
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:
-                scores = rescore(snap, parsed.query, final, scores)
+                scores = rescore(snap, parsed.query, final, scores, self.ranking)
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
             total_copies = int(final.sum())
@@ -348,13 +351,14 @@ class SearchEngine:
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """``evaluate`` of a user's query, remembered for the last few queries of this
         snapshot (read-only arrays: a caller that wrote into one would fail loudly)."""
-        key = (snap.generation, snap.version, id(snap), repr(parsed.query))  # repr: its classes too
+        # repr: the query's classes too
+        key = (snap.generation, snap.version, id(snap), repr(parsed.query), self.ranking)
         with self._evaluations_lock:
             found = self._evaluations.get(key)
             if found is not None:
                 self._evaluations.move_to_end(key)
                 return found
-        found = evaluate(snap, parsed.query, deadline)
+        found = evaluate(snap, parsed.query, deadline, self.ranking)
         for array in found:
             if array is not None:
                 array.flags.writeable = False
@@ -518,7 +522,7 @@ class SearchEngine:
             if not key_terms:
                 return []
             q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in key_terms])
-            mask, scores = evaluate(snap, q, self._deadline())
+            mask, scores = evaluate(snap, q, self._deadline(), self.ranking)
             mask[snap.story_docs(docnum)] = False
             mask[docnum] = False
             terms = frozenset(word for word, _ in key_terms)
@@ -645,11 +649,11 @@ class SearchEngine:
         check_choice("sort", sort, SORTS)
         parsed = self.parse(query)
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query, self._deadline())
+            base, scores = evaluate(snap, parsed.query, self._deadline(), self.ranking)
             final, _ = self._filtered(snap, base, chosen)
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:
-                scores = rescore(snap, parsed.query, final, scores)
+                scores = rescore(snap, parsed.query, final, scores, self.ranking)
             ranked = self._rank(snap, final, scores, sort, collapse, int(final.sum()))
             order = np.array([r.docnum for r in ranked], dtype=np.int64)
             snap.pin()

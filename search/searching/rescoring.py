@@ -21,18 +21,15 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from search.searching.feedback import with_feedback
 from search.searching.parser import TEXT_FIELDS, plain_word
-from search.searching.scoring import term_store
+from search.searching.scoring import DEFAULT_RANKING, Ranking, term_store
 from search.searching.snapshot import Snapshot
 
-#: Documents (best first) whose word positions are read for proximity.
-RESCORE_WINDOW = 100
 #: Words this close (in any order) count half as much as words side by side.
 NEAR_WORDS = 3
-PROXIMITY_WEIGHT = 0.3
 #: A body of fewer indexed words than this is a brief or a flash.
 BRIEF_WORDS = 20
-SHORT_ITEM_FACTOR = 0.7
 
 
 def query_words(q: wq.Query) -> list[str]:
@@ -51,20 +48,28 @@ def query_words(q: wq.Query) -> list[str]:
     return words
 
 
-def rescore(snap: Snapshot, q: wq.Query, final: np.ndarray, scores: np.ndarray) -> np.ndarray:
+def rescore(
+    snap: Snapshot,
+    q: wq.Query,
+    final: np.ndarray,
+    scores: np.ndarray,
+    ranking: Ranking = DEFAULT_RANKING,
+) -> np.ndarray:
     """``scores`` with the signals above applied to the documents of ``final``."""
     words = list(dict.fromkeys(query_words(q)))
     docs = np.flatnonzero(final)
     if not docs.size:
         return scores
     factor = np.ones(docs.size)
-    factor[short_items(snap, docs)] *= SHORT_ITEM_FACTOR
+    factor[short_items(snap, docs)] *= ranking.short_item_factor
     rescored = scores.copy()
-    rescored[docs] = scores[docs] * factor
-    if len(words) > 1:
-        window = docs[np.argsort(-rescored[docs], kind="stable")[:RESCORE_WINDOW]]
+    if ranking.feedback_docs and words:
+        rescored = with_feedback(snap, words, docs, scores, factor, ranking)
+    rescored[docs] = rescored[docs] * factor
+    if len(words) > 1 and ranking.proximity:
+        window = docs[np.argsort(-rescored[docs], kind="stable")[: ranking.rescore_window]]
         window.sort()
-        rescored[window] *= 1 + PROXIMITY_WEIGHT * proximity(snap, words, window)
+        rescored[window] *= 1 + ranking.proximity * proximity(snap, words, window)
     return rescored
 
 

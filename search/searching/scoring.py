@@ -11,8 +11,9 @@ docnums with a score array alongside:
 - ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra; an ``And``
   evaluates its rarest part first and reads the others only in the postings blocks that can
   hold one of its documents so far (a block's last docnum is in its header);
-- a text term scores BM25 (Whoosh's formula, ``K1``/``B`` as ``scoring.BM25F``); the title's
-  boost is in its indexed weights, so summing per-field scores is BM25F as Whoosh does it;
+- a text term scores BM25 in its field (Whoosh's formula) with that field's weight and
+  length normalisation (``Ranking``); a bare word is the OR of its term over the text fields,
+  so its score is the sum over fields: Whoosh's BM25F;
 - ``published`` ranges compare the snapshot's date array;
 - wildcards and fuzzy terms expand to their index terms;
 - a phrase takes the documents of its words' intersection, then decodes their positions
@@ -32,6 +33,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search.errors import QueryTooSlow
+from search.indexing.schema import TITLE_BOOST
 from search.indexing.whoosh_internals import (
     block_arrays,
     block_last_id,
@@ -46,13 +48,13 @@ from search.indexing.whoosh_internals import (
 from search.searching.parser import DATE_FIELD, TEXT_FIELDS, TypedWords, plain_word
 from search.searching.snapshot import NO_DATE, Snapshot
 
-K1 = 1.2
-B = 0.75
 #: Term arrays kept per searcher (a query repeats a few terms; a page of queries, many),
 #: at most this many, and at most this many bytes: a common word of a million articles is
 #: 16 MB of arrays, so a count alone would let the cache grow to gigabytes.
 TERM_CACHE_SIZE = 4096
 TERM_CACHE_BYTES = 256 << 20
+#: Document frequencies kept per searcher (a plain dict, emptied when full).
+FREQUENCY_CACHE_SIZE = 200_000
 #: Read only the needed blocks of a term this many times more frequent than the candidates.
 PARTIAL_READ_RATIO = 4
 #: Word occurrences whose positions are kept decoded per searcher (16 bytes each).
@@ -67,6 +69,52 @@ CHECK_EVERY = 64
 Scored = tuple[np.ndarray, np.ndarray | None]  # (mask, scores or None when nothing scores)
 
 
+@dataclass(frozen=True)
+class FieldScoring:
+    """How one text field counts: a word's occurrences weigh ``weight`` each, and ``b`` is
+    how much a longer than average field dilutes them (0: not at all, 1: fully)."""
+
+    weight: float
+    b: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every parameter of relevance ranking, in one place (``bench/relevance.py`` measures
+    each against turning it off). The defaults are tuned on the AllSides tune half only."""
+
+    #: How fast a word's repeats stop adding (BM25's ``k1``).
+    k1: float = 1.2
+    #: Per text field: a word in the headline weighs ``TITLE_BOOST`` body words; the byline
+    #: (dateline, agency, publisher, authors) finds stories but does not rank them, as a
+    #: publisher's or a place's name says little about what a story is about.
+    fields: tuple[tuple[str, FieldScoring], ...] = (
+        ("title", FieldScoring(TITLE_BOOST, 0.75)),
+        ("byline", FieldScoring(0.0, 0.75)),
+        ("body", FieldScoring(1.0, 0.75)),
+    )
+    #: Typed words need ``words_needed`` of them (Solr's ``mm``), else all of them.
+    soft_words: bool = True
+    #: Of the best ``rescore_window`` documents, those with the query words side by side rise
+    #: by up to this share (``rescoring``); 0 turns proximity off.
+    proximity: float = 0.3
+    rescore_window: int = 100
+    #: Briefs, flashes and headline-less items weigh this share of their score.
+    short_item_factor: float = 0.7
+    #: Pseudo-relevance feedback (RM3): the best ``feedback_docs`` documents lend their
+    #: ``feedback_terms`` most telling words, weighing ``feedback_weight`` beside the query;
+    #: 0 documents turns it off.
+    feedback_docs: int = 10
+    feedback_terms: int = 10
+    feedback_weight: float = 0.1
+
+    def scoring_of(self, name: str) -> FieldScoring:
+        return dict(self.fields)[name]
+
+
+DEFAULT_RANKING = Ranking()
+
+
 class TermStore:
     """Per-snapshot postings arrays and field lengths, read lazily and cached."""
 
@@ -78,6 +126,8 @@ class TermStore:
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._positions: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._positions_size = 0
+        self._index_boosts: dict[str, float] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
 
     def postings(
         self, field: str, text: str, within: np.ndarray | None = None
@@ -104,7 +154,15 @@ class TermStore:
         return found
 
     def frequency(self, field: str, text: str) -> int:
-        return self.reader.doc_frequency(field, text)
+        """How many documents hold the term (looked up once per segment, then kept: a query
+        asks for each of its words several times, feedback for dozens of candidates)."""
+        key = (field, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            if len(self._frequencies) >= FREQUENCY_CACHE_SIZE:
+                self._frequencies.clear()
+            found = self._frequencies[key] = self.reader.doc_frequency(field, text)
+        return found
 
     def _read(
         self, field: str, text: str, within: np.ndarray | None
@@ -224,18 +282,66 @@ class TermStore:
             self._lengths[field] = (out, average)
         return self._lengths[field]
 
-    def bm25(self, field: str, text: str, boost: float, within: np.ndarray | None = None) -> Scored:
+    def frequencies(
+        self, field: str, text: str, within: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(docnums, occurrences)`` of a term: its postings' weights without the boost the
+        schema puts in them at index time (the ranking weighs fields at query time)."""
         docs, weights = self.postings(field, text, within)
+        if field not in self._index_boosts:
+            self._index_boosts[field] = self.reader.schema[field].format.field_boost or 1.0
+        return docs, weights / self._index_boosts[field]
+
+    def idf(self, field: str, text: str) -> float:
+        """Whoosh's idf: from the index's document frequency (whatever part was read)."""
+        return log(self.snap.ndocs / (self.frequency(field, text) + 1)) + 1
+
+    def normalised(
+        self, field: str, docs: np.ndarray, counts: np.ndarray, scoring: FieldScoring
+    ) -> np.ndarray:
+        """``counts`` weighed and divided by the field's length relative to its average."""
+        lengths, average = self.lengths(field)
+        return scoring.weight * counts / ((1 - scoring.b) + scoring.b * lengths[docs] / average)
+
+    def bm25(
+        self,
+        field: str,
+        text: str,
+        boost: float,
+        ranking: Ranking,
+        within: np.ndarray | None = None,
+    ) -> Scored:
+        """One term in one field: BM25 of its weighed frequency (``ranking``'s ``k1``, the
+        field's weight and ``b``)."""
+        docs, counts = self.frequencies(field, text, within)
         mask = np.zeros(self.snap.ndocs, dtype=bool)
         mask[docs] = True
         scores = np.zeros(self.snap.ndocs, dtype=np.float64)
         if docs.size:
-            lengths, average = self.lengths(field)
-            # Whoosh's idf: the index's document frequency (whatever part was read).
-            idf = log(self.snap.ndocs / (self.frequency(field, text) + 1)) + 1
-            norm = K1 * ((1 - B) + B * lengths[docs] / average)
-            scores[docs] = boost * idf * (weights * (K1 + 1)) / (weights + norm)
+            tf = self.normalised(field, docs, counts, ranking.scoring_of(field))
+            scores[docs] = boost * self.idf(field, text) * saturate(tf, ranking.k1)
         return mask, scores
+
+    def word_scores(self, text: str, ranking: Ranking, docs: np.ndarray) -> np.ndarray:
+        """BM25F of a word over the text fields that rank (weight above 0), for each of
+        ``docs`` (sorted docnums): arrays of their size, not the archive's."""
+        scores = np.zeros(docs.size, dtype=np.float64)
+        for field, scoring in ranking.fields:
+            if not scoring.weight:
+                continue
+            found, counts = self.frequencies(field, text, docs)
+            keep = _members(found, docs)
+            if keep.any():
+                found, counts = found[keep], counts[keep]
+                tf = self.normalised(field, found, counts, scoring)
+                rows = np.searchsorted(docs, found)
+                scores[rows] += self.idf(field, text) * saturate(tf, ranking.k1)
+        return scores
+
+
+def saturate(tf: np.ndarray, k1: float) -> np.ndarray:
+    """BM25's saturation of a (weighed, normalised) term frequency: 0 to ``k1 + 1``."""
+    return tf * (k1 + 1) / (tf + k1)
 
 
 def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -346,19 +452,31 @@ class Deadline:
             )
 
 
-def evaluate(snap: Snapshot, q: wq.Query, deadline: Deadline | None = None) -> Scored:
+def evaluate(
+    snap: Snapshot,
+    q: wq.Query,
+    deadline: Deadline | None = None,
+    ranking: Ranking = DEFAULT_RANKING,
+) -> Scored:
     """``(mask, scores)``: live documents of ``snap`` matching ``q``, with BM25F scores;
     ``QueryTooSlow`` if still at it after ``deadline``."""
-    return Evaluator(snap, term_store(snap), deadline).evaluate(q)
+    return Evaluator(snap, term_store(snap), deadline, ranking).evaluate(q)
 
 
 class Evaluator:
     """Evaluates a Whoosh query tree to ``(mask, scores)`` over a snapshot's docnums."""
 
-    def __init__(self, snap: Snapshot, terms: TermStore, deadline: Deadline | None = None) -> None:
+    def __init__(
+        self,
+        snap: Snapshot,
+        terms: TermStore,
+        deadline: Deadline | None = None,
+        ranking: Ranking = DEFAULT_RANKING,
+    ) -> None:
         self.snap = snap
         self.terms = terms
         self.deadline = deadline
+        self.ranking = ranking
 
     def _on_time(self, done: int = 0) -> None:
         """Look at the clock every ``CHECK_EVERY``-th unit of work (each call when 0)."""
@@ -443,7 +561,7 @@ class Evaluator:
         """Typed words: every other part required, at least ``words_needed`` of the words;
         documents holding every word rank above those missing some (Solr's ``mm``)."""
         words = [p for p in parts if plain_word(p) is not None]
-        needed = words_needed(len(words))
+        needed = words_needed(len(words)) if self.ranking.soft_words else len(words)
         if needed >= len(words):
             return self._and(parts, within)
         others = [p for p in parts if plain_word(p) is None]
@@ -472,7 +590,7 @@ class Evaluator:
     def _term(self, field: str, text, boost: float, within: np.ndarray | None = None) -> Scored:
         text = text.decode("utf-8") if isinstance(text, bytes) else str(text)
         if field in TEXT_FIELDS:
-            return self.terms.bm25(field, text, boost, within)
+            return self.terms.bm25(field, text, boost, self.ranking, within)
         docs, _ = self.terms.postings(field, text, within)
         mask = self.empty()
         mask[docs] = True
