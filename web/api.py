@@ -156,11 +156,35 @@ def add_articles() -> tuple[Response, int]:
         raise BadRequest("send one article as a JSON object, or a list of them")
     if not all(isinstance(item, dict) for item in articles):
         raise BadRequest("every item of the list must be a JSON object with article fields")
+    check_article_fields(articles)
     report = get_news().add(articles)
     if not (report.indexed or report.updated):
         reasons = "; ".join(f"{s.source_file}: {s.reason}" for s in report.skipped)
         raise BadParameter(f"no article could be read from the request ({reasons})")
     return jsonify(report.to_dict()), 200
+
+
+#: JSON Schema's types as Python's, for the fields ``ArticleInput`` describes.
+JSON_TYPES = {"string": str, "array": list, "null": type(None)}
+#: How a refusal names them.
+TYPE_WORDS = {"string": "a string", "array": "a list of strings", "null": "null"}
+
+
+def check_article_fields(articles: list[dict]) -> None:
+    """400 for a described field of the wrong type (``"body": 0``): what the API's
+    description promises, read from it (a JSON export's reader is more lenient)."""
+    described = openapi_document()["components"]["schemas"]["ArticleInput"]["properties"]
+    for n, item in enumerate(articles):
+        for name, spec in described.items():
+            if name not in item:
+                continue
+            value, kinds = item[name], spec["type"]
+            if not isinstance(value, tuple(JSON_TYPES[k] for k in kinds)) or (
+                isinstance(value, list) and not all(isinstance(v, str) for v in value)
+            ):
+                where = f"article {n + 1}: {name}" if len(articles) > 1 else name
+                wanted = " or ".join(TYPE_WORDS[k] for k in kinds)
+                raise BadParameter(f"{where} must be {wanted}, not {json.dumps(value)[:60]}")
 
 
 @bp.delete("/api/articles/<path:article_id>")
