@@ -28,8 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": [],
     # Bearer token for POST/DELETE /api/articles; without one, those routes do not exist.
     "WRITE_TOKEN": None,
-    # Seconds a browser or proxy may reuse a GET answer before revalidating it by ETag.
-    "CACHE_SECONDS": 60,
+    # Seconds a browser or proxy may reuse a GET answer before revalidating it by ETag
+    # (a 304 costs one stat of the manifest): short, so an add shows within seconds.
+    "CACHE_SECONDS": 5,
     # Flask's own: the largest request body (POST /api/articles) accepted, in bytes; a
     # larger one is refused with 413 before it is parsed, declared or sent in chunks.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
