@@ -129,11 +129,15 @@ def test_serve_under_load_while_add_and_rebuild_run(tmp_path):
     # The load ran throughout: before the first add, during the rebuild and after it.
     assert seen[0]["started"] < committed[1][0] < committed[-1][0] < seen[-1]["started"]
     assert any(s["started"] > rebuild_started for s in seen)
+    # Figures for the README (printed with -s, never asserted: the machine is shared).
+    took = sorted(s["ended"] - s["started"] for s in seen)
+    shown = [
+        min(s["ended"] for s in seen if s["batch"] == b and s["found"]) - returned
+        for b, returned in added.items()
+    ]
     print(
-        f"{len(seen)} pairs of requests, none failed; first answer showing each add, "
-        "seconds after the add returned: "
-        + ", ".join(
-            f"{min(s['ended'] for s in seen if s['batch'] == b and s['found']) - t:.2f}"
-            for b, t in added.items()
-        )
+        f"{len(seen)} pairs of requests in {seen[-1]['ended'] - seen[0]['started']:.0f} s, "
+        f"none failed; a pair took {took[len(took) // 2]:.3f} s (median), "
+        f"{took[-1]:.3f} s (slowest); first answer showing each add, seconds after the add "
+        f"returned: {', '.join(f'{t:.2f}' for t in shown)}"
     )
