@@ -118,3 +118,23 @@ def allsides_news(allsides_index):
 
     with NewsIndex.open(allsides_index) as news:
         yield news
+
+
+#: The write token and body limit of ``served_demo`` (the limit small, so tests stay light).
+WRITE_TOKEN = "t0ken-for-tests"
+BODY_LIMIT = 64 * 1024
+
+
+@pytest.fixture(scope="session")
+def served_demo(demo_index, tmp_path_factory):
+    """``newsindex serve`` on a copy of the demo index, writable with ``WRITE_TOKEN`` and
+    refusing bodies over ``BODY_LIMIT`` bytes; yields its base URL."""
+    import shutil
+
+    from served import serving
+
+    index = tmp_path_factory.mktemp("served-demo") / "index"
+    shutil.copytree(demo_index, index)
+    settings = {"WRITE_TOKEN": WRITE_TOKEN, "MAX_CONTENT_LENGTH": str(BODY_LIMIT)}
+    with serving(index, settings) as base:
+        yield base

@@ -107,6 +107,8 @@ def test_queries_of_nothing_but_syntax_find_nothing(demo_news, text):
     [
         ("published:[garbage TO 1987]", "cannot read the date 'garbage'"),
         ("published:>soon", "cannot read the date 'soon'"),
+        ("published:0000", "cannot read the date '0000'"),  # parsed, but before year 1
+        ("published:[0000-01 TO 2000]", "cannot read the date '0000-01'"),
         ("published:[1987-05 TO 1987-03]", "is empty"),
         ("*ing", "a wildcard needs at least 2 letters before"),
         ("o*", "a wildcard needs at least 2 letters before"),

@@ -12,15 +12,12 @@ import http.server
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from served import free_port, serving
 
 CHROMIUM = "/usr/bin/chromium"
 #: As root, without a sandbox; no background connections (the network here is closed).
@@ -40,25 +37,6 @@ VIEWPORTS = {"desktop": (1400, 1000), "phone": (390, 844)}
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} missing: apt-get install -y chromium", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -85,27 +63,9 @@ def site(demo_index, tmp_path_factory, intranet):
     """``newsindex serve`` on a copy of the demo index, writable with a token."""
     index = tmp_path_factory.mktemp("served") / "index"
     shutil.copytree(demo_index, index)
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEWSINDEX_CORS_ORIGINS": intranet[1],
-        "NEWSINDEX_WRITE_TOKEN": TOKEN,
-        "NEWSINDEX_SITE_TITLE": "Demo Archive",
-    }
-    command = [sys.executable, "-c", "from search.cli import cli; cli()", "serve"]
-    server = subprocess.Popen(
-        [*command, "--port", str(port), "--index", str(index), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/healthz")
+    settings = {"CORS_ORIGINS": intranet[1], "WRITE_TOKEN": TOKEN, "SITE_TITLE": "Demo Archive"}
+    with serving(index, settings) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -28,9 +28,11 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": [],
     # Bearer token for POST/DELETE /api/articles; without one, those routes do not exist.
     "WRITE_TOKEN": None,
-    # Seconds a browser or proxy may reuse a GET answer before revalidating it by ETag.
-    "CACHE_SECONDS": 60,
-    # Flask's own: the largest request body (POST /api/articles) accepted, in bytes.
+    # Seconds a browser or proxy may reuse a GET answer before revalidating it by ETag
+    # (a 304 costs one stat of the manifest): short, so an add shows within seconds.
+    "CACHE_SECONDS": 5,
+    # Flask's own: the largest request body (POST /api/articles) accepted, in bytes; a
+    # larger one is refused with 413 before it is parsed, declared or sent in chunks.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
 }
 
@@ -67,4 +69,23 @@ def _normalise(app: Flask) -> None:
     token = app.config["WRITE_TOKEN"]
     app.config["WRITE_TOKEN"] = str(token) if token not in (None, "") else None
     app.config["SITE_TITLE"] = str(app.config["SITE_TITLE"])
-    app.config["CACHE_SECONDS"] = int(app.config["CACHE_SECONDS"])
+    app.config["CACHE_SECONDS"] = _whole_number(app.config, "CACHE_SECONDS")
+    app.config["MAX_CONTENT_LENGTH"] = _whole_number(app.config, "MAX_CONTENT_LENGTH", minimum=1)
+
+
+def _whole_number(config: Mapping[str, Any], name: str, minimum: int = 0) -> int:
+    """A setting that must be a whole number, else one line naming it (the CLI's exit 1)."""
+    from search.errors import BadParameter
+
+    raw = config[name]
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise BadParameter(
+            f"setting NEWSINDEX_{name} must be a whole number, not {raw!r}"
+        ) from None
+    if value < minimum:
+        raise BadParameter(f"setting NEWSINDEX_{name} must be at least {minimum}, not {raw!r}")
+    return value

@@ -10,13 +10,15 @@ Unknown parameters are refused, so a typo is never a silently ignored filter.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest, NotFound, Unauthorized
+from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge, Unauthorized
 
 from search.errors import ArticleNotFound, BadParameter, NewsIndexError
 from web.index import get_news
@@ -108,8 +110,39 @@ def require_token() -> None:
         raise NotFound()
     sent = request.headers.get("Authorization", "")
     scheme, _, value = sent.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip(), token):
+    if scheme.lower() != "bearer" or not token_matches(value.strip(), token):
         raise Unauthorized("send the write token as 'Authorization: Bearer <token>'")
+
+
+def token_matches(sent: str, token: str) -> bool:
+    """Whether ``sent`` (a header value, as WSGI gives it: Latin-1) is ``token``.
+
+    Both are hashed to one length before a constant-time compare, so the time taken says
+    neither how much of a guess was right nor how long the token is; any bytes a client
+    sends are a wrong token, never an error.
+    """
+    sent_digest = hashlib.sha256(sent.encode("latin-1", "replace")).digest()
+    token_digest = hashlib.sha256(token.encode("utf-8")).digest()
+    return hmac.compare_digest(sent_digest, token_digest)
+
+
+def request_json() -> Any:
+    """The request's JSON body (None if it is not JSON), 413 past ``MAX_CONTENT_LENGTH``.
+
+    Werkzeug refuses a declared ``Content-Length`` over the limit, but a chunked body is
+    only cut at the limit: one more byte waiting after it means the body was too large.
+    """
+    data = request.get_data(cache=True)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    chunked = request.content_length is None
+    if (
+        chunked
+        and limit is not None
+        and len(data) >= limit
+        and request.environ["wsgi.input"].read(1)
+    ):
+        raise RequestEntityTooLarge(f"the request body is over {limit:,} bytes")
+    return request.get_json(silent=True)
 
 
 @bp.post("/api/articles")
@@ -117,17 +150,41 @@ def add_articles() -> tuple[Response, int]:
     """Upsert one article (an object) or several (a list) by id; the report says what changed."""
     require_token()
     check_known(request.args, ())
-    body = request.get_json(silent=True)
+    body = request_json()
     articles = [body] if isinstance(body, dict) else body
     if not isinstance(articles, list) or not articles:
         raise BadRequest("send one article as a JSON object, or a list of them")
     if not all(isinstance(item, dict) for item in articles):
         raise BadRequest("every item of the list must be a JSON object with article fields")
+    check_article_fields(articles)
     report = get_news().add(articles)
     if not (report.indexed or report.updated):
         reasons = "; ".join(f"{s.source_file}: {s.reason}" for s in report.skipped)
         raise BadParameter(f"no article could be read from the request ({reasons})")
     return jsonify(report.to_dict()), 200
+
+
+#: JSON Schema's types as Python's, for the fields ``ArticleInput`` describes.
+JSON_TYPES = {"string": str, "array": list, "null": type(None)}
+#: How a refusal names them.
+TYPE_WORDS = {"string": "a string", "array": "a list of strings", "null": "null"}
+
+
+def check_article_fields(articles: list[dict]) -> None:
+    """400 for a described field of the wrong type (``"body": 0``): what the API's
+    description promises, read from it (a JSON export's reader is more lenient)."""
+    described = openapi_document()["components"]["schemas"]["ArticleInput"]["properties"]
+    for n, item in enumerate(articles):
+        for name, spec in described.items():
+            if name not in item:
+                continue
+            value, kinds = item[name], spec["type"]
+            if not isinstance(value, tuple(JSON_TYPES[k] for k in kinds)) or (
+                isinstance(value, list) and not all(isinstance(v, str) for v in value)
+            ):
+                where = f"article {n + 1}: {name}" if len(articles) > 1 else name
+                wanted = " or ".join(TYPE_WORDS[k] for k in kinds)
+                raise BadParameter(f"{where} must be {wanted}, not {json.dumps(value)[:60]}")
 
 
 @bp.delete("/api/articles/<path:article_id>")

@@ -15,8 +15,9 @@ import re
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
+from search.searching.engine import SORTS, check_choice, check_facets, check_paging
 from search.searching.results import export_csv_lines, export_jsonl_lines
-from web.index import get_news
+from web.index import get_news, settings
 from web.params import EXPORT_PARAMS, SEARCH_PARAMS, TIMELINE_PARAMS, SearchParams
 
 bp = Blueprint("feeds", __name__)
@@ -29,6 +30,12 @@ FEED_ENTRIES = 20
 def atom() -> Response:
     """The newest matches of a search as an Atom feed."""
     params = SearchParams.from_args(request.args, SEARCH_PARAMS)
+    # A feed is the newest FEED_ENTRIES matches without facets; what it overrides is
+    # still checked, so a mistake in the URL is a 400 here as on the page.
+    check_choice("sort", params.sort or "newest", SORTS)
+    check_facets(params.facets)
+    per_page = FEED_ENTRIES if params.per_page is None else params.per_page
+    check_paging(1 if params.page is None else params.page, per_page, settings())
     result = get_news().search(
         **(params.search_kwargs() | {"sort": "newest", "per_page": FEED_ENTRIES, "facets": []})
     )

@@ -76,6 +76,28 @@ def _seconds_since(stamp: str) -> float:
         return float("inf")
 
 
+def _fsync(path: str | os.PathLike) -> None:
+    """Flush one file, or a folder's entries, to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_tree(path: Path) -> None:
+    """Flush every file and folder under ``path`` to the disk.
+
+    Whoosh never calls ``fsync``: its segments and table of contents reach the disk when
+    the kernel writes them back, so a power cut soon after a commit could leave a manifest
+    naming files that are not all there. Files already written back cost one call each.
+    """
+    for folder, _dirs, files in os.walk(path):
+        for name in files:
+            _fsync(os.path.join(folder, name))
+        _fsync(folder)
+
+
 @dataclass
 class Manifest:
     """The small JSON file that names the live generation and says what is in it."""
@@ -164,7 +186,10 @@ class IndexStore:
         return gen
 
     def publish(self, manifest: Manifest) -> None:
-        """Make ``manifest`` live in one atomic step (write beside, fsync, rename)."""
+        """Make ``manifest`` live in one atomic step, durably: the generation it names is
+        flushed to the disk first, then the manifest is written beside, flushed, renamed
+        over the old one, and the rename flushed (the folder's entry)."""
+        sync_tree(self.path / manifest.generation)
         tmp = self.path / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
         try:
             with open(tmp, "w", encoding="utf-8") as fh:
@@ -176,6 +201,7 @@ class IndexStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        _fsync(self.path)
 
     def discard(self, generation: Path) -> None:
         """Remove a generation that failed before it was published (never the live one)."""

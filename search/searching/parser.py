@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from time import perf_counter
 from typing import Any
@@ -93,9 +94,12 @@ class QueryDate(fields.DATETIME):
     the index's own ``published`` field is left as the schema defines it.
     """
 
-    def _bucket(self, text: str):
+    def _bucket(self, text: str) -> tuple[datetime, datetime]:
+        """The first and last instant of the date ``text`` names (a year, a month, a day)."""
         try:
-            return self._parse_datestring(text.strip())
+            at = self._parse_datestring(text.strip())
+            # Year 0 parses, but has no first instant: datetime starts at year 1.
+            return at.floor(), at.ceil()
         except Exception:  # Whoosh raises bare Exception and ValueError here
             raise BadQuery(f"cannot read the date {text!r}: {DATE_HELP}") from None
 
@@ -105,13 +109,13 @@ class QueryDate(fields.DATETIME):
 
         ``[2016 TO 2017]`` keeps all of 2017; ``{2016 TO`` starts in 2017.
         """
-        bucket = self._bucket(text)
-        edge = datetime_to_long(bucket.ceil()) + 1 if after else datetime_to_long(bucket.floor())
+        first, last = self._bucket(text)
+        edge = datetime_to_long(last) + 1 if after else datetime_to_long(first)
         return edge - 1 if upper else edge
 
     def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
-        at = self._bucket(qstring)
-        start, end = datetime_to_long(at.floor()), datetime_to_long(at.ceil())
+        first, last = self._bucket(qstring)
+        start, end = datetime_to_long(first), datetime_to_long(last)
         return query.NumericRange(DATE_FIELD, start, end, boost=boost, constantscore=True)
 
     def parse_range(
