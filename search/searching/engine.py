@@ -37,7 +37,7 @@ from search.searching.parser import (
     date_range_query,
     parse_query,
 )
-from search.searching.ranking import Ranked, by_date, by_score, date_order, first_per_story
+from search.searching.ranking import Ranked, by_date, by_score
 from search.searching.rescoring import rescore
 from search.searching.results import (
     AlsoRan,
@@ -619,11 +619,11 @@ class SearchEngine:
     @staticmethod
     def _story_days(snap: Snapshot, final: np.ndarray, collapse: bool) -> np.ndarray:
         """A day number (``date.toordinal()``) per matching document, -1 when undated; with
-        ``collapse``, one document per story (its earliest copy)."""
+        ``collapse``, one per story (its earliest copy's), in no particular order."""
         docs = np.flatnonzero(final)
-        if collapse and docs.size:
-            docs = first_per_story(snap, date_order(snap, docs, newest=False))
         when = snap.published[docs]
+        if collapse and docs.size:
+            when = _earliest_per_story(snap, docs, when)
         return np.where(when == NO_DATE, -1, when // _DAY_USECS + 1)
 
     # -- export ---------------------------------------------------------------------------------
@@ -703,6 +703,21 @@ def _series(
     return TimelineSeries(query=text, total=total, undated=int((days < 0).sum()), points=points)
 
 
+def _earliest_per_story(snap: Snapshot, docs: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """The publication date of each story among ``docs`` (``when`` theirs): its earliest
+    dated copy's, NO_DATE when none is dated. A story of one copy is that copy; only the
+    copies of shared stories are grouped (no sort of every match by date)."""
+    shared = snap.stories.shared[docs]
+    dates = when[shared]
+    codes = snap.story_codes[docs[shared]]
+    earliest = np.full(snap.story_count, _LATEST)
+    np.minimum.at(earliest, codes, np.where(dates == NO_DATE, _LATEST, dates))
+    earliest = earliest[np.unique(codes)]
+    return np.concatenate([when[~shared], np.where(earliest == _LATEST, NO_DATE, earliest)])
+
+
+#: Later than any date: where a story's earliest copy is looked for.
+_LATEST = np.iinfo(np.int64).max
 #: ``date(1970, 1, 1).toordinal()``: numpy's day 0.
 _EPOCH_ORDINAL = 719_163
 
