@@ -467,7 +467,7 @@ class SearchEngine:
             publisher=article.publisher,
             score=score,
             snippet=make_snippet(article.body, terms),
-            story=snap.story_id(docnum),
+            story=article.story or None,  # as ``snap.story_id``, without reading it again
             also_ran=self._also_ran(snap, docnum, final),
         )
 
