@@ -11,6 +11,7 @@ published rebuild (the manifest names another generation) or an in-place add/del
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -74,6 +75,8 @@ EXPORT_CHUNK = 256
 #: Query evaluations kept (per live snapshot), so that the search page's search and its
 #: coverage chart, the same query in one request, evaluate it once.
 EVALUATIONS_KEPT = 2
+#: Parsed queries kept (per process), for the same reason.
+PARSES_KEPT = 64
 
 Filters = dict[str, list[str]]
 #: Other names for the facets, as the query language reads them (``author`` → ``authors``).
@@ -365,6 +368,8 @@ class SearchEngine:
         return found
 
     def parse(self, query: str | None) -> ParsedQuery:
+        if isinstance(query, str):
+            return _parsed(query, self.settings.max_query_chars)
         return parse_query(query, max_chars=self.settings.max_query_chars)
 
     @staticmethod
@@ -692,15 +697,22 @@ def _series(
             for i, n in enumerate(counts.tolist())
         ]
     else:
-        start = _month_number(np.array([first]))[0]
-        buckets = _month_number(np.array([last]))[0] - start + 1
+        start = int(_month_number(np.array([first]))[0])  # a Python int: quick to format
+        buckets = int(_month_number(np.array([last]))[0]) - start + 1
         counts = np.bincount(_month_number(dated) - start, minlength=buckets)
         points = [
-            TimelinePoint(f"{(start + i) // 12:04d}-{(start + i) % 12 + 1:02d}", int(n))
-            for i, n in enumerate(counts.tolist())
+            TimelinePoint(f"{month // 12:04d}-{month % 12 + 1:02d}", n)
+            for month, n in enumerate(counts.tolist(), start)
         ]
     total = snap.count_stories(final) if collapse else int(final.sum())
     return TimelineSeries(query=text, total=total, undated=int((days < 0).sum()), points=points)
+
+
+@functools.lru_cache(maxsize=PARSES_KEPT)
+def _parsed(query: str, max_chars: int) -> ParsedQuery:
+    """``parse_query``, remembered: the search page parses its query for the results and
+    again for the chart (a parse depends on the text alone; nothing changes a parsed query)."""
+    return parse_query(query, max_chars=max_chars)
 
 
 def _earliest_per_story(snap: Snapshot, docs: np.ndarray, when: np.ndarray) -> np.ndarray:
