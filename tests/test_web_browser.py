@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "out" / "screenshots"
+README = Path(__file__).resolve().parents[1] / "README.md"
 TOKEN = "browser-token"
 VIEWPORTS = {"desktop": (1400, 1000), "phone": (390, 844)}
 
@@ -220,22 +221,29 @@ def test_hostile_article_is_inert_in_the_browser(browser, site):
     assert "<script>" in page.locator("h1").inner_text()  # shown as text
 
 
+def readme_intranet_page() -> str:
+    """The README's example intranet page: the html block of its widget section."""
+    text = README.read_text("utf-8")
+    start = text.index("```html\n", text.index("**The widget**")) + len("```html\n")
+    return text[start : text.index("```", start)]
+
+
 def test_widget_on_another_origin(browser, site, intranet):
+    """The README's intranet page, served from another origin, with host styles that must
+    not reach into the widget (nor the widget's out)."""
     root, origin = intranet
-    (root / "index.html").write_text(
-        "<!doctype html><html><head><style>li { color: rgb(255, 0, 0); }"
-        " a { font-size: 40px; }</style></head><body><h1>Intranet</h1>"
-        '<div id="news-search"></div>'
-        f'<script src="{site}/static/widget.js" data-target="#news-search"'
-        ' data-per-page="3" data-facets="agency" defer></script>'
-        "<ul><li id=host-li>host list</li></ul></body></html>",
-        encoding="utf-8",
+    page_html = readme_intranet_page().replace("http://localhost:8080", site)
+    assert f'<script src="{site}/static/widget.js"' in page_html
+    host_styles = "<style>li { color: rgb(255, 0, 0); } a { font-size: 40px; }</style>"
+    page_html = page_html.replace("</head>", f"{host_styles}</head>").replace(
+        "</body>", "<ul><li id=host-li>host list</li></ul></body>"
     )
+    (root / "index.html").write_text(page_html, encoding="utf-8")
     page = new_page(browser)
     page.goto(f"{origin}/index.html")
     hits = page.locator("#news-search .ni-hit")
     hits.first.wait_for()
-    assert hits.count() == 3
+    assert hits.count() == 5  # the page's data-per-page
     page.locator("#news-search input").fill("grid")
     page.wait_for_function(
         "() => document.querySelector('#news-search').shadowRoot"
@@ -413,3 +421,15 @@ def test_no_asset_comes_from_elsewhere(browser, site):
     assert requested and all(url.startswith(site + "/") for url in requested), requested
     kinds = {url.rsplit(".", 1)[-1].split("?")[0] for url in requested}
     assert {"css", "js"} <= kinds
+
+
+def test_the_server_streams_exports_with_the_pages_filters(site):
+    """Over real HTTP an export arrives chunked (no length known up front: nothing held
+    whole), and the page's filters narrow it as they narrow the page."""
+    with urllib.request.urlopen(f"{site}/export.jsonl?q=said&agency=AP") as answer:
+        assert answer.headers["Transfer-Encoding"] == "chunked"
+        assert "Content-Length" not in answer.headers
+        rows = [json.loads(line) for line in answer.read().decode().splitlines()]
+    assert rows and all(row["agency"] == "AP" for row in rows)
+    with urllib.request.urlopen(f"{site}/api/search?q=said&agency=AP&per_page=1") as answer:
+        assert len(rows) == json.load(answer)["total_copies"]
