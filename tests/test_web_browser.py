@@ -433,3 +433,16 @@ def test_the_server_streams_exports_with_the_pages_filters(site):
     assert rows and all(row["agency"] == "AP" for row in rows)
     with urllib.request.urlopen(f"{site}/api/search?q=said&agency=AP&per_page=1") as answer:
         assert len(rows) == json.load(answer)["total_copies"]
+
+
+def test_nothing_is_wider_than_a_phone(browser, site):
+    """At 390 px, with every disclosure open ("How to search", copies, the chart's numbers),
+    no page scrolls sideways: long examples, settings and ids wrap instead."""
+    page = new_page(browser, "phone")
+    page.goto(f"{site}/?q=grid&compare=wind")
+    article = site + page.locator(".hit-title a").first.get_attribute("href")
+    for url in (page.url, article, f"{site}/widget", f"{site}/?q=zebra+unicorn&agency=AP"):
+        page.goto(url)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS["phone"][0], (url, width)
