@@ -65,3 +65,17 @@ def test_long_passage_is_cut_around_the_match():
 
 def test_empty_body_gives_empty_snippet():
     assert make_snippet("", terms("oil")) == ""
+
+
+def test_case_and_dotted_words_match_as_the_analyzer_reads_them():
+    """Matches are found in any case, at word starts only (not inside words or after a dot),
+    and whole dotted words count; letters whose case rules differ (Turkish dotless i, long s)
+    take the careful path and still match as the analyzer says."""
+    body = "OIL and Oil and oil; Spoil is not oil-like, say OIL.Co and U.S officials"
+    snippet = make_snippet(body, terms("oil u.s"))
+    assert snippet == (
+        "<mark>OIL</mark> and <mark>Oil</mark> and <mark>oil</mark>; Spoil is not "
+        "<mark>oil</mark>-like, say OIL.Co and <mark>U.S</mark> officials"
+    )
+    for text in ("Ilık rüzgar, Oil rose, oil fell", "İzmir: Oil rose, oil fell", "ſo Oil, oil"):
+        assert make_snippet(text, terms("oil")).count("<mark>") == 2, text

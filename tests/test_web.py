@@ -157,6 +157,8 @@ def test_empty_state_says_what_to_try(client):
         ("/?page=two", "page must be a whole number, not 'two'"),
         ("/?from=2025-13-40", "cannot read the date '2025-13-40'"),
         ("/?q=" + "a" * 10_000, "the query is too long"),
+        ("/?per_page=100000", "per_page must be a whole number from 1 to"),
+        ("/?facet=colour", "unknown facet 'colour'"),
     ],
 )
 def test_page_mistakes_are_shown_beside_the_box(client, url, words):

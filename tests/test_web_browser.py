@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "out" / "screenshots"
+README = Path(__file__).resolve().parents[1] / "README.md"
 TOKEN = "browser-token"
 VIEWPORTS = {"desktop": (1400, 1000), "phone": (390, 844)}
 
@@ -180,22 +181,29 @@ def test_hostile_article_is_inert_in_the_browser(browser, site):
     assert "<script>" in page.locator("h1").inner_text()  # shown as text
 
 
+def readme_intranet_page() -> str:
+    """The README's example intranet page: the html block of its widget section."""
+    text = README.read_text("utf-8")
+    start = text.index("```html\n", text.index("**The widget**")) + len("```html\n")
+    return text[start : text.index("```", start)]
+
+
 def test_widget_on_another_origin(browser, site, intranet):
+    """The README's intranet page, served from another origin, with host styles that must
+    not reach into the widget (nor the widget's out)."""
     root, origin = intranet
-    (root / "index.html").write_text(
-        "<!doctype html><html><head><style>li { color: rgb(255, 0, 0); }"
-        " a { font-size: 40px; }</style></head><body><h1>Intranet</h1>"
-        '<div id="news-search"></div>'
-        f'<script src="{site}/static/widget.js" data-target="#news-search"'
-        ' data-per-page="3" data-facets="agency" defer></script>'
-        "<ul><li id=host-li>host list</li></ul></body></html>",
-        encoding="utf-8",
+    page_html = readme_intranet_page().replace("http://localhost:8080", site)
+    assert f'<script src="{site}/static/widget.js"' in page_html
+    host_styles = "<style>li { color: rgb(255, 0, 0); } a { font-size: 40px; }</style>"
+    page_html = page_html.replace("</head>", f"{host_styles}</head>").replace(
+        "</body>", "<ul><li id=host-li>host list</li></ul></body>"
     )
+    (root / "index.html").write_text(page_html, encoding="utf-8")
     page = new_page(browser)
     page.goto(f"{origin}/index.html")
     hits = page.locator("#news-search .ni-hit")
     hits.first.wait_for()
-    assert hits.count() == 3
+    assert hits.count() == 5  # the page's data-per-page
     page.locator("#news-search input").fill("grid")
     page.wait_for_function(
         "() => document.querySelector('#news-search').shadowRoot"
@@ -232,3 +240,169 @@ def test_page_works_without_javascript(browser, site):
     page.wait_for_url("**year=*")
     assert page.locator(".chip").count() == 1
     assert "sort=oldest" in page.url
+
+
+#: WCAG 2.1 contrast of every visible piece of text against what is behind it (blending
+#: translucent backgrounds up the tree); SVG text by its fill. Returns the failures.
+CONTRAST_SCRIPT = """
+() => {
+  const parse = (c) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(c || "");
+    if (!m) return null;
+    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3]))
+    .concat([1]);
+  const behind = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    return layers.reverse().reduce((bg, layer) => over(layer, bg), [255, 255, 255, 1]);
+  };
+  const luminance = (rgb) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]);
+  };
+  const failures = [];
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || seen.has(el)) continue;
+    seen.add(el);
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width <= 1 || box.height <= 1 || style.visibility !== "visible") continue;
+    if (el.closest("[aria-hidden=true], details:not([open]) > :not(summary)")) continue;
+    const inSvg = el.closest("svg") !== null;
+    const bg = behind(inSvg ? el.closest("svg") : el);
+    const fg = over(parse(inSvg ? style.fill : style.color), bg);
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    // SVG text is scaled with its drawing: its size on screen is its box's height.
+    const size = inSvg ? box.height / 1.2 : parseFloat(style.fontSize);
+    const large = size >= 24 || (parseInt(style.fontWeight, 10) >= 700 && size >= 18.66);
+    if (ratio < (large ? 3 : 4.5) - 0.01) {
+      failures.push(`${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} ` +
+        `"${el.textContent.trim().slice(0, 30)}": ${ratio.toFixed(2)}`);
+    }
+  }
+  return failures;
+}
+"""
+
+#: Form fields without a label and links or buttons without words, as a screen reader meets them.
+UNLABELLED_SCRIPT = """
+() => [...document.querySelectorAll(
+    "input:not([type=hidden]), select, textarea, a[href], button, summary")]
+  .filter((el) => {
+    const words = (el.getAttribute("aria-label") || el.textContent || "").trim();
+    const labelled = el.labels && el.labels.length > 0;
+    return ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName) ? !labelled && !words : !words;
+  })
+  .map((el) => el.outerHTML.slice(0, 80))
+"""
+
+FOCUSED = """
+() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const cls = typeof el.className === "string" ? el.className : "";
+  return {id: el.id || el.name, cls,
+          tag: el.tagName.toLowerCase(), text: (el.textContent || "").trim().slice(0, 40),
+          outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2};
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_are_labelled_and_readable(browser, site, scheme):
+    """Every field labelled, every link worded, every text above WCAG AA contrast, on the
+    results page (with a chart, chips and copies open) and the article page."""
+    page = new_page(browser, color_scheme=scheme)
+    page.goto(f"{site}/?q=grid&agency=AP&compare=wind")
+    page.locator("details.copies summary").first.click()
+    page.locator("details.chart-table summary").click()
+    article = site + page.locator(".hit-title a").first.get_attribute("href")
+    assert page.evaluate(UNLABELLED_SCRIPT) == []
+    assert page.evaluate(CONTRAST_SCRIPT) == []
+    page.goto(article)
+    assert page.evaluate(UNLABELLED_SCRIPT) == []
+    assert page.evaluate(CONTRAST_SCRIPT) == []
+
+
+def test_keyboard_reaches_everything_in_reading_order(browser, site):
+    """Tab walks skip link, site name, box, button, then the results before the filters,
+    each with a visible focus ring; "/" returns to the box; Enter follows a facet link."""
+    page = new_page(browser)
+    page.goto(f"{site}/?q=said")
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    assert [s["text"].strip("❡") or s["id"] for s in stops[:4]] == [
+        "Skip to results",
+        "Demo Archive",
+        "q",
+        "Search",
+    ]
+    assert all(s["outline"] for s in stops), [s for s in stops if not s["outline"]]
+    kinds = [
+        "hit"
+        if s["tag"] == "a" and s["text"] in page.locator(".hit-title").all_inner_texts()
+        else "facet"
+        if "facet-value" in s["cls"]
+        else None
+        for s in stops
+    ]
+    assert "hit" in kinds and "facet" in kinds
+    assert kinds.index("hit") < kinds.index("facet")  # results come before the sidebar
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+
+    page.locator("#facet-agency .facet-value").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**agency=*")
+    assert page.locator(".chip").count() == 1
+
+
+def test_no_asset_comes_from_elsewhere(browser, site):
+    """Every request the pages make goes to the server itself: no CDN, font or tracker."""
+    page = new_page(browser)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{site}/?q=grid&compare=wind")
+    page.goto(site + page.locator(".hit-title a").first.get_attribute("href"))
+    page.goto(f"{site}/widget")
+    page.wait_for_load_state("networkidle")
+    assert requested and all(url.startswith(site + "/") for url in requested), requested
+    kinds = {url.rsplit(".", 1)[-1].split("?")[0] for url in requested}
+    assert {"css", "js"} <= kinds
+
+
+def test_the_server_streams_exports_with_the_pages_filters(site):
+    """Over real HTTP an export arrives chunked (no length known up front: nothing held
+    whole), and the page's filters narrow it as they narrow the page."""
+    with urllib.request.urlopen(f"{site}/export.jsonl?q=said&agency=AP") as answer:
+        assert answer.headers["Transfer-Encoding"] == "chunked"
+        assert "Content-Length" not in answer.headers
+        rows = [json.loads(line) for line in answer.read().decode().splitlines()]
+    assert rows and all(row["agency"] == "AP" for row in rows)
+    with urllib.request.urlopen(f"{site}/api/search?q=said&agency=AP&per_page=1") as answer:
+        assert len(rows) == json.load(answer)["total_copies"]
+
+
+def test_nothing_is_wider_than_a_phone(browser, site):
+    """At 390 px, with every disclosure open ("How to search", copies, the chart's numbers),
+    no page scrolls sideways: long examples, settings and ids wrap instead."""
+    page = new_page(browser, "phone")
+    page.goto(f"{site}/?q=grid&compare=wind")
+    article = site + page.locator(".hit-title a").first.get_attribute("href")
+    for url in (page.url, article, f"{site}/widget", f"{site}/?q=zebra+unicorn&agency=AP"):
+        page.goto(url)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS["phone"][0], (url, width)

@@ -19,6 +19,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from markupsafe import Markup, escape
 
 #: The wide chart's drawing size; a phone gets a narrower, taller one (``NARROW``).
@@ -119,24 +120,33 @@ def coverage_chart(
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     column = plot_w / len(dates)
 
-    def x(i: int) -> float:
-        return round(LEFT + (i + 0.5) * column, 1)
+    # Each bucket's edges and middle rounded in one go, each count's height once (a chart
+    # of a decade by month has hundreds of points, and counts repeat).
+    edges = LEFT + np.arange(len(dates)) * column
+    middles = _tenths(edges + column / 2)
+    half = column * BAR_SHARE / 2
+    heights: dict[int, float] = {}
 
     def y(count: int) -> float:
-        return round(TOP + plot_h * (1 - count / y_max), 1)
+        found = heights.get(count)
+        if found is None:
+            found = heights[count] = round(TOP + plot_h * (1 - count / y_max), 1)
+        return found
 
     base = height - BOTTOM
     lone = len(series) == 1  # one series: columns; several: lines, to compare
     drawn = []
     for s, values in zip(series, counts, strict=True):
-        points = [(x(i), y(c)) for i, c in enumerate(values)]
+        points = [(px, y(c)) for px, c in zip(middles, values, strict=True)]
         line = area = ""
         dots: list[tuple[float, float, int]] = []
         bars: list[tuple[float, float, float]] = []
         if lone:
-            half = column * BAR_SHARE / 2
+            bar_lefts = _tenths(np.array(middles) - half)
             bars = [
-                (round(px - half, 1), py, round(base - py, 1)) for px, py in points if py < base
+                (bx, py, round(base - py, 1))
+                for bx, (_, py) in zip(bar_lefts, points, strict=True)
+                if py < base
             ]
         else:
             line = " ".join(f"{px},{py}" for px, py in points)
@@ -161,18 +171,25 @@ def coverage_chart(
         counting=timeline.get("counting", "stories"),
         series=drawn,
         buckets=[
-            Bucket(d, bucket_label(d), round(LEFT + i * column, 1), [c[i] for c in counts])
-            for i, d in enumerate(dates)
+            Bucket(d, bucket_label(d), left, list(per_series))
+            for d, left, per_series in zip(
+                dates, _tenths(edges), zip(*counts, strict=True), strict=True
+            )
         ],
         y_max=y_max,
         y_ticks=[(y(v), v) for v in sorted({0, y_max})]
         + ([(y(y_max // 2), y_max // 2)] if y_max % 2 == 0 and y_max > 2 else []),
-        x_labels=[(x(i), bucket_label(dates[i])) for i in range(0, len(dates), step)],
+        x_labels=[(middles[i], bucket_label(dates[i])) for i in range(0, len(dates), step)],
         column=round(column, 2),
         bar_width=round(column * BAR_SHARE, 1),
         width=width,
         height=height,
     )
+
+
+def _tenths(values: np.ndarray) -> list[float]:
+    """Coordinates to a tenth of a unit: short in the markup, finer than a pixel."""
+    return np.round(values, 1).tolist()
 
 
 def _num(value: float) -> str:

@@ -36,9 +36,17 @@ def safe_url(url: str | None) -> str | None:
 
 
 def snippet(html: str | None) -> Markup:
-    """The library's snippet as markup: its ``<mark>`` kept, any other tag escaped."""
+    """The library's snippet as markup: its ``<mark>`` kept, any other tag escaped.
+
+    >>> snippet('Oil &amp; <mark>gas</mark>')
+    Markup('Oil &amp; <mark>gas</mark>')
+    >>> snippet('<mark onclick="x">a</mark> <script>b</script>')
+    Markup('<mark>a</mark> &lt;script&gt;b&lt;/script&gt;')
+    """
     if not html:
         return Markup("")
+    if "<" not in html.replace("<mark>", "").replace("</mark>", ""):
+        return Markup(html)  # the library's own form: escaped text and marks, as it is
     parts, last = [], 0
     for match in _SNIPPET_TAG.finditer(html):
         parts.append(escape(Markup(html[last : match.start()]).unescape()))

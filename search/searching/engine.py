@@ -11,6 +11,7 @@ published rebuild (the manifest names another generation) or an in-place add/del
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -37,7 +38,7 @@ from search.searching.parser import (
     date_range_query,
     parse_query,
 )
-from search.searching.ranking import Ranked, by_date, by_score, date_order, first_per_story
+from search.searching.ranking import Ranked, by_date, by_score
 from search.searching.rescoring import rescore
 from search.searching.results import (
     AlsoRan,
@@ -74,6 +75,8 @@ EXPORT_CHUNK = 256
 #: Query evaluations kept (per live snapshot), so that the search page's search and its
 #: coverage chart, the same query in one request, evaluate it once.
 EVALUATIONS_KEPT = 2
+#: Parsed queries kept (per process), for the same reason.
+PARSES_KEPT = 64
 
 Filters = dict[str, list[str]]
 #: Other names for the facets, as the query language reads them (``author`` → ``authors``).
@@ -369,6 +372,8 @@ class SearchEngine:
         return found
 
     def parse(self, query: str | None) -> ParsedQuery:
+        if isinstance(query, str):
+            return _parsed(query, self.settings.max_query_chars)
         return parse_query(query, max_chars=self.settings.max_query_chars)
 
     @staticmethod
@@ -471,7 +476,7 @@ class SearchEngine:
             publisher=article.publisher,
             score=score,
             snippet=make_snippet(article.body, terms),
-            story=snap.story_id(docnum),
+            story=article.story or None,  # as ``snap.story_id``, without reading it again
             also_ran=self._also_ran(snap, docnum, final),
         )
 
@@ -623,11 +628,11 @@ class SearchEngine:
     @staticmethod
     def _story_days(snap: Snapshot, final: np.ndarray, collapse: bool) -> np.ndarray:
         """A day number (``date.toordinal()``) per matching document, -1 when undated; with
-        ``collapse``, one document per story (its earliest copy)."""
+        ``collapse``, one per story (its earliest copy's), in no particular order."""
         docs = np.flatnonzero(final)
-        if collapse and docs.size:
-            docs = first_per_story(snap, date_order(snap, docs, newest=False))
         when = snap.published[docs]
+        if collapse and docs.size:
+            when = _earliest_per_story(snap, docs, when)
         return np.where(when == NO_DATE, -1, when // _DAY_USECS + 1)
 
     # -- export ---------------------------------------------------------------------------------
@@ -696,17 +701,39 @@ def _series(
             for i, n in enumerate(counts.tolist())
         ]
     else:
-        start = _month_number(np.array([first]))[0]
-        buckets = _month_number(np.array([last]))[0] - start + 1
+        start = int(_month_number(np.array([first]))[0])  # a Python int: quick to format
+        buckets = int(_month_number(np.array([last]))[0]) - start + 1
         counts = np.bincount(_month_number(dated) - start, minlength=buckets)
         points = [
-            TimelinePoint(f"{(start + i) // 12:04d}-{(start + i) % 12 + 1:02d}", int(n))
-            for i, n in enumerate(counts.tolist())
+            TimelinePoint(f"{month // 12:04d}-{month % 12 + 1:02d}", n)
+            for month, n in enumerate(counts.tolist(), start)
         ]
     total = snap.count_stories(final) if collapse else int(final.sum())
     return TimelineSeries(query=text, total=total, undated=int((days < 0).sum()), points=points)
 
 
+@functools.lru_cache(maxsize=PARSES_KEPT)
+def _parsed(query: str, max_chars: int) -> ParsedQuery:
+    """``parse_query``, remembered: the search page parses its query for the results and
+    again for the chart (a parse depends on the text alone; nothing changes a parsed query)."""
+    return parse_query(query, max_chars=max_chars)
+
+
+def _earliest_per_story(snap: Snapshot, docs: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """The publication date of each story among ``docs`` (``when`` theirs): its earliest
+    dated copy's, NO_DATE when none is dated. A story of one copy is that copy; only the
+    copies of shared stories are grouped (no sort of every match by date)."""
+    shared = snap.stories.shared[docs]
+    dates = when[shared]
+    codes = snap.story_codes[docs[shared]]
+    earliest = np.full(snap.story_count, _LATEST)
+    np.minimum.at(earliest, codes, np.where(dates == NO_DATE, _LATEST, dates))
+    earliest = earliest[np.unique(codes)]
+    return np.concatenate([when[~shared], np.where(earliest == _LATEST, NO_DATE, earliest)])
+
+
+#: Later than any date: where a story's earliest copy is looked for.
+_LATEST = np.iinfo(np.int64).max
 #: ``date(1970, 1, 1).toordinal()``: numpy's day 0.
 _EPOCH_ORDINAL = 719_163
 

@@ -31,10 +31,14 @@ ELLIPSIS = "\u2026"
 #: Shortest word start a candidate match is looked for by (see ``_candidates``).
 CANDIDATE_PREFIX = 2
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
+#: A sentence's end: its stop, closing quotes or brackets, then space (the stop is matched,
+#: not looked behind for, so the regex engine skips ahead to candidate stops).
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
 _SPACES = re.compile(r"\s+")
 #: Letters accent folding changes (Latin-1 and Latin Extended); curly quotes need none.
 _ACCENTED = re.compile(r"[\u00c0-\u024f]")
+#: Letters that match an ASCII letter when case is ignored but lower-case to another one.
+_CASE_EXCEPTIONS = re.compile("[\u0131\u017f]")
 
 Span = tuple[int, int]
 
@@ -62,9 +66,39 @@ def _candidates(terms: frozenset[str]) -> re.Pattern:
     endings: ``countri`` for country, ``hope`` for hoping), so the regex engine finds the
     few candidates and only those go through the analyzer.
     """
+    return re.compile(rf"(?<![\w.])(?=(?:{_alternatives(terms)}))\w+(?:\.?\w+)*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1024)
+def _lowercase_starts(terms: frozenset[str]) -> re.Pattern | None:
+    """The word starts of ``terms`` as a plain regex for lower-cased text (found much
+    faster than ``_candidates``, which looks behind and ignores case at every offset);
+    None unless every start is ASCII, where lower-casing is what ignoring case means."""
+    alternatives = _alternatives(terms)
+    return re.compile(alternatives) if alternatives.isascii() else None
+
+
+def _alternatives(terms: frozenset[str]) -> str:
     starts = sorted({_word_start(t) for t in terms}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(start) for start in starts)
-    return re.compile(rf"(?<![\w.])(?=(?:{alternatives}))\w+(?:\.?\w+)*", re.IGNORECASE)
+    return "|".join(re.escape(start) for start in starts)
+
+
+def _candidate_spans(text: str, terms: frozenset[str]) -> list[Span]:
+    """The spans of ``_candidates(terms)`` in ``text``: found as word starts in the
+    lower-cased text when that keeps every offset and means ignoring case, else by it."""
+    starts = _lowercase_starts(terms)
+    lowered = text.lower()
+    exceptions = not text.isascii() and _CASE_EXCEPTIONS.search(text)
+    if starts is None or len(lowered) != len(text) or exceptions:
+        return [match.span() for match in _candidates(terms).finditer(text)]
+    spans: list[Span] = []
+    for found in starts.finditer(lowered):
+        at = found.start()
+        before = lowered[at - 1] if at else " "
+        if before == "." or before == "_" or before.isalnum():
+            continue  # inside a word (or a dotted one): not where a word starts
+        spans.append(TOKEN_PATTERN.match(text, at).span())
+    return spans
 
 
 def _foldable(text: str) -> str | None:
@@ -80,12 +114,15 @@ def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]
     if not terms:
         return []
     folded = _foldable(text)
-    pattern = _candidates(terms) if folded is not None else TOKEN_PATTERN
+    if folded is None:
+        spans = [match.span() for match in TOKEN_PATTERN.finditer(text)]
+    else:
+        text, spans = folded, _candidate_spans(folded, terms)
     found = []
-    for match in pattern.finditer(folded if folded is not None else text):
-        term = index_form(match.group())
+    for start, end in spans:
+        term = index_form(text[start:end])
         if term in terms:
-            found.append((match.start(), match.end(), term))
+            found.append((start, end, term))
     return found
 
 
@@ -129,8 +166,10 @@ class SentenceFragmenter:
 class DensityScorer:
     """Distinct query terms first, then how many matches, then the earliest passage."""
 
-    def score(self, passage: Passage) -> tuple[int, int, int]:
-        return (len(passage.terms), len(passage.matches), -passage.start)
+    def score(self, start: int, inside: list[tuple[int, int, str]]) -> tuple[int, int, int]:
+        """The passage from ``start`` holding the matches ``inside`` (its candidates are
+        scored by their matches alone: a ``Passage`` is built for the winner only)."""
+        return (len({term for *_, term in inside}), len(inside), -start)
 
 
 class HtmlMarkFormatter:
@@ -196,17 +235,19 @@ def best_passage(
             start, end, tuple((s, e) for s, e, _ in inside), frozenset(t for *_, t in inside)
         )
 
-    best: Passage | None = None
+    chosen: Span | None = None
     if spans:
+        best = None
         for start, end in fragmenter.passages(text, around=starts):
-            if bisect_left(starts, start) == bisect_right(ends, end):
+            first, last = bisect_left(starts, start), bisect_right(ends, end)
+            if first == last:
                 continue  # no match inside
-            candidate = passage(start, end)
-            if best is None or scorer.score(candidate) > scorer.score(best):
-                best = candidate
-    if best is None:
-        best = passage(*next(iter(fragmenter.passages(text)), (0, len(text))))
-    return best
+            score = scorer.score(start, spans[first:last])
+            if best is None or score > best:
+                chosen, best = (start, end), score
+    if chosen is None:
+        chosen = next(iter(fragmenter.passages(text)), (0, len(text)))
+    return passage(*chosen)
 
 
 def make_snippet(body: str, terms: frozenset[str], max_chars: int = MAX_SNIPPET_CHARS) -> str:
