@@ -41,7 +41,7 @@ _ROLES = (
     r"|redakteur(?:in)?|staff|experte|expertin|expert|korrespondent(?:in)?|correspondent"
     r"|reporter(?:in)?|mitglied"
 )
-_ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s+")
+_ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s*:?\s+")
 _ROLE_AFTER = re.compile(rf"\s+(?:(?i:{_ROLES})|for|For|FOR|für|pour|para)\b.*$")
 #: Month names (followed by a day or year where a byline's date begins: "November 9") and
 #: weekday names, in the languages of the archive.
@@ -138,7 +138,7 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
     text = BY_PREFIX.sub("", text)
     if _LINK.match(text):
         return byline
-    text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0])
+    text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0].rstrip(" ,;"))
     for part in _NAME_SEPARATOR.split(text):
         part = _clean_part(part)
         if not part or _CREDENTIAL.match(part):
@@ -172,7 +172,7 @@ def is_person_name(name: str, *, strict: bool = False) -> bool:
         return False
     if sum(ch.isalpha() for ch in name) < 2:
         return False
-    if _URL_OR_EMAIL.search(name) or _NOT_A_NAME.search(name) or "*" in name:
+    if _URL_OR_EMAIL.search(name) or _NOT_A_NAME.search(name) or "*" in name or "©" in name:
         return False
     if name.islower() and re.search(r"[-_.]", name):  # a URL slug ("gloria-ruiz-kuilan")
         return False

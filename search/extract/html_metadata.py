@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from htmldate import find_date
 
-from search.extract.bylines import BY_PREFIX, byline_paragraph, parse_byline
+from search.extract.bylines import byline_paragraph, is_person_name, parse_byline
 from search.extract.dates import normalise_date
 from search.extract.publishers import domain_label, normalise_publisher
 
@@ -113,7 +113,8 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
         try:
-            data = json.loads(script.text.strip().rstrip(";"))
+            # strict=False: raw line breaks inside strings are common in hand-made JSON-LD
+            data = json.loads(script.text.strip().rstrip(";"), strict=False)
         except ValueError:
             continue
         objects.extend(_flatten_jsonld(data))
@@ -162,6 +163,14 @@ class SiteNames:
             return True
         return any(squashed == label for label in self.labels)
 
+    def without_name(self, name: str) -> str:
+        """A byline name without the site's name after it ("Adam Aaronson PhillyVoice",
+        "Matthias herrpfleger"); a surname that is also the domain stays ("Daniel Lemire")."""
+        words = name.split()
+        if len(words) >= 2 and not _SURNAME.match(words[-1]) and self.is_name(words[-1]):
+            return " ".join(words[:-1])
+        return name
+
     def in_part(self, part: str) -> bool:
         """Whether a title part names the site ("Stiftung OFFSHORE-WINDENERGIE", "modabot")."""
         squashed = _squash_name(part)
@@ -176,6 +185,8 @@ class SiteNames:
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
 
 
+#: A word written as a surname is one, even when the site is named after it.
+_SURNAME = re.compile(r"^[A-ZÀ-Ý][a-zß-ÿ'’-]+$")
 #: A domain label shorter than this is not looked for inside title parts ("bbc" is).
 MIN_LABEL_CHARS = 3
 
@@ -339,6 +350,14 @@ def _ld_names(value, src: _Sources) -> list[tuple[str, bool]]:
     return [(name, is_organisation)] if isinstance(name, str) else []
 
 
+def _is_person(value, src: _Sources) -> bool:
+    """Whether a JSON-LD value is (a reference to) a Person."""
+    if isinstance(value, dict) and "@type" not in value and isinstance(value.get("@id"), str):
+        value = src.by_id.get(value["@id"], value)
+    types = value.get("@type") if isinstance(value, dict) else None
+    return "Person" in (types if isinstance(types, list) else [types])
+
+
 #: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too).
 _BYLINE_XPATH = (
     ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
@@ -351,9 +370,15 @@ _BYLINE_XPATH = (
 MAX_BYLINE_CHARS = 120
 #: Containers of reader comments and forms, whose "author" is a commenter, not the writer.
 _COMMENTS = re.compile(r"comment|respond|reply|discussion|disqus|kommentar", re.I)
+#: Class tokens that file a post under a category or tag ("category-kommentar" is an opinion
+#: piece, not a comment thread).
+_TAXONOMY_TOKEN = re.compile(r"^(?:category|tag|kategorie|format|post_format)[-_]", re.I)
+#: Containers of the page's footer, whose "by" credits a theme or a web agency.
+_FOOTER = re.compile(r"footer|copyright|colophon|site-info|credits", re.I)
 #: Text that opens a byline in running text: "von Daniela Obers", "Autor: Jane Roe".
 _BYLINE_START = re.compile(
-    r"^\s*(?:(?:by|von|par|por|door|text von|(?:blog-?\s?)?beitrag von|(?:verfasst|geschrieben"
+    r"^[\s|•·*–—-]*(?:(?:by|von|vom|par|por|door|text von|(?:blog-?\s?)?beitrag von"
+    r"|(?:verfasst|geschrieben"
     r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
     r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:)",
     re.I,
@@ -418,8 +443,9 @@ def _completed(names: list[str], other: list[str]) -> list[str]:
     """``names`` completed by ``other`` when the two share a name (or a first name)."""
 
     def same(a: str, b: str) -> bool:
+        """``a`` is ``b``, its first name or its handle ("arianschlichenmayer")."""
         a, b = a.casefold(), b.casefold()
-        return a == b or (" " not in a and b.split()[0] == a)
+        return a == b or (" " not in a and (b.split()[0] == a or _squash_name(b) == a))
 
     if not any(same(a, b) or same(b, a) for a in names for b in other):
         return names
@@ -428,24 +454,43 @@ def _completed(names: list[str], other: list[str]) -> list[str]:
 
 
 def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
-    """Names in the first short byline element of the page (not in its comments)."""
+    """Names in the first short byline element of the page (not in its comments).
+
+    "Posted on May 3 by Jane Roe" is read after its "by"; a list of single words ("CSP /
+    International / Photovoltaik") is a tag list that shares the byline's class.
+    """
     for element in tree.xpath(_BYLINE_XPATH):
         text = _spaced_text(element)
         if len(text) > MAX_BYLINE_CHARS or _in_comments(element):
             continue
-        if names := _people([text], site):
+        posted = _POSTED_BY.match(text)
+        names = _people([text[posted.end() :] if posted else text], site)
+        if any(" " in name and not is_person_name(name, strict=True) for name in names):
+            continue  # a sentence ("Alles über Lautsprecher, Heimkino und Tipps")
+        if len(names) > MAX_SINGLE_WORD_NAMES and not any(" " in name for name in names):
+            continue
+        if names:
             return names
     return []
 
 
-def _people(bylines: list[str], site: SiteNames) -> list[str]:
-    """Person names in bylines, each once; a handle ("edilson.la.rosa") gives way to a name."""
+#: More one-word names than this in one byline element make it a list of tags or sections.
+MAX_SINGLE_WORD_NAMES = 2
+
+
+def _people(bylines: list[str], site: SiteNames, *, shaped: bool = False) -> list[str]:
+    """Person names in bylines, each once; a handle ("edilson.la.rosa") gives way to a name.
+
+    A site name trailing a name goes ("Adam Aaronson PhillyVoice"). ``shaped`` (for bylines
+    in page markup and text, where sentences and tag lists also carry "author" classes) keeps
+    only names written as names: capitalised words, initials and particles.
+    """
     names = _unique(
         name
         for byline in bylines
         if not _URL_OR_EMAIL.match(byline.strip())
-        for name in parse_byline(byline).names
-        if not site.is_name(name)
+        for name in map(site.without_name, parse_byline(byline).names)
+        if not site.is_name(name) and (not shaped or is_person_name(name, strict=True))
     )
     spelled = {_squash_name(name) for name in names if " " in name}
     return [name for name in names if " " in name or _squash_name(name) not in spelled]
@@ -460,11 +505,16 @@ def _spaced_text(element: lxml.html.HtmlElement) -> str:
 
 
 def _in_comments(element: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` sits in reader comments or a form (by class or id tokens)."""
+    return _in_container(element, _COMMENTS, tags=("form",))
+
+
+def _in_container(element: lxml.html.HtmlElement, pattern: re.Pattern, tags=()) -> bool:
     for ancestor in element.iterancestors():
-        if ancestor.tag == "form":
+        if ancestor.tag in tags:
             return True
-        names = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
-        if _COMMENTS.search(names):
+        tokens = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".split()
+        if any(pattern.search(t) for t in tokens if not _TAXONOMY_TOKEN.match(t)):
             return True
     return False
 
@@ -479,22 +529,32 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     if body is None:
         return []
     for node in body.xpath(".//text()"):
-        posted = _POSTED_BY.match(node)
-        if not (posted or _BYLINE_START.match(node)) or _in_comments(node.getparent()):
+        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node)):
+            continue
+        parent = node.getparent()
+        if _in_comments(parent) or _in_container(parent, _FOOTER, tags=("footer",)):
             continue
         line = _line_from(node)
-        if len(line) > MAX_BYLINE_CHARS:
-            continue
-        if posted:
-            names = _people([line[posted.end() :]], site)
-        elif _LABEL_START.match(line):
-            names = _people([line], site)
-        else:
-            byline = byline_paragraph(BY_PREFIX.sub("By ", line, count=1))
-            names = _people(byline.names, site) if byline else []
-        if names:
+        if len(line) <= MAX_BYLINE_CHARS and (names := _names_in_line(line, site)):
             return names
     return []
+
+
+def _names_in_line(line: str, site: SiteNames) -> list[str]:
+    """The writers a line of text names after its opening ("Posted on May 3 by", "Autor:",
+    "By"); labelled and posted lines keep the parts shaped like names (a role after a comma
+    goes), an unlabelled "By" line must hold nothing but names."""
+    posted = _POSTED_BY.match(line)
+    if posted:
+        return _people([line[posted.end() :]], site, shaped=True)
+    start = _BYLINE_START.match(line)
+    if start is None:
+        return []
+    rest = line[start.end() :]
+    if start.group().rstrip().endswith(":"):
+        return _people([rest], site, shaped=True)
+    byline = byline_paragraph(f"By {rest}")
+    return _people(byline.names, site) if byline else []
 
 
 def _line_from(node) -> str:
@@ -615,7 +675,11 @@ def _site_name(src: _Sources) -> str | None:
     if name:
         return name
     for publisher in src.ld("publisher"):
-        names = [name for name, _ in _ld_names(publisher, src)]
+        names = (
+            [name for name, _ in _ld_names(publisher, src)]
+            if not _is_person(publisher, src)
+            else []
+        )
         if names:
             return names[0].strip()
     return None
@@ -700,7 +764,12 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
     page_url = _canonical_url(src, url)
     site = _site_name(src)
     domain = domain_of(page_url) or domain_of(url)
-    publishers = [name for value in src.ld("publisher") for name, _ in _ld_names(value, src)]
+    publishers = [
+        name
+        for value in src.ld("publisher")
+        if not _is_person(value, src)  # a blogger is their own publisher, and the writer
+        for name, _ in _ld_names(value, src)
+    ]
     language = _language(src)
     names = SiteNames(site, domain, *src.all("publisher"), *publishers)
     return PageMetadata(
