@@ -180,7 +180,10 @@ class SiteNames:
             squashed in name or name in squashed for name in self.squashed
         ):
             return True
-        if any(len(label) >= MIN_LABEL_CHARS and label in squashed for label in self.labels):
+        short = len(part.split()) <= MAX_SITE_PART_WORDS
+        if short and any(
+            len(label) >= MIN_LABEL_CHARS and label in squashed for label in self.labels
+        ):
             return True
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
 
@@ -202,8 +205,13 @@ def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
     site = site_names if isinstance(site_names, SiteNames) else SiteNames(*site_names)
     title = " ".join(title.split())
     pieces = _TITLE_SEPARATOR.split(title)  # part, separator, part, ...
-    while len(pieces) > 2 and site.in_part(pieces[-1]):
-        del pieces[-2:]
+    for index in range(2, len(pieces), 2):  # "Story | Site - its tagline": cut from the site
+        tail = "".join(pieces[index:])
+        if site.in_part(pieces[index]) and len(tail.split()) <= MAX_TAGLINE_WORDS:
+            del pieces[index - 1 :]
+            break
+    while len(pieces) > 2 and site.is_name(pieces[0]):
+        del pieces[:2]
     while len(pieces) > 2 and site.is_name(pieces[0]):
         del pieces[:2]
     return "".join(pieces).strip() or title
@@ -211,6 +219,13 @@ def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
 
 #: Shorter parts are not compared by overlap with the site name ("a" is in every name).
 MIN_NAME_OVERLAP = 3
+#: A site name and its tagline after a title run to at most this many words.
+MAX_TAGLINE_WORDS = 10
+#: A title part longer than this is not searched for the domain's label ("Schneekarten auf
+#: Gipfelbuch.ch" is a headline that mentions the site).
+MAX_SITE_PART_WORDS = 4
+#: A longer ``og:site_name`` is the page's title put in the wrong tag.
+MAX_SITE_NAME_WORDS = 8
 
 
 def _squash_name(name: str) -> str:
@@ -230,6 +245,12 @@ _HEADLINE_XPATH = (
 )
 #: Share of a heading's words that a title field must contain for the two to be one headline.
 MIN_HEADLINE_MATCH = 0.6
+#: Share of a title field's words that a one-word heading must hold, unless the field opens
+#: with it ("Opinion" is a section heading whose word recurs in "Story | AOC media - Analyse
+#: Opinion Critique"; "Design" opens "Design - Studio X").
+MIN_FIELD_COVER = 0.25
+#: A title field with fewer words after its site name is cut is a section ("Gaspreise").
+MIN_TITLE_WORDS = 2
 #: A kicker (the short label before a headline: "Klimaschutz", "Analysis") is at most this
 #: share of the heading's text.
 MAX_KICKER_SHARE = 0.6
@@ -255,30 +276,44 @@ def _title(src: _Sources, site: SiteNames) -> str:
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
     fields = [f for f in fields if not site.is_name(f)]
     headings = [h for h in _headings(src.tree) if not site.is_name(h)]
-    field_words = [set(_WORD.findall(f.casefold())) for f in fields]
+    field_words = [(f, set(_WORD.findall(f.casefold()))) for f in fields]
     best, best_cover = None, 0.0
     for heading in headings:
         words = _WORD.findall(heading.casefold())
-        for known in field_words:
+        for text, known in field_words:
             shared = sum(word in known for word in words)
             if not words or shared < MIN_HEADLINE_MATCH * len(words):
                 continue
             cover = len(known.intersection(words)) / max(len(known), 1)
+            if len(words) == 1 and cover < MIN_FIELD_COVER and not _opens(text, heading):
+                continue  # "Opinion", a section, in "Story | AOC media - Analyse Opinion"
             if cover > best_cover:
                 best, best_cover = heading, cover
     if best:
         return clean_title(best, site)  # some pages repeat the whole <title> in their h1
-    if fields:
-        return clean_title(fields[0], site)
-    return headings[0] if headings else ""
+    title = clean_title(fields[0], site) if fields else ""
+    if len(title.split()) < MIN_TITLE_WORDS:  # "energieverbraucher.de | Gaspreise"
+        h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h)]
+        if len(h1s) == 1 and len(h1s[0].split()) > len(title.split()):
+            return h1s[0]
+    return title or (headings[0] if headings else "")
 
 
-def _headings(tree: lxml.html.HtmlElement) -> Iterator[str]:
-    """Texts of the page's headline elements, each without a kicker before it."""
-    for element in tree.xpath(_HEADLINE_XPATH):
-        text = _without_kicker(element)
+def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iterator[str]:
+    """Texts of the page's headline elements, each without a kicker before it (nor the
+    separator that followed the kicker: "<span>Klimaschutz</span>: Bohren, bis es heiß wird")."""
+    for element in tree.xpath(xpath):
+        text = _without_kicker(element).lstrip(_LEADING_SEPARATORS)
         if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
             yield text
+
+
+_LEADING_SEPARATORS = " :|–—-•·"
+
+
+def _opens(title: str, heading: str) -> bool:
+    """Whether ``heading`` is the first part of ``title`` ("Design" of "Design - Studio X")."""
+    return _squash_name(_TITLE_SEPARATOR.split(title, maxsplit=1)[0]) == _squash_name(heading)
 
 
 #: Tags that set a kicker apart on their own; any other needs a class or a line break after it
@@ -763,6 +798,8 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
     src = _Sources(_meta_tags(tree), jsonld, tree, by_id)
     page_url = _canonical_url(src, url)
     site = _site_name(src)
+    if site and len(site.split()) > MAX_SITE_NAME_WORDS:
+        site = None
     domain = domain_of(page_url) or domain_of(url)
     publishers = [
         name
