@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as date_parser
 
@@ -119,3 +121,49 @@ def date_with_year(month_day: str, year: int) -> str | None:
     except (ValueError, OverflowError):
         return None
     return when.date().isoformat()
+
+
+#: The time zone of a country's publishers, by the country's top-level domain: a moment a
+#: page gives in UTC is dated by the day its readers had ("2022-11-06T23:00:00Z" on a German
+#: site is the 7th). Countries spanning several zones take their capital's.
+COUNTRY_ZONES = {
+    "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich", "li": "Europe/Vaduz",
+    "fr": "Europe/Paris", "be": "Europe/Brussels", "nl": "Europe/Amsterdam",
+    "lu": "Europe/Luxembourg", "it": "Europe/Rome", "es": "Europe/Madrid",
+    "pt": "Europe/Lisbon", "uk": "Europe/London", "ie": "Europe/Dublin",
+    "dk": "Europe/Copenhagen", "se": "Europe/Stockholm", "no": "Europe/Oslo",
+    "fi": "Europe/Helsinki", "pl": "Europe/Warsaw", "cz": "Europe/Prague",
+    "sk": "Europe/Bratislava", "hu": "Europe/Budapest", "si": "Europe/Ljubljana",
+    "hr": "Europe/Zagreb", "ro": "Europe/Bucharest", "bg": "Europe/Sofia",
+    "gr": "Europe/Athens", "tr": "Europe/Istanbul", "ru": "Europe/Moscow", "ua": "Europe/Kyiv",
+    "ar": "America/Argentina/Buenos_Aires", "bo": "America/La_Paz", "br": "America/Sao_Paulo",
+    "cl": "America/Santiago", "co": "America/Bogota", "ec": "America/Guayaquil",
+    "mx": "America/Mexico_City", "pe": "America/Lima", "py": "America/Asuncion",
+    "uy": "America/Montevideo", "ve": "America/Caracas", "ca": "America/Toronto",
+    "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "cn": "Asia/Shanghai", "tw": "Asia/Taipei",
+    "hk": "Asia/Hong_Kong", "sg": "Asia/Singapore", "in": "Asia/Kolkata", "bd": "Asia/Dhaka",
+    "pk": "Asia/Karachi", "il": "Asia/Jerusalem", "ae": "Asia/Dubai", "za": "Africa/Johannesburg",
+    "ng": "Africa/Lagos", "ke": "Africa/Nairobi", "eg": "Africa/Cairo",
+    "au": "Australia/Sydney", "nz": "Pacific/Auckland",
+}  # fmt: skip
+
+
+def in_publisher_zone(iso: str, url: str | None) -> str:
+    """A UTC moment (``...+00:00``) in the zone of the country whose domain ``url`` is on;
+    anything else (a date, a moment with its own offset, a ``.com``) as it is.
+
+    >>> in_publisher_zone("2022-11-06T23:00:00+00:00", "https://beige.example.de/a")
+    '2022-11-07T00:00:00+01:00'
+    >>> in_publisher_zone("2022-05-04T02:41:00+00:00", "https://x.example.com.bo/a")
+    '2022-05-03T22:41:00-04:00'
+    """
+    if not iso.endswith("+00:00") or "T" not in iso:
+        return iso
+    country = (urlsplit(url or "").hostname or "").rsplit(".", 1)[-1]
+    if country not in COUNTRY_ZONES:
+        return iso
+    try:
+        zone = ZoneInfo(COUNTRY_ZONES[country])
+    except ZoneInfoNotFoundError:  # a system without the zone database
+        return iso
+    return datetime.fromisoformat(iso).astimezone(zone).isoformat(timespec="seconds")

@@ -21,7 +21,7 @@ import lxml.html
 from htmldate import find_date
 
 from search.extract.bylines import byline_paragraph, is_person_name, parse_byline
-from search.extract.dates import normalise_date
+from search.extract.dates import in_publisher_zone, normalise_date
 from search.extract.publishers import domain_label, normalise_publisher
 
 __all__ = ["PageMetadata", "extract_metadata", "clean_title"]
@@ -613,7 +613,7 @@ def _line_from(node) -> str:
 
 # --------------------------------------------------------------------------- date
 
-#: ``<meta>`` keys holding the publication date, best first.
+#: ``<meta>`` keys that name the publication date, best first.
 DATE_META_KEYS = (
     "article:published_time",
     "og:published_time",
@@ -623,35 +623,54 @@ DATE_META_KEYS = (
     "pubdate",
     "publishdate",
     "publish-date",
-    "date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
     "dc.date.issued",
+)
+#: ``<meta>`` keys of a date that CMSs often fill with the last change ("date" and Dublin
+#: Core's): read after the page's ``<time>`` elements.
+GENERIC_DATE_META_KEYS = (
+    "date",
     "dc.date",
     "dcterms.date",
     "dcterms.created",
     "dc.date.created",
     "created",
-    "article.published",
-    "cxenseparse:recs:publishtime",
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|\b)")
 
 
 def _published(src: _Sources, url: str | None, dayfirst: bool | None) -> str | None:
     """The publication date: date meta tags, JSON-LD, ``datePublished`` markup, ``<time>``,
-    the URL's date, else a date in the visible page; as the publisher's readers saw it."""
+    generic date meta tags, the URL's date, else a date in the visible page; as the
+    publisher's readers saw it (in the publisher's zone)."""
     candidates = [src.first(*DATE_META_KEYS)]
     candidates += [v for v in src.ld("datePublished") if isinstance(v, str)]
-    candidates += [v for v in src.ld("dateCreated") if isinstance(v, str)]
     for element in src.tree.xpath(".//*[@itemprop='datePublished']"):
         candidates.append(element.get("content") or element.get("datetime"))
+    candidates += [v for v in src.ld("dateCreated") if isinstance(v, str)]
     for time in src.tree.iter("time"):
         candidates.append(time.get("datetime"))
+    candidates.append(src.first(*GENERIC_DATE_META_KEYS))
     match = _URL_DATE.search(url or "")
     url_date = normalise_date("-".join(g.zfill(2) for g in match.groups())) if match else None
     dates = [d for c in candidates if c and (d := normalise_date(c, dayfirst=dayfirst))]
     if dates:
-        return _local(dates[0], [*dates[1:], *([url_date] if url_date else [])])
+        local = _local(dates[0], [*dates[1:], *([url_date] if url_date else [])])
+        if url_date and _days_apart(local, url_date) > MAX_URL_DATE_DAYS:
+            return url_date  # a re-saved or migrated page, or a sidebar's <time>
+        return in_publisher_zone(local, url)
     return url_date or _date_in_text(src.tree, url)
+
+
+#: A story's address is set when it is created: a page date further than this from the
+#: URL's date belongs to a re-save, a migration or another story (a few days later is a
+#: scheduled or updated publication, and stays).
+MAX_URL_DATE_DAYS = 31
+
+
+def _days_apart(first: str, second: str) -> int:
+    return abs((dt.date.fromisoformat(first[:10]) - dt.date.fromisoformat(second[:10])).days)
 
 
 #: A moment written in UTC and again in the publisher's zone differs by at most this.
