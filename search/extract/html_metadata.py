@@ -21,7 +21,7 @@ import lxml.html
 from htmldate import find_date
 
 from search.extract.bylines import byline_paragraph, is_person_name, parse_byline
-from search.extract.dates import in_publisher_zone, normalise_date
+from search.extract.dates import date_in_text, in_publisher_zone, normalise_date
 from search.extract.publishers import domain_label, normalise_publisher
 
 __all__ = ["PageMetadata", "extract_metadata", "clean_title"]
@@ -617,6 +617,7 @@ def _line_from(node) -> str:
 DATE_META_KEYS = (
     "article:published_time",
     "og:published_time",
+    "og:article:published_time",
     "datepublished",
     "parsely-pub-date",
     "sailthru.date",
@@ -626,6 +627,9 @@ DATE_META_KEYS = (
     "article.published",
     "cxenseparse:recs:publishtime",
     "dc.date.issued",
+    "citation_online_date",
+    "citation_publication_date",
+    "prism.publicationdate",
 )
 #: ``<meta>`` keys of a date that CMSs often fill with the last change ("date" and Dublin
 #: Core's): read after the page's ``<time>`` elements.
@@ -649,8 +653,7 @@ def _published(src: _Sources, url: str | None, dayfirst: bool | None) -> str | N
     for element in src.tree.xpath(".//*[@itemprop='datePublished']"):
         candidates.append(element.get("content") or element.get("datetime"))
     candidates += [v for v in src.ld("dateCreated") if isinstance(v, str)]
-    for time in src.tree.iter("time"):
-        candidates.append(time.get("datetime"))
+    candidates += _by_distance_to_headline(src.tree, src.tree.xpath(".//time[@datetime]"))
     candidates.append(src.first(*GENERIC_DATE_META_KEYS))
     match = _URL_DATE.search(url or "")
     url_date = normalise_date("-".join(g.zfill(2) for g in match.groups())) if match else None
@@ -660,13 +663,39 @@ def _published(src: _Sources, url: str | None, dayfirst: bool | None) -> str | N
         if url_date and _days_apart(local, url_date) > MAX_URL_DATE_DAYS:
             return url_date  # a re-saved or migrated page, or a sidebar's <time>
         return in_publisher_zone(local, url)
-    return url_date or _date_in_text(src.tree, url)
+    return url_date or _printed_date(src.tree, dayfirst) or _date_in_text(src.tree, url)
 
 
 #: A story's address is set when it is created: a page date further than this from the
 #: URL's date belongs to a re-save, a migration or another story (a few days later is a
 #: scheduled or updated publication, and stays).
 MAX_URL_DATE_DAYS = 31
+
+
+_MODIFIED = re.compile(r"updated|modified|aktualisiert", re.I)
+
+
+def _by_distance_to_headline(tree: lxml.html.HtmlElement, times: list) -> list[str]:
+    """``<time datetime>`` values, the one nearest the page's first ``<h1>`` first (a sidebar
+    or teaser list may come before the story in the markup), an "updated" one last."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None or len(times) < 2:
+        return [time.get("datetime") for time in times]
+    wanted = {id(time) for time in times}
+    positions, headline_at = {}, 0
+    for position, element in enumerate(tree.iter()):
+        if element is headline:
+            headline_at = position
+        elif id(element) in wanted:
+            positions[id(element)] = position
+    ordered = sorted(
+        times,
+        key=lambda time: (
+            bool(_MODIFIED.search(time.get("class", ""))),
+            abs(positions.get(id(time), 0) - headline_at),
+        ),
+    )
+    return [time.get("datetime") for time in ordered]
 
 
 def _days_apart(first: str, second: str) -> int:
@@ -700,6 +729,55 @@ def _local(chosen: str, others: list[str]) -> str:
         if same_moment or same_wall_clock:
             return other
     return chosen
+
+
+#: Class or id tokens of an element that shows the story's date ("entry-date", "datum",
+#: "news-single-timedata", "publish-info").
+_DATE_CLASS = re.compile(r"date|datum|time|zeit|publish|posted|stand", re.I)
+#: Labels that print the story's date in running text ("Datum: 18.10.2021", "Erstellt am").
+_DATE_LABEL = re.compile(
+    r"^\W*(?:datum|date|stand|erstellt am|veröffentlicht am|erschienen am|publiziert am"
+    r"|published(?: on)?|posted(?: on)?|written|publié le|publicado(?: el)?)\b\s*:?",
+    re.I,
+)
+#: A date element is short ("21.11.2022", "Written: 2023-11-07 15:03:30 / Updated: ...").
+MAX_DATE_ELEMENT_CHARS = 80
+
+
+def _printed_date(tree: lxml.html.HtmlElement, dayfirst: bool | None) -> str | None:
+    """The date a page prints for its story in an element classed as a date ("<span
+    class="date">21.11.2022</span>") or after a label ("Datum: 18.10.2021"): the one nearest
+    the headline (sidebars and teaser lists date other stories), else the first. Elements in
+    comments and footers are skipped, and so is an "Updated" date."""
+    headline = next(tree.iter("h1"), None)
+    found: list[tuple[int, str]] = []
+    headline_at = None
+    for position, element in enumerate(tree.iter()):
+        if element is headline:
+            headline_at = position
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "time"):
+            continue
+        label = _DATE_LABEL.match(element.text or "")
+        if not (label or _DATE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")):
+            continue
+        text = " ".join(element.text_content().split())
+        if label and not _PRINTED_DAY.search(text) and element.getparent() is not None:
+            text = " ".join(element.getparent().text_content().split())  # <b>Datum:</b> 18.10.
+        text = _UPDATED.split(text, maxsplit=1)[0]
+        if not text or len(text) > MAX_DATE_ELEMENT_CHARS:
+            continue
+        day = date_in_text(text, dayfirst=dayfirst, slashed=False)
+        if day and not _in_comments(element) and not _in_container(element, _FOOTER, ("footer",)):
+            found.append((position, day))
+    if not found:
+        return None
+    if headline_at is None:
+        return found[0][1]
+    return min(found, key=lambda item: abs(item[0] - headline_at))[1]
+
+
+_PRINTED_DAY = re.compile(r"\d{1,2}[./ -]")
+_UPDATED = re.compile(r"\b(?:updated|aktualisiert|letzte änderung|mis à jour|actualizado)", re.I)
 
 
 def _date_in_text(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
