@@ -143,7 +143,7 @@ def _flatten_jsonld(data) -> Iterator[dict]:
 # --------------------------------------------------------------------------- title
 
 #: Separators between a page's title and its site name ("Story | Site", "Site - Story").
-_TITLE_SEPARATOR = re.compile(r"(\s+[|–—·»:-]\s+|\s+::\s+|\s*\|\s*)")
+_TITLE_SEPARATOR = re.compile(r"(\s+[|│•–—·»:-]\s+|\s+::\s+|\s*[|│]\s*)")
 
 
 class SiteNames:
@@ -181,8 +181,9 @@ class SiteNames:
         ):
             return True
         short = len(part.split()) <= MAX_SITE_PART_WORDS
+        spelled = squashed.translate(_UMLAUTS)  # "Ökologisch Bauen" on oekologisch-bauen.info
         if short and any(
-            len(label) >= MIN_LABEL_CHARS and label in squashed for label in self.labels
+            len(label) >= MIN_LABEL_CHARS and label in spelled for label in self.labels
         ):
             return True
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
@@ -190,6 +191,7 @@ class SiteNames:
 
 #: A word written as a surname is one, even when the site is named after it.
 _SURNAME = re.compile(r"^[A-ZÀ-Ý][a-zß-ÿ'’-]+$")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 #: A domain label shorter than this is not looked for inside title parts ("bbc" is).
 MIN_LABEL_CHARS = 3
 
@@ -802,6 +804,26 @@ def _canonical_url(src: _Sources, url: str | None) -> str | None:
     return url
 
 
+#: "Site » Feed", "Site - Comments Feed", "Site RSS": the title of a page's feed link.
+_FEED_TITLE = re.compile(
+    r"^(?P<site>.+?)\s+[»|:–-]\s+(?:(?:kommentar|comments?)[- ]?)?feed\b", re.I
+)
+#: A site's name in a feed title is short; a longer one is a story's title.
+MAX_FEED_NAME_WORDS = 5
+
+
+def _feed_names(tree: lxml.html.HtmlElement) -> list[str]:
+    """Site names from the titles of the page's feed links (``<link rel="alternate"
+    type="application/rss+xml" title="Bibliothek 2.0 und mehr » Feed">``); blogs often have
+    no ``og:site_name`` but every WordPress page names its feeds."""
+    names = []
+    for link in tree.xpath(".//link[@rel='alternate'][contains(@type, 'xml')][@title]")[:2]:
+        found = _FEED_TITLE.match(" ".join(link.get("title").split()))
+        if found and len(found["site"].split()) <= MAX_FEED_NAME_WORDS:
+            names.append(found["site"])
+    return names
+
+
 def _site_name(src: _Sources) -> str | None:
     name = src.first("og:site_name", "application-name", "al:ios:app_name")
     if name:
@@ -906,8 +928,10 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
     ]
     language = _language(src)
     names = SiteNames(site, domain, *src.all("publisher"), *publishers)
+    # a blog's feeds carry its name, which is often its writer's too: for titles only
+    title_names = SiteNames(*names.names, *_feed_names(tree))
     return PageMetadata(
-        title=_title(src, names),
+        title=_title(src, title_names),
         authors=_authors(src, names),
         published=_published(src, page_url, _dayfirst(language)),
         publisher=_publisher([site, *publishers, *src.all("publisher")], page_url or url) or domain,
