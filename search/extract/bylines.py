@@ -39,7 +39,7 @@ _NAME_SEPARATOR = re.compile(
 _ROLES = (
     r"illustrations?|fotos?|photos?|bilder|grafik|edited|editing|chefredakteur(?:in)?"
     r"|redakteur(?:in)?|staff|experte|expertin|expert|korrespondent(?:in)?|correspondent"
-    r"|reporter(?:in)?|mitglied"
+    r"|reporter(?:in)?|mitglied|rechtsanwalt|rechtsanwältin|anwalt|anwältin|attorney"
 )
 _ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s*:?\s+")
 _ROLE_AFTER = re.compile(rf"\s+(?:(?i:{_ROLES})|for|For|FOR|für|pour|para)\b.*$")

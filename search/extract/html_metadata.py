@@ -167,7 +167,8 @@ class SiteNames:
         """A byline name without the site's name after it ("Adam Aaronson PhillyVoice",
         "Matthias herrpfleger"); a surname that is also the domain stays ("Daniel Lemire")."""
         words = name.split()
-        if len(words) >= 2 and not _SURNAME.match(words[-1]) and self.is_name(words[-1]):
+        last = words[-1]
+        if len(words) >= 2 and _HANDLE_OR_BRAND.match(last) and self.is_name(last):
             return " ".join(words[:-1])
         return name
 
@@ -189,8 +190,9 @@ class SiteNames:
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
 
 
-#: A word written as a surname is one, even when the site is named after it.
-_SURNAME = re.compile(r"^[A-ZÀ-Ý][a-zß-ÿ'’-]+$")
+#: A site's name after a byline's name is written as a handle or a brand ("herrpfleger",
+#: "PhillyVoice"), unlike a surname the site is named after ("Daniel Lemire", "Die FURCHE").
+_HANDLE_OR_BRAND = re.compile(r"^(?:[a-z0-9][\w.-]*|[A-Z][a-z]+[A-Z]\w*)$")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 #: A domain label shorter than this is not looked for inside title parts ("bbc" is).
 MIN_LABEL_CHARS = 3
@@ -427,6 +429,7 @@ _POSTED_BY = re.compile(
     re.I,
 )
 _LABEL_START = re.compile(r"^\s*\w+\s*:")
+_POSTING_VERB = re.compile(r"verfasst|geschrieben|written|posted|gespeichert|erstellt", re.I)
 #: Elements that end a line of running text.
 _LINE_BREAKS = frozenset({"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"})
 #: Twitter card labels that name the writer (``twitter:label1`` = "Written by").
@@ -590,8 +593,15 @@ def _names_in_line(line: str, site: SiteNames) -> list[str]:
     rest = line[start.end() :]
     if start.group().rstrip().endswith(":"):
         return _people([rest], site, shaped=True)
+    if _POSTING_VERB.search(start.group()):  # "Gespeichert von rasos": a user's handle too
+        return _people([rest], site)
     byline = byline_paragraph(f"By {rest}")
     return _people(byline.names, site) if byline else []
+
+
+#: A "By" alone in its element ("<span class="screen-reader-text">| By </span><span>Jane
+#: Roe</span>"): the names follow the element.
+_BARE_BY = re.compile(r"^[\W_]*(?:by|von|par|por)\W*$", re.I)
 
 
 def _line_from(node) -> str:
@@ -600,7 +610,7 @@ def _line_from(node) -> str:
     element = node.getparent()
     # an element's own text is followed by its children, a tail by the element's siblings;
     # a label alone in its element ("<strong>Text:</strong> Jane Roe") by the element's tail
-    alone = node.is_text and not len(element) and _LABEL_START.match(node)
+    alone = node.is_text and not len(element) and (_LABEL_START.match(node) or _BARE_BY.match(node))
     if alone and element.tail:
         parts.append(element.tail)
     siblings = iter(element) if node.is_text and not alone else element.itersiblings()
