@@ -177,11 +177,11 @@ class SiteNames:
         squashed = _squash_name(part)
         if not squashed or squashed in self.squashed:
             return True
-        if len(squashed) >= MIN_NAME_OVERLAP and any(
+        short = len(part.split()) <= MAX_SITE_PART_WORDS
+        if (short and len(squashed) >= MIN_NAME_OVERLAP) and any(
             squashed in name or name in squashed for name in self.squashed
         ):
             return True
-        short = len(part.split()) <= MAX_SITE_PART_WORDS
         spelled = squashed.translate(_UMLAUTS)  # "Ökologisch Bauen" on oekologisch-bauen.info
         if short and any(
             len(label) >= MIN_LABEL_CHARS and label in spelled for label in self.labels
@@ -758,15 +758,12 @@ MAX_DATE_ELEMENT_CHARS = 80
 
 def _printed_date(tree: lxml.html.HtmlElement, dayfirst: bool | None) -> str | None:
     """The date a page prints for its story in an element classed as a date ("<span
-    class="date">21.11.2022</span>") or after a label ("Datum: 18.10.2021"): the one nearest
-    the headline (sidebars and teaser lists date other stories), else the first. Elements in
-    comments and footers are skipped, and so is an "Updated" date."""
-    headline = next(tree.iter("h1"), None)
-    found: list[tuple[int, str]] = []
-    headline_at = None
+    class="date">21.11.2022</span>") or after a label ("Datum: 18.10.2021"): the one that
+    shares the smallest container with the headline, then the nearest to it (sidebars and
+    teaser lists date other stories), else the first. Elements in comments and footers are
+    skipped, and so is an "Updated" date."""
+    found: list[tuple[lxml.html.HtmlElement, int, str]] = []
     for position, element in enumerate(tree.iter()):
-        if element is headline:
-            headline_at = position
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "time"):
             continue
         label = _DATE_LABEL.match(element.text or "")
@@ -780,12 +777,21 @@ def _printed_date(tree: lxml.html.HtmlElement, dayfirst: bool | None) -> str | N
             continue
         day = date_in_text(text, dayfirst=dayfirst, slashed=False)
         if day and not _in_comments(element) and not _in_container(element, _FOOTER, ("footer",)):
-            found.append((position, day))
+            found.append((element, position, day))
     if not found:
         return None
-    if headline_at is None:
-        return found[0][1]
-    return min(found, key=lambda item: abs(item[0] - headline_at))[1]
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return found[0][2]
+    containers = list(headline.iterancestors())  # innermost first
+    headline_at = next(i for i, element in enumerate(tree.iter()) if element is headline)
+
+    def closeness(item: tuple[lxml.html.HtmlElement, int, str]) -> tuple[int, int]:
+        shared = next((a for a in item[0].iterancestors() if a in containers), None)
+        level = containers.index(shared) if shared is not None else len(containers)
+        return level, abs(item[1] - headline_at)
+
+    return min(found, key=closeness)[2]
 
 
 _PRINTED_DAY = re.compile(r"\d{1,2}[./ -]")
