@@ -207,6 +207,10 @@ def test_postclean_drops_teasers_prompts_and_trailing_links():
         ("jane@example.com", []),
         ("https://www.facebook.com/janeroe", []),
         ("Anna Dunst, Max Weber", ["Anna Dunst", "Max Weber"]),
+        ("Von Ole Brink Chefredakteur", ["Ole Brink"]),  # a role after the name goes
+        ("Text & Fotos: Ivo Marten", ["Ivo Marten"]),
+        ("Autor: Rechtsanwalt Jan Vogt", ["Jan Vogt"]),
+        ("Von Ole Brink Fr, 18. Oktober 2026", ["Ole Brink"]),  # a weekday before the date
     ],
 )
 def test_byline_names(byline, names):
@@ -466,7 +470,15 @@ def test_clean_title_cuts_site_and_tagline_and_feed_names():
     assert clean_title("Kostenloser Stromcheck | Ökologisch Bauen", ["oekologisch-bauen.info"]) == (
         "Kostenloser Stromcheck"
     )
+    assert clean_title("Quaywatch » Blog Archiv » Neue Kräne im Hafen", ["quaywatch.example"]) == (
+        "Neue Kräne im Hafen"
+    )
+    assert clean_title("04.02.2026 - Eisrekord am See", []) == "Eisrekord am See"
     # a headline that mentions the site is no site part
     assert clean_title(
         "Outdoornews - Neue Schneekarten für alle Touren auf Gipfelbuch.ch", ["gipfelbuch.ch"]
     ) == ("Outdoornews - Neue Schneekarten für alle Touren auf Gipfelbuch.ch")
+
+
+def test_headline_without_screen_reader_label():
+    assert page("headline_screen_reader_label.html").title == "Forschung zur Wärmewende"

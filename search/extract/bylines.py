@@ -158,7 +158,9 @@ def _clean_part(part: str) -> str:
     part = BY_PREFIX.sub("", part)
     part = re.sub(r"\([^)]*\)?", " ", part)  # "(Pressesprecher des EJW)"
     part = _TRAILING_FURNITURE.sub("", part)
-    part = _ROLE_AFTER.sub("", _ROLE_BEFORE.sub("", part.strip()))
+    without_roles = _ROLE_AFTER.sub("", _ROLE_BEFORE.sub("", part.strip()))
+    # a role word that leaves a single word behind is part of a pen name ("Rasender Reporter")
+    part = without_roles if " " in without_roles.strip() or " " not in part.strip() else part
     part = " ".join(part.split()).strip(" ,:;-–—|()[]\"'~*©»«")
     last = part.rsplit(" ", 1)[-1]
     if part.endswith(".") and len(last) > 4:  # a sentence's full stop, not "Jr." or "C."

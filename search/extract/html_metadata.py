@@ -209,18 +209,26 @@ def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
     site = site_names if isinstance(site_names, SiteNames) else SiteNames(*site_names)
     title = " ".join(title.split())
     pieces = _TITLE_SEPARATOR.split(title)  # part, separator, part, ...
+    while len(pieces) > 2 and _NOT_HEADLINE_PART.match(pieces[-1]):
+        del pieces[-2:]
     for index in range(2, len(pieces), 2):  # "Story | Site - its tagline": cut from the site
         tail = "".join(pieces[index:])
         if site.in_part(pieces[index]) and len(tail.split()) <= MAX_TAGLINE_WORDS:
             del pieces[index - 1 :]
             break
-    while len(pieces) > 2 and site.is_name(pieces[0]):
+    # "Site » Blog Archiv » Story", "23.01.2022 - Story"
+    while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
         del pieces[:2]
-    while len(pieces) > 2 and site.is_name(pieces[0]):
+    # "Site » Blog Archiv » Story", "23.01.2022 - Story"
+    while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
         del pieces[:2]
     return "".join(pieces).strip() or title
 
 
+#: Title parts that are no headline: a date alone, WordPress's "Blog Archive".
+_NOT_HEADLINE_PART = re.compile(
+    r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|blog[- ]archiv(?:e)?)\s*$", re.I
+)
 #: Shorter parts are not compared by overlap with the site name ("a" is in every name).
 MIN_NAME_OVERLAP = 3
 #: A site name and its tagline after a title run to at most this many words.
@@ -325,6 +333,26 @@ def _opens(title: str, heading: str) -> bool:
 _KICKER_TAGS = frozenset({"small", "div", "p", "header"})
 
 
+#: Classes of text for screen readers only ("<span class="sr-only">Headline:</span>").
+_SCREEN_READER_ONLY = re.compile(
+    r"\b(?:sr-only|visually-hidden|screen-reader-text|visuallyhidden)\b"
+)
+
+
+def _visible_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text without what only screen readers announce."""
+    hidden = [
+        e for e in element.iterdescendants() if _SCREEN_READER_ONLY.search(e.get("class", ""))
+    ]
+    if not hidden:
+        return " ".join(element.text_content().split())
+    element = copy.deepcopy(element)
+    for node in element.iterdescendants():
+        if _SCREEN_READER_ONLY.search(node.get("class", "")):
+            node.drop_tree()
+    return " ".join(element.text_content().split())
+
+
 def _followed_by_break(element: lxml.html.HtmlElement) -> bool:
     following = element.getnext()
     return following is not None and following.tag == "br" and not (element.tail or "").strip()
@@ -337,7 +365,7 @@ def _without_kicker(element: lxml.html.HtmlElement) -> str:
     headline "Daten gehackt" under the label "Interne Unterlagen". A kicker ending in a colon
     ("Krach vor der Versammlung:") is part of the headline's sentence and stays.
     """
-    text = " ".join(element.text_content().split())
+    text = _visible_text(element)
     children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
     while len(children) == 1 and not (element.text or "").strip() and len(children[0]):
         if (children[0].tail or "").strip():
