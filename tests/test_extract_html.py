@@ -211,6 +211,11 @@ def test_postclean_drops_teasers_prompts_and_trailing_links():
         ("Text & Fotos: Ivo Marten", ["Ivo Marten"]),
         ("Autor: Rechtsanwalt Jan Vogt", ["Jan Vogt"]),
         ("Von Ole Brink Fr, 18. Oktober 2026", ["Ole Brink"]),  # a weekday before the date
+        ("Disko Von Eva Lohr", ["Eva Lohr"]),  # a section before the "Von"
+        ("Mark Von Bergen", ["Mark Von Bergen"]),
+        ("责任编辑：王明", ["王明"]),
+        ("Jupiterimages; iStockphoto", []),  # picture credits
+        ("Lena Graf Search", ["Lena Graf"]),
     ],
 )
 def test_byline_names(byline, names):
@@ -482,3 +487,8 @@ def test_clean_title_cuts_site_and_tagline_and_feed_names():
 
 def test_headline_without_screen_reader_label():
     assert page("headline_screen_reader_label.html").title == "Forschung zur Wärmewende"
+
+
+def test_bare_author_meta_contradicted_by_the_visible_byline():
+    # the bare "author" tag names the broadcaster; the page's byline names the writer
+    assert page("meta_author_is_publisher.html").authors == ["Kodjo Amegan"]

@@ -486,9 +486,15 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         for name, is_organisation in _ld_names(value, src)
         if not is_organisation
     ]
-    sources = [_people(people, site), _people(_twitter_writer(src), site)]
-    sources += [_people(src.all(*keys), site) for keys in AUTHOR_META_KEYS]
-    sources.append(_byline_markup(src.tree, site))
+    specific, generic = (_people(src.all(*keys), site) for keys in AUTHOR_META_KEYS)
+    sources = [_people(people, site), _people(_twitter_writer(src), site), specific]
+    if generic and not any(sources):
+        # a bare "author" tag that the page's visible byline contradicts names the
+        # publisher or the web agency ("Deutsche Welle" above "Auteur : Kossivi Tiassou")
+        visible = _byline_markup(src.tree, site) or _byline_in_text(src.tree, site)
+        if visible and not _shares_a_name(generic, visible):
+            return visible
+    sources += [generic, _byline_markup(src.tree, site)]
     found = [names for names in sources if names]
     if not found:
         return _byline_in_text(src.tree, site)
@@ -496,6 +502,12 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
     for other in found[1:]:
         chosen = _completed(chosen, other)
     return chosen
+
+
+def _shares_a_name(names: list[str], other: list[str]) -> bool:
+    return _completed(names, other) != names or any(
+        a.casefold() == b.casefold() for a in names for b in other
+    )
 
 
 def _twitter_writer(src: _Sources) -> list[str]:
