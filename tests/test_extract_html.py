@@ -492,3 +492,7 @@ def test_headline_without_screen_reader_label():
 def test_bare_author_meta_contradicted_by_the_visible_byline():
     # the bare "author" tag names the broadcaster; the page's byline names the writer
     assert page("meta_author_is_publisher.html").authors == ["Kodjo Amegan"]
+
+
+def test_one_word_og_title_is_a_section_the_title_tag_holds_the_headline():
+    assert page("section_og_title.html").title == "Schwimmbäder öffnen im Juni wieder für alle"

@@ -303,7 +303,11 @@ def _title(src: _Sources, site: SiteNames) -> str:
                 best, best_cover = heading, cover
     if best:
         return clean_title(best, site)  # some pages repeat the whole <title> in their h1
-    title = clean_title(fields[0], site) if fields else ""
+    cleaned = [clean_title(f, site) for f in fields]
+    # a one-word field is a section ("Medienmitteilungen"): another field may hold the headline
+    title = next(
+        (t for t in cleaned if len(t.split()) >= MIN_TITLE_WORDS), cleaned[0] if cleaned else ""
+    )
     if len(title.split()) < MIN_TITLE_WORDS:  # "energieverbraucher.de | Gaspreise"
         h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h)]
         if len(h1s) == 1 and len(h1s[0].split()) > len(title.split()):
