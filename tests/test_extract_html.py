@@ -207,6 +207,15 @@ def test_postclean_drops_teasers_prompts_and_trailing_links():
         ("jane@example.com", []),
         ("https://www.facebook.com/janeroe", []),
         ("Anna Dunst, Max Weber", ["Anna Dunst", "Max Weber"]),
+        ("Von Ole Brink Chefredakteur", ["Ole Brink"]),  # a role after the name goes
+        ("Text & Fotos: Ivo Marten", ["Ivo Marten"]),
+        ("Autor: Rechtsanwalt Jan Vogt", ["Jan Vogt"]),
+        ("Von Ole Brink Fr, 18. Oktober 2026", ["Ole Brink"]),  # a weekday before the date
+        ("Disko Von Eva Lohr", ["Eva Lohr"]),  # a section before the "Von"
+        ("Mark Von Bergen", ["Mark Von Bergen"]),
+        ("责任编辑：王明", ["王明"]),
+        ("Jupiterimages; iStockphoto", []),  # picture credits
+        ("Lena Graf Search", ["Lena Graf"]),
     ],
 )
 def test_byline_names(byline, names):
@@ -380,3 +389,110 @@ def test_one_byline_parser_for_wire_export_and_page():
     assert wire.authors == export.authors == parse_byline(line).names == ["Jane Doe", "John Roe"]
     assert wire.agency == export.agency == parse_byline(line).agency == "AP"
     assert parse_byline("By the end of the week the talks had failed.", strict=True).names == []
+
+
+# --------------------------------------------------------------------------- metadata rules (2)
+
+
+def test_byline_markup_skips_sidebar_sentences_tag_lists_and_theme_credits():
+    content = page("opinion_byline_traps.html")
+    # an author-bio sentence and a tag list share the byline's class; "category-kommentar"
+    # files the post under opinion, it is no comment thread
+    assert content.authors == ["Helga Brandt"]
+    # "Meinung" is a section heading whose word only recurs in the title's tagline
+    assert content.title == "Warum die Brückenmaut fallen muss"
+    # the <time> of publication, not the "updated" one nor the generic "date" meta tag
+    assert content.published == "2026-03-17T08:00:00+01:00"
+
+
+def test_blog_post_posted_on_by_handle_completed_blogger_publisher():
+    content = extract_page(
+        (FIXTURES / "blog_posted_on_by.html").read_bytes(),
+        url="https://tomsgardennotes.example/spring-planting/",
+    )
+    # "Posted on DATE by NAME"; the meta tag's handle completed by the spelled name; the
+    # blogger is the JSON-LD publisher too and still the writer
+    assert content.authors == ["Tom Fielding"]
+    assert content.published == "2026-02-02T09:00:00+00:00"  # JSON-LD with a raw line break
+    assert content.title == "Spring planting on a north balcony"
+
+
+def test_labelled_byline_drops_the_role_after_the_name():
+    assert page("labelled_byline_role.html").authors == ["Uta Lindqvist-Haber"]
+
+
+def test_screen_reader_by_reads_on_and_footer_credit_is_no_byline():
+    content = page("screen_reader_by.html")
+    assert content.authors == ["Cara Linde"]
+    assert content.published == "2026-03-03"
+
+
+def test_misplaced_site_name_brand_after_byline_and_local_day():
+    content = extract_page(
+        (FIXTURES / "site_named_everywhere.html").read_bytes(),
+        url="https://www.rivervoice.de/news/night-buses",
+    )
+    # og:site_name holds the whole title: it is no site name, the h1 is the headline
+    assert content.title == "Council backs new night bus routes for the river district"
+    assert content.authors == ["Mara Quell"]  # "Mara Quell RiverVoice"
+    # 23:00 UTC is the next day for a German site's readers
+    assert content.published == "2026-01-15T00:00:00+01:00"
+
+
+def test_printed_date_nearest_the_headline_and_lone_h1_over_a_section_title():
+    content = extract_page(
+        (FIXTURES / "printed_date_near_headline.html").read_bytes(),
+        url="https://energieberatung.example/gaspreise/18725",
+    )
+    # "1988" (a year alone) is no date; the teaser list's dates belong to other stories
+    assert content.published == "2026-01-18"
+    assert content.title == "Gaspreise: Was Haushalte jetzt zurückfordern können"
+
+
+def test_url_date_beats_a_page_date_years_away():
+    content = extract_page(
+        (FIXTURES / "migrated_blog_post.html").read_bytes(),
+        url="https://www.reiseblog.example/home/2021/9/12/kap-arkona",
+    )
+    assert content.published == "2021-09-12"
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [("1988", None), ("2017/01", None), ("2017-01", None), ("2017/01/30", "2017-01-30")],
+)
+def test_a_year_or_month_alone_is_no_date(value, iso):
+    assert normalise_date(value) == iso
+
+
+def test_clean_title_cuts_site_and_tagline_and_feed_names():
+    assert (
+        clean_title(
+            "Why tolls fail | Harbour Daily - News, Opinion and Analysis", ["Harbour Daily"]
+        )
+        == "Why tolls fail"
+    )
+    assert clean_title("Kostenloser Stromcheck | Ökologisch Bauen", ["oekologisch-bauen.info"]) == (
+        "Kostenloser Stromcheck"
+    )
+    assert clean_title("Quaywatch » Blog Archiv » Neue Kräne im Hafen", ["quaywatch.example"]) == (
+        "Neue Kräne im Hafen"
+    )
+    assert clean_title("04.02.2026 - Eisrekord am See", []) == "Eisrekord am See"
+    # a headline that mentions the site is no site part
+    assert clean_title(
+        "Outdoornews - Neue Schneekarten für alle Touren auf Gipfelbuch.ch", ["gipfelbuch.ch"]
+    ) == ("Outdoornews - Neue Schneekarten für alle Touren auf Gipfelbuch.ch")
+
+
+def test_headline_without_screen_reader_label():
+    assert page("headline_screen_reader_label.html").title == "Forschung zur Wärmewende"
+
+
+def test_bare_author_meta_contradicted_by_the_visible_byline():
+    # the bare "author" tag names the broadcaster; the page's byline names the writer
+    assert page("meta_author_is_publisher.html").authors == ["Kodjo Amegan"]
+
+
+def test_one_word_og_title_is_a_section_the_title_tag_holds_the_headline():
+    assert page("section_og_title.html").title == "Schwimmbäder öffnen im Juni wieder für alle"

@@ -25,8 +25,14 @@ BY_PREFIX = re.compile(
     r"^\W*(?:(?:written|posted|reported|story|text|words|published|post author)\s+)?"
     r"(?:by|von|par|por|door|di|przez|autor(?:in)?|author|auteur|autore|text|redaktion"
     r"|interview|artikel von|beitrag von|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert"
-    r"|veröffentlicht) von|publié par|publicado por|escrito por)\b[\s:.]*",
+    r"|veröffentlicht) von|publié par|publicado por|escrito por"
+    r"|责任编辑|编辑|作者|记者)\b[\s:.\uff1a]*",  # Chinese: editor in charge, editor, author
     re.I,
+)
+#: A section or kicker before a capitalised "Von"/"By" ("Disko Von Ernst Lohoff"); a
+#: lower-case "von" inside a name is a particle ("Anna von Berg").
+_BEFORE_INNER_BY = re.compile(
+    r"^\S+(?:\s\S+)?\s(?=(?:By|BY|Von|VON|Par|PAR|Por|POR)\s[A-ZÀ-Ý]\S*\s[A-ZÀ-Ý])"
 )
 #: The prefixes that make a paragraph of running text a byline ("By the end ..." is not one).
 PARAGRAPH_PREFIX = re.compile(r"^(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Text von)\s+")
@@ -39,9 +45,9 @@ _NAME_SEPARATOR = re.compile(
 _ROLES = (
     r"illustrations?|fotos?|photos?|bilder|grafik|edited|editing|chefredakteur(?:in)?"
     r"|redakteur(?:in)?|staff|experte|expertin|expert|korrespondent(?:in)?|correspondent"
-    r"|reporter(?:in)?|mitglied"
+    r"|reporter(?:in)?|mitglied|rechtsanwalt|rechtsanwältin|anwalt|anwältin|attorney"
 )
-_ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s+")
+_ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s*:?\s+")
 _ROLE_AFTER = re.compile(rf"\s+(?:(?i:{_ROLES})|for|For|FOR|für|pour|para)\b.*$")
 #: Month names (followed by a day or year where a byline's date begins: "November 9") and
 #: weekday names, in the languages of the archive.
@@ -70,7 +76,7 @@ _HANGING = re.compile(
 #: Furniture that trails a name in byline markup ("Alle Artikel", "Mehr", "Follow").
 _TRAILING_FURNITURE = re.compile(
     r"\s+(?:alle artikel|alle beiträge|mehr|more|follow|folgen|profil|profile|e-?mail"
-    r"|twitter|@\w+)\b.*$",
+    r"|twitter|search|suche|@\w+)\b.*$",
     re.I,
 )
 #: Words that never stand in a person's name: dates, reading times, comment furniture.
@@ -80,8 +86,12 @@ _NOT_A_NAME = re.compile(
     r"|publicado|hace|ago|vor|auteurs?|autor(?:in|en)?|authors?|publiziert|veröffentlicht"
     r"|datum|date|beitrag|geschrieben|kommentare?|comments?|quelle|source|follow|folgen"
     r"|gesponsert|sponsored|agencies|agenturen|agencias|beiträge|inhalte|zuletzt|geändert"
-    r"|edition|archiv)\b",
+    r"|edition|archiv|images?|bilder|fotos?|aktualisierung|aktualisiert)\b",
     re.I,
+)
+#: Picture agencies, whose credits share a byline's markup ("Jupiterimages; iStockphoto").
+_PHOTO_AGENCY = re.compile(
+    r"images|istock|shutterstock|getty|\bimago\b|picture.alliance|fotolia|adobe.?stock", re.I
 )
 #: A byline that is a link to a profile or an address, not a name.
 _LINK = re.compile(r"^(?:https?://|www\.|\S+@\S+$)", re.I)
@@ -135,10 +145,10 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
         if "&" in str(text)
         else " ".join(str(text).split())
     )
-    text = BY_PREFIX.sub("", text)
+    text = BY_PREFIX.sub("", _BEFORE_INNER_BY.sub("", text, count=1))
     if _LINK.match(text):
         return byline
-    text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0])
+    text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0].rstrip(" ,;"))
     for part in _NAME_SEPARATOR.split(text):
         part = _clean_part(part)
         if not part or _CREDENTIAL.match(part):
@@ -158,7 +168,9 @@ def _clean_part(part: str) -> str:
     part = BY_PREFIX.sub("", part)
     part = re.sub(r"\([^)]*\)?", " ", part)  # "(Pressesprecher des EJW)"
     part = _TRAILING_FURNITURE.sub("", part)
-    part = _ROLE_AFTER.sub("", _ROLE_BEFORE.sub("", part.strip()))
+    without_roles = _ROLE_AFTER.sub("", _ROLE_BEFORE.sub("", part.strip()))
+    # a role word that leaves a single word behind is part of a pen name ("Rasender Reporter")
+    part = without_roles if " " in without_roles.strip() or " " not in part.strip() else part
     part = " ".join(part.split()).strip(" ,:;-–—|()[]\"'~*©»«")
     last = part.rsplit(" ", 1)[-1]
     if part.endswith(".") and len(last) > 4:  # a sentence's full stop, not "Jr." or "C."
@@ -172,7 +184,9 @@ def is_person_name(name: str, *, strict: bool = False) -> bool:
         return False
     if sum(ch.isalpha() for ch in name) < 2:
         return False
-    if _URL_OR_EMAIL.search(name) or _NOT_A_NAME.search(name) or "*" in name:
+    if _URL_OR_EMAIL.search(name) or _NOT_A_NAME.search(name) or _PHOTO_AGENCY.search(name):
+        return False
+    if "*" in name or "©" in name:
         return False
     if name.islower() and re.search(r"[-_.]", name):  # a URL slug ("gloria-ruiz-kuilan")
         return False

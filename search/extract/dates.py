@@ -3,6 +3,7 @@
 One function, ``normalise_date``, serves every source (export fields, feed entries, page
 metadata, datelines), so a date means the same whatever file it came in. Its rules:
 
+- a year or a month alone (``1988``, ``2017/01``) names no day and is no date;
 - a value outside ``EARLIEST_YEAR`` .. today + ``FUTURE_TOLERANCE`` is a placeholder, a typo
   or an event date, not a publication date (``0001-11-30``, ``2050-09-30``);
 - numbers in an ambiguous order follow the separator: ``16.10.2019`` and ``16-10-2019`` are
@@ -16,6 +17,8 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as date_parser
 
@@ -34,6 +37,8 @@ _SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}\b")
 #: ``2019-10-16 ...`` and ``2019/10/16``: year first, never ambiguous.
 _YEAR_FIRST = re.compile(r"^\d{4}\D")
 _HAS_TIME = re.compile(r"\d[:h]\d")
+#: A year, or a year and month, names no day.
+_NO_DAY = re.compile(r"^\d{4}(?:[-/.]\d{1,2})?$")
 
 
 def _plausible(day: date) -> bool:
@@ -89,6 +94,8 @@ def normalise_date(value: object, *, dayfirst: bool | None = None) -> str | None
     text = " ".join(str(value).split())
     if not text or len(text) > MAX_DATE_CHARS or not any(ch.isdigit() for ch in text):
         return None
+    if _NO_DAY.match(text):  # "1988", "2017/01": dateutil would fill in today's day
+        return None
     if _DATE_ONLY.match(text):
         try:
             day = date.fromisoformat(text)
@@ -119,3 +126,117 @@ def date_with_year(month_day: str, year: int) -> str | None:
     except (ValueError, OverflowError):
         return None
     return when.date().isoformat()
+
+
+#: The time zone of a country's publishers, by the country's top-level domain: a moment a
+#: page gives in UTC is dated by the day its readers had ("2022-11-06T23:00:00Z" on a German
+#: site is the 7th). Countries spanning several zones take their capital's.
+COUNTRY_ZONES = {
+    "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich", "li": "Europe/Vaduz",
+    "fr": "Europe/Paris", "be": "Europe/Brussels", "nl": "Europe/Amsterdam",
+    "lu": "Europe/Luxembourg", "it": "Europe/Rome", "es": "Europe/Madrid",
+    "pt": "Europe/Lisbon", "uk": "Europe/London", "ie": "Europe/Dublin",
+    "dk": "Europe/Copenhagen", "se": "Europe/Stockholm", "no": "Europe/Oslo",
+    "fi": "Europe/Helsinki", "pl": "Europe/Warsaw", "cz": "Europe/Prague",
+    "sk": "Europe/Bratislava", "hu": "Europe/Budapest", "si": "Europe/Ljubljana",
+    "hr": "Europe/Zagreb", "ro": "Europe/Bucharest", "bg": "Europe/Sofia",
+    "gr": "Europe/Athens", "tr": "Europe/Istanbul", "ru": "Europe/Moscow", "ua": "Europe/Kyiv",
+    "ar": "America/Argentina/Buenos_Aires", "bo": "America/La_Paz", "br": "America/Sao_Paulo",
+    "cl": "America/Santiago", "co": "America/Bogota", "ec": "America/Guayaquil",
+    "mx": "America/Mexico_City", "pe": "America/Lima", "py": "America/Asuncion",
+    "uy": "America/Montevideo", "ve": "America/Caracas", "ca": "America/Toronto",
+    "jp": "Asia/Tokyo", "kr": "Asia/Seoul", "cn": "Asia/Shanghai", "tw": "Asia/Taipei",
+    "hk": "Asia/Hong_Kong", "sg": "Asia/Singapore", "in": "Asia/Kolkata", "bd": "Asia/Dhaka",
+    "pk": "Asia/Karachi", "il": "Asia/Jerusalem", "ae": "Asia/Dubai", "za": "Africa/Johannesburg",
+    "ng": "Africa/Lagos", "ke": "Africa/Nairobi", "eg": "Africa/Cairo",
+    "au": "Australia/Sydney", "nz": "Pacific/Auckland",
+}  # fmt: skip
+
+
+def in_publisher_zone(iso: str, url: str | None) -> str:
+    """A UTC moment (``...+00:00``) in the zone of the country whose domain ``url`` is on;
+    anything else (a date, a moment with its own offset, a ``.com``) as it is.
+
+    >>> in_publisher_zone("2022-11-06T23:00:00+00:00", "https://beige.example.de/a")
+    '2022-11-07T00:00:00+01:00'
+    >>> in_publisher_zone("2022-05-04T02:41:00+00:00", "https://x.example.com.bo/a")
+    '2022-05-03T22:41:00-04:00'
+    """
+    if not iso.endswith("+00:00") or "T" not in iso:
+        return iso
+    country = (urlsplit(url or "").hostname or "").rsplit(".", 1)[-1]
+    if country not in COUNTRY_ZONES:
+        return iso
+    try:
+        zone = ZoneInfo(COUNTRY_ZONES[country])
+    except ZoneInfoNotFoundError:  # a system without the zone database
+        return iso
+    return datetime.fromisoformat(iso).astimezone(zone).isoformat(timespec="seconds")
+
+
+#: Month names of the archive's languages, by month number (abbreviations by prefix).
+_MONTH_NAMES = {
+    1: "january janvier januar jänner enero gennaio januari styczeń stycznia",
+    2: "february février februar febrero febbraio februari luty lutego",
+    3: "march mars märz marzo maart marzec marca",
+    4: "april avril abril aprile kwiecień kwietnia",
+    5: "may mai mayo maggio mei maj maja",
+    6: "june juin juni junio giugno czerwiec czerwca",
+    7: "july juillet juli julio luglio lipiec lipca",
+    8: "august août agosto augustus sierpień sierpnia",
+    9: "september septembre septiembre settembre wrzesień września",
+    10: "october octobre oktober octubre ottobre październik października",
+    11: "november novembre noviembre listopad listopada",
+    12: "december décembre dezember diciembre dicembre grudzień grudnia",
+}
+_MONTH_NUMBER = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH_WORD = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+_ABBREVIATED = r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez"
+#: Dates as pages print them: "19.10.2019", "2019-10-19", "19. Oktober 2019", "October 19,
+#: 2019", "19 Oct 2019", "10/19/2019".
+_PRINTED_DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})\.\s?(?P<m1>\d{{1,2}})\.\s?(?P<y1>\d{{4}})"
+    rf"|(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})"
+    rf"|(?P<d3>\d{{1,2}})\.?\s+(?:de\s+)?(?P<n3>{_MONTH_WORD}|{_ABBREVIATED})\.?\s+(?:de\s+)?(?P<y3>\d{{4}})"
+    rf"|(?P<n4>{_MONTH_WORD}|{_ABBREVIATED})\.?\s+(?P<d4>\d{{1,2}}),?\s+(?P<y4>\d{{4}})"
+    rf"|(?P<s5>\d{{1,2}}/\d{{1,2}}/\d{{4}}))\b",
+    re.I,
+)
+
+
+def date_in_text(text: str, *, dayfirst: bool | None = None, slashed: bool = True) -> str | None:
+    """The first date printed in a short text ("Stand: 28.04.2020 18:00 Uhr"), ISO 8601.
+
+    >>> date_in_text("Veröffentlicht am 19. Oktober 2019, 19:08 Uhr")
+    '2019-10-19'
+    >>> date_in_text("Written: 2023-11-07 15:03:30"), date_in_text("Posted March 3, 2011")
+    ('2023-11-07', '2011-03-03')
+    """
+    for found in _PRINTED_DATE.finditer(text):
+        if found["s5"] and not slashed:  # "10/02/2020": the page's convention is unknown
+            continue
+        if found["s5"]:
+            iso = normalise_date(found["s5"], dayfirst=dayfirst)
+        else:
+            day = found["d1"] or found["d2"] or found["d3"] or found["d4"]
+            year = found["y1"] or found["y2"] or found["y3"] or found["y4"]
+            name = (found["n3"] or found["n4"] or "").casefold()
+            month = found["m1"] or found["m2"] or _month_number(name)
+            iso = _valid_day(int(year), int(month or 0), int(day))
+        if iso:
+            return iso
+    return None
+
+
+def _month_number(name: str) -> int | None:
+    if name in _MONTH_NUMBER:
+        return _MONTH_NUMBER[name]
+    return next((n for full, n in _MONTH_NUMBER.items() if full.startswith(name[:3])), None)
+
+
+def _valid_day(year: int, month: int, day: int) -> str | None:
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    return found.isoformat() if _plausible(found) else None

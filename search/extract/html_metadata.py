@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from htmldate import find_date
 
-from search.extract.bylines import BY_PREFIX, byline_paragraph, parse_byline
-from search.extract.dates import normalise_date
+from search.extract.bylines import byline_paragraph, is_person_name, parse_byline
+from search.extract.dates import date_in_text, in_publisher_zone, normalise_date
 from search.extract.publishers import domain_label, normalise_publisher
 
 __all__ = ["PageMetadata", "extract_metadata", "clean_title"]
@@ -113,7 +113,8 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
         try:
-            data = json.loads(script.text.strip().rstrip(";"))
+            # strict=False: raw line breaks inside strings are common in hand-made JSON-LD
+            data = json.loads(script.text.strip().rstrip(";"), strict=False)
         except ValueError:
             continue
         objects.extend(_flatten_jsonld(data))
@@ -142,7 +143,7 @@ def _flatten_jsonld(data) -> Iterator[dict]:
 # --------------------------------------------------------------------------- title
 
 #: Separators between a page's title and its site name ("Story | Site", "Site - Story").
-_TITLE_SEPARATOR = re.compile(r"(\s+[|–—·»:-]\s+|\s+::\s+|\s*\|\s*)")
+_TITLE_SEPARATOR = re.compile(r"(\s+[|│•–—·»:-]\s+|\s+::\s+|\s*[|│]\s*)")
 
 
 class SiteNames:
@@ -162,20 +163,37 @@ class SiteNames:
             return True
         return any(squashed == label for label in self.labels)
 
+    def without_name(self, name: str) -> str:
+        """A byline name without the site's name after it ("Adam Aaronson PhillyVoice",
+        "Matthias herrpfleger"); a surname that is also the domain stays ("Daniel Lemire")."""
+        words = name.split()
+        last = words[-1]
+        if len(words) >= 2 and _HANDLE_OR_BRAND.match(last) and self.is_name(last):
+            return " ".join(words[:-1])
+        return name
+
     def in_part(self, part: str) -> bool:
         """Whether a title part names the site ("Stiftung OFFSHORE-WINDENERGIE", "modabot")."""
         squashed = _squash_name(part)
         if not squashed or squashed in self.squashed:
             return True
-        if len(squashed) >= MIN_NAME_OVERLAP and any(
+        short = len(part.split()) <= MAX_SITE_PART_WORDS
+        if (short and len(squashed) >= MIN_NAME_OVERLAP) and any(
             squashed in name or name in squashed for name in self.squashed
         ):
             return True
-        if any(len(label) >= MIN_LABEL_CHARS and label in squashed for label in self.labels):
+        spelled = squashed.translate(_UMLAUTS)  # "Ökologisch Bauen" on oekologisch-bauen.info
+        if short and any(
+            len(label) >= MIN_LABEL_CHARS and label in spelled for label in self.labels
+        ):
             return True
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
 
 
+#: A site's name after a byline's name is written as a handle or a brand ("herrpfleger",
+#: "PhillyVoice"), unlike a surname the site is named after ("Daniel Lemire", "Die FURCHE").
+_HANDLE_OR_BRAND = re.compile(r"^(?:[a-z0-9][\w.-]*|[A-Z][a-z]+[A-Z]\w*)$")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 #: A domain label shorter than this is not looked for inside title parts ("bbc" is).
 MIN_LABEL_CHARS = 3
 
@@ -191,15 +209,35 @@ def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
     site = site_names if isinstance(site_names, SiteNames) else SiteNames(*site_names)
     title = " ".join(title.split())
     pieces = _TITLE_SEPARATOR.split(title)  # part, separator, part, ...
-    while len(pieces) > 2 and site.in_part(pieces[-1]):
+    while len(pieces) > 2 and _NOT_HEADLINE_PART.match(pieces[-1]):
         del pieces[-2:]
-    while len(pieces) > 2 and site.is_name(pieces[0]):
+    for index in range(2, len(pieces), 2):  # "Story | Site - its tagline": cut from the site
+        tail = "".join(pieces[index:])
+        if site.in_part(pieces[index]) and len(tail.split()) <= MAX_TAGLINE_WORDS:
+            del pieces[index - 1 :]
+            break
+    # "Site » Blog Archiv » Story", "23.01.2022 - Story"
+    while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
+        del pieces[:2]
+    # "Site » Blog Archiv » Story", "23.01.2022 - Story"
+    while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
         del pieces[:2]
     return "".join(pieces).strip() or title
 
 
+#: Title parts that are no headline: a date alone, WordPress's "Blog Archive".
+_NOT_HEADLINE_PART = re.compile(
+    r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|blog[- ]archiv(?:e)?)\s*$", re.I
+)
 #: Shorter parts are not compared by overlap with the site name ("a" is in every name).
 MIN_NAME_OVERLAP = 3
+#: A site name and its tagline after a title run to at most this many words.
+MAX_TAGLINE_WORDS = 10
+#: A title part longer than this is not searched for the domain's label ("Schneekarten auf
+#: Gipfelbuch.ch" is a headline that mentions the site).
+MAX_SITE_PART_WORDS = 4
+#: A longer ``og:site_name`` is the page's title put in the wrong tag.
+MAX_SITE_NAME_WORDS = 8
 
 
 def _squash_name(name: str) -> str:
@@ -219,6 +257,12 @@ _HEADLINE_XPATH = (
 )
 #: Share of a heading's words that a title field must contain for the two to be one headline.
 MIN_HEADLINE_MATCH = 0.6
+#: Share of a title field's words that a one-word heading must hold, unless the field opens
+#: with it ("Opinion" is a section heading whose word recurs in "Story | AOC media - Analyse
+#: Opinion Critique"; "Design" opens "Design - Studio X").
+MIN_FIELD_COVER = 0.25
+#: A title field with fewer words after its site name is cut is a section ("Gaspreise").
+MIN_TITLE_WORDS = 2
 #: A kicker (the short label before a headline: "Klimaschutz", "Analysis") is at most this
 #: share of the heading's text.
 MAX_KICKER_SHARE = 0.6
@@ -244,35 +288,73 @@ def _title(src: _Sources, site: SiteNames) -> str:
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
     fields = [f for f in fields if not site.is_name(f)]
     headings = [h for h in _headings(src.tree) if not site.is_name(h)]
-    field_words = [set(_WORD.findall(f.casefold())) for f in fields]
+    field_words = [(f, set(_WORD.findall(f.casefold()))) for f in fields]
     best, best_cover = None, 0.0
     for heading in headings:
         words = _WORD.findall(heading.casefold())
-        for known in field_words:
+        for text, known in field_words:
             shared = sum(word in known for word in words)
             if not words or shared < MIN_HEADLINE_MATCH * len(words):
                 continue
             cover = len(known.intersection(words)) / max(len(known), 1)
+            if len(words) == 1 and cover < MIN_FIELD_COVER and not _opens(text, heading):
+                continue  # "Opinion", a section, in "Story | AOC media - Analyse Opinion"
             if cover > best_cover:
                 best, best_cover = heading, cover
     if best:
         return clean_title(best, site)  # some pages repeat the whole <title> in their h1
-    if fields:
-        return clean_title(fields[0], site)
-    return headings[0] if headings else ""
+    cleaned = [clean_title(f, site) for f in fields]
+    # a one-word field is a section ("Medienmitteilungen"): another field may hold the headline
+    title = next(
+        (t for t in cleaned if len(t.split()) >= MIN_TITLE_WORDS), cleaned[0] if cleaned else ""
+    )
+    if len(title.split()) < MIN_TITLE_WORDS:  # "energieverbraucher.de | Gaspreise"
+        h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h)]
+        if len(h1s) == 1 and len(h1s[0].split()) > len(title.split()):
+            return h1s[0]
+    return title or (headings[0] if headings else "")
 
 
-def _headings(tree: lxml.html.HtmlElement) -> Iterator[str]:
-    """Texts of the page's headline elements, each without a kicker before it."""
-    for element in tree.xpath(_HEADLINE_XPATH):
-        text = _without_kicker(element)
+def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iterator[str]:
+    """Texts of the page's headline elements, each without a kicker before it (nor the
+    separator that followed the kicker: "<span>Klimaschutz</span>: Bohren, bis es heiß wird")."""
+    for element in tree.xpath(xpath):
+        text = _without_kicker(element).lstrip(_LEADING_SEPARATORS)
         if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
             yield text
+
+
+_LEADING_SEPARATORS = " :|–—-•·"
+
+
+def _opens(title: str, heading: str) -> bool:
+    """Whether ``heading`` is the first part of ``title`` ("Design" of "Design - Studio X")."""
+    return _squash_name(_TITLE_SEPARATOR.split(title, maxsplit=1)[0]) == _squash_name(heading)
 
 
 #: Tags that set a kicker apart on their own; any other needs a class or a line break after it
 #: (a bare ``<strong>`` opening a headline is emphasis, not a kicker).
 _KICKER_TAGS = frozenset({"small", "div", "p", "header"})
+
+
+#: Classes of text for screen readers only ("<span class="sr-only">Headline:</span>").
+_SCREEN_READER_ONLY = re.compile(
+    r"\b(?:sr-only|visually-hidden|screen-reader-text|visuallyhidden)\b"
+)
+
+
+def _visible_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text without what only screen readers announce."""
+    hidden = [
+        e for e in element.iterdescendants() if _SCREEN_READER_ONLY.search(e.get("class", ""))
+    ]
+    if not hidden:
+        return " ".join(element.text_content().split())
+    element = copy.deepcopy(element)
+    for node in element.iterdescendants():
+        if _SCREEN_READER_ONLY.search(node.get("class", "")):
+            node.drop_tree()
+    return " ".join(element.text_content().split())
 
 
 def _followed_by_break(element: lxml.html.HtmlElement) -> bool:
@@ -287,7 +369,7 @@ def _without_kicker(element: lxml.html.HtmlElement) -> str:
     headline "Daten gehackt" under the label "Interne Unterlagen". A kicker ending in a colon
     ("Krach vor der Versammlung:") is part of the headline's sentence and stays.
     """
-    text = " ".join(element.text_content().split())
+    text = _visible_text(element)
     children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
     while len(children) == 1 and not (element.text or "").strip() and len(children[0]):
         if (children[0].tail or "").strip():
@@ -339,6 +421,14 @@ def _ld_names(value, src: _Sources) -> list[tuple[str, bool]]:
     return [(name, is_organisation)] if isinstance(name, str) else []
 
 
+def _is_person(value, src: _Sources) -> bool:
+    """Whether a JSON-LD value is (a reference to) a Person."""
+    if isinstance(value, dict) and "@type" not in value and isinstance(value.get("@id"), str):
+        value = src.by_id.get(value["@id"], value)
+    types = value.get("@type") if isinstance(value, dict) else None
+    return "Person" in (types if isinstance(types, list) else [types])
+
+
 #: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too).
 _BYLINE_XPATH = (
     ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
@@ -351,9 +441,15 @@ _BYLINE_XPATH = (
 MAX_BYLINE_CHARS = 120
 #: Containers of reader comments and forms, whose "author" is a commenter, not the writer.
 _COMMENTS = re.compile(r"comment|respond|reply|discussion|disqus|kommentar", re.I)
+#: Class tokens that file a post under a category or tag ("category-kommentar" is an opinion
+#: piece, not a comment thread).
+_TAXONOMY_TOKEN = re.compile(r"^(?:category|tag|kategorie|format|post_format)[-_]", re.I)
+#: Containers of the page's footer, whose "by" credits a theme or a web agency.
+_FOOTER = re.compile(r"footer|copyright|colophon|site-info|credits", re.I)
 #: Text that opens a byline in running text: "von Daniela Obers", "Autor: Jane Roe".
 _BYLINE_START = re.compile(
-    r"^\s*(?:(?:by|von|par|por|door|text von|(?:blog-?\s?)?beitrag von|(?:verfasst|geschrieben"
+    r"^[\s|•·*–—-]*(?:(?:by|von|vom|par|por|door|text von|(?:blog-?\s?)?beitrag von"
+    r"|(?:verfasst|geschrieben"
     r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
     r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:)",
     re.I,
@@ -365,6 +461,7 @@ _POSTED_BY = re.compile(
     re.I,
 )
 _LABEL_START = re.compile(r"^\s*\w+\s*:")
+_POSTING_VERB = re.compile(r"verfasst|geschrieben|written|posted|gespeichert|erstellt", re.I)
 #: Elements that end a line of running text.
 _LINE_BREAKS = frozenset({"br", "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr"})
 #: Twitter card labels that name the writer (``twitter:label1`` = "Written by").
@@ -393,9 +490,15 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         for name, is_organisation in _ld_names(value, src)
         if not is_organisation
     ]
-    sources = [_people(people, site), _people(_twitter_writer(src), site)]
-    sources += [_people(src.all(*keys), site) for keys in AUTHOR_META_KEYS]
-    sources.append(_byline_markup(src.tree, site))
+    specific, generic = (_people(src.all(*keys), site) for keys in AUTHOR_META_KEYS)
+    sources = [_people(people, site), _people(_twitter_writer(src), site), specific]
+    if generic and not any(sources):
+        # a bare "author" tag that the page's visible byline contradicts names the
+        # publisher or the web agency ("Deutsche Welle" above "Auteur : Kossivi Tiassou")
+        visible = _byline_markup(src.tree, site) or _byline_in_text(src.tree, site)
+        if visible and not _shares_a_name(generic, visible):
+            return visible
+    sources += [generic, _byline_markup(src.tree, site)]
     found = [names for names in sources if names]
     if not found:
         return _byline_in_text(src.tree, site)
@@ -403,6 +506,12 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
     for other in found[1:]:
         chosen = _completed(chosen, other)
     return chosen
+
+
+def _shares_a_name(names: list[str], other: list[str]) -> bool:
+    return _completed(names, other) != names or any(
+        a.casefold() == b.casefold() for a in names for b in other
+    )
 
 
 def _twitter_writer(src: _Sources) -> list[str]:
@@ -418,8 +527,9 @@ def _completed(names: list[str], other: list[str]) -> list[str]:
     """``names`` completed by ``other`` when the two share a name (or a first name)."""
 
     def same(a: str, b: str) -> bool:
+        """``a`` is ``b``, its first name or its handle ("arianschlichenmayer")."""
         a, b = a.casefold(), b.casefold()
-        return a == b or (" " not in a and b.split()[0] == a)
+        return a == b or (" " not in a and (b.split()[0] == a or _squash_name(b) == a))
 
     if not any(same(a, b) or same(b, a) for a in names for b in other):
         return names
@@ -428,24 +538,43 @@ def _completed(names: list[str], other: list[str]) -> list[str]:
 
 
 def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
-    """Names in the first short byline element of the page (not in its comments)."""
+    """Names in the first short byline element of the page (not in its comments).
+
+    "Posted on May 3 by Jane Roe" is read after its "by"; a list of single words ("CSP /
+    International / Photovoltaik") is a tag list that shares the byline's class.
+    """
     for element in tree.xpath(_BYLINE_XPATH):
         text = _spaced_text(element)
         if len(text) > MAX_BYLINE_CHARS or _in_comments(element):
             continue
-        if names := _people([text], site):
+        posted = _POSTED_BY.match(text)
+        names = _people([text[posted.end() :] if posted else text], site)
+        if any(" " in name and not is_person_name(name, strict=True) for name in names):
+            continue  # a sentence ("Alles über Lautsprecher, Heimkino und Tipps")
+        if len(names) > MAX_SINGLE_WORD_NAMES and not any(" " in name for name in names):
+            continue
+        if names:
             return names
     return []
 
 
-def _people(bylines: list[str], site: SiteNames) -> list[str]:
-    """Person names in bylines, each once; a handle ("edilson.la.rosa") gives way to a name."""
+#: More one-word names than this in one byline element make it a list of tags or sections.
+MAX_SINGLE_WORD_NAMES = 2
+
+
+def _people(bylines: list[str], site: SiteNames, *, shaped: bool = False) -> list[str]:
+    """Person names in bylines, each once; a handle ("edilson.la.rosa") gives way to a name.
+
+    A site name trailing a name goes ("Adam Aaronson PhillyVoice"). ``shaped`` (for bylines
+    in page markup and text, where sentences and tag lists also carry "author" classes) keeps
+    only names written as names: capitalised words, initials and particles.
+    """
     names = _unique(
         name
         for byline in bylines
         if not _URL_OR_EMAIL.match(byline.strip())
-        for name in parse_byline(byline).names
-        if not site.is_name(name)
+        for name in map(site.without_name, parse_byline(byline).names)
+        if not site.is_name(name) and (not shaped or is_person_name(name, strict=True))
     )
     spelled = {_squash_name(name) for name in names if " " in name}
     return [name for name in names if " " in name or _squash_name(name) not in spelled]
@@ -460,11 +589,16 @@ def _spaced_text(element: lxml.html.HtmlElement) -> str:
 
 
 def _in_comments(element: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` sits in reader comments or a form (by class or id tokens)."""
+    return _in_container(element, _COMMENTS, tags=("form",))
+
+
+def _in_container(element: lxml.html.HtmlElement, pattern: re.Pattern, tags=()) -> bool:
     for ancestor in element.iterancestors():
-        if ancestor.tag == "form":
+        if ancestor.tag in tags:
             return True
-        names = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
-        if _COMMENTS.search(names):
+        tokens = f"{ancestor.get('class', '')} {ancestor.get('id', '')}".split()
+        if any(pattern.search(t) for t in tokens if not _TAXONOMY_TOKEN.match(t)):
             return True
     return False
 
@@ -479,22 +613,39 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     if body is None:
         return []
     for node in body.xpath(".//text()"):
-        posted = _POSTED_BY.match(node)
-        if not (posted or _BYLINE_START.match(node)) or _in_comments(node.getparent()):
+        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node)):
+            continue
+        parent = node.getparent()
+        if _in_comments(parent) or _in_container(parent, _FOOTER, tags=("footer",)):
             continue
         line = _line_from(node)
-        if len(line) > MAX_BYLINE_CHARS:
-            continue
-        if posted:
-            names = _people([line[posted.end() :]], site)
-        elif _LABEL_START.match(line):
-            names = _people([line], site)
-        else:
-            byline = byline_paragraph(BY_PREFIX.sub("By ", line, count=1))
-            names = _people(byline.names, site) if byline else []
-        if names:
+        if len(line) <= MAX_BYLINE_CHARS and (names := _names_in_line(line, site)):
             return names
     return []
+
+
+def _names_in_line(line: str, site: SiteNames) -> list[str]:
+    """The writers a line of text names after its opening ("Posted on May 3 by", "Autor:",
+    "By"); labelled and posted lines keep the parts shaped like names (a role after a comma
+    goes), an unlabelled "By" line must hold nothing but names."""
+    posted = _POSTED_BY.match(line)
+    if posted:
+        return _people([line[posted.end() :]], site, shaped=True)
+    start = _BYLINE_START.match(line)
+    if start is None:
+        return []
+    rest = line[start.end() :]
+    if start.group().rstrip().endswith(":"):
+        return _people([rest], site, shaped=True)
+    if _POSTING_VERB.search(start.group()):  # "Gespeichert von rasos": a user's handle too
+        return _people([rest], site)
+    byline = byline_paragraph(f"By {rest}")
+    return _people(byline.names, site) if byline else []
+
+
+#: A "By" alone in its element ("<span class="screen-reader-text">| By </span><span>Jane
+#: Roe</span>"): the names follow the element.
+_BARE_BY = re.compile(r"^[\W_]*(?:by|von|par|por)\W*$", re.I)
 
 
 def _line_from(node) -> str:
@@ -503,7 +654,7 @@ def _line_from(node) -> str:
     element = node.getparent()
     # an element's own text is followed by its children, a tail by the element's siblings;
     # a label alone in its element ("<strong>Text:</strong> Jane Roe") by the element's tail
-    alone = node.is_text and not len(element) and _LABEL_START.match(node)
+    alone = node.is_text and not len(element) and (_LABEL_START.match(node) or _BARE_BY.match(node))
     if alone and element.tail:
         parts.append(element.tail)
     siblings = iter(element) if node.is_text and not alone else element.itersiblings()
@@ -518,45 +669,93 @@ def _line_from(node) -> str:
 
 # --------------------------------------------------------------------------- date
 
-#: ``<meta>`` keys holding the publication date, best first.
+#: ``<meta>`` keys that name the publication date, best first.
 DATE_META_KEYS = (
     "article:published_time",
     "og:published_time",
+    "og:article:published_time",
     "datepublished",
     "parsely-pub-date",
     "sailthru.date",
     "pubdate",
     "publishdate",
     "publish-date",
-    "date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
     "dc.date.issued",
+    "citation_online_date",
+    "citation_publication_date",
+    "prism.publicationdate",
+)
+#: ``<meta>`` keys of a date that CMSs often fill with the last change ("date" and Dublin
+#: Core's): read after the page's ``<time>`` elements.
+GENERIC_DATE_META_KEYS = (
+    "date",
     "dc.date",
     "dcterms.date",
     "dcterms.created",
     "dc.date.created",
     "created",
-    "article.published",
-    "cxenseparse:recs:publishtime",
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|\b)")
 
 
 def _published(src: _Sources, url: str | None, dayfirst: bool | None) -> str | None:
     """The publication date: date meta tags, JSON-LD, ``datePublished`` markup, ``<time>``,
-    the URL's date, else a date in the visible page; as the publisher's readers saw it."""
+    generic date meta tags, the URL's date, else a date in the visible page; as the
+    publisher's readers saw it (in the publisher's zone)."""
     candidates = [src.first(*DATE_META_KEYS)]
     candidates += [v for v in src.ld("datePublished") if isinstance(v, str)]
-    candidates += [v for v in src.ld("dateCreated") if isinstance(v, str)]
     for element in src.tree.xpath(".//*[@itemprop='datePublished']"):
         candidates.append(element.get("content") or element.get("datetime"))
-    for time in src.tree.iter("time"):
-        candidates.append(time.get("datetime"))
+    candidates += [v for v in src.ld("dateCreated") if isinstance(v, str)]
+    candidates += _by_distance_to_headline(src.tree, src.tree.xpath(".//time[@datetime]"))
+    candidates.append(src.first(*GENERIC_DATE_META_KEYS))
     match = _URL_DATE.search(url or "")
     url_date = normalise_date("-".join(g.zfill(2) for g in match.groups())) if match else None
     dates = [d for c in candidates if c and (d := normalise_date(c, dayfirst=dayfirst))]
     if dates:
-        return _local(dates[0], [*dates[1:], *([url_date] if url_date else [])])
-    return url_date or _date_in_text(src.tree, url)
+        local = _local(dates[0], [*dates[1:], *([url_date] if url_date else [])])
+        if url_date and _days_apart(local, url_date) > MAX_URL_DATE_DAYS:
+            return url_date  # a re-saved or migrated page, or a sidebar's <time>
+        return in_publisher_zone(local, url)
+    return url_date or _printed_date(src.tree, dayfirst) or _date_in_text(src.tree, url)
+
+
+#: A story's address is set when it is created: a page date further than this from the
+#: URL's date belongs to a re-save, a migration or another story (a few days later is a
+#: scheduled or updated publication, and stays).
+MAX_URL_DATE_DAYS = 31
+
+
+_MODIFIED = re.compile(r"updated|modified|aktualisiert", re.I)
+
+
+def _by_distance_to_headline(tree: lxml.html.HtmlElement, times: list) -> list[str]:
+    """``<time datetime>`` values, the one nearest the page's first ``<h1>`` first (a sidebar
+    or teaser list may come before the story in the markup), an "updated" one last."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None or len(times) < 2:
+        return [time.get("datetime") for time in times]
+    wanted = {id(time) for time in times}
+    positions, headline_at = {}, 0
+    for position, element in enumerate(tree.iter()):
+        if element is headline:
+            headline_at = position
+        elif id(element) in wanted:
+            positions[id(element)] = position
+    ordered = sorted(
+        times,
+        key=lambda time: (
+            bool(_MODIFIED.search(time.get("class", ""))),
+            abs(positions.get(id(time), 0) - headline_at),
+        ),
+    )
+    return [time.get("datetime") for time in ordered]
+
+
+def _days_apart(first: str, second: str) -> int:
+    return abs((dt.date.fromisoformat(first[:10]) - dt.date.fromisoformat(second[:10])).days)
 
 
 #: A moment written in UTC and again in the publisher's zone differs by at most this.
@@ -588,6 +787,61 @@ def _local(chosen: str, others: list[str]) -> str:
     return chosen
 
 
+#: Class or id tokens of an element that shows the story's date ("entry-date", "datum",
+#: "news-single-timedata", "publish-info").
+_DATE_CLASS = re.compile(r"date|datum|time|zeit|publish|posted|stand", re.I)
+#: Labels that print the story's date in running text ("Datum: 18.10.2021", "Erstellt am").
+_DATE_LABEL = re.compile(
+    r"^\W*(?:datum|date|stand|erstellt am|veröffentlicht am|erschienen am|publiziert am"
+    r"|published(?: on)?|posted(?: on)?|written|publié le|publicado(?: el)?)\b\s*:?",
+    re.I,
+)
+#: A date element is short ("21.11.2022", "Written: 2023-11-07 15:03:30 / Updated: ...").
+MAX_DATE_ELEMENT_CHARS = 80
+
+
+def _printed_date(tree: lxml.html.HtmlElement, dayfirst: bool | None) -> str | None:
+    """The date a page prints for its story in an element classed as a date ("<span
+    class="date">21.11.2022</span>") or after a label ("Datum: 18.10.2021"): the one that
+    shares the smallest container with the headline, then the nearest to it (sidebars and
+    teaser lists date other stories), else the first. Elements in comments and footers are
+    skipped, and so is an "Updated" date."""
+    found: list[tuple[lxml.html.HtmlElement, int, str]] = []
+    for position, element in enumerate(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "time"):
+            continue
+        label = _DATE_LABEL.match(element.text or "")
+        if not (label or _DATE_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")):
+            continue
+        text = " ".join(element.text_content().split())
+        if label and not _PRINTED_DAY.search(text) and element.getparent() is not None:
+            text = " ".join(element.getparent().text_content().split())  # <b>Datum:</b> 18.10.
+        text = _UPDATED.split(text, maxsplit=1)[0]
+        if not text or len(text) > MAX_DATE_ELEMENT_CHARS:
+            continue
+        day = date_in_text(text, dayfirst=dayfirst, slashed=False)
+        if day and not _in_comments(element) and not _in_container(element, _FOOTER, ("footer",)):
+            found.append((element, position, day))
+    if not found:
+        return None
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return found[0][2]
+    containers = list(headline.iterancestors())  # innermost first
+    headline_at = next(i for i, element in enumerate(tree.iter()) if element is headline)
+
+    def closeness(item: tuple[lxml.html.HtmlElement, int, str]) -> tuple[int, int]:
+        shared = next((a for a in item[0].iterancestors() if a in containers), None)
+        level = containers.index(shared) if shared is not None else len(containers)
+        return level, abs(item[1] - headline_at)
+
+    return min(found, key=closeness)[2]
+
+
+_PRINTED_DAY = re.compile(r"\d{1,2}[./ -]")
+_UPDATED = re.compile(r"\b(?:updated|aktualisiert|letzte änderung|mis à jour|actualizado)", re.I)
+
+
 def _date_in_text(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
     """Last resort: htmldate's search of the visible page ("Published 3 May 2022")."""
     try:
@@ -610,12 +864,36 @@ def _canonical_url(src: _Sources, url: str | None) -> str | None:
     return url
 
 
+#: "Site » Feed", "Site - Comments Feed", "Site RSS": the title of a page's feed link.
+_FEED_TITLE = re.compile(
+    r"^(?P<site>.+?)\s+[»|:–-]\s+(?:(?:kommentar|comments?)[- ]?)?feed\b", re.I
+)
+#: A site's name in a feed title is short; a longer one is a story's title.
+MAX_FEED_NAME_WORDS = 5
+
+
+def _feed_names(tree: lxml.html.HtmlElement) -> list[str]:
+    """Site names from the titles of the page's feed links (``<link rel="alternate"
+    type="application/rss+xml" title="Bibliothek 2.0 und mehr » Feed">``); blogs often have
+    no ``og:site_name`` but every WordPress page names its feeds."""
+    names = []
+    for link in tree.xpath(".//link[@rel='alternate'][contains(@type, 'xml')][@title]")[:2]:
+        found = _FEED_TITLE.match(" ".join(link.get("title").split()))
+        if found and len(found["site"].split()) <= MAX_FEED_NAME_WORDS:
+            names.append(found["site"])
+    return names
+
+
 def _site_name(src: _Sources) -> str | None:
     name = src.first("og:site_name", "application-name", "al:ios:app_name")
     if name:
         return name
     for publisher in src.ld("publisher"):
-        names = [name for name, _ in _ld_names(publisher, src)]
+        names = (
+            [name for name, _ in _ld_names(publisher, src)]
+            if not _is_person(publisher, src)
+            else []
+        )
         if names:
             return names[0].strip()
     return None
@@ -699,12 +977,21 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
     src = _Sources(_meta_tags(tree), jsonld, tree, by_id)
     page_url = _canonical_url(src, url)
     site = _site_name(src)
+    if site and len(site.split()) > MAX_SITE_NAME_WORDS:
+        site = None
     domain = domain_of(page_url) or domain_of(url)
-    publishers = [name for value in src.ld("publisher") for name, _ in _ld_names(value, src)]
+    publishers = [
+        name
+        for value in src.ld("publisher")
+        if not _is_person(value, src)  # a blogger is their own publisher, and the writer
+        for name, _ in _ld_names(value, src)
+    ]
     language = _language(src)
     names = SiteNames(site, domain, *src.all("publisher"), *publishers)
+    # a blog's feeds carry its name, which is often its writer's too: for titles only
+    title_names = SiteNames(*names.names, *_feed_names(tree))
     return PageMetadata(
-        title=_title(src, names),
+        title=_title(src, title_names),
         authors=_authors(src, names),
         published=_published(src, page_url, _dayfirst(language)),
         publisher=_publisher([site, *publishers, *src.all("publisher")], page_url or url) or domain,
