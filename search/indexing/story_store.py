@@ -51,6 +51,9 @@ MERGE_RATIO = 4
 #: Runs stop growing at this many pairs (32 MB): a merge needs the old and the new run in
 #: memory at once, and at a million articles a single band run would be 256 MB.
 MAX_MERGED_ENTRIES = 1 << 22
+#: Records read through one memory map of an append file before it is dropped: bounds the
+#: file pages counted in resident memory (16,384 signatures touch at most 64 MB).
+MAPPED_RECORDS = 1 << 14
 
 
 class KeyRuns:
@@ -102,13 +105,12 @@ class KeyRuns:
         if self.runs:
             wanted = np.array(keys, dtype=self.dtype)
             for run_keys, run_rows in self.runs:
-                at = np.searchsorted(run_keys, wanted)
-                hit = at < len(run_keys)
-                hit[hit] = run_keys[at[hit]] == wanted[hit]
-                for i in np.flatnonzero(hit).tolist():
-                    start = int(at[i])
-                    stop = int(np.searchsorted(run_keys, wanted[i], side="right"))
-                    found[i] = [*found[i], *run_rows[start:stop].tolist()]
+                # Both ends of every key's range at once: two searches a run, however many
+                # keys hit (one search a hit made a large state's lookups grow with it).
+                starts = np.searchsorted(run_keys, wanted, side="left")
+                stops = np.searchsorted(run_keys, wanted, side="right")
+                for i in np.flatnonzero(stops > starts).tolist():
+                    found[i] = [*found[i], *run_rows[starts[i] : stops[i]].tolist()]
         for i, row in enumerate(map(self._recent.get, keys)):
             if row is not None:
                 found[i] = [*found[i], row, *self._repeated.get(keys[i], ())]
@@ -191,12 +193,15 @@ def _save_array(path: Path, array: np.ndarray) -> None:
 
 
 class AppendFile:
-    """A file of committed bytes plus an in-memory tail, read back with ``pread``."""
+    """A file of committed bytes plus an in-memory tail, read back with ``pread`` (fixed-size
+    records: several at once, through a memory map)."""
 
     def __init__(self, path: Path | None, committed: int = 0) -> None:
         self.path = path
         self.committed = committed  # bytes on disk that belong to the state
         self._fd: int | None = None
+        self._map: np.ndarray | None = None
+        self._mapped_reads = 0
         self._tail = bytearray()
 
     @property
@@ -209,6 +214,38 @@ class AppendFile:
 
     def append(self, data: bytes) -> None:
         self._tail += data
+
+    def records(self, numbers: np.ndarray, size: int) -> np.ndarray:
+        """Records ``numbers`` of ``size`` bytes each, as rows of a uint8 array.
+
+        Committed records are gathered from a memory map of the file in one step (a ``pread``
+        each was most of story detection's time once candidates grew with the archive);
+        the few in the tail are copied from memory. The map is dropped after
+        ``MAPPED_RECORDS`` records so that the pages it touched leave this process's
+        resident memory (they stay in the page cache).
+        """
+        out = np.empty((len(numbers), size), dtype=np.uint8)
+        offsets = np.asarray(numbers, dtype=np.int64) * size
+        on_disk = offsets < self.committed
+        if on_disk.any():
+            out[on_disk] = self._mapped(size)[offsets[on_disk] // size]
+            self._mapped_reads += int(np.count_nonzero(on_disk))
+            if self._mapped_reads >= MAPPED_RECORDS:
+                self._map = None
+        if not on_disk.all():
+            tail = np.frombuffer(self._tail, dtype=np.uint8).reshape(-1, size)
+            out[~on_disk] = tail[(offsets[~on_disk] - self.committed) // size]
+            del tail  # the bytearray may grow again only once no view holds it
+        return out
+
+    def _mapped(self, size: int) -> np.ndarray:
+        """The committed bytes as rows of ``size`` (mapped again after each flush)."""
+        count = self.committed // size
+        if self._map is None or len(self._map) != count:
+            assert self.path is not None
+            self._mapped_reads = 0
+            self._map = np.memmap(self.path, dtype=np.uint8, mode="r", shape=(count, size))
+        return self._map
 
     def read(self, offset: int, length: int) -> bytes:
         if offset >= self.committed:
@@ -234,6 +271,7 @@ class AppendFile:
         self._tail = bytearray()
 
     def close(self) -> None:
+        self._map = None
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None

@@ -432,11 +432,7 @@ class StoryIndex:
         return self._ids.read(start, int(ends[row]) - start).decode("utf-8")
 
     def _signatures(self, rows: np.ndarray) -> np.ndarray:
-        out = np.empty((len(rows), NUM_PERM), dtype=np.uint32)
-        size = _signature_bytes()
-        for i, row in enumerate(rows.tolist()):
-            out[i] = np.frombuffer(self._sigs.read(row * size, size), dtype=np.uint32)
-        return out
+        return self._sigs.records(rows, _signature_bytes()).view(np.uint32)
 
     def row_of(self, article_id: str) -> int | None:
         """The row of an indexed article, or None."""
@@ -535,8 +531,10 @@ class StoryIndex:
         rows = sorted({row for band in found for row in band if sizes[row]})
         if not rows:
             return set(), {}
-        sigs = dict(zip(rows, self._signatures(np.array(rows, dtype=np.int64)), strict=True))
-        shared = {row: (band_keys(sig) == keys).tolist() for row, sig in sigs.items()}
+        signatures = self._signatures(np.array(rows, dtype=np.int64))
+        sigs = dict(zip(rows, signatures, strict=True))
+        banded = np.ascontiguousarray(signatures[:, : LSH_BANDS * LSH_ROWS]).view(_BAND_DTYPE)
+        shared = dict(zip(rows, ((banded ^ _BAND_SALT) == keys).tolist(), strict=True))
         candidates: set[int] = set()
         for band, band_rows in enumerate(found):
             candidates.update(row for row in band_rows if row in shared and shared[row][band])
