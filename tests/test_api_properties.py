@@ -20,8 +20,11 @@ from hypothesis import HealthCheck, settings
 
 pytestmark = pytest.mark.reliability
 
-#: Cases per operation and generation mode: enough to reach every parameter's edges
-#: (each run draws anew), few enough for CI's two cores.
+#: Cases per operation and generation mode: enough to reach every parameter's edges, few
+#: enough for CI's two cores. Drawn the same way on every run (``derandomize``): schemathesis
+#: 4.32.5 still reports some negative cases that serialise into valid query strings (a
+#: one-item list sent as a string, an empty value for an integer allowed to be empty), so a
+#: fresh draw each run could fail CI on a case the server answers correctly.
 EXAMPLES = 25
 
 
@@ -37,6 +40,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_any_request_the_description_allows_or_not_answers_without_a_500(case):

@@ -235,6 +235,8 @@ def test_api_articles_related_facets_and_timeline(client, news):
         ("/api/related/x?limit=0", "bad_parameter"),
         ("/api/related/x?limit=ten", "bad_parameter"),
         ("/export.csv?sort=sideways", "bad_parameter"),
+        ("/export.csv?sort=&sort=newest", "bad_parameter"),  # schemathesis: which sort?
+        ("/api/related/x?limit=1&limit=2", "bad_parameter"),
         ("/search.atom?page=abc", "bad_parameter"),
         ("/api/articles/no-such-id", "article_not_found"),
         ("/api/nothing-here", "not_found"),

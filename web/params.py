@@ -45,10 +45,21 @@ TIMELINE_PARAMS = ("q", "compare", "interval", "collapse", "from", "to", *FILTER
 EXPORT_PARAMS = ("q", "sort", "collapse", "from", "to", *FILTERS)
 PAGE_PARAMS = (*SEARCH_PARAMS, "compare", "more")
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+#: Parameters that may repeat (a filter's values are ORed; several facets, several compares).
+REPEATABLE = frozenset((*FILTERS, "facet", "compare"))
 
 
-def check_known(args: Mapping[str, Any], known: Sequence[str]) -> None:
+def check_once(args: MultiDict) -> None:
+    """Refuse a one-valued parameter given twice: ``sort=newest&sort=oldest`` has no meaning."""
+    for name in args:
+        times = len(args.getlist(name))
+        if times > 1 and name not in REPEATABLE:
+            raise BadParameter(f"{name} may be given once, not {times} times")
+
+
+def check_known(args: MultiDict, known: Sequence[str]) -> None:
     """Refuse a parameter the route does not know (``agnecy=AP`` must not be ignored)."""
+    check_once(args)
     for name in args:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
@@ -101,6 +112,8 @@ class SearchParams:
         """Read a request's query string; with ``known``, other names are refused."""
         if known is not None:
             check_known(args, known)
+        else:
+            check_once(args)
         return cls(
             q=args.get("q", "").strip(),
             filters={name: args.getlist(name) for name in FILTERS if args.getlist(name)},
