@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from math import log
 
@@ -194,9 +194,16 @@ class TermStore:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         return np.concatenate(docs), np.concatenate(weights)
 
-    def positions(self, field: str, text: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def positions(
+        self,
+        field: str,
+        text: str,
+        docs: np.ndarray,
+        on_time: Callable[[], None] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``(docnums, positions)``: every occurrence of ``text`` in ``field`` among ``docs``
-        (sorted docnums), one row per occurrence, sorted.
+        (sorted docnums), one row per occurrence, sorted. ``on_time()`` is called before
+        each block is read (a phrase of common words reads hundreds: a query's deadline).
 
         A term whose documents ``docs`` cover a good part of (a phrase of frequent words) is
         decoded whole and kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently
@@ -205,7 +212,7 @@ class TermStore:
         key = (field, text)
         cached = self._positions.get(key)
         if cached is None and docs.size * PARTIAL_READ_RATIO >= self.frequency(field, text):
-            cached = self._read_positions(field, text, None)
+            cached = self._read_positions(field, text, None, on_time)
             if cached[0].size <= POSITIONS_CACHE_SIZE:
                 self._positions[key] = cached
                 self._positions_size += cached[0].size
@@ -213,7 +220,7 @@ class TermStore:
                     _, (dropped, _) = self._positions.popitem(last=False)
                     self._positions_size -= dropped.size
         if cached is None:
-            return self._read_positions(field, text, docs)
+            return self._read_positions(field, text, docs, on_time)
         if key in self._positions:
             self._positions.move_to_end(key)
         holding, where = cached
@@ -221,7 +228,11 @@ class TermStore:
         return holding[keep], where[keep]
 
     def _read_positions(
-        self, field: str, text: str, docs: np.ndarray | None
+        self,
+        field: str,
+        text: str,
+        docs: np.ndarray | None,
+        on_time: Callable[[], None] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Positions of ``text`` in the documents ``docs`` (all documents if None): only the
         blocks that can hold one of them are read, their rows decoded in one go."""
@@ -252,6 +263,8 @@ class TermStore:
                     break  # past the last document asked for: the rest stays unread
                 last = block_last_id(matcher) + offset
                 if wanted is None or bisect_right(wanted, last) > bisect_left(wanted, first):
+                    if on_time is not None:
+                        on_time()
                     ids, _ = block_arrays(matcher)
                     block_ids.append(ids + offset)
                     encoded.extend(block_values(matcher))
@@ -620,7 +633,7 @@ class Evaluator:
     def _phrase_mask(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
         """The candidates (holding every word) where the words stand in order."""
         texts = [w.decode("utf-8") if isinstance(w, bytes) else w for w in q.words]
-        found = [self.terms.positions(q.fieldname, t, candidates) for t in texts]
+        found = [self.terms.positions(q.fieldname, t, candidates, self._on_time) for t in texts]
         mask = self.empty()
         if q.slop <= 1:
             mask[phrase_starts(found)] = True
