@@ -103,17 +103,15 @@ def analyzed_terms(text: str) -> Iterator[str]:
             yield term
 
 
-def term_counts(text: str) -> dict[str, int]:
-    """How often each term occurs in ``text`` (raw words counted first: a body repeats
-    them, so each distinct word is analysed once), in order of first occurrence."""
-    counts: dict[str, int] = {}
-    known = _FORMS.get  # index_form's cache, looked up inline: a lead holds ~200 words
-    for word, occurrences in Counter(TOKEN_PATTERN.findall(text)).items():
-        term = known(word)
-        if term is None:
-            term = index_form(word)
-        if term:
-            counts[term] = counts.get(term, 0) + occurrences
+def term_counts(text: str) -> Counter[str]:
+    """How often each term occurs in ``text``, in order of first occurrence (each word
+    analysed once: ``index_form`` keeps what it found)."""
+    words = TOKEN_PATTERN.findall(text)
+    terms = list(map(_FORMS.get, words))  # index_form's cache, looked up in C
+    if None in terms:
+        terms = [index_form(w) if t is None else t for t, w in zip(terms, words, strict=True)]
+    counts = Counter(terms)
+    counts.pop("", None)  # stop words
     return counts
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from search.indexing.postings import PostingArrays
-from search.indexing.whoosh_internals import column_bytes, numeric_column
+from search.indexing.whoosh_internals import column_bytes, map_postings, numeric_column
 from search.searching.facets import (
     FACETS,
     FacetData,
@@ -113,6 +113,8 @@ class Snapshot:
         self._retired = False
         self.searcher = index.searcher()
         reader = self.searcher.reader()
+        for leaf, _ in reader.leaf_readers():
+            map_postings(leaf)
         #: Whoosh's commit number: bumps with every in-place add or delete.
         self.version = reader.generation()
         self.ndocs = reader.doc_count_all()
