@@ -53,6 +53,8 @@ FACETS = ["agency", "publisher", "dateline", "topics", "authors", "year", "month
 ARRAY_FACETS = {"topics", "authors"}
 QUERIES = 1000
 SEED = 12
+#: The Datasette database's table layout; a database of another layout is built again.
+SQLITE_LAYOUT = 2
 #: Requests sent one by one before each measurement (from the end of the list).
 WARMUP_REQUESTS = 10
 _WORD = re.compile(r"[A-Za-z]{3,}")
@@ -86,30 +88,39 @@ end
 
 
 def build(rebuild: bool) -> tuple[Path, Path, dict]:
-    """Our index of AllSides and a Datasette database of the very same articles."""
+    """Our index of AllSides and a Datasette database of the very same articles (built
+    again alone when an older run left it in another layout)."""
     index, database, notes = OUT / "newsindex", OUT / "articles.db", OUT / "builds.json"
     if rebuild or not notes.exists():
         shutil.rmtree(OUT, ignore_errors=True)
         OUT.mkdir(parents=True)
         started = time.perf_counter()
         NewsIndex(index).rebuild(allsides_articles(), workers=os.cpu_count() or 1)
-        ours = time.perf_counter() - started
+        notes.write_text(json.dumps({"newsindex_s": time.perf_counter() - started}))
+    built = json.loads(notes.read_text())
+    if built.get("sqlite_layout") != SQLITE_LAYOUT:
+        database.unlink(missing_ok=True)
         started = time.perf_counter()
         with NewsIndex.open(index) as news:
-            count = build_sqlite(news.export(""), database)
-        theirs = time.perf_counter() - started
-        notes.write_text(json.dumps({"articles": count, "newsindex_s": ours, "sqlite_s": theirs}))
-    return index, database, json.loads(notes.read_text())
+            built["articles"] = build_sqlite(news.export(""), database)
+        built["sqlite_s"] = time.perf_counter() - started
+        built["sqlite_layout"] = SQLITE_LAYOUT
+        notes.write_text(json.dumps(built))
+    return index, database, built
 
 
 def build_sqlite(articles, path: Path) -> int:
-    """One table with the facet columns (arrays as JSON) and an FTS5 index Datasette finds."""
+    """One table with the facet columns (arrays as JSON) and an FTS5 index Datasette finds.
+
+    The long body is the last column: SQLite reaches a column stored after it only by
+    walking the body's overflow pages, which doubled the cost of every facet query.
+    """
     db = sqlite3.connect(path)
     db.executescript(
         """
-        CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT, body TEXT, published TEXT,
-            year TEXT, month TEXT, dateline TEXT, agency TEXT, publisher TEXT, topics TEXT,
-            authors TEXT, url TEXT);
+        CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT, published TEXT, year TEXT,
+            month TEXT, dateline TEXT, agency TEXT, publisher TEXT, topics TEXT, authors TEXT,
+            url TEXT, body TEXT);
         CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content="articles",
             tokenize='porter unicode61');
         """
@@ -123,7 +134,6 @@ def build_sqlite(articles, path: Path) -> int:
                 (
                     a.id,
                     a.title,
-                    a.body,
                     a.published,
                     day[:4] or None,
                     day[:7] if len(day) >= 7 else None,
@@ -133,6 +143,7 @@ def build_sqlite(articles, path: Path) -> int:
                     json.dumps(a.topics),
                     json.dumps(a.authors),
                     a.url,
+                    a.body,
                 ),
             )
             count += 1
@@ -331,12 +342,14 @@ def main() -> None:
     print(line("newsindex  / (the page, chart)", results["ours_page"]))
     print(line(f"{DATASETTE} FTS5 (7 facets)", results["datasette"]))
     print(line("  the same without the 2 list facets", results["datasette_5"]))
-    api, page, base = results["ours_api"], results["ours_page"], results["datasette"]
-    print(
-        f"  ratio: API {api['rps'] / max(base['rps'], 1e-9):.2f}x Datasette's requests/s, "
-        f"p99 {api['p99_ms'] / max(base['p99_ms'], 1e-9):.2f}x; "
-        f"page/API requests/s {page['rps'] / api['rps']:.2f}"
-    )
+    api, page = results["ours_api"], results["ours_page"]
+    for label, base in (("7 facets", results["datasette"]), ("5 facets", results["datasette_5"])):
+        print(
+            f"  ratio: API {api['rps'] / max(base['rps'], 1e-9):.2f}x Datasette's requests/s "
+            f"({label}), p99 {api['p99_ms'] / max(base['p99_ms'], 1e-9):.2f}x, "
+            f"server CPU per request {api['cpu_ms'] / max(base['cpu_ms'], 1e-9):.2f}x"
+        )
+    print(f"  page/API requests/s {page['rps'] / api['rps']:.2f}")
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
 
 

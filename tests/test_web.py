@@ -128,6 +128,9 @@ def test_coverage_chart_with_comparison_and_csv(client):
     assert rows[0] == ["date", "wind", "grid", "power"]
     timeline = client.get("/api/timeline?q=wind&compare=grid&compare=power").json
     assert len(rows) - 1 == len(timeline["series"][0]["points"])
+    # Matches spanning under ~90 days are counted per day, and the page says so.
+    weeks = client.get("/?q=said&from=2025-09-01&to=2025-10-15").text
+    assert "Stories per day matching “said”, filtered" in weeks
 
 
 def test_more_link_lists_a_facets_further_values(client):

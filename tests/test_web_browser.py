@@ -395,14 +395,29 @@ def test_the_server_streams_exports_with_the_pages_filters(site):
         assert len(rows) == json.load(answer)["total_copies"]
 
 
+#: Items of a ``.meta`` line split over two lines, or reaching past the line's right edge.
+META_LINE_BROKEN = """
+() => [...document.querySelectorAll(".meta")].flatMap((line) => {
+  const edge = line.getBoundingClientRect().right + 0.5;
+  return [...line.querySelectorAll("time, .dateline, .agency, .publisher")]
+    .filter((item) => item.matches(".publisher") ? item.getBoundingClientRect().right > edge
+      : item.getClientRects().length > 1 || item.getBoundingClientRect().right > edge)
+    .map((item) => item.textContent);
+})
+"""
+
+
 def test_nothing_is_wider_than_a_phone(browser, site):
     """At 390 px, with every disclosure open ("How to search", copies, the chart's numbers),
     no page scrolls sideways: long examples, settings and ids wrap instead."""
     page = new_page(browser, "phone")
     page.goto(f"{site}/?q=grid&compare=wind")
     article = site + page.locator(".hit-title a").first.get_attribute("href")
-    for url in (page.url, article, f"{site}/widget", f"{site}/?q=zebra+unicorn&agency=AP"):
+    pages = (page.url, f"{site}/?q=said", article, f"{site}/widget")
+    for url in (*pages, f"{site}/?q=zebra+unicorn&agency=AP"):
         page.goto(url)
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= VIEWPORTS["phone"][0], (url, width)
+        # A result's line of facts wraps between items: no date cut in two, none past the edge.
+        assert page.evaluate(META_LINE_BROKEN) == [], url

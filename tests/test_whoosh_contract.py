@@ -84,6 +84,29 @@ def test_block_reads_equal_the_public_matcher(small_index):
             assert weights.tolist() == pytest.approx([p[1] for p in pairs])
 
 
+def test_mapped_postings_read_what_the_file_reads(small_index):
+    """``map_postings`` swaps a segment's postings file for a memory map: every posting and
+    position read through it is what the file gave."""
+
+    def everything(searcher):
+        found = []
+        for leaf, _offset in searcher.reader().leaf_readers():
+            for word in ("harbour", "ferry"):
+                matcher = leaf.postings("body", word)
+                while matcher.is_active():
+                    found.append((matcher.id(), matcher.weight(), matcher.value()))
+                    matcher.next()
+        return found
+
+    with small_index.searcher() as searcher:
+        read = everything(searcher)
+    with small_index.searcher() as searcher:
+        for leaf, _offset in searcher.reader().leaf_readers():
+            internals.map_postings(leaf)
+            assert not leaf._terms._postfile.is_real  # mapped, not read by system calls
+        assert everything(searcher) == read and len(read) > 256
+
+
 def test_block_positions_equal_the_public_ones(small_index):
     with small_index.searcher() as searcher:
         leaf = searcher.reader().leaf_readers()[0][0]

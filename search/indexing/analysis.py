@@ -104,13 +104,14 @@ def analyzed_terms(text: str) -> Iterator[str]:
 
 
 def term_counts(text: str) -> Counter[str]:
-    """How often each term occurs in ``text`` (raw words counted first: a body repeats
-    them, so each distinct word is analysed once)."""
-    counts: Counter[str] = Counter()
-    for word, occurrences in Counter(TOKEN_PATTERN.findall(text)).items():
-        term = index_form(word)
-        if term:
-            counts[term] += occurrences
+    """How often each term occurs in ``text``, in order of first occurrence (each word
+    analysed once: ``index_form`` keeps what it found)."""
+    words = TOKEN_PATTERN.findall(text)
+    terms = list(map(_FORMS.get, words))  # index_form's cache, looked up in C
+    if None in terms:
+        terms = [index_form(w) if t is None else t for t, w in zip(terms, words, strict=True)]
+    counts = Counter(terms)
+    counts.pop("", None)  # stop words
     return counts
 
 

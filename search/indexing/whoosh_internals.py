@@ -11,6 +11,7 @@ them fails loudly there instead of quietly mis-ranking searches.
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 from array import array
@@ -22,6 +23,8 @@ from whoosh import columns
 from whoosh import query as wq
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
+from whoosh.filedb.structfile import StructFile
+from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -76,6 +79,8 @@ CONTRACT: dict[type, tuple[str, ...]] = {
         "_default",
     ),
     wq.MultiTerm: ("_btexts",),
+    SegmentReader: ("_terms",),
+    whoosh3.W3TermsReader: ("_postfile",),
 }
 
 
@@ -230,6 +235,28 @@ def commit_segments(writer: SegmentWriter, segments: list[Any], mergetype: Any) 
 
 
 # -- reading ----------------------------------------------------------------------------------
+
+
+def map_postings(leaf) -> None:
+    """Read a segment's postings file through a memory map instead of its file object.
+
+    A matcher reads each posting block with a seek and a read, two system calls: a fifth
+    of a search's time went to them. Mapped, a read copies from the page cache. Segment
+    files are written once and never changed in place (a merge writes new ones), so the
+    mapping stays valid; an empty or unmappable file keeps its ordinary reads.
+    """
+    terms = getattr(leaf, "_terms", None)
+    postfile = getattr(terms, "_postfile", None)
+    if not isinstance(postfile, StructFile) or not postfile.is_real:
+        return
+    try:
+        mapped = mmap.mmap(postfile.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # an empty file, or a file system without mmap
+        return
+    mapped_file = StructFile(mapped, name=postfile._name)
+    mapped_file.is_real = False  # no fileno: array reads go through read(), not fromfile()
+    terms._postfile = mapped_file
+    postfile.close()  # the map keeps its own handle
 
 
 def block_arrays(matcher) -> tuple[np.ndarray, np.ndarray]:

@@ -465,7 +465,7 @@ class SearchEngine:
         terms: frozenset[str],
         final: np.ndarray | None,
     ) -> Hit:
-        article = document_to_article(snap.searcher.stored_fields(docnum))
+        article = document_to_article(snap.stored(docnum))
         return Hit(
             id=article.id,
             title=article.title,
@@ -492,8 +492,7 @@ class SearchEngine:
         for other in sorted(
             others.tolist(), key=lambda d: (snap.published[d] == NO_DATE, snap.published[d], d)
         ):
-            stored = snap.searcher.stored_fields(other)
-            outlets.append(_outlet(stored))
+            outlets.append(_outlet(snap.stored(other)))
             if len(outlets) >= self.settings.max_outlets:
                 break
         return AlsoRan(count=int(others.size), outlets=outlets)

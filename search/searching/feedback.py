@@ -11,7 +11,8 @@ together. Only the order changes: what matches, and so every count, stays the qu
 
 from __future__ import annotations
 
-from collections import Counter
+from heapq import nlargest
+from operator import itemgetter
 
 import numpy as np
 
@@ -34,19 +35,19 @@ def feedback_terms(
     """The ``count`` words most telling of the documents ``top`` (weighed by ``weights``,
     summing to 1), not counting the query's ``words``: their relevance-model probability
     times their idf, normalised to sum to 1."""
-    model: Counter[str] = Counter()
+    model: dict[str, float] = {}  # a plain dict: Counter's += costs a call per new word
     for docnum, weight in zip(top.tolist(), weights.tolist(), strict=True):
-        stored = snap.searcher.stored_fields(docnum)
+        stored = snap.stored(docnum)
         terms = term_counts(f"{stored.get('title') or ''}\n{stored.get('body') or ''}"[:LEAD_CHARS])
         total = sum(terms.values())
         for term, occurrences in terms.items():
-            model[term] += weight * occurrences / total
+            model[term] = model.get(term, 0) + weight * occurrences / total
     for word in words:
         model.pop(word, None)
     store = term_store(snap)
     telling = {
         term: probability * store.idf("body", term)
-        for term, probability in model.most_common(CANDIDATES)
+        for term, probability in nlargest(CANDIDATES, model.items(), key=itemgetter(1))
         if store.frequency("body", term)
     }
     chosen = sorted(telling.items(), key=lambda item: -item[1])[:count]

@@ -306,9 +306,13 @@ class TermStore:
         """``(docnums, occurrences)`` of a term: its postings' weights without the boost the
         schema puts in them at index time (the ranking weighs fields at query time)."""
         docs, weights = self.postings(field, text, within)
+        return docs, weights / self.index_boost(field)
+
+    def index_boost(self, field: str) -> float:
+        """The boost the schema multiplies into a field's posting weights at index time."""
         if field not in self._index_boosts:
             self._index_boosts[field] = self.reader.schema[field].format.field_boost or 1.0
-        return docs, weights / self._index_boosts[field]
+        return self._index_boosts[field]
 
     def idf(self, field: str, text: str) -> float:
         """Whoosh's idf: from the index's document frequency (whatever part was read)."""
@@ -347,12 +351,17 @@ class TermStore:
         for field, scoring in ranking.fields:
             if not scoring.weight:
                 continue
-            found, counts = self.frequencies(field, text, docs)
-            keep = _members(found, docs)
-            if keep.any():
-                found, counts = found[keep], counts[keep]
-                tf = self.normalised(field, found, counts, scoring)
-                rows = np.searchsorted(docs, found)
+            found, weights = self.postings(field, text, docs)
+            if not found.size:
+                continue
+            # ``docs`` looked up among the postings (sorted docnums), not the other way
+            # round: a frequent word has many times more postings than ``docs`` holds.
+            at = np.minimum(np.searchsorted(found, docs), found.size - 1)
+            rows = np.flatnonzero(found[at] == docs)
+            if rows.size:
+                at = at[rows]
+                counts = weights[at] / self.index_boost(field)
+                tf = self.normalised(field, found[at], counts, scoring)
                 scores[rows] += self.idf(field, text) * saturate(tf, ranking.k1)
         return scores
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from search.indexing.postings import PostingArrays
-from search.indexing.whoosh_internals import column_bytes, numeric_column
+from search.indexing.whoosh_internals import column_bytes, map_postings, numeric_column
 from search.searching.facets import (
     FACETS,
     FacetData,
@@ -28,6 +30,9 @@ from search.searching.facets import (
 
 #: ``published`` of a document without a date: sorts after every real date.
 NO_DATE = np.iinfo(np.int64).min
+#: Stored documents kept decoded per snapshot: a search reads its best ten for feedback,
+#: then mostly the same ten as its hits (each read decompresses the whole article).
+STORED_KEPT = 64
 _INT64_MAX = np.iinfo(np.int64).max
 
 
@@ -108,6 +113,8 @@ class Snapshot:
         self._retired = False
         self.searcher = index.searcher()
         reader = self.searcher.reader()
+        for leaf, _ in reader.leaf_readers():
+            map_postings(leaf)
         #: Whoosh's commit number: bumps with every in-place add or delete.
         self.version = reader.generation()
         self.ndocs = reader.doc_count_all()
@@ -131,6 +138,7 @@ class Snapshot:
         self.term_store = None
         #: "Did you mean" per typed word, filled as queries arrive (``searching.suggest``).
         self.corrections: dict[str, str | None] = {}
+        self._stored: OrderedDict[int, dict[str, Any]] = OrderedDict()
 
     def _live_mask(self, reader) -> np.ndarray:
         live = np.ones(self.ndocs, dtype=bool)
@@ -174,6 +182,18 @@ class Snapshot:
         code = self.story_codes[docnum]
         members = order[starts[code] : starts[code + 1]]
         return members[self.live[members]]
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        """A document's stored fields, the last ``STORED_KEPT`` kept (caller holds ``lock``;
+        the dict is shared: read it, do not change it)."""
+        found = self._stored.get(docnum)
+        if found is None:
+            found = self._stored[docnum] = self.searcher.stored_fields(docnum)
+            if len(self._stored) > STORED_KEPT:
+                self._stored.popitem(last=False)
+        else:
+            self._stored.move_to_end(docnum)
+        return found
 
     def story_id(self, docnum: int) -> str | None:
         return self.searcher.stored_fields(docnum).get("story") or None
