@@ -197,9 +197,11 @@ def test_pathological_queries_are_answered_or_refused(allsides_news, name):
 
 def test_the_time_limit_stops_a_costly_query(allsides_index):
     costly = " OR ".join(f"{a}{b}*" for a in "bcdfghlmprst" for b in "aeiou")
-    with NewsIndex.open(allsides_index, {"query_time_limit_ms": 1}) as news:
-        with pytest.raises(QueryTooSlow) as refused:
-            news.search(costly)
+    with (
+        NewsIndex.open(allsides_index, {"query_time_limit_ms": 1}) as news,
+        pytest.raises(QueryTooSlow) as refused,
+    ):
+        news.search(costly)
     assert refused.value.status == 400 and refused.value.code == "query_too_slow"
     assert str(refused.value).startswith("the query was stopped after 1 ms")
     with NewsIndex.open(allsides_index, {"query_time_limit_ms": 0}) as news:

@@ -131,6 +131,9 @@ def test_coverage_chart_with_comparison_and_csv(client):
     # Matches spanning under ~90 days are counted per day, and the page says so.
     weeks = client.get("/?q=said&from=2025-09-01&to=2025-10-15").text
     assert "Stories per day matching “said”, filtered" in weeks
+    # A query that matches nothing still charts what it is compared with.
+    none = client.get("/?q=zebra+unicorn&compare=wind").text
+    assert re.search(r'class="legend-query">wind<', none)
 
 
 def test_more_link_lists_a_facets_further_values(client):
@@ -162,6 +165,8 @@ def test_empty_state_says_what_to_try(client):
         ("/?q=" + "a" * 10_000, "the query is too long"),
         ("/?per_page=100000", "per_page must be a whole number from 1 to"),
         ("/?facet=colour", "unknown facet 'colour'"),
+        ("/?q=zebra&compare=a&compare=b&compare=c&compare=d&compare=e", "at most 4 queries"),
+        ("/?sort=newest&sort=oldest", "sort may be given once"),
     ],
 )
 def test_page_mistakes_are_shown_beside_the_box(client, url, words):

@@ -34,7 +34,7 @@ def search() -> Response | tuple[str, int]:
     try:
         result = news.search(**(params.search_kwargs() | {"facet_size": size}))
         charts = None
-        if result.total:
+        if result.total or params.compare:  # compared queries may match where q does not
             timeline = news.timeline(**params.timeline_kwargs()).to_dict()
             charts = coverage_chart(timeline), coverage_chart(timeline, **NARROW)
     except UserError as error:
