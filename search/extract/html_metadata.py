@@ -219,9 +219,6 @@ def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
     # "Site » Blog Archiv » Story", "23.01.2022 - Story"
     while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
         del pieces[:2]
-    # "Site » Blog Archiv » Story", "23.01.2022 - Story"
-    while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
-        del pieces[:2]
     return "".join(pieces).strip() or title
 
 
@@ -286,7 +283,7 @@ def _title(src: _Sources, site: SiteNames) -> str:
     if title_tag is not None:
         fields.append(title_tag.text_content())
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
-    fields = [f for f in fields if not site.is_name(f)]
+    fields = [f for f in fields if not site.is_name(f) and not _cut_at_quote(f, fields)]
     headings = [h for h in _headings(src.tree) if not site.is_name(h)]
     field_words = [(f, set(_WORD.findall(f.casefold()))) for f in fields]
     best, best_cover = None, 0.0
@@ -313,6 +310,17 @@ def _title(src: _Sources, site: SiteNames) -> str:
         if len(h1s) == 1 and len(h1s[0].split()) > len(title.split()):
             return h1s[0]
     return title or (headings[0] if headings else "")
+
+
+def _cut_at_quote(field: str, fields: list[str]) -> bool:
+    """Whether a title field is another one cut where it quotes: ``content="Senator calls
+    Biden "unfit""`` ends the attribute at the quote, the ``<title>`` keeps the whole."""
+    return any(
+        other.startswith(field) and other[len(field) :].lstrip()[:1] in _QUOTES for other in fields
+    )
+
+
+_QUOTES = frozenset('"“„«')
 
 
 def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iterator[str]:
@@ -482,7 +490,8 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
 
     Sources often disagree by a name: JSON-LD lists the first author, the byline all of
     them, a meta tag only a first name. Any other source that shares a name with the chosen
-    one completes it ("Todd" becomes "Todd Bates", a second author joins).
+    one completes it ("Todd" becomes "Todd Bates", a second author joins); a first name
+    left alone is also completed by the writer's JSON-LD biography or a personal site's name.
     """
     people = [
         name
@@ -500,12 +509,37 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
             return visible
     sources += [generic, _byline_markup(src.tree, site)]
     found = [names for names in sources if names]
-    if not found:
-        return _byline_in_text(src.tree, site)
-    chosen = found[0]
+    in_text = None if found else _byline_in_text(src.tree, site)
+    chosen = found[0] if found else in_text
     for other in found[1:]:
         chosen = _completed(chosen, other)
+    if any(" " not in name for name in chosen):  # a first name alone ("Todd", "Nils")
+        # completed by a visible byline, the writer's biography or a personal site's name
+        if in_text is None:
+            in_text = _byline_in_text(src.tree, site)
+        named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
+        for other in (in_text, _bio_names(src, site), named_site):
+            chosen = _completed(chosen, other)
     return chosen
+
+
+#: The name that opens an author's biography: "Nils Pickert ist freier Autor", "Stefanus
+#: Stahl - Maschinenbauer".
+_BIO_NAME = re.compile(r"^\s*([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){1,2})\b")
+
+
+def _bio_names(src: _Sources, site: SiteNames) -> list[str]:
+    """Names that open the ``description`` of the JSON-LD persons credited as authors (a
+    profile often gives its first name as ``name`` and the full one in the biography)."""
+    names = []
+    for value in src.ld("author"):
+        for person in value if isinstance(value, list) else [value]:
+            if isinstance(person, dict) and "@id" in person and "description" not in person:
+                person = src.by_id.get(person["@id"], person)
+            description = person.get("description") if isinstance(person, dict) else None
+            if isinstance(description, str) and (opening := _BIO_NAME.match(description)):
+                names.append(opening.group(1))
+    return _people(names, site, shaped=True)
 
 
 def _shares_a_name(names: list[str], other: list[str]) -> bool:
@@ -545,7 +579,7 @@ def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     """
     for element in tree.xpath(_BYLINE_XPATH):
         text = _spaced_text(element)
-        if len(text) > MAX_BYLINE_CHARS or _in_comments(element):
+        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
             continue
         posted = _POSTED_BY.match(text)
         names = _people([text[posted.end() :] if posted else text], site)
@@ -556,6 +590,48 @@ def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
         if names:
             return names
     return []
+
+
+#: Classes of teasers for other stories, whose "author" elements name their writers.
+_TEASERS = re.compile(r"teaser|listing|slider|swiper|carousel|related|recommend", re.I)
+#: Classes of a picture ("article-header-image-author": "© Agency/Photographer"); one that
+#: names the author too is the writer's portrait ("author-image", "autorenbild").
+_PICTURE = re.compile(r"image|photo|foto|bild", re.I)
+_AUTHOR_WORD = re.compile(r"aut(?:h)?or", re.I)
+#: Classes of a credit line, on the byline element or inside it.
+_CREDIT = re.compile(r"licen[cs]e|credit|caption|copyright", re.I)
+
+
+def _credits_other(element: lxml.html.HtmlElement) -> bool:
+    """Whether an author-classed element credits a picture's maker (a caption, a licence
+    line, "© Agency/Photographer") or another story's writer (in a teaser)."""
+    if "©" in element.text_content():
+        return True
+    if any(
+        _PICTURE.search(token) and not _AUTHOR_WORD.search(token)
+        for token in element.get("class", "").split()
+    ):
+        return True
+    inner = " ".join(e.get("class", "") for e in element.iter() if isinstance(e.tag, str))
+    if any(map(_CREDIT.search, inner.split())):
+        return True
+    if any(a.tag in ("figure", "figcaption") for a in element.iterancestors()):
+        return True
+    return _in_teaser(element)
+
+
+def _in_teaser(element: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` sits in a teaser for another story: a teaser-classed container
+    that neither holds nor follows the page's ``<h1>`` (some sites style their own header
+    as a teaser: "<h1>…</h1><div class="teaser-small__metadata">VON …")."""
+    for ancestor in element.iterancestors():
+        tokens = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if not _TEASERS.search(tokens):
+            continue
+        before = ancestor.getprevious()
+        if ancestor.find(".//h1") is None and (before is None or before.tag != "h1"):
+            return True
+    return False
 
 
 #: More one-word names than this in one byline element make it a list of tags or sections.
@@ -613,15 +689,34 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     if body is None:
         return []
     for node in body.xpath(".//text()"):
-        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node)):
+        label = _BYLINE_LABEL.match(node) and node.is_text and not len(node.getparent())
+        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node) or label):
             continue
         parent = node.getparent()
         if _in_comments(parent) or _in_container(parent, _FOOTER, tags=("footer",)):
+            continue
+        if _in_teaser(parent):  # "Von Jane Roe" under another story's teaser
+            continue
+        if label:  # "<h4>Autor</h4><p><a>Jane Roe</a></p>": the name is the next text
+            following = parent.xpath("following::text()[normalize-space()][1]")
+            line = _line_from(following[0]) if following else ""
+            names = _people([line], site, shaped=True) if len(line) <= MAX_BYLINE_CHARS else []
+            if names and all(is_person_name(name, strict=True) for name in names):
+                return names
             continue
         line = _line_from(node)
         if len(line) <= MAX_BYLINE_CHARS and (names := _names_in_line(line, site)):
             return names
     return []
+
+
+#: A byline's label alone in its element, the names in the next one: "<strong>By</strong>",
+#: "<h4>Autor</h4>", "<b>Von:</b><br>".
+_BYLINE_LABEL = re.compile(
+    r"^[\s|•·–—-]*(?:by|von|par|por|door|autor(?:in)?|author|auteur|verfasser(?:in)?"
+    r"|written by|geschrieben von|text)\s*:?\s*$",
+    re.I,
+)
 
 
 def _names_in_line(line: str, site: SiteNames) -> list[str]:
