@@ -492,11 +492,27 @@ def test_teaser_writers_and_picture_credits_are_no_byline():
     assert extract_page(own_header).authors == ["Ruth Ahlers"]
 
 
+def test_a_spelled_name_beats_a_handle_and_a_preposition_is_no_byline():
+    # "Gespeichert von redakteur7" (a CMS user) comes first, "Blog Beitrag von Anouk
+    # Terhalle" spells the writer; "beim <strong>Leasing</strong> von Lieferwagen" is prose
+    assert page("byline_handle_and_preposition.html").authors == ["Anouk Terhalle"]
+    raw = (FIXTURES / "byline_handle_and_preposition.html").read_bytes()
+    handle_only = raw.replace(b"Blog Beitrag von Anouk Terhalle", b"")
+    assert extract_page(handle_only).authors == ["redakteur7"]
+
+
 def test_a_first_name_alone_is_completed_by_the_biography_or_a_personal_site():
     # JSON-LD Person "Ilka" whose description opens "Ilka Marwede - engineer, ..."
     assert page("first_name_completed.html").authors == ["Ilka Marwede"]
     # a blog named after its writer: the byline says "Oren", the site "Oren Falk"
     assert page("personal_site_first_name.html").authors == ["Oren Falk"]
+
+
+def test_a_headline_container_gives_way_to_the_headline_inside_it():
+    # <div class="headline_area"> holds the h1 and the byline line under it
+    content = page("headline_area_with_byline.html")
+    assert content.title == "The fifty best harbour towns in the north for a long winter walk"
+    assert content.authors == ["Ines Varga"]
 
 
 def test_a_title_field_cut_at_a_quote_gives_way_to_the_whole_title():

@@ -326,7 +326,11 @@ _QUOTES = frozenset('"“„«')
 def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iterator[str]:
     """Texts of the page's headline elements, each without a kicker before it (nor the
     separator that followed the kicker: "<span>Klimaschutz</span>: Bohren, bis es heiß wird")."""
-    for element in tree.xpath(xpath):
+    elements = tree.xpath(xpath)
+    containers = {ancestor for element in elements for ancestor in element.iterancestors()}
+    for element in elements:
+        if element in containers:  # "<div class="headline_area"><h1>…</h1><p>by …": the h1
+            continue
         text = _without_kicker(element).lstrip(_LEADING_SEPARATORS)
         if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
             yield text
@@ -688,9 +692,12 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     body = tree.find("body")
     if body is None:
         return []
+    handles = []  # "Gespeichert von human": kept in case no byline spells a name
     for node in body.xpath(".//text()"):
         label = _BYLINE_LABEL.match(node) and node.is_text and not len(node.getparent())
         if not (_POSTED_BY.match(node) or _BYLINE_START.match(node) or label):
+            continue
+        if _mid_sentence(node):  # "<b>Leasing</b> von Firmenwägen"
             continue
         parent = node.getparent()
         if _in_comments(parent) or _in_container(parent, _FOOTER, tags=("footer",)):
@@ -706,8 +713,20 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
             continue
         line = _line_from(node)
         if len(line) <= MAX_BYLINE_CHARS and (names := _names_in_line(line, site)):
-            return names
-    return []
+            if all(is_person_name(name, strict=True) for name in names):
+                return names
+            handles = handles or names
+    return handles
+
+
+def _mid_sentence(node) -> bool:
+    """Whether a text node continues a sentence after the inline word before it ("beim
+    <strong>Leasing</strong> von Firmenwägen"): a lower-case "von"/"by" there is a
+    preposition, not a byline's start (which follows a date, a bar or a line break)."""
+    if not node.is_tail or not node.lstrip()[:1].islower():
+        return False
+    element = node.getparent()
+    return element.tag not in _LINE_BREAKS and element.text_content().rstrip()[-1:].isalpha()
 
 
 #: A byline's label alone in its element, the names in the next one: "<strong>By</strong>",
