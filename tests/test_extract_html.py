@@ -501,6 +501,20 @@ def test_a_spelled_name_beats_a_handle_and_a_preposition_is_no_byline():
     assert extract_page(handle_only).authors == ["redakteur7"]
 
 
+def test_a_personal_sites_owner_keeps_the_byline_and_autoren_lines_name_writers():
+    raw = (FIXTURES / "personal_site_byline.html").read_bytes()
+    # on hannewiik.example the name "Hanne Wiik" is the site's and its writer's
+    own_site = extract_page(raw, url="https://www.hannewiik.example/archive-zeit")
+    assert own_site.authors == ["Hanne Wiik"]
+    # "Autoren Hanne Wiik und Tomas Lind" (no colon) names the writers when no other byline does
+    unlabelled = raw.replace(b"Von: ", b"Kategorie: ")
+    co_written = extract_page(unlabelled, url="https://www.hannewiik.example/archive-zeit")
+    assert co_written.authors == ["Hanne Wiik", "Tomas Lind"]
+    # an outlet named like a person on its own domain is still no writer
+    outlet = raw.replace(b"Hanne Wiik", b"El Faro Sur").replace(b"und Tomas Lind", b"")
+    assert extract_page(outlet, url="https://www.elfarosur.example/x").authors == []
+
+
 def test_a_first_name_alone_is_completed_by_the_biography_or_a_personal_site():
     # JSON-LD Person "Ilka" whose description opens "Ilka Marwede - engineer, ..."
     assert page("first_name_completed.html").authors == ["Ilka Marwede"]

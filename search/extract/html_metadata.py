@@ -163,6 +163,14 @@ class SiteNames:
             return True
         return any(squashed == label for label in self.labels)
 
+    def is_owner(self, name: str) -> bool:
+        """Whether a person's name is the site's domain (wolfgangschmale.eu): the writer of
+        a personal site, whose byline is kept though it is the site's name too."""
+        words = name.split()
+        if len(words) < 2 or words[0].casefold() in _ARTICLES or _OUTLET_WORD.search(name):
+            return False  # "El Espectador", "Presse Augsburg": an outlet named like one
+        return _squash_name(name) in self.labels
+
     def without_name(self, name: str) -> str:
         """A byline name without the site's name after it ("Adam Aaronson PhillyVoice",
         "Matthias herrpfleger"); a surname that is also the domain stays ("Daniel Lemire")."""
@@ -190,6 +198,14 @@ class SiteNames:
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
 
 
+#: Articles that open an outlet's name ("El Colombiano", "Die Tageszeitung", "The Local").
+_ARTICLES = frozenset({"the", "a", "el", "la", "los", "las", "le", "les", "il", "lo", "der"})
+_ARTICLES |= {"die", "das", "het", "de"}
+#: Words of an outlet's or an organisation's name, never of a person's.
+_OUTLET_WORD = re.compile(
+    r"\b(?:presse|press|news|zeitung|radio|tv|foundation|stiftung|verlag|verband|institut)\b",
+    re.I,
+)
 #: A site's name after a byline's name is written as a handle or a brand ("herrpfleger",
 #: "PhillyVoice"), unlike a surname the site is named after ("Daniel Lemire", "Die FURCHE").
 _HANDLE_OR_BRAND = re.compile(r"^(?:[a-z0-9][\w.-]*|[A-Z][a-z]+[A-Z]\w*)$")
@@ -463,7 +479,8 @@ _BYLINE_START = re.compile(
     r"^[\s|•·*–—-]*(?:(?:by|von|vom|par|por|door|text von|(?:blog-?\s?)?beitrag von"
     r"|(?:verfasst|geschrieben"
     r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
-    r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:)",
+    r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:"
+    r"|(?:autor(?:in|en)?|authors?|auteurs?)\s+(?=(?-i:[A-ZÀ-Ý])))",  # "Autoren Jane Roe und …"
     re.I,
 )
 #: A post's line of metadata that names its writer after a date or section: "Posted on
@@ -654,7 +671,8 @@ def _people(bylines: list[str], site: SiteNames, *, shaped: bool = False) -> lis
         for byline in bylines
         if not _URL_OR_EMAIL.match(byline.strip())
         for name in map(site.without_name, parse_byline(byline).names)
-        if not site.is_name(name) and (not shaped or is_person_name(name, strict=True))
+        if (not site.is_name(name) or site.is_owner(name))
+        and (not shaped or is_person_name(name, strict=True))
     )
     spelled = {_squash_name(name) for name in names if " " in name}
     return [name for name in names if " " in name or _squash_name(name) not in spelled]
