@@ -457,6 +457,83 @@ def test_url_date_beats_a_page_date_years_away():
     assert content.published == "2021-09-12"
 
 
+def test_byline_label_alone_in_its_block_names_the_next_one():
+    # "<h4>Autorin</h4><p><a>Greta Holm</a>": a label with neither colon nor name after it;
+    # a "Text" box label followed by a sentence is no byline
+    assert page("byline_label_own_block.html").authors == ["Greta Holm"]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p class='label'><strong>By</strong></p><p class='full-name'>Jonas Brede</p>",
+        "<a href='mailto:x'><b>Von:</b><br><br>Jonas Brede</a>",
+    ],
+)
+def test_bare_by_or_von_label_reads_the_name_after_it(markup):
+    story = (
+        "<p>The island ferry runs again from Monday after four months in dry dock, the harbour"
+        " office said, with two crossings a day until the summer timetable begins.</p>"
+    )
+    html = f"<html><body><h1>Ferry back in service</h1>{story}{markup}</body></html>"
+    assert extract_page(html.encode()).authors == ["Jonas Brede"]
+
+
+def test_teaser_writers_and_picture_credits_are_no_byline():
+    raw = (FIXTURES / "byline_traps_teasers_credits.html").read_bytes()
+    # the author tag is kept: the visible "author" elements that contradict it credit a
+    # photographer ("© Bildagentur/Piet Marten") and the writers of teasers for other stories
+    assert extract_page(raw).authors == ["Lene Voss"]
+    without_tag = raw.replace(b'<meta name="author" content="Lene Voss">', b"")
+    assert extract_page(without_tag).authors == []
+    # a site that styles its own header as a teaser: the byline under the h1 is the writer's
+    header = b'<div class="teaser-small__metadata"><p class="byline__author">Von Ruth Ahlers</p>'
+    own_header = without_tag.replace(b"</h1>", b"</h1>" + header + b"</div>")
+    assert extract_page(own_header).authors == ["Ruth Ahlers"]
+
+
+def test_a_spelled_name_beats_a_handle_and_a_preposition_is_no_byline():
+    # "Gespeichert von redakteur7" (a CMS user) comes first, "Blog Beitrag von Anouk
+    # Terhalle" spells the writer; "beim <strong>Leasing</strong> von Lieferwagen" is prose
+    assert page("byline_handle_and_preposition.html").authors == ["Anouk Terhalle"]
+    raw = (FIXTURES / "byline_handle_and_preposition.html").read_bytes()
+    handle_only = raw.replace(b"Blog Beitrag von Anouk Terhalle", b"")
+    assert extract_page(handle_only).authors == ["redakteur7"]
+
+
+def test_a_personal_sites_owner_keeps_the_byline_and_autoren_lines_name_writers():
+    raw = (FIXTURES / "personal_site_byline.html").read_bytes()
+    # on hannewiik.example the name "Hanne Wiik" is the site's and its writer's
+    own_site = extract_page(raw, url="https://www.hannewiik.example/archive-zeit")
+    assert own_site.authors == ["Hanne Wiik"]
+    # "Autoren Hanne Wiik und Tomas Lind" (no colon) names the writers when no other byline does
+    unlabelled = raw.replace(b"Von: ", b"Kategorie: ")
+    co_written = extract_page(unlabelled, url="https://www.hannewiik.example/archive-zeit")
+    assert co_written.authors == ["Hanne Wiik", "Tomas Lind"]
+    # an outlet named like a person on its own domain is still no writer
+    outlet = raw.replace(b"Hanne Wiik", b"El Faro Sur").replace(b"und Tomas Lind", b"")
+    assert extract_page(outlet, url="https://www.elfarosur.example/x").authors == []
+
+
+def test_a_first_name_alone_is_completed_by_the_biography_or_a_personal_site():
+    # JSON-LD Person "Ilka" whose description opens "Ilka Marwede - engineer, ..."
+    assert page("first_name_completed.html").authors == ["Ilka Marwede"]
+    # a blog named after its writer: the byline says "Oren", the site "Oren Falk"
+    assert page("personal_site_first_name.html").authors == ["Oren Falk"]
+
+
+def test_a_headline_container_gives_way_to_the_headline_inside_it():
+    # <div class="headline_area"> holds the h1 and the byline line under it
+    content = page("headline_area_with_byline.html")
+    assert content.title == "The fifty best harbour towns in the north for a long winter walk"
+    assert content.authors == ["Ines Varga"]
+
+
+def test_a_title_field_cut_at_a_quote_gives_way_to_the_whole_title():
+    # content="... de "inservible"" ends the attribute at the quote; <title> has it whole
+    assert page("title_cut_at_quote.html").title == 'Alcalde califica el puente de "inservible"'
+
+
 @pytest.mark.parametrize(
     ("value", "iso"),
     [("1988", None), ("2017/01", None), ("2017-01", None), ("2017/01/30", "2017-01-30")],

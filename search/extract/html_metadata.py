@@ -163,6 +163,14 @@ class SiteNames:
             return True
         return any(squashed == label for label in self.labels)
 
+    def is_owner(self, name: str) -> bool:
+        """Whether a person's name is the site's domain (wolfgangschmale.eu): the writer of
+        a personal site, whose byline is kept though it is the site's name too."""
+        words = name.split()
+        if len(words) < 2 or words[0].casefold() in _ARTICLES or _OUTLET_WORD.search(name):
+            return False  # "El Espectador", "Presse Augsburg": an outlet named like one
+        return _squash_name(name) in self.labels
+
     def without_name(self, name: str) -> str:
         """A byline name without the site's name after it ("Adam Aaronson PhillyVoice",
         "Matthias herrpfleger"); a surname that is also the domain stays ("Daniel Lemire")."""
@@ -190,6 +198,14 @@ class SiteNames:
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
 
 
+#: Articles that open an outlet's name ("El Colombiano", "Die Tageszeitung", "The Local").
+_ARTICLES = frozenset({"the", "a", "el", "la", "los", "las", "le", "les", "il", "lo", "der"})
+_ARTICLES |= {"die", "das", "het", "de"}
+#: Words of an outlet's or an organisation's name, never of a person's.
+_OUTLET_WORD = re.compile(
+    r"\b(?:presse|press|news|zeitung|radio|tv|foundation|stiftung|verlag|verband|institut)\b",
+    re.I,
+)
 #: A site's name after a byline's name is written as a handle or a brand ("herrpfleger",
 #: "PhillyVoice"), unlike a surname the site is named after ("Daniel Lemire", "Die FURCHE").
 _HANDLE_OR_BRAND = re.compile(r"^(?:[a-z0-9][\w.-]*|[A-Z][a-z]+[A-Z]\w*)$")
@@ -216,9 +232,6 @@ def clean_title(title: str, site_names: Iterable[str] | SiteNames = ()) -> str:
         if site.in_part(pieces[index]) and len(tail.split()) <= MAX_TAGLINE_WORDS:
             del pieces[index - 1 :]
             break
-    # "Site » Blog Archiv » Story", "23.01.2022 - Story"
-    while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
-        del pieces[:2]
     # "Site » Blog Archiv » Story", "23.01.2022 - Story"
     while len(pieces) > 2 and (site.is_name(pieces[0]) or _NOT_HEADLINE_PART.match(pieces[0])):
         del pieces[:2]
@@ -286,7 +299,7 @@ def _title(src: _Sources, site: SiteNames) -> str:
     if title_tag is not None:
         fields.append(title_tag.text_content())
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
-    fields = [f for f in fields if not site.is_name(f)]
+    fields = [f for f in fields if not site.is_name(f) and not _cut_at_quote(f, fields)]
     headings = [h for h in _headings(src.tree) if not site.is_name(h)]
     field_words = [(f, set(_WORD.findall(f.casefold()))) for f in fields]
     best, best_cover = None, 0.0
@@ -315,10 +328,25 @@ def _title(src: _Sources, site: SiteNames) -> str:
     return title or (headings[0] if headings else "")
 
 
+def _cut_at_quote(field: str, fields: list[str]) -> bool:
+    """Whether a title field is another one cut where it quotes: ``content="Senator calls
+    Biden "unfit""`` ends the attribute at the quote, the ``<title>`` keeps the whole."""
+    return any(
+        other.startswith(field) and other[len(field) :].lstrip()[:1] in _QUOTES for other in fields
+    )
+
+
+_QUOTES = frozenset('"“„«')
+
+
 def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iterator[str]:
     """Texts of the page's headline elements, each without a kicker before it (nor the
     separator that followed the kicker: "<span>Klimaschutz</span>: Bohren, bis es heiß wird")."""
-    for element in tree.xpath(xpath):
+    elements = tree.xpath(xpath)
+    containers = {ancestor for element in elements for ancestor in element.iterancestors()}
+    for element in elements:
+        if element in containers:  # "<div class="headline_area"><h1>…</h1><p>by …": the h1
+            continue
         text = _without_kicker(element).lstrip(_LEADING_SEPARATORS)
         if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
             yield text
@@ -451,7 +479,8 @@ _BYLINE_START = re.compile(
     r"^[\s|•·*–—-]*(?:(?:by|von|vom|par|por|door|text von|(?:blog-?\s?)?beitrag von"
     r"|(?:verfasst|geschrieben"
     r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
-    r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:)",
+    r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:"
+    r"|(?:autor(?:in|en)?|authors?|auteurs?)\s+(?=(?-i:[A-ZÀ-Ý])))",  # "Autoren Jane Roe und …"
     re.I,
 )
 #: A post's line of metadata that names its writer after a date or section: "Posted on
@@ -482,7 +511,8 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
 
     Sources often disagree by a name: JSON-LD lists the first author, the byline all of
     them, a meta tag only a first name. Any other source that shares a name with the chosen
-    one completes it ("Todd" becomes "Todd Bates", a second author joins).
+    one completes it ("Todd" becomes "Todd Bates", a second author joins); a first name
+    left alone is also completed by the writer's JSON-LD biography or a personal site's name.
     """
     people = [
         name
@@ -500,12 +530,37 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
             return visible
     sources += [generic, _byline_markup(src.tree, site)]
     found = [names for names in sources if names]
-    if not found:
-        return _byline_in_text(src.tree, site)
-    chosen = found[0]
+    in_text = None if found else _byline_in_text(src.tree, site)
+    chosen = found[0] if found else in_text
     for other in found[1:]:
         chosen = _completed(chosen, other)
+    if any(" " not in name for name in chosen):  # a first name alone ("Todd", "Nils")
+        # completed by a visible byline, the writer's biography or a personal site's name
+        if in_text is None:
+            in_text = _byline_in_text(src.tree, site)
+        named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
+        for other in (in_text, _bio_names(src, site), named_site):
+            chosen = _completed(chosen, other)
     return chosen
+
+
+#: The name that opens an author's biography: "Nils Pickert ist freier Autor", "Stefanus
+#: Stahl - Maschinenbauer".
+_BIO_NAME = re.compile(r"^\s*([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+){1,2})\b")
+
+
+def _bio_names(src: _Sources, site: SiteNames) -> list[str]:
+    """Names that open the ``description`` of the JSON-LD persons credited as authors (a
+    profile often gives its first name as ``name`` and the full one in the biography)."""
+    names = []
+    for value in src.ld("author"):
+        for person in value if isinstance(value, list) else [value]:
+            if isinstance(person, dict) and "@id" in person and "description" not in person:
+                person = src.by_id.get(person["@id"], person)
+            description = person.get("description") if isinstance(person, dict) else None
+            if isinstance(description, str) and (opening := _BIO_NAME.match(description)):
+                names.append(opening.group(1))
+    return _people(names, site, shaped=True)
 
 
 def _shares_a_name(names: list[str], other: list[str]) -> bool:
@@ -545,7 +600,7 @@ def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     """
     for element in tree.xpath(_BYLINE_XPATH):
         text = _spaced_text(element)
-        if len(text) > MAX_BYLINE_CHARS or _in_comments(element):
+        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
             continue
         posted = _POSTED_BY.match(text)
         names = _people([text[posted.end() :] if posted else text], site)
@@ -556,6 +611,48 @@ def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
         if names:
             return names
     return []
+
+
+#: Classes of teasers for other stories, whose "author" elements name their writers.
+_TEASERS = re.compile(r"teaser|listing|slider|swiper|carousel|related|recommend", re.I)
+#: Classes of a picture ("article-header-image-author": "© Agency/Photographer"); one that
+#: names the author too is the writer's portrait ("author-image", "autorenbild").
+_PICTURE = re.compile(r"image|photo|foto|bild", re.I)
+_AUTHOR_WORD = re.compile(r"aut(?:h)?or", re.I)
+#: Classes of a credit line, on the byline element or inside it.
+_CREDIT = re.compile(r"licen[cs]e|credit|caption|copyright", re.I)
+
+
+def _credits_other(element: lxml.html.HtmlElement) -> bool:
+    """Whether an author-classed element credits a picture's maker (a caption, a licence
+    line, "© Agency/Photographer") or another story's writer (in a teaser)."""
+    if "©" in element.text_content():
+        return True
+    if any(
+        _PICTURE.search(token) and not _AUTHOR_WORD.search(token)
+        for token in element.get("class", "").split()
+    ):
+        return True
+    inner = " ".join(e.get("class", "") for e in element.iter() if isinstance(e.tag, str))
+    if any(map(_CREDIT.search, inner.split())):
+        return True
+    if any(a.tag in ("figure", "figcaption") for a in element.iterancestors()):
+        return True
+    return _in_teaser(element)
+
+
+def _in_teaser(element: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` sits in a teaser for another story: a teaser-classed container
+    that neither holds nor follows the page's ``<h1>`` (some sites style their own header
+    as a teaser: "<h1>…</h1><div class="teaser-small__metadata">VON …")."""
+    for ancestor in element.iterancestors():
+        tokens = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if not _TEASERS.search(tokens):
+            continue
+        before = ancestor.getprevious()
+        if ancestor.find(".//h1") is None and (before is None or before.tag != "h1"):
+            return True
+    return False
 
 
 #: More one-word names than this in one byline element make it a list of tags or sections.
@@ -574,7 +671,8 @@ def _people(bylines: list[str], site: SiteNames, *, shaped: bool = False) -> lis
         for byline in bylines
         if not _URL_OR_EMAIL.match(byline.strip())
         for name in map(site.without_name, parse_byline(byline).names)
-        if not site.is_name(name) and (not shaped or is_person_name(name, strict=True))
+        if (not site.is_name(name) or site.is_owner(name))
+        and (not shaped or is_person_name(name, strict=True))
     )
     spelled = {_squash_name(name) for name in names if " " in name}
     return [name for name in names if " " in name or _squash_name(name) not in spelled]
@@ -612,16 +710,50 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     body = tree.find("body")
     if body is None:
         return []
+    handles = []  # "Gespeichert von human": kept in case no byline spells a name
     for node in body.xpath(".//text()"):
-        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node)):
+        label = _BYLINE_LABEL.match(node) and node.is_text and not len(node.getparent())
+        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node) or label):
+            continue
+        if _mid_sentence(node):  # "<b>Leasing</b> von Firmenwägen"
             continue
         parent = node.getparent()
         if _in_comments(parent) or _in_container(parent, _FOOTER, tags=("footer",)):
             continue
+        if _in_teaser(parent):  # "Von Jane Roe" under another story's teaser
+            continue
+        if label:  # "<h4>Autor</h4><p><a>Jane Roe</a></p>": the name is the next text
+            following = parent.xpath("following::text()[normalize-space()][1]")
+            line = _line_from(following[0]) if following else ""
+            names = _people([line], site, shaped=True) if len(line) <= MAX_BYLINE_CHARS else []
+            if names and all(is_person_name(name, strict=True) for name in names):
+                return names
+            continue
         line = _line_from(node)
         if len(line) <= MAX_BYLINE_CHARS and (names := _names_in_line(line, site)):
-            return names
-    return []
+            if all(is_person_name(name, strict=True) for name in names):
+                return names
+            handles = handles or names
+    return handles
+
+
+def _mid_sentence(node) -> bool:
+    """Whether a text node continues a sentence after the inline word before it ("beim
+    <strong>Leasing</strong> von Firmenwägen"): a lower-case "von"/"by" there is a
+    preposition, not a byline's start (which follows a date, a bar or a line break)."""
+    if not node.is_tail or not node.lstrip()[:1].islower():
+        return False
+    element = node.getparent()
+    return element.tag not in _LINE_BREAKS and element.text_content().rstrip()[-1:].isalpha()
+
+
+#: A byline's label alone in its element, the names in the next one: "<strong>By</strong>",
+#: "<h4>Autor</h4>", "<b>Von:</b><br>".
+_BYLINE_LABEL = re.compile(
+    r"^[\s|•·–—-]*(?:by|von|par|por|door|autor(?:in)?|author|auteur|verfasser(?:in)?"
+    r"|written by|geschrieben von|text)\s*:?\s*$",
+    re.I,
+)
 
 
 def _names_in_line(line: str, site: SiteNames) -> list[str]:
