@@ -241,6 +241,10 @@ BYLINE_RANKS = tuple(
 )
 ABLATIONS = {
     "-feedback": replace(DEFAULT_RANKING, feedback_docs=0),
+    # feedback as main a8c750e had it: 10 documents, 10 words, weighing 0.1
+    "RM3 10/10/.1": replace(
+        DEFAULT_RANKING, feedback_docs=10, feedback_terms=10, feedback_weight=0.1
+    ),
     "-proximity": replace(DEFAULT_RANKING, proximity=0.0),
     "byline ranks": replace(DEFAULT_RANKING, fields=BYLINE_RANKS),
     "all words": replace(DEFAULT_RANKING, soft_words=False),
