@@ -105,9 +105,9 @@ class Ranking:
     #: Pseudo-relevance feedback (RM3): the best ``feedback_docs`` documents lend their
     #: ``feedback_terms`` most telling words, weighing ``feedback_weight`` beside the query;
     #: 0 documents turns it off.
-    feedback_docs: int = 20
-    feedback_terms: int = 30
-    feedback_weight: float = 0.2
+    feedback_docs: int = 10
+    feedback_terms: int = 10
+    feedback_weight: float = 0.1
 
     def scoring_of(self, name: str) -> FieldScoring:
         return dict(self.fields)[name]
