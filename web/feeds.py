@@ -15,7 +15,7 @@ import re
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
-from search.searching.engine import SORTS, check_choice, check_facets, check_paging
+from search.searching.options import SORTS, check_choice, check_facets, check_paging
 from search.searching.results import export_csv_lines, export_jsonl_lines
 from web.index import get_news, settings
 from web.params import EXPORT_PARAMS, SEARCH_PARAMS, TIMELINE_PARAMS, SearchParams

@@ -33,10 +33,10 @@ from urllib.parse import quote_plus, urlencode
 from werkzeug.datastructures import MultiDict
 
 from search.errors import BadParameter
-from search.indexing.schema import FACET_FIELDS
+from search.searching.options import FACET_NAMES
 
 #: Filter names a URL may carry: the library's facets.
-FILTERS = tuple(FACET_FIELDS)
+FILTERS = FACET_NAMES
 #: The library's name for the date-range filter, and how its value joins the two ends.
 DATE_FILTER, DATE_SEP = "published", ".."
 SEARCH = ("q", "sort", "page", "per_page", "facet", "facet_size", "facet_mode", "collapse")

@@ -19,7 +19,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from whoosh import classify
@@ -31,9 +30,19 @@ from search.errors import ArticleNotFound, BadParameter, IndexDamaged
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
 from search.searching.facets import FACETS, FacetData, StoryCodes
+from search.searching.options import (
+    FACET_MODES,
+    SORTS,
+    Filters,
+    check_choice,
+    check_facets,
+    check_filters,
+    check_paging,
+    check_range,
+    toggled,
+)
 from search.searching.parser import (
     DATE_FIELD,
-    FIELD_SYNONYMS,
     ParsedQuery,
     date_range_query,
     parse_query,
@@ -58,8 +67,6 @@ from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
 from search.settings import Settings
 
-SORTS = ("relevance", "newest", "oldest")
-FACET_MODES = ("stories", "copies")
 #: More-like-this: key terms taken from the article.
 RELATED_TERMS = 12
 #: The coverage chart counts per day when its matches span fewer days than this.
@@ -78,16 +85,6 @@ EVALUATIONS_KEPT = 2
 #: Parsed queries kept (per process), for the same reason.
 PARSES_KEPT = 64
 
-Filters = dict[str, list[str]]
-#: Other names for the facets, as the query language reads them (``author`` → ``authors``).
-FACET_SYNONYMS = {name: facet for name, facet in FIELD_SYNONYMS.items() if facet in FACETS}
-
-
-def facet_name(name: str) -> str:
-    """The facet a filter or facet name means (``Author`` → ``authors``), else ``name``."""
-    folded = name.strip().lower()
-    return FACET_SYNONYMS.get(folded, folded)
-
 
 def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
     try:
@@ -95,88 +92,6 @@ def _manifest_stamp(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
-    """Filters as ``{facet: [values]}``; a bare string is one value. Unknown names refused.
-
-    Beside the facets, ``published`` takes date ranges ``FROM..TO`` (``date_range_query``).
-    """
-    clean: Filters = {}
-    if not isinstance(filters, Mapping | None):
-        raise BadParameter(f"filters must map facet names to values, not {filters!r}")
-    for typed, values in (filters or {}).items():
-        name = facet_name(typed) if isinstance(typed, str) else typed
-        if name not in FACETS and name != DATE_FIELD:
-            known = ", ".join([*FACETS, DATE_FIELD])
-            raise BadParameter(f"unknown filter field {typed!r}: use one of {known}")
-        values = [values] if isinstance(values, str) else values
-        if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
-            raise BadParameter(f"filter {name} takes text values, not {values!r}")
-        values = [v.strip() for v in values if v.strip()]
-        if values:
-            clean[name] = list(dict.fromkeys([*clean.get(name, []), *values]))
-    return clean
-
-
-def check_facets(facets: Sequence[str] | None) -> list[str]:
-    if facets is None:
-        return list(FACETS)
-    if isinstance(facets, str):
-        facets = [facets]
-    if not isinstance(facets, Sequence) or not all(isinstance(name, str) for name in facets):
-        raise BadParameter(f"facets must be facet names, not {facets!r}")
-    names = []
-    for typed in facets:
-        name = facet_name(typed)
-        if name not in FACETS:
-            raise BadParameter(f"unknown facet {typed!r}: use one of {', '.join(FACETS)}")
-        names.append(name)
-    return list(dict.fromkeys(names))
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def check_range(name: str, value: Any, low: int, high: int) -> int:
-    """``value`` as a whole number from ``low`` to ``high``, else ``BadParameter``."""
-    if not _whole(value) or not low <= value <= high:
-        raise BadParameter(f"{name} must be a whole number from {low} to {high}, not {value!r}")
-    return value
-
-
-def check_paging(page: Any, per_page: Any, settings: Settings) -> tuple[int, int]:
-    window = settings.max_result_window
-    check_range("per_page", per_page, 1, settings.max_per_page)
-    if not _whole(page) or page < 1:
-        raise BadParameter(f"page must be a whole number from 1, not {page!r}")
-    if page * per_page > window:
-        raise BadParameter(
-            f"page {page} is too deep: results stop at {window:,} "
-            f"(page {window // per_page} with per_page={per_page}); narrow the search"
-        )
-    return page, per_page
-
-
-def check_choice(name: str, value: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise BadParameter(f"unknown {name} {value!r}: use one of {', '.join(choices)}")
-    return value
-
-
-def toggled(filters: Filters, name: str, value: str, selected: bool) -> Filters:
-    """The filters after clicking ``value`` of facet ``name`` (select or deselect it)."""
-    result = {k: list(v) for k, v in filters.items()}
-    values = result.get(name, [])
-    values = (
-        [v for v in values if v.casefold() != value.casefold()] if selected else [*values, value]
-    )
-    if values:
-        result[name] = values
-    else:
-        result.pop(name, None)
-    return result
 
 
 def _date_mask(snap: Snapshot, ranges: list[str]) -> np.ndarray:
