@@ -423,3 +423,42 @@ def test_the_library_refuses_too(tmp_path, demo_copy):
         NewsIndex(demo_copy).rebuild([str(empty)], workers=1)
     assert caught.value.status == 409
     assert NewsIndex(demo_copy).rebuild([str(empty)], allow_shrink=True).documents == 0
+
+
+def test_a_segment_series_ends_its_first_segment_at_the_staggered_budget(tmp_path):
+    """Index workers fed at one pace must not all write a full segment out at once (the
+    run's memory peak): the first segment of a series ends at its own, smaller budget, and
+    every later one at the full budget."""
+    from whoosh import index as whoosh_index
+
+    from search.article import Article
+    from search.indexing.parallel import SegmentSeries, staggered_budget
+    from search.indexing.schema import article_to_document, build_schema
+
+    words = [
+        "harbour",
+        "council",
+        "ferry",
+        "budget",
+        "minister",
+        "election",
+        "court",
+        "river",
+        "school",
+    ]
+    docs = [
+        article_to_document(
+            Article(id=f"a{n}", title=f"{words[n % 9]} report {n}", body=" ".join(words) * 20)
+        )
+        for n in range(400)
+    ]
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    budget = 60_000
+    series = SegmentSeries(ix, budget, first_budget=budget // 2)
+    for doc in docs:
+        series.add(doc)
+    counts = [segment.doc_count_all() for segment in series.finish()]
+    assert len(counts) >= 3 and sum(counts) == len(docs)
+    full = counts[1]
+    assert full > 1.5 * counts[0] and counts[-2] == full  # the first half as long
+    assert staggered_budget(0, 2) < staggered_budget(1, 2) == staggered_budget(0, 1)

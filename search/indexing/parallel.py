@@ -65,19 +65,29 @@ class SegmentSeries:
     """Documents into consecutive ``BulkWriter`` segments, each of bounded memory.
 
     The segments are written but not published; ``finish`` returns them for one commit.
+    ``first_budget`` ends the first segment early: workers fed at the same pace then reach
+    their largest (a full segment being written out, about 2.5 times ``budget`` resident)
+    at different moments, not all at once.
     """
 
-    def __init__(self, ix: whoosh_index.Index, budget: int = SEGMENT_BYTES) -> None:
+    def __init__(
+        self,
+        ix: whoosh_index.Index,
+        budget: int = SEGMENT_BYTES,
+        first_budget: int | None = None,
+    ) -> None:
         self._ix = ix
         self._budget = budget
+        self._next_budget = budget if first_budget is None else first_budget
         self._writer = BulkWriter(ix, _lk=False)
         self.segments: list[Any] = []
 
     def add(self, doc: dict) -> None:
         self._writer.add_document(**doc)
-        if self._writer.buffered_bytes() >= self._budget:
+        if self._writer.buffered_bytes() >= self._next_budget:
             self.segments.append(finish_segment(self._writer))
             self._writer = BulkWriter(self._ix, _lk=False)
+            self._next_budget = self._budget
 
     def finish(self) -> list[Any]:
         if self._writer.doc_count():
@@ -90,11 +100,18 @@ class SegmentSeries:
         self._writer.cancel()
 
 
-def _index_worker(directory: str, jobs: Any, results: Any) -> None:
+def staggered_budget(worker: int, workers: int) -> int:
+    """The first segment's budget of worker ``worker`` (0-based) of ``workers``: spread
+    over one segment, so that the workers write their segments out one after another and
+    the run's summed memory holds one full segment's peak, not ``workers`` of them."""
+    return SEGMENT_BYTES * (worker + 1) // workers
+
+
+def _index_worker(directory: str, jobs: Any, results: Any, first_budget: int) -> None:
     """Child: add documents from ``jobs`` into segments; send back the segments (or an error)."""
     _ignore_interrupts()
     try:
-        series = SegmentSeries(whoosh_index.open_dir(directory))
+        series = SegmentSeries(whoosh_index.open_dir(directory), first_budget=first_budget)
         while True:
             batch = jobs.get()
             if batch is None:
@@ -214,9 +231,11 @@ class ParallelBuilder(_Builder):
         self._batch: list[dict] = []
         self._procs = [
             ctx.Process(
-                target=_index_worker, args=(directory, self._jobs, self._results), daemon=True
+                target=_index_worker,
+                args=(directory, self._jobs, self._results, staggered_budget(n, workers)),
+                daemon=True,
             )
-            for _ in range(workers)
+            for n in range(workers)
         ]
         for proc in self._procs:
             proc.start()

@@ -51,9 +51,12 @@ MERGE_RATIO = 4
 #: Runs stop growing at this many pairs (32 MB): a merge needs the old and the new run in
 #: memory at once, and at a million articles a single band run would be 256 MB.
 MAX_MERGED_ENTRIES = 1 << 22
-#: Records read through one memory map of an append file before it is dropped: bounds the
-#: file pages counted in resident memory (16,384 signatures touch at most 64 MB).
-MAPPED_RECORDS = 1 << 14
+#: Records read through one memory map of an append file before it is dropped, which bounds
+#: the file pages counted in resident memory. One: Linux maps a whole large folio of page
+#: cache (up to 2 MB) or a fault-around window at each fault, not one page, so a few hundred
+#: scattered reads made the whole signatures file resident: 512 bytes an article, 120 MB
+#: of the parent 245,000 articles into a rebuild of a million with 16,384 here.
+MAPPED_RECORDS = 1
 
 
 class KeyRuns:
