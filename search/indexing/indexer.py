@@ -343,23 +343,35 @@ def rebuild(
     (default: the ``workers`` setting, else one per core up to 4); this process reads,
     assigns stories and coordinates.
     """
-    from search.indexing.parallel import extract_in_parallel
-    from search.sources import read_sources
-
     settings = settings or Settings()
     workers = workers or settings.workers or default_workers()
     report = IndexReport()
-    items = read_sources(sources, format=format, field_map=field_map)
-    if workers > 1:
-        signed: Generator[Signed, None, None] = extract_in_parallel(items, workers)
-    else:
-        signed = ((article, None) for article in extracted_articles(items, report))
+    signed = _signed_sources(sources, format, field_map, workers, report)
     try:
         return _publish_generation(
             signed, index_path, report, progress, workers, settings, allow_shrink
         )
     finally:
         signed.close()  # stops the extraction pool at once on an error or Ctrl-C
+
+
+def _signed_sources(
+    sources: Sequence[str],
+    format: str | None,
+    field_map: Mapping[str, str] | None,
+    workers: int,
+    report: IndexReport,
+) -> Generator[Signed, None, None]:
+    """Articles read and extracted from ``sources``: in ``workers`` child processes (signed
+    there too) when more than one, else here (unsigned; the caller signs). Close it to stop
+    the pool at once."""
+    from search.indexing.parallel import extract_in_parallel
+    from search.sources import read_sources
+
+    items = read_sources(sources, format=format, field_map=field_map)
+    if workers > 1:
+        return extract_in_parallel(items, workers)
+    return ((article, None) for article in extracted_articles(items, report))
 
 
 @contextlib.contextmanager
@@ -471,17 +483,10 @@ def add(
     As in a rebuild, extraction and indexing run in ``workers`` child processes (default:
     the ``workers`` setting, else one per core up to 4).
     """
-    from search.indexing.parallel import extract_in_parallel
-    from search.sources import read_sources
-
     settings = settings or Settings()
     workers = workers or settings.workers or default_workers()
     report = IndexReport()
-    items = read_sources(sources, format=format, field_map=field_map)
-    if workers > 1:
-        signed: Generator[Signed, None, None] = extract_in_parallel(items, workers)
-    else:
-        signed = ((article, None) for article in extracted_articles(items, report))
+    signed = _signed_sources(sources, format, field_map, workers, report)
     try:
         return _upsert(signed, index_path, report, progress, settings, workers)
     finally:
