@@ -29,7 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # bench/search.py would shadow the search package: drop bench/ from the path
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path[:] = [str(ROOT), str(ROOT / "tests")] + [
+    p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
+]
+
+from reference_minhash import datasketch_signature, same_signatures  # noqa: E402
 
 from search.extract.wire import split_paragraphs, strip_furniture  # noqa: E402
 from search.indexing import syndication  # noqa: E402
@@ -208,23 +212,6 @@ def minhashlsh_seconds(records: list[Record]) -> tuple[float, float]:
     return theirs, time.perf_counter() - start
 
 
-def datasketch_signature(body: str):
-    """datasketch's own MinHash of a body's shingles: the reference ``sign_bodies`` matches."""
-    from datasketch import MinHash
-
-    shingles = syndication.shingle_hashes(body)
-    if not len(shingles):
-        return None
-    minhash = MinHash(
-        num_perm=syndication.NUM_PERM,
-        seed=syndication.MINHASH_SEED,
-        hashfunc=int,
-        scheme=syndication.MINHASH_SCHEME,
-    )
-    minhash.update_batch(shingles.tolist())
-    return minhash.hashvalues, len(shingles)
-
-
 def signing_seconds(bodies: list[str]) -> tuple[float, float, bool]:
     """(datasketch MinHash on each body, sign_bodies on all, whether they are identical)."""
     start = time.perf_counter()
@@ -233,14 +220,10 @@ def signing_seconds(bodies: list[str]) -> tuple[float, float, bool]:
     start = time.perf_counter()
     batch = syndication.sign_bodies(bodies)
     batched = time.perf_counter() - start
-    return one_by_one, batched, _same_signatures(single, batch)
-
-
-def _same_signatures(single, batch) -> bool:
-    return len(single) == len(batch) and all(
-        (a is None and b is None)
-        or (a is not None and b is not None and a[1] == b[1] and (a[0] == b[0]).all())
-        for a, b in zip(single, batch, strict=True)
+    return (
+        one_by_one,
+        batched,
+        len(single) == len(batch) and all(map(same_signatures, single, batch)),
     )
 
 

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from reference_minhash import datasketch_signature, same_signatures
 
 from search.errors import NewsIndexError
-from search.indexing import syndication
 from search.indexing.syndication import (
     DATE_WINDOW_DAYS,
     MIN_WORDS,
     StoryIndex,
     day_number,
-    shingle_hashes,
     sign_bodies,
     story_shingles,
 )
@@ -222,29 +221,6 @@ def test_labelled_pairs_are_well_formed(reuters, allsides_ids):
     missing = [(r["corpus"], i) for r in rows for i in (r["id_a"], r["id_b"])]
     missing = [(c, i) for c, i in missing if i not in known[c]]
     assert missing == []
-
-
-def same_signatures(a, b) -> bool:
-    if a is None or b is None:
-        return a is b
-    return a[1] == b[1] and a[0].dtype == b[0].dtype and np.array_equal(a[0], b[0])
-
-
-def datasketch_signature(body: str):
-    """The reference: datasketch's own MinHash over the body's shingles."""
-    from datasketch import MinHash
-
-    shingles = shingle_hashes(body)
-    if not len(shingles):
-        return None
-    minhash = MinHash(
-        num_perm=syndication.NUM_PERM,
-        seed=syndication.MINHASH_SEED,
-        hashfunc=int,
-        scheme=syndication.MINHASH_SCHEME,
-    )
-    minhash.update_batch(shingles.tolist())
-    return minhash.hashvalues, len(shingles)
 
 
 def test_batch_signatures_equal_datasketch_minhash(reuters, allsides_bodies):
