@@ -72,6 +72,11 @@ def index_option(fn: Callable) -> Callable:
     )(fn)
 
 
+def json_option(what: str = "Print as JSON (the API's).") -> Callable[[Callable], Callable]:
+    """``--json``: print the command's result object as the HTTP API returns it."""
+    return click.option("--json", "as_json", is_flag=True, help=what)
+
+
 def source_options(fn: Callable) -> Callable:
     """The options every command that reads sources shares: ``--format`` (the input's, in
     ``extract``, ``rebuild`` and ``add`` alike) and ``--map``."""
@@ -93,7 +98,7 @@ def source_options(fn: Callable) -> Callable:
 
 def indexing_options(fn: Callable) -> Callable:
     """SOURCES, the reader options, --index, --silent and --json of rebuild and add."""
-    fn = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")(fn)
+    fn = json_option("Print the summary as JSON.")(fn)
     fn = click.option("-s", "--silent", is_flag=True, help="Don't show a progress bar.")(fn)
     fn = index_option(fn)
     fn = source_options(fn)
@@ -299,7 +304,7 @@ def add(
 @cli.command()
 @click.argument("ids", nargs=-1, required=True)
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@json_option("Print the summary as JSON.")
 @user_errors
 def delete(ids: tuple[str, ...], index_path: Path | None, as_json: bool) -> None:
     """Delete articles by ID from the live index.
@@ -316,7 +321,7 @@ def delete(ids: tuple[str, ...], index_path: Path | None, as_json: bool) -> None
 
 @cli.command()
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @user_errors
 def stats(index_path: Path | None, as_json: bool) -> None:
     """Show what the index holds: documents, fields, size on disk, last update.
@@ -393,7 +398,7 @@ def filter_option(fn: Callable) -> Callable:
 )
 @click.option("--all-copies", is_flag=True, help="List every copy of a syndicated story.")
 @click.option("--count-copies", is_flag=True, help="Facets count copies, not stories.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the API's).")
+@json_option()
 @index_option
 @user_errors
 def search(
@@ -445,7 +450,7 @@ def search(
     show_default=True,
     help=f"How many stories, from 1 to {DEFAULTS.max_per_page}.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @index_option
 @user_errors
 def related(article_id: str, limit: int, as_json: bool, index_path: Path | None) -> None:
@@ -468,7 +473,7 @@ def related(article_id: str, limit: int, as_json: bool, index_path: Path | None)
 
 @cli.command()
 @click.argument("article_id")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @index_option
 @user_errors
 def show(article_id: str, as_json: bool, index_path: Path | None) -> None:
@@ -508,7 +513,7 @@ def show(article_id: str, as_json: bool, index_path: Path | None) -> None:
 @click.option(
     "--csv", "as_csv", is_flag=True, help="Print CSV: a row per bucket, a column per query."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON (the API's).")
+@json_option()
 @index_option
 @user_errors
 def timeline(
