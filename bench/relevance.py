@@ -20,7 +20,9 @@ index is built by the CLI from the corpus file, as a user would build it (``news
 rebuild FILE --index bench/out/relevance/<corpus>``); the baselines index the records' own
 title and body. Metrics: P@10, nDCG@10 (binary gains), MAP@100, and ``short@10``, the share
 of first-page results that are briefs (a body under 20 words) or came without a headline:
-judged by the records alone, not by their topics.
+judged by the records alone, not by their topics. Last, the margin of newsindex's default
+over each baseline's best mode, paired query by query, with its standard error: a margin of
+less than about twice that error is not one (64 queries a half make it about 0.008).
 
     python bench/relevance.py                    # both sets, all engines (builds what is missing)
     python bench/relevance.py --check            # newsindex only, built afresh: fail below the
@@ -42,7 +44,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,6 +329,20 @@ class Row:
     engine: str
     mode: str
     figures: dict[str, float]
+    #: nDCG@10 of each query (by its text): what ``margins`` pairs between two engines.
+    per_query: dict[str, float] = field(default_factory=dict)
+
+
+def scored_row(
+    corpus: str,
+    part: str,
+    engine_mode: tuple[str, str],
+    run: dict[Query, list[str]],
+    judgments: dict[str, set[str]],
+    short: set[str],
+) -> Row:
+    per_query = {q.text: ndcg_at(r, judgments.get(q.topic, set())) for q, r in run.items()}
+    return Row(corpus, part, *engine_mode, scores(run, judgments, short), per_query)
 
 
 def run_engine(engine, queries: list[Query]) -> dict[str, dict[Query, list[str]]]:
@@ -339,9 +355,9 @@ def allsides_rows(
     rows = []
     for half in ("tune", "report"):
         chosen = {q for q in queries if q.half == half}
-        for (engine, mode), run in runs.items():
+        for engine_mode, run in runs.items():
             part = {q: ranked for q, ranked in run.items() if q in chosen}
-            rows.append(Row("allsides", half, engine, mode, scores(part, judgments, short)))
+            rows.append(scored_row("allsides", half, engine_mode, part, judgments, short))
     return rows
 
 
@@ -349,12 +365,10 @@ def reuters_rows(
     runs: dict, judgments: dict[str, set[str]], short: set[str], judged: set[str]
 ) -> list[Row]:
     rows = []
-    for (engine, mode), run in runs.items():
+    for engine_mode, run in runs.items():
         condensed = {q: [d for d in ranked if d in judged] for q, ranked in run.items()}
-        rows.append(
-            Row("reuters", "judged only", engine, mode, scores(condensed, judgments, short))
-        )
-        rows.append(Row("reuters", "unjudged = miss", engine, mode, scores(run, judgments, short)))
+        rows.append(scored_row("reuters", "judged only", engine_mode, condensed, judgments, short))
+        rows.append(scored_row("reuters", "unjudged = miss", engine_mode, run, judgments, short))
     return rows
 
 
@@ -384,6 +398,65 @@ def print_rows(rows: list[Row]) -> None:
     for row in rows:
         figures = " ".join(f"{row.figures[m]:8.3f}" for m in COLUMNS)
         print(f"{row.corpus:<9} {row.part:<16} {row.engine:<10} {row.mode:<12} {figures}")
+
+
+@dataclass(frozen=True)
+class Margin:
+    """newsindex's default minus one baseline's best mode, paired query by query."""
+
+    corpus: str
+    part: str
+    baseline: str
+    difference: float
+    #: The standard error of ``difference``: a margin under about twice this is noise.
+    error: float
+    wins: int
+    losses: int
+
+
+def margins(rows: list[Row]) -> list[Margin]:
+    """Per corpus part: newsindex's default nDCG@10 minus each baseline's best mode's (the
+    mode with the higher mean on that part), with the paired differences' standard error
+    and the queries won and lost (by more than 0.001)."""
+    found = []
+    for ours in rows:
+        if (ours.engine, ours.mode) != ("newsindex", "default"):
+            continue
+        rivals: dict[str, Row] = {}
+        for row in rows:
+            if (row.corpus, row.part) != (ours.corpus, ours.part) or row.engine == "newsindex":
+                continue
+            best = rivals.get(row.engine)
+            if best is None or row.figures["nDCG@10"] > best.figures["nDCG@10"]:
+                rivals[row.engine] = row
+        for rival in rivals.values():
+            gaps = [ours.per_query[q] - rival.per_query[q] for q in ours.per_query]
+            mean = sum(gaps) / len(gaps)
+            spread = sum((g - mean) ** 2 for g in gaps) / max(len(gaps) - 1, 1)
+            found.append(
+                Margin(
+                    ours.corpus,
+                    ours.part,
+                    f"{rival.engine} {rival.mode}",
+                    mean,
+                    math.sqrt(spread / len(gaps)),
+                    sum(g > 0.001 for g in gaps),
+                    sum(g < -0.001 for g in gaps),
+                )
+            )
+    return found
+
+
+def print_margins(found: list[Margin]) -> None:
+    if not found:
+        return
+    print("\nnewsindex default minus each baseline's best mode, nDCG@10 paired by query:")
+    print(f"{'corpus':<9} {'queries':<16} {'baseline':<20} {'margin':>8} {'s.e.':>7} won lost")
+    for m in found:
+        print(
+            f"{m.corpus:<9} {m.part:<16} {m.baseline:<20} {m.difference:+8.3f} {m.error:7.3f} "
+            f"{m.wins:>4} {m.losses:>4}"
+        )
 
 
 # -- the gate ----------------------------------------------------------------------------------
@@ -437,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name}: {time.perf_counter() - started:.0f} s", flush=True)
     print()
     print_rows(rows)
+    print_margins(margins(rows))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "relevance.json").write_text(json.dumps([r.__dict__ for r in rows], indent=1))
     return check_floors(rows) if args.check else 0
