@@ -573,3 +573,19 @@ def test_bare_author_meta_contradicted_by_the_visible_byline():
 
 def test_one_word_og_title_is_a_section_the_title_tag_holds_the_headline():
     assert page("section_og_title.html").title == "Schwimmbäder öffnen im Juni wieder für alle"
+
+
+def test_the_date_shown_under_the_headline_is_the_readers():
+    # meta says published on the 8th, the page shows "Updated March 14" under its headline
+    updated = page("shown_date_under_headline.html")
+    assert updated.published == "2026-03-14"
+    # the site's logo h1, a date in the headline or in a sentence, a hidden or an hAtom
+    # "updated" time beside the "published" one are not what a reader takes as the date
+    traps = extract_page(
+        (FIXTURES / "shown_date_traps.html").read_bytes(),
+        url="https://www.flussforum.example/2026/fachtagung-wasserkraft",
+    )
+    assert traps.published[:10] == "2026-01-28"
+    # en-GB writes day first: 02/10/2025 is 2 October, over a generic "date" meta tag
+    british = page("shown_date_day_first_english.html")
+    assert british.published == "2025-10-02"

@@ -832,12 +832,18 @@ GENERIC_DATE_META_KEYS = (
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|\b)")
 
 
-def _published(src: _Sources, url: str | None, dayfirst: bool | None) -> str | None:
-    """The publication date: date meta tags, JSON-LD, ``datePublished`` markup, ``<time>``,
-    generic date meta tags, the URL's date, else a date in the visible page; as the
-    publisher's readers saw it (in the publisher's zone)."""
-    candidates = [src.first(*DATE_META_KEYS)]
-    candidates += [v for v in src.ld("datePublished") if isinstance(v, str)]
+def _published(
+    src: _Sources, url: str | None, dayfirst: bool | None, site: SiteNames
+) -> str | None:
+    """The story's date as its reader sees it: the date the page prints under its headline,
+    when the page's own markup gives that day too (as published or as updated: a reader
+    takes the date shown) or gives no publication date of its own; else the publication
+    date of date meta tags, JSON-LD, ``datePublished`` markup, ``<time>``, generic date
+    meta tags, the URL's date, else a date in the visible page; a UTC moment in the
+    publisher's zone."""
+    published = [src.first(*DATE_META_KEYS)]
+    published += [v for v in src.ld("datePublished") if isinstance(v, str)]
+    candidates = list(published)
     for element in src.tree.xpath(".//*[@itemprop='datePublished']"):
         candidates.append(element.get("content") or element.get("datetime"))
     candidates += [v for v in src.ld("dateCreated") if isinstance(v, str)]
@@ -846,12 +852,131 @@ def _published(src: _Sources, url: str | None, dayfirst: bool | None) -> str | N
     match = _URL_DATE.search(url or "")
     url_date = normalise_date("-".join(g.zfill(2) for g in match.groups())) if match else None
     dates = [d for c in candidates if c and (d := normalise_date(c, dayfirst=dayfirst))]
-    if dates:
-        local = _local(dates[0], [*dates[1:], *([url_date] if url_date else [])])
-        if url_date and _days_apart(local, url_date) > MAX_URL_DATE_DAYS:
-            return url_date  # a re-saved or migrated page, or a sidebar's <time>
-        return in_publisher_zone(local, url)
-    return url_date or _printed_date(src.tree, dayfirst) or _date_in_text(src.tree, url)
+    found = _machine_date(dates, url_date, url)
+    if found is None:
+        found = url_date or _printed_date(src.tree, dayfirst) or _date_in_text(src.tree, url)
+    shown, labelled = _headline_date(src.tree, site, dayfirst) or (None, False)
+    if not shown or not found or shown == found[:10]:
+        return found or shown
+    if not any(value and normalise_date(value, dayfirst=dayfirst) for value in published):
+        return shown  # only weaker sources (a <time> of a teaser, a "date" meta) disagree
+    if labelled:  # "Updated May 06, 2019" under the headline: the date the reader is given
+        return shown
+    marked = dates + _modified_dates(src, dayfirst)
+    days = {d[:10] for d in marked} | {in_publisher_zone(d, url)[:10] for d in marked}
+    return shown if shown in days else found
+
+
+def _machine_date(dates: list[str], url_date: str | None, url: str | None) -> str | None:
+    """The first of the page's machine-readable dates, as written locally and in the
+    publisher's zone; the URL's date instead when the two are far apart."""
+    if not dates:
+        return None
+    local = _local(dates[0], [*dates[1:], *([url_date] if url_date else [])])
+    if url_date and _days_apart(local, url_date) > MAX_URL_DATE_DAYS:
+        return url_date  # a re-saved or migrated page, or a sidebar's <time>
+    return in_publisher_zone(local, url)
+
+
+#: ``<meta>`` keys of the last change to a story.
+MODIFIED_META_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
+
+
+def _modified_dates(src: _Sources, dayfirst: bool | None) -> list[str]:
+    values = src.all(*MODIFIED_META_KEYS) + [
+        v for v in src.ld("dateModified") if isinstance(v, str)
+    ]
+    return [d for v in values if (d := normalise_date(v, dayfirst=dayfirst))]
+
+
+#: The date a reader sees with a story is printed within this many characters of text
+#: after its headline (a byline, a kicker or a standfirst may come between).
+HEADLINE_DATE_CHARS = 500
+#: Class tokens of text that is not on the screen.
+_HIDDEN = re.compile(
+    r"^(?:hidden|sr-only|screen-reader-text|visually-hidden|visuallyhidden|d-none)$", re.I
+)
+#: A text piece longer than this is running text: a date in it is an event's, not the story's.
+MAX_DATELINE_PIECE_CHARS = 60
+
+
+def _headline_date(tree: lxml.html.HtmlElement, site: SiteNames, dayfirst) -> str | None:
+    """The first date printed in the short pieces of text after the page's headline (its
+    first ``<h1>`` that is not the site's logo), as a reader sees it: not in hidden text,
+    another headline or a sentence; an hAtom ``updated`` time that a ``published`` one
+    stands beside is the one themes hide."""
+    headline = next(
+        (
+            heading
+            for heading in tree.iter("h1")
+            if len(text := " ".join(heading.text_content().split())) >= MIN_HEADLINE_CHARS
+            and not site.is_name(text)
+        ),
+        None,
+    )
+    if headline is None:
+        return None
+    pieces: list[tuple[str, lxml.html.HtmlElement]] = []
+    read = 0
+    for node in headline.xpath("following::text()"):
+        holder = node.getparent() if node.is_text else node.getparent().getparent()
+        if holder is None or holder.tag in ("script", "style", "noscript", "template"):
+            continue
+        text = " ".join(node.split())
+        if not text:
+            continue
+        read += len(text) + 1
+        if len(text) <= MAX_DATELINE_PIECE_CHARS and not _unseen(holder):
+            pieces.append((text, holder))
+        if read >= HEADLINE_DATE_CHARS:
+            break
+    hatom = {token for _, holder in pieces if holder.tag == "time" for token in _tokens(holder)}
+    for text, holder in pieces:
+        tokens = _tokens(holder)
+        hidden_by_theme = "updated" in tokens and "published" not in tokens
+        if holder.tag == "time" and "published" in hatom and hidden_by_theme:
+            continue
+        if day := date_in_text(text, dayfirst=dayfirst):
+            return day, _labelled_date(text, holder)
+    return None
+
+
+#: A date's label in front of it: "Updated May 06, 2019", "Publiziert: 03.04.2020".
+_SHOWN_DATE_LABEL = re.compile(
+    r"^\W*(?:(?:last\s+)?updated|published|posted|aktualisiert|veröffentlicht|publiziert"
+    r"|erschienen|stand|mis à jour|publié|actualizado|publicado)\b",
+    re.I,
+)
+
+
+def _labelled_date(text: str, holder: lxml.html.HtmlElement) -> bool:
+    """Whether a printed date is labelled or classed as the story's date."""
+    if _SHOWN_DATE_LABEL.match(text):
+        return True
+    return any(
+        _DATE_CLASS.search(f"{e.get('class', '')} {e.get('id', '')}")
+        for e in (holder, holder.getparent())
+        if e is not None
+    )
+
+
+def _tokens(element: lxml.html.HtmlElement) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _unseen(element: lxml.html.HtmlElement) -> bool:
+    """Whether a reader does not see ``element``'s text as the story's: it is hidden, or
+    it is in another headline ("Tagung vom 26. 2. 2015")."""
+    for current in (element, *element.iterancestors()):
+        if current.tag == "h1":
+            return True
+        if any(_HIDDEN.match(token) for token in _tokens(current)):
+            return True
+        if "display:none" in (current.get("style") or "").replace(" ", ""):
+            return True
+        if current.tag == "body":
+            break
+    return False
 
 
 #: A story's address is set when it is created: a page date further than this from the
@@ -1058,19 +1183,28 @@ def domain_of(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def _dayfirst(language: str | None) -> bool | None:
-    """How an ambiguous slashed date (``10/05/2022``) reads: month first only in English."""
-    return None if language is None else language != "en"
+#: Where English is written day first ("en-GB": 02/10/2020 is 2 October).
+DAY_FIRST_ENGLISH = frozenset({"gb", "uk", "ie", "au", "nz", "in", "za", "sg", "pk", "ng", "ke"})
 
 
-def _language(src: _Sources) -> str | None:
+def _dayfirst(locale: tuple[str, str] | None) -> bool | None:
+    """How an ambiguous slashed date (``10/05/2022``) reads: month first only in English,
+    and there not in the countries that write English dates day first."""
+    if locale is None:
+        return None
+    language, region = locale
+    return language != "en" or region in DAY_FIRST_ENGLISH
+
+
+def _locale(src: _Sources) -> tuple[str, str] | None:
+    """The page's language and region codes ("en-GB" -> ("en", "gb")), region may be ""."""
     values = [src.tree.get("lang"), src.tree.get("xml:lang")]
     values += [src.first("content-language", "og:locale", "dc.language", "language")]
     values += [v for v in src.ld("inLanguage") if isinstance(v, str)]
     for value in values:
-        code = re.match(r"\s*([a-zA-Z]{2,3})(?:[-_]|\s*$)", value or "")
+        code = re.match(r"\s*([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{2})\b|[-_]|\s*$)", value or "")
         if code:
-            return code.group(1).lower()
+            return code.group(1).lower(), (code.group(2) or "").lower()
     return None
 
 
@@ -1118,14 +1252,15 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
         if not _is_person(value, src)  # a blogger is their own publisher, and the writer
         for name, _ in _ld_names(value, src)
     ]
-    language = _language(src)
+    locale = _locale(src)
+    language = locale[0] if locale else None
     names = SiteNames(site, domain, *src.all("publisher"), *publishers)
     # a blog's feeds carry its name, which is often its writer's too: for titles only
     title_names = SiteNames(*names.names, *_feed_names(tree))
     return PageMetadata(
         title=_title(src, title_names),
         authors=_authors(src, names),
-        published=_published(src, page_url, _dayfirst(language)),
+        published=_published(src, page_url, _dayfirst(locale), title_names),
         publisher=_publisher([site, *publishers, *src.all("publisher")], page_url or url) or domain,
         language=language,
         topics=_topics(src),
