@@ -21,7 +21,9 @@ whose title, author(s) and date we get right, beside trafilatura's metadata extr
 scored two ways: ``strict``, the annotation's own standard, and ``reader``, which forgives
 only differences a reader would not call an error (typography, a kicker or site-name part of
 a title, "By" and credentials in a byline, an annotated date with day and month swapped;
-the rules are listed above ``reader_correct``). ``--misses title,author,date`` prints our
+the rules are listed above ``reader_correct``); and for authors a third row, ``people``, on
+the pages whose annotated author is a person, not a desk, an agency or an organisation
+(rules above ``annotated_person``). ``--misses title,author,date`` prints our
 misses by the reader standard, to look at before changing code. Results also go to
 ``bench/out/extraction.json``.
 """
@@ -213,6 +215,52 @@ def _reader_names(value: str | list | None) -> set[str]:
     return names
 
 
+# "People only": the author score over the pages whose annotated author is a person. An
+# annotation names no person, and the page is left out of that row (it stays in the other two),
+# when one of its names is
+# - a desk or a team: "Redaktion", "Staff Writer", "PETA-Team", "HLNF Staff Report";
+# - a news agency or an agency code: "Agencia EFE", "dpa/lno", "APA/AP", "JIJI";
+# - an organisation: the site's own name or domain ("Greenpeace" on greenpeace.de,
+#   "uncut-news.ch"), or a name with an organisation's word ("Nordex SE", "Deutscher Tennis
+#   Bund", "SWR Fernsehen").
+# A one-word handle ("damianduchamps", "r23") names a person and stays.
+_DESK = re.compile(
+    r"\b(?:redaktion|redaction|staff(?=\s+\w)|^staff$|team|webteam|desk|pressestelle"
+    r"|editorial|editors?|support|reports?|news service|agenturen|agencias?|agencies)\b",
+    re.I,
+)
+_ORGANISATION_WORD = re.compile(
+    r"\b(?:ag|se|gmbh|e\.\s?v|inc|ltd|bund|verband|union|institut|stiftung|foundation"
+    r"|fernsehen|online|magazin|magazine|news|zeitung|today|radio|tv|presse)\b"
+    r"|\.(?:de|com|ch|at|org|net|pl)\b|[a-z]/[a-z]",
+    re.I,
+)
+#: An agency code in capitals ("JIJI", "APA") or lower case ("dpa", "kathpress").
+_AGENCY_CODE = re.compile(r"^(?:[A-ZÄÖÜ]{2,5}|dpa|epd|kna|kathpress|sda|afp|ap|apa)$")
+
+
+_BLOG_HOST = re.compile(r"\.(?:wordpress\.com|blogspot\.\w+|tumblr\.com)$")
+
+
+def annotated_person(expected: str | list, item: dict) -> bool:
+    """Whether an author annotation names people only (see the rules above)."""
+    host = (urlsplit(item["url"]).hostname or "").removeprefix("www.")
+    # a blog's subdomain is its writer's handle ("creeny.wordpress.com"), no brand
+    brands = set() if _BLOG_HOST.search(host) else {host.split(".")[0], re.sub(r"\W", "", host)}
+    brands.add(re.sub(r"\W", "", item["meta"].get("sitename", "").casefold()))
+    for part in expected if isinstance(expected, list) else [expected]:
+        text = _norm(str(part))
+        if _DESK.search(text) or _ORGANISATION_WORD.search(text):
+            return False
+        if any(_AGENCY_CODE.match(code.strip()) for code in re.split(r"[/,]", text)):
+            return False
+        squashed = re.sub(r"\W", "", text.casefold())
+        one_word_brand = " " not in text and (text[:1].isupper() or "." in text)
+        if squashed and one_word_brand and squashed in brands - {""}:
+            return False  # "Greenpeace" on greenpeace.de, "uncut-news.ch"
+    return True
+
+
 def reader_correct(field: str, expected: str | list, got: str | None, item: dict) -> bool:
     """Whether a reader would call ``got`` the annotated value (see the rules above)."""
     if strict_correct(field, expected, got):
@@ -251,6 +299,7 @@ def metadata_check(items: list[dict], names: tuple[str, ...] = ("ours", "trafila
         strict = dict.fromkeys(FIELDS, 0)
         reader = dict.fromkeys(FIELDS, 0)
         total = dict.fromkeys(FIELDS, 0)
+        people = {"pages": 0, "strict": 0, "reader": 0}
         seconds = 0.0
         for item in annotated:
             with gzip.open(DATA / "pages" / item["file"], "rb") as f:
@@ -271,7 +320,17 @@ def metadata_check(items: list[dict], names: tuple[str, ...] = ("ours", "trafila
                 reader[field] += right
                 if name == "ours" and not right:
                     misses[field].append((item["file"], expected, got.get(field)))
-        result[name] = {"strict": strict, "reader": reader, "total": total, "seconds": seconds}
+                if field == "author" and annotated_person(expected, item):
+                    people["pages"] += 1
+                    people["strict"] += strict_correct(field, expected, got.get(field))
+                    people["reader"] += right
+        result[name] = {
+            "strict": strict,
+            "reader": reader,
+            "total": total,
+            "people": people,
+            "seconds": seconds,
+        }
     return result, misses
 
 
@@ -285,6 +344,12 @@ def print_metadata(result: dict[str, dict]) -> None:
         f" credentials of a byline, an annotated date with day and month swapped; see"
         f" reader_correct)"
     )
+    people = next(iter(result.values()))["people"]["pages"]
+    print(
+        f"people: the author on the {people} pages whose annotated author is a person, strict"
+        f" / reader; the other {pages['author'] - people} annotate a desk, an agency or an"
+        f" organisation ('Redaktion', 'dpa/lno', 'Greenpeace'; see annotated_person)"
+    )
     print(f"{'extractor':<18} {'':8} {'title':>7} {'author':>7} {'date':>7} {'time':>7}")
     for name, row in result.items():
         for standard in ("strict", "reader"):
@@ -294,6 +359,13 @@ def print_metadata(result: dict[str, dict]) -> None:
                 f"{name if standard == 'strict' else '':<18} {standard:8} {acc['title']:7.3f}"
                 f" {acc['author']:7.3f} {acc['date']:7.3f} {seconds:>7}"
             )
+        found = row["people"]
+        people_strict = found["strict"] / max(found["pages"], 1)
+        people_reader = found["reader"] / max(found["pages"], 1)
+        print(
+            f"{'':<18} {'people':8} {'':>7} {people_strict:7.3f} {'':>7}"
+            f"   (reader {people_reader:.3f})"
+        )
 
 
 def print_misses(misses: dict[str, list], fields: list[str]) -> None:

@@ -589,3 +589,19 @@ def test_the_date_shown_under_the_headline_is_the_readers():
     # en-GB writes day first: 02/10/2025 is 2 October, over a generic "date" meta tag
     british = page("shown_date_day_first_english.html")
     assert british.published == "2025-10-02"
+
+
+def test_the_h1_over_a_search_engine_title_and_a_signature_at_the_end():
+    content = page("seo_title_and_h1.html")
+    # the only h1, worded for readers, over og:title and <title> worded for search engines
+    assert content.title == "Wie hoch sind die Zinsen für einen Privatkredit?"
+    # the name signing the last line is the writer; the footer's bold company is not
+    assert content.authors == ["Jana Hollweg"]
+
+
+def test_a_blogs_h1_is_its_name_and_an_h1_with_furniture_is_no_better_title():
+    blog = page("blog_h1_is_site_h2_is_post.html")
+    assert blog.title == "Die Regatta im Herbst"
+    assert blog.authors == []  # a bold subheading followed by text signs nothing
+    furnished = page("h1_with_furniture.html")
+    assert furnished.title == "Zuschauer kehren in die Hallen zurück"

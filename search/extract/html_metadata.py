@@ -301,6 +301,10 @@ def _title(src: _Sources, site: SiteNames) -> str:
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
     fields = [f for f in fields if not site.is_name(f) and not _cut_at_quote(f, fields)]
     headings = [h for h in _headings(src.tree) if not site.is_name(h)]
+    h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h)]
+    if not any(len(h.split()) >= MIN_TITLE_WORDS for h in h1s):
+        # no h1 holds a headline (a blog's h1 is its name): the post's title is an h2
+        headings += [h for h in _headings(src.tree, "//h2") if not site.is_name(h)]
     field_words = [(f, set(_WORD.findall(f.casefold()))) for f in fields]
     best, best_cover = None, 0.0
     for heading in headings:
@@ -317,6 +321,9 @@ def _title(src: _Sources, site: SiteNames) -> str:
     if best:
         return clean_title(best, site)  # some pages repeat the whole <title> in their h1
     cleaned = [clean_title(f, site) for f in fields]
+    lone = _STYLE_RULES.sub("", h1s[0]) if len(h1s) == 1 else ""
+    if lone and _is_headline(lone, cleaned, site):
+        return lone  # the title fields are worded for search engines, the h1 for readers
     # a one-word field is a section ("Medienmitteilungen"): another field may hold the headline
     title = next(
         (t for t in cleaned if len(t.split()) >= MIN_TITLE_WORDS), cleaned[0] if cleaned else ""
@@ -326,6 +333,31 @@ def _title(src: _Sources, site: SiteNames) -> str:
         if len(h1s) == 1 and len(h1s[0].split()) > len(title.split()):
             return h1s[0]
     return title or (headings[0] if headings else "")
+
+
+#: CSS of a ``<style>`` element inside a heading, which its text includes.
+_STYLE_RULES = re.compile(r"^(?:\s*[^\s{}]+\s*\{[^{}]*\})+\s*")
+
+
+def _is_headline(heading: str, fields: list[str], site: SiteNames) -> bool:
+    """Whether a page's only h1, which no title field confirms, is its headline: it has
+    words enough (one word is a section: "Details", "Literatur"), it does not open with the
+    site's name ("ProNATs e.V. Verein zur ..."), and it is not a title field with page
+    furniture after it ("Story 02.02.2022 • Verband, Presse")."""
+    if len(heading.split()) < MIN_TITLE_WORDS:
+        return False
+    opening = _squash_name(heading.split()[0])
+    sections = [_squash_name(f) for f in fields if len(f.split()) == 1]
+    if any(opening.startswith(s) or s.startswith(opening) for s in sections if s and opening):
+        return False  # "Medienmitteilung der Bauverwaltung" under the section "Medienmitteilungen"
+    words = re.findall(r"[\w.]+", heading)[:MAX_SITE_PART_WORDS]
+    if any(site.is_name(" ".join(words[:n])) for n in range(1, len(words) + 1)):
+        return False
+    key = " ".join(_WORD.findall(heading.casefold()))
+    return not any(
+        (field_key := " ".join(_WORD.findall(field.casefold()))) and key.startswith(field_key)
+        for field in fields
+    )
 
 
 def _cut_at_quote(field: str, fields: list[str]) -> bool:
@@ -347,12 +379,14 @@ def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iter
     for element in elements:
         if element in containers:  # "<div class="headline_area"><h1>…</h1><p>by …": the h1
             continue
-        text = _without_kicker(element).lstrip(_LEADING_SEPARATORS)
+        text = _LINK_ARROW.sub("", _without_kicker(element)).lstrip(_LEADING_SEPARATORS)
         if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
             yield text
 
 
 _LEADING_SEPARATORS = " :|–—-•·"
+#: A link arrow before a heading's text ("[> Jens Weber", "> Story").
+_LINK_ARROW = re.compile(r"^\s*\[?>+\]?\s+")
 
 
 def _opens(title: str, heading: str) -> bool:
@@ -541,7 +575,49 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
         for other in (in_text, _bio_names(src, site), named_site):
             chosen = _completed(chosen, other)
-    return chosen
+    return chosen or _signature(src.tree, site)
+
+
+#: A signature is a name alone on the article's last line, in bold or italics.
+_EMPHASIS = frozenset({"b", "strong", "i", "em"})
+#: A sibling with this much text after a bold line makes the line a subheading.
+MIN_TEXT_AFTER_CHARS = 40
+MAX_SIGNATURE_CHARS = 50
+
+
+def _signature(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """The writer signing the story at its end: "<p><b><i>Stefan Wasmer</i></b></p>" after
+    the last paragraph (no paragraph of text follows it, unlike a bold subheading), outside
+    footers, comments, asides and teasers."""
+    found: list[str] = []
+    for block in tree.iter("p", "div"):
+        text = " ".join(block.text_content().split())
+        if not 2 <= len(text.split()) <= MAX_SIGNATURE_WORDS or len(text) > MAX_SIGNATURE_CHARS:
+            continue
+        children = [c for c in block if isinstance(c.tag, str)]
+        if (block.text or "").strip() or len(children) != 1 or children[0].tag not in _EMPHASIS:
+            continue
+        if (children[0].tail or "").strip() or _followed_by_text(block):
+            continue
+        if any(a.tag in ("aside", "footer", "nav", "figure", "li") for a in block.iterancestors()):
+            continue
+        if _in_comments(block) or _in_container(block, _FOOTER, ("footer",)) or _in_teaser(block):
+            continue
+        names = _people([text], site, shaped=True)
+        if len(names) == 1 and names[0] == text.strip(" ."):
+            found.append(names[0])
+    return found[-1:]
+
+
+MAX_SIGNATURE_WORDS = 4
+
+
+def _followed_by_text(block: lxml.html.HtmlElement) -> bool:
+    return any(
+        len(" ".join(sibling.text_content().split())) >= MIN_TEXT_AFTER_CHARS
+        for sibling in block.itersiblings()
+        if isinstance(sibling.tag, str) and sibling.tag not in ("script", "style")
+    )
 
 
 #: The name that opens an author's biography: "Nils Pickert ist freier Autor", "Stefanus
