@@ -20,6 +20,14 @@ runs with the same N and seed.
     python bench/scale.py --sizes 100000               # one size
     python bench/scale.py                              # 100k, 300k, 1M
     python bench/scale.py --report                     # the tables from saved results
+    python bench/scale.py --search-only INDEX [--baseline-tree DIR]   # search figures alone
+
+``--search-only`` measures the search part against an existing index (never written to):
+the queries of ``--queries-file`` (default: the last run's, ``WORK/queries.json``) in a fresh
+serving process, twice: the first pass finds the process's caches empty and reads from disk
+whatever the page cache does not hold; the second pass repeats the same queries warm. With
+``--baseline-tree`` (a checkout of another commit, e.g. ``git archive main | tar -x -C DIR``)
+the same worker runs that tree's library first, on the same index, for a side-by-side ratio.
 """
 
 from __future__ import annotations
@@ -149,21 +157,26 @@ def measure_rebuild(source: Path, index: Path) -> dict:
     }
 
 
-def worker(mode: str, index: Path, payload: Path) -> subprocess.Popen:
-    """Start this script as a search process (``--latency-worker`` or ``--probe-worker``)."""
+def worker(mode: str, index: Path, payload: Path, library: Path = ROOT) -> subprocess.Popen:
+    """Start this script as a search process (``--latency-worker`` or ``--probe-worker``)
+    that imports ``search`` from ``library`` (this tree, or a baseline checkout)."""
     return subprocess.Popen(
         [sys.executable, __file__, mode, str(index), str(payload)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(library), LIBRARY_VARIABLE: str(library)},
     )
 
 
-def measure_search(index: Path, queries: list[str]) -> dict:
+def measure_search(index: Path, queries: list[str], library: Path = ROOT) -> dict:
     payload = WORK / "queries.json"
     payload.write_text(json.dumps(queries))
-    proc = worker("--latency-worker", index, payload)
+    return run_latency_worker(index, payload, library)
+
+
+def run_latency_worker(index: Path, payload: Path, library: Path = ROOT) -> dict:
+    proc = worker("--latency-worker", index, payload, library)
     out, _ = proc.communicate()
     if proc.returncode:
         sys.exit("search worker failed")
@@ -204,10 +217,26 @@ def measure_add(index: Path, source: Path, queries: list[str]) -> dict:
 # -- the search processes ----------------------------------------------------------------------
 
 
+#: Environment variable naming the tree whose ``search`` a worker imports.
+LIBRARY_VARIABLE = "NEWSINDEX_SCALE_LIBRARY"
+
+
 def _use_library() -> None:
-    """Import ``search`` the package, not bench/search.py beside this script."""
+    """Import ``search`` the package (of the tree the parent chose), not bench/search.py
+    beside this script."""
     here = Path(__file__).resolve().parent
-    sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
+    library = os.environ.get(LIBRARY_VARIABLE, str(ROOT))
+    sys.path[:] = [library] + [p for p in sys.path if Path(p or ".").resolve() != here]
+
+
+def timed_pass(news, queries: list[str]) -> list[float]:
+    """Milliseconds of each query's search (default facets, story collapse), in order."""
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        news.search(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 def latency_worker(index: str, payload: str) -> None:
@@ -222,26 +251,26 @@ def latency_worker(index: str, payload: str) -> None:
     opened_rss = resident_bytes(os.getpid())
     for query in queries[:WARMUP]:
         news.search(query)
-    times = []
-    for query in queries:
-        started = time.perf_counter()
-        news.search(query)
-        times.append((time.perf_counter() - started) * 1000)
-    browse = []
-    for _ in range(BROWSE_RUNS):
-        started = time.perf_counter()
-        news.search("")
-        browse.append((time.perf_counter() - started) * 1000)
+    times = timed_pass(news, queries)  # first pass: all but WARMUP queries new to the process
+    rss_after_first = resident_bytes(os.getpid())
+    again = timed_pass(news, queries)  # second pass: the same queries, caches warm
+    browse = timed_pass(news, [""] * BROWSE_RUNS)
     print(
         json.dumps(
             {
                 "open_seconds": open_seconds,
+                "documents": news.stats().documents,
                 "p50_ms": percentile(times, 0.5),
                 "p95_ms": percentile(times, 0.95),
                 "max_ms": max(times),
+                "warm_p50_ms": percentile(again, 0.5),
+                "warm_p95_ms": percentile(again, 0.95),
+                "warm_max_ms": max(again),
+                "browse_first_ms": browse[0],
                 "browse_p50_ms": percentile(browse, 0.5),
                 "browse_p95_ms": percentile(browse, 0.95),
                 "worker_rss_open_bytes": opened_rss,
+                "worker_rss_first_pass_bytes": rss_after_first,
                 "worker_rss_bytes": resident_bytes(os.getpid()),
             }
         )
@@ -333,6 +362,8 @@ FIGURES = [
     ("index size", ("rebuild", "index_bytes"), "GB", 1e-9),
     ("search p50", ("search", "p50_ms"), "ms", 1),
     ("search p95", ("search", "p95_ms"), "ms", 1),
+    ("search p50 warm", ("search", "warm_p50_ms"), "ms", 1),
+    ("search p95 warm", ("search", "warm_p95_ms"), "ms", 1),
     ("browse page p50", ("search", "browse_p50_ms"), "ms", 1),
     ("browse page p95", ("search", "browse_p95_ms"), "ms", 1),
     ("worker open", ("search", "open_seconds"), "s", 1),
@@ -403,6 +434,53 @@ def report(folder: Path) -> None:
         print(f"{label:24}{unit:>5}{cells}{growth:>9}  {note}")
 
 
+#: (label, key, unit, scale) of the search-only comparison.
+SEARCH_FIGURES = [
+    ("documents", "documents", "", 1),
+    ("open", "open_seconds", "s", 1),
+    ("first pass p50", "p50_ms", "ms", 1),
+    ("first pass p95", "p95_ms", "ms", 1),
+    ("first pass max", "max_ms", "ms", 1),
+    ("second pass p50", "warm_p50_ms", "ms", 1),
+    ("second pass p95", "warm_p95_ms", "ms", 1),
+    ("second pass max", "warm_max_ms", "ms", 1),
+    ("browse first", "browse_first_ms", "ms", 1),
+    ("browse p50", "browse_p50_ms", "ms", 1),
+    ("browse p95", "browse_p95_ms", "ms", 1),
+    ("RSS after open", "worker_rss_open_bytes", "GiB", 2**-30),
+    ("RSS after pass 1", "worker_rss_first_pass_bytes", "GiB", 2**-30),
+    ("RSS at end", "worker_rss_bytes", "GiB", 2**-30),
+]
+
+
+def search_only(index: Path, queries_file: Path, baseline: Path | None, label: str) -> None:
+    """The search figures of an existing index (read only), ours beside a baseline tree's."""
+    if not (index / "manifest.json").exists():
+        sys.exit(f"no index at {index} (no manifest.json)")
+    if not queries_file.exists():
+        sys.exit(f"no queries at {queries_file}: give --queries-file (a JSON list of strings)")
+    runs: dict[str, dict] = {}
+    for name, library in (("baseline", baseline), ("ours", ROOT)):
+        if library is None:
+            continue
+        print(f"  {name} ({library}): {os.getloadavg()[0]:.1f} load ...", flush=True)
+        runs[name] = run_latency_worker(index, queries_file, library)
+    print(f"{index}  ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end)")
+    print(f"{'figure':20}{'unit':>5}" + "".join(f"{name:>12}" for name in runs) + "   ratio")
+    for text, key, unit, scale in SEARCH_FIGURES:
+        values = [run[key] for run in runs.values()]
+        cells = "".join(
+            f"{v * scale:>12,.2f}" if v * scale < 1000 else f"{v:>12,.0f}" for v in values
+        )
+        ratio = f"{values[-1] / values[0]:8.2f}x" if len(values) == 2 and values[0] else ""
+        print(f"{text:20}{unit:>5}{cells}{ratio}")
+    folder = RESULTS / label
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"search-only-{index.name}.json"
+    out.write_text(json.dumps({"index": str(index), **runs}, indent=2))
+    print(f"saved {out}")
+
+
 def main() -> None:
     global WORK
     if len(sys.argv) == 4 and sys.argv[1] in ("--latency-worker", "--probe-worker"):
@@ -416,8 +494,21 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=WORK, help="corpora and indexes")
     parser.add_argument("--label", default="current", help="results go to bench/out/scale/LABEL")
     parser.add_argument("--report", action="store_true", help="only print saved results")
+    parser.add_argument(
+        "--search-only", type=Path, metavar="INDEX", help="measure search on this index alone"
+    )
+    parser.add_argument("--queries-file", type=Path, help="JSON list of queries (--search-only)")
+    parser.add_argument(
+        "--baseline-tree",
+        type=Path,
+        help="a checkout whose search to measure first (--search-only)",
+    )
     args = parser.parse_args()
     WORK = args.work
+    if args.search_only:
+        queries = args.queries_file or WORK / "queries.json"
+        search_only(args.search_only, queries, args.baseline_tree, args.label)
+        return
     WORK.mkdir(parents=True, exist_ok=True)
     if not args.report:
         for size in (int(s) for s in args.sizes.split(",")):

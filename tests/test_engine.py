@@ -341,3 +341,23 @@ def test_threads_search_while_the_index_changes(tmp_path, demo_articles):
         assert all(t == sorted(t) for t in seen)  # each thread sees the index only grow ...
         assert all(20 <= n <= 40 for t in seen for n in t)
         assert news.search(collapse=False).total == 40  # ... and the end state is current
+
+
+def test_browse_pages_follow_the_date_order_one_copy_per_story(demo_news):
+    """Browsing page by page (small pages, so the story collapse must look past each page's
+    own copies) lists every story once, newest first, undated last: as sorting by date."""
+    every = list(demo_news.export(sort="newest"))
+    newest_first = sorted(
+        (a for a in every if a.published), key=lambda a: a.published, reverse=True
+    ) + [a for a in every if not a.published]
+    one_per_story, seen = [], set()
+    for article in newest_first:
+        if (article.story or article.id) not in seen:
+            seen.add(article.story or article.id)
+            one_per_story.append(article.published)
+    first = demo_news.search(per_page=7)
+    pages = [first] + [demo_news.search(per_page=7, page=n) for n in range(2, first.total // 7 + 2)]
+    hits = [h for page in pages for h in page.hits]
+    assert len(hits) == first.total == len(one_per_story) < len(every)
+    assert len({h.story or h.id for h in hits}) == len(hits)
+    assert [h.published for h in hits] == one_per_story

@@ -203,3 +203,46 @@ def test_facet_and_filter_names_people_reach_for_mean_ours(demo_news):
     assert ours.total == theirs.total == 4
     assert theirs.filters == {"authors": ["Owen Hale"]}
     assert list(theirs.facets) == ["topics"] and theirs.facets == ours.facets
+
+
+def story_counts(articles, facet: str) -> dict[str, int]:
+    """Per folded value, the stories (a story-less article is its own) carrying it."""
+    stories: dict[str, set] = {}
+    for a in articles:
+        for v in set(values_of(a, facet)):
+            stories.setdefault(facet_term(v), set()).add(a.story or a.id)
+    return {v: len(s) for v, s in stories.items()}
+
+
+@pytest.mark.parametrize("facet", list(FACETS))
+def test_story_counts_under_a_query_and_a_filter_equal_a_straight_count(demo_news, facet):
+    """Counted by story (the default) over a query's matches, each facet with every filter
+    but its own: as counting the exported matches' stories by hand."""
+    query, filters = "cocoa OR market OR prices", {"agency": ["Reuters"], "year": ["2024", "2025"]}
+    result = demo_news.search(query, filters=filters, facet_size=1000)
+    lifted = {name: v for name, v in filters.items() if name != facet}
+    matches = list(demo_news.export(query, filters=lifted))
+    assert folded(counts(result, facet)) == story_counts(matches, facet)
+    every = list(demo_news.export(query, filters=filters))
+    assert result.total == len({a.story or a.id for a in every}) > 0
+    unfiltered = demo_news.search(query, facets=[])
+    assert unfiltered.total < unfiltered.total_copies  # copies of one story among the matches
+
+
+def test_browse_counts_follow_adds(tmp_path, demo_articles):
+    """The browse page's counts (the whole archive's, kept per snapshot) after an add."""
+    from search import NewsIndex
+    from search.indexing.indexer import add_articles, rebuild_from_articles
+
+    half = len(demo_articles) // 2
+    rebuild_from_articles(demo_articles[:half], tmp_path)
+    with NewsIndex.open(tmp_path) as news:
+        before = news.search(facet_size=1000)
+        assert before.total_copies == half
+        add_articles(demo_articles[half:], tmp_path)
+        after = news.search(facet_size=1000)
+        everything = list(news.export())
+    assert after.total_copies == len(demo_articles) == len(everything)
+    assert after.total == len({a.story or a.id for a in everything})
+    for facet in FACETS:
+        assert folded(counts(after, facet)) == story_counts(everything, facet)

@@ -208,14 +208,31 @@ class PostingArrays:
             return None
         return cls(prefix)
 
-    def get(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        key = term_key(field, text)
+    def get(
+        self, field: str, text: bytes, within: np.ndarray | None = None, key: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(docnums, weights)`` of a frequent term, None for another term. With ``within``
+        (sorted segment docnums), only those of them the term holds: its docnums are read
+        and searched, and only the span of weights between the first and last found (a
+        ranking window of a thousand documents asks for a few of a term's many thousands).
+        ``key`` is ``term_key(field, text)`` when the caller has it (one per segment)."""
+        key = term_key(field, text) if key is None else key
         at = int(np.searchsorted(self._keys, key))
         if at == len(self._keys) or self._keys[at] != key:
             return None
         start, count = (int(v) for v in self._spans[at])
-        docs, weights = (f.read(start, count) for f in self._files)
-        return docs.astype(np.int64), weights.astype(np.float64)
+        docs_file, weights_file = self._files
+        docs = docs_file.read(start, count)
+        if within is None:
+            return docs.astype(np.int64), weights_file.read(start, count).astype(np.float64)
+        wanted = within.astype(docs.dtype)
+        rows = np.minimum(np.searchsorted(docs, wanted), count - 1)
+        rows = rows[docs[rows] == wanted]
+        if not rows.size:
+            return np.empty(0, np.int64), np.empty(0, np.float64)
+        first = int(rows[0])
+        weights = weights_file.read(start + first, int(rows[-1]) - first + 1)[rows - first]
+        return docs[rows].astype(np.int64), weights.astype(np.float64)
 
     def close(self) -> None:
         for f in self._files:

@@ -29,7 +29,7 @@ from search.article import Article
 from search.errors import ArticleNotFound, BadParameter, IndexDamaged
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
-from search.searching.facets import FACETS, FacetData, StoryCodes
+from search.searching.facets import FACETS, FacetData
 from search.searching.options import (
     FACET_MODES,
     SORTS,
@@ -232,8 +232,18 @@ class SearchEngine:
             base, scores = self._evaluate(snap, parsed, matching)
             final, masks = self._filtered(snap, base, chosen)
             facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
+            # The browse page (no query, no filter) counts the whole archive: once per snapshot.
+            browsing = parsed.match_all and not chosen
             counted, timed_out = self._facet_counts(
-                snap, base, masks, chosen, facet_names, facet_mode, facet_size, facets_until
+                snap,
+                base,
+                masks,
+                chosen,
+                facet_names,
+                facet_mode,
+                facet_size,
+                facets_until,
+                browsing,
             )
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:
@@ -241,7 +251,8 @@ class SearchEngine:
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
             total_copies = int(final.sum())
-            total = snap.count_stories(final) if collapse else total_copies
+            stories = snap.archive_stories.count if browsing else None
+            total = (stories or snap.count_stories(final)) if collapse else total_copies
             suggestion = suggest(snap.searcher, parsed, total_copies, snap.corrections)
         return SearchResult(
             query=parsed.text,
@@ -314,32 +325,38 @@ class SearchEngine:
         facet_mode: str,
         size: int,
         deadline: float,
+        whole: bool = False,
     ) -> tuple[dict[str, list[FacetValue]], list[str]]:
-        """Each facet counted over the matches with every filter but its own applied."""
-        stories = snap.stories if facet_mode == "stories" else None
+        """Each facet counted over the matches with every filter but its own applied
+        (``whole``: the matches are every live document, counted once per snapshot)."""
         everything = _all(list(masks.values()), base)
+        # The facets without a filter of their own share one mask, so one split by story.
+        everything_stories = None
+        if facet_mode == "stories" and not whole:
+            everything_stories = snap.stories.among(everything)
         counted: dict[str, list[FacetValue]] = {}
         timed_out: list[str] = []
         for name in names:
             if time.perf_counter() > deadline:
                 timed_out.append(name)
                 continue
-            own_lifted = [m for other, m in masks.items() if other != name]
-            mask = _all(own_lifted, base) if name in masks else everything
-            counted[name] = self._facet_values(name, snap.facets[name], mask, stories, chosen, size)
+            if whole:
+                counts = snap.archive_counts(name, facet_mode == "stories")
+            else:
+                own_lifted = [m for other, m in masks.items() if other != name]
+                mask = _all(own_lifted, base) if name in masks else everything
+                stories = everything_stories
+                if stories is not None and mask is not everything:
+                    stories = snap.stories.among(mask)
+                counts = snap.facets[name].count(mask, stories)
+            counted[name] = self._facet_values(name, snap.facets[name], counts, chosen, size)
         return counted, timed_out
 
     @staticmethod
     def _facet_values(
-        name: str,
-        data: FacetData,
-        mask: np.ndarray,
-        stories: StoryCodes | None,
-        chosen: Filters,
-        size: int,
+        name: str, data: FacetData, counts: np.ndarray, chosen: Filters, size: int
     ) -> list[FacetValue]:
         facet = FACETS[name]
-        counts = data.count(mask, stories)
         return [
             FacetValue(
                 value, facet.label(value), count, selected, toggled(chosen, name, value, selected)

@@ -64,19 +64,52 @@ class FacetData:
         mask[self.pair_docs[wanted[self.pair_codes]]] = True
         return mask
 
-    def count(self, mask: np.ndarray, stories: StoryCodes | None = None) -> np.ndarray:
-        """Per code: matching documents, or with ``stories`` distinct stories."""
-        pairs = self._pairs_of(mask)
-        codes, docs = self.pair_codes[pairs], self.pair_docs[pairs]
+    def count(self, mask: np.ndarray, stories: MatchedStories | None = None) -> np.ndarray:
+        """Per code: matching documents, or with ``stories`` (``mask``'s, from
+        ``StoryCodes.among``) distinct stories: a document alone in its story among the
+        matches counts as itself; only the copies of shared stories need deduplication."""
         if stories is None:
-            return np.bincount(codes, minlength=self.size)
-        # A document alone in its story counts as itself; only shared stories need dedup.
-        shared = stories.shared[docs]
-        counts = np.bincount(codes[~shared], minlength=self.size)
-        if shared.any():
-            keys = stories.codes[docs[shared]] * self.size + codes[shared]
+            return self._document_counts(mask)
+        counts = self._document_counts(stories.alone)
+        if stories.together.size:
+            codes, story_of_pair = self._codes_of(stories.together, stories.codes, len(mask))
+            keys = story_of_pair * self.size + codes
             counts += np.bincount(np.unique(keys) % self.size, minlength=self.size)
         return counts
+
+    def _document_counts(self, mask: np.ndarray) -> np.ndarray:
+        """Per code, the documents of ``mask`` carrying it."""
+        by_doc = self._doc_codes(len(mask))
+        if by_doc is not None:  # one value per document: a docnum-aligned array
+            return np.bincount(by_doc[mask], minlength=self.size + 1)[: self.size]
+        return np.bincount(self.pair_codes[self._pairs_of(mask)], minlength=self.size)
+
+    def _codes_of(
+        self, docs: np.ndarray, tags: np.ndarray, ndocs: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The codes of ``docs``' pairs (sorted docnums), and each pair's document's tag."""
+        by_doc = self._doc_codes(ndocs)
+        if by_doc is not None:
+            codes = by_doc[docs]
+            valued = codes < self.size
+            return codes[valued], tags[valued]
+        pairs, runs = self._pairs_of_docs(docs, ndocs)
+        return self.pair_codes[pairs], np.repeat(tags, runs)
+
+    def _doc_codes(self, ndocs: int) -> np.ndarray | None:
+        """Each document's code (``size`` where it has none) when no document has two
+        values, else None (a multi-valued facet is counted from its pairs)."""
+        if "_single_valued" not in self.__dict__:
+            docs = self.pair_docs
+            self.__dict__["_single_valued"] = bool(np.all(docs[1:] > docs[:-1]))
+        if not self.__dict__["_single_valued"]:
+            return None
+        found = self.__dict__.get("_doc_codes_array")
+        if found is None or len(found) != ndocs:
+            found = np.full(ndocs, self.size, dtype=np.int32)
+            found[self.pair_docs] = self.pair_codes
+            self.__dict__["_doc_codes_array"] = found
+        return found
 
     def _pairs_of(self, mask: np.ndarray) -> np.ndarray:
         """Indices of the pairs whose document ``mask`` holds.
@@ -87,12 +120,16 @@ class FacetData:
         matched = np.flatnonzero(mask)
         if matched.size * SPARSE_RATIO >= len(self.pair_docs):
             return np.flatnonzero(mask[self.pair_docs])
-        starts = self._doc_starts(len(mask))
-        first, runs = starts[matched], starts[matched + 1] - starts[matched]
+        return self._pairs_of_docs(matched, len(mask))[0]
+
+    def _pairs_of_docs(self, docs: np.ndarray, ndocs: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the pairs of ``docs`` (sorted docnums), and how many each has."""
+        starts = self._doc_starts(ndocs)
+        first, runs = starts[docs], starts[docs + 1] - starts[docs]
         total = int(runs.sum())
         # each run's pair indices: first + 0..run-1, for all runs at once
         base = np.repeat(first - np.cumsum(runs) + runs, runs)
-        return base + np.arange(total)
+        return base + np.arange(total), runs
 
     def _doc_starts(self, ndocs: int) -> np.ndarray:
         """Where each document's pairs begin (document d's are ``starts[d]:starts[d+1]``)."""
@@ -105,16 +142,35 @@ class FacetData:
 
 
 @dataclass(frozen=True)
+class MatchedStories:
+    """The documents of one mask by story: those alone in their story among the whole
+    index (they count as themselves), and those of shared stories with their story codes."""
+
+    alone: np.ndarray  # bool per document
+    together: np.ndarray  # sorted docnums
+    codes: np.ndarray  # story code of each of ``together``
+
+    @cached_property
+    def count(self) -> int:
+        """Distinct stories among the mask's documents."""
+        return int(np.count_nonzero(self.alone)) + int(np.unique(self.codes).size)
+
+
+@dataclass(frozen=True)
 class StoryCodes:
     """A story code per document, and whether that story has other copies."""
 
     codes: np.ndarray
     shared: np.ndarray
 
+    def among(self, mask: np.ndarray) -> MatchedStories:
+        """``mask``'s documents split by story (once per mask: every facet uses it)."""
+        together = np.flatnonzero(mask & self.shared)
+        return MatchedStories(mask & ~self.shared, together, self.codes[together])
+
     def count(self, mask: np.ndarray) -> int:
         """Distinct stories among ``mask``'s documents."""
-        alone = int(np.count_nonzero(mask & ~self.shared))
-        return alone + int(np.unique(self.codes[mask & self.shared]).size)
+        return self.among(mask).count
 
 
 @dataclass(frozen=True, eq=False)

@@ -32,8 +32,10 @@ from math import log
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 
 from search.errors import QueryTooSlow
+from search.indexing.postings import term_key
 from search.indexing.schema import TITLE_BOOST
 from search.indexing.whoosh_internals import (
     block_arrays,
@@ -168,28 +170,35 @@ class TermStore:
     def _read(
         self, field: str, text: str, within: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
+        """The term's postings in every segment; with ``within``, only in the segments
+        holding one of those docnums, and only those (the cost is per segment, and an
+        archive of a million articles has about a hundred)."""
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
-        for (leaf, offset), arrays in leaves:
-            if (field, text) not in leaf:
-                continue
+        encoded = text.encode("utf-8")
+        key = term_key(field, encoded)
+        leaves = self.reader.leaf_readers()
+        if within is not None:
+            ends = [offset for _, offset in leaves[1:]] + [self.snap.ndocs]
+            bounds = np.searchsorted(within, [0, *ends])
+        for number, ((leaf, offset), arrays) in enumerate(
+            zip(leaves, self.snap.leaf_postings, strict=True)
+        ):
             local = None
             if within is not None:
-                local = (
-                    within[(within >= offset) & (within < offset + leaf.doc_count_all())] - offset
-                )
+                local = within[bounds[number] : bounds[number + 1]] - offset
+                if not local.size:
+                    continue
             # A frequent term's postings as arrays (one read), else decoded block by block.
-            found = arrays.get(field, text.encode("utf-8")) if arrays is not None else None
+            found = arrays.get(field, encoded, local, key) if arrays is not None else None
             if found is None:
-                d, w = read_postings(leaf.postings(field, text), local)
-            else:
-                d, w = found
-                if local is not None:
-                    keep = np.isin(d, local, assume_unique=True)
-                    d, w = d[keep], w[keep]
-            docs.append(d + offset)
-            weights.append(w)
+                try:
+                    matcher = leaf.postings(field, text)
+                except TermNotFound:
+                    continue
+                found = read_postings(matcher, local)
+            docs.append(found[0] + offset)
+            weights.append(found[1])
         if not docs:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         return np.concatenate(docs), np.concatenate(weights)

@@ -22,6 +22,7 @@ from search.indexing.whoosh_internals import column_bytes, map_postings, numeric
 from search.searching.facets import (
     FACETS,
     FacetData,
+    MatchedStories,
     SegmentFacet,
     StoryCodes,
     merge_facet,
@@ -139,6 +140,7 @@ class Snapshot:
         #: "Did you mean" per typed word, filled as queries arrive (``searching.suggest``).
         self.corrections: dict[str, str | None] = {}
         self._stored: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._archive_counts: dict[tuple[str, bool], np.ndarray] = {}
 
     def _live_mask(self, reader) -> np.ndarray:
         live = np.ones(self.ndocs, dtype=bool)
@@ -175,6 +177,24 @@ class Snapshot:
             key = np.where(undated, _INT64_MAX, -self.published if newest else self.published)
             orders[newest] = docs[np.lexsort((docs, key))]
         return orders[newest]
+
+    @cached_property
+    def archive_stories(self) -> MatchedStories:
+        """Every live document by story (the browse page's matches), split once."""
+        return self.stories.among(self.live)
+
+    def archive_counts(self, name: str, by_story: bool) -> np.ndarray:
+        """A facet's counts over every live document (the browse page's), by story or by
+        copy: counted once per snapshot, as the archive only changes with a new snapshot.
+        Read only: every browse shares the array."""
+        key = (name, by_story)
+        found = self._archive_counts.get(key)
+        if found is None:
+            stories = self.archive_stories if by_story else None
+            found = self.facets[name].count(self.live, stories)
+            found.flags.writeable = False
+            self._archive_counts[key] = found
+        return found
 
     def story_docs(self, docnum: int) -> np.ndarray:
         """Every live document of ``docnum``'s story, itself included."""
