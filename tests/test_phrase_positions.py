@@ -149,3 +149,33 @@ def test_reading_stored_positions_looks_at_the_clock(stages):
         store = term_store(snap)
         store.positions("body", "presid", np.arange(snap.ndocs), lambda: looked.append(1))
         assert len(looked) >= len(snap.leaf_postings)
+
+
+def test_positions_too_far_apart_for_two_bytes_are_left_to_the_blocks(tmp_path):
+    """A gap past 65,535 words (a document longer than any news article) does not fit the
+    two-byte files: that term gets no stored positions, and phrases decode its blocks."""
+    from search.indexing.analysis import encode_positions
+    from search.indexing.postings import ARRAY_MIN_POSTINGS, PostingArraysWriter
+    from search.indexing.whoosh_internals import decode_positions
+
+    docs = list(range(ARRAY_MIN_POSTINGS))
+    near = [[d % 7, d % 7 + 3, 65_000 + d] for d in docs]
+    far = [[5, 5 + 70_000]] * len(docs)
+    writer = PostingArraysWriter(str(tmp_path / "segment"), decode=decode_positions)
+    for text, lists in ((b"near", near), (b"far", far)):
+        values = [encode_positions(p) for p in lists]
+        writer.add("body", text, docs, [float(len(p)) for p in lists], values)
+    writer.add("tag", b"plain", docs, [1.0] * len(docs))  # a field without positions
+    writer.save()
+    writer.close()
+    arrays = PostingArrays(str(tmp_path / "segment"))
+    assert arrays.has_positions("body", b"near")
+    assert not arrays.has_positions("body", b"far") and arrays.positions("body", b"far") is None
+    assert not arrays.has_positions("tag", b"plain") and arrays.get("tag", b"plain") is not None
+    found, where = arrays.positions("body", b"near")
+    assert found.tolist() == [d for d in docs for _ in range(3)]
+    assert where.tolist() == [p for ps in near for p in ps]
+    some = np.array([3, 64, 127])
+    found, where = arrays.positions("body", b"near", some)
+    assert found.tolist() == [3, 3, 3, 64, 64, 64, 127, 127, 127]
+    assert where.tolist() == [p for d in some.tolist() for p in near[d]]
