@@ -157,23 +157,35 @@ class BulkWriter(SegmentWriter):
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
         schema = self.schema
-        arrays = PostingArraysWriter()
-        current = None
-        for fieldname, text, docs, weights, values, lengths in self._postings.terms():
-            arrays.add(fieldname, text, docs, weights)
-            if fieldname != current:
-                if current is not None:
-                    fieldwriter.finish_field()
-                fieldwriter.start_field(fieldname, schema[fieldname])
-                current = fieldname
-            fieldwriter.start_term(text)
-            write_postings(fieldwriter._postwriter, docs, weights, values, lengths)
-            fieldwriter.finish_term()
-        if current is not None:
-            fieldwriter.finish_field()
-        fieldwriter.close()
-        self._postings.clear()
-        arrays.save(segment_file(self.storage, self.newsegment, ""))
+        arrays = PostingArraysWriter(
+            segment_file(self.storage, self.newsegment, ""), decode=decode_positions
+        )
+        positional = {
+            name
+            for name, field in schema.items()
+            if field.format and field.format.supports("positions")
+        }
+        try:
+            current = None
+            for fieldname, text, docs, weights, values, lengths in self._postings.terms():
+                arrays.add(
+                    fieldname, text, docs, weights, values if fieldname in positional else None
+                )
+                if fieldname != current:
+                    if current is not None:
+                        fieldwriter.finish_field()
+                    fieldwriter.start_field(fieldname, schema[fieldname])
+                    current = fieldname
+                fieldwriter.start_term(text)
+                write_postings(fieldwriter._postwriter, docs, weights, values, lengths)
+                fieldwriter.finish_term()
+            if current is not None:
+                fieldwriter.finish_field()
+            fieldwriter.close()
+            self._postings.clear()
+            arrays.save()
+        finally:
+            arrays.close()
 
 
 def segment_file(storage: Any, segment: Any, extension: str) -> str:

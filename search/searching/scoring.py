@@ -16,8 +16,10 @@ docnums with a score array alongside:
   so its score is the sum over fields: Whoosh's BM25F;
 - ``published`` ranges compare the snapshot's date array;
 - wildcards and fuzzy terms expand to their index terms;
-- a phrase takes the documents of its words' intersection, then decodes their positions
-  (all in one go; a frequent word's kept per searcher) and intersects ``docnum, start`` keys;
+- a phrase takes the documents of its words' intersection, then reads their positions (a
+  frequent word's from the position files beside its segment: array slices; a rarer word's
+  or an older segment's decoded from the blocks, all in one go) and intersects
+  ``docnum, start`` keys;
 - anything else falls back to Whoosh's own ``docs_for_query`` (correct, just slower).
 """
 
@@ -35,7 +37,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from search.errors import QueryTooSlow
-from search.indexing.postings import term_key
+from search.indexing.postings import members, term_key
 from search.indexing.schema import TITLE_BOOST
 from search.indexing.whoosh_internals import (
     block_arrays,
@@ -212,12 +214,16 @@ class TermStore:
     ) -> tuple[np.ndarray, np.ndarray]:
         """``(docnums, positions)``: every occurrence of ``text`` in ``field`` among ``docs``
         (sorted docnums), one row per occurrence, sorted. ``on_time()`` is called before
-        each block is read (a phrase of common words reads hundreds: a query's deadline).
+        each segment and each block is read (a query's deadline).
 
-        A term whose documents ``docs`` cover a good part of (a phrase of frequent words) is
-        decoded whole and kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently
-        used out first); otherwise only the blocks that can hold one of ``docs`` are read.
+        Where every segment holding the term has its positions in position files (a frequent
+        word of an index written since they exist), those are read, only for ``docs``.
+        Otherwise a term whose documents ``docs`` cover a good part of is decoded whole and
+        kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently used out first);
+        else only the blocks that can hold one of ``docs`` are read.
         """
+        if self._stored_positions(field, text):  # a few slices of the position files
+            return self._read_positions(field, text, docs, on_time)
         key = (field, text)
         cached = self._positions.get(key)
         if cached is None and docs.size * PARTIAL_READ_RATIO >= self.frequency(field, text):
@@ -233,7 +239,7 @@ class TermStore:
         if key in self._positions:
             self._positions.move_to_end(key)
         holding, where = cached
-        keep = _members(holding, docs)
+        keep = members(holding, docs)
         return holding[keep], where[keep]
 
     def _read_positions(
@@ -243,60 +249,87 @@ class TermStore:
         docs: np.ndarray | None,
         on_time: Callable[[], None] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of ``text`` in the documents ``docs`` (all documents if None): only the
-        blocks that can hold one of them are read, their rows decoded in one go."""
-        decode = self.reader.schema[field].format.decoder("positions")
-        # A list: bisect on it per block header is several times quicker than searchsorted.
-        wanted = None if docs is None else docs.tolist()
-        if wanted == []:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        """Positions of ``text`` in the documents ``docs`` (all documents if None), segment
+        by segment: from its position files where it has them, else from its blocks."""
         found_docs: list[np.ndarray] = []
         found_positions: list[np.ndarray] = []
-        for leaf, offset in self.reader.leaf_readers():
+        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
+        for (leaf, offset), arrays in leaves:
             if (field, text) not in leaf:
                 continue
-            matcher = leaf.postings(field, text)
-            if not is_blockwise(matcher):
-                for docnum in matcher.all_ids():
-                    if docs is None or _contains(docs, docnum + offset):
-                        matcher.skip_to(docnum)
-                        where = list(matcher.value_as("positions"))
-                        found_docs.append(np.full(len(where), docnum + offset, np.int64))
-                        found_positions.append(np.asarray(where, np.int64))
+            if on_time is not None:
+                on_time()
+            local = None if docs is None else _within_leaf(docs, offset, leaf.doc_count_all())
+            if local is not None and not local.size:
                 continue
-            block_ids: list[np.ndarray] = []
-            encoded: list[bytes] = []
-            first = offset
-            while matcher.is_active():
-                if wanted is not None and first > wanted[-1]:
-                    break  # past the last document asked for: the rest stays unread
-                last = block_last_id(matcher) + offset
-                if wanted is None or bisect_right(wanted, last) > bisect_left(wanted, first):
-                    if on_time is not None:
-                        on_time()
-                    ids, _ = block_arrays(matcher)
-                    block_ids.append(ids + offset)
-                    encoded.extend(block_values(matcher))
-                first = last + 1
-                next_block(matcher)
-            if not block_ids:
-                continue
-            ids = np.concatenate(block_ids)
-            rows = np.arange(ids.size) if docs is None else np.flatnonzero(_members(ids, docs))
-            if not rows.size:
-                continue
-            values = [encoded[row] for row in rows.tolist()]
-            try:
-                counts, flat = decode_positions(values)
-            except ValueError:  # another posting format: Whoosh's own decoder, one by one
-                lists = [decode(v) for v in values]
-                counts = np.array([len(p) for p in lists], np.int64)
-                flat = np.array([p for ps in lists for p in ps], np.int64)
-            found_docs.append(np.repeat(ids[rows], counts))
-            found_positions.append(flat)
+            found = arrays.positions(field, text.encode("utf-8"), local) if arrays else None
+            if found is None:
+                found = self._block_positions(leaf, field, text, local, on_time)
+            found_docs.append(found[0] + offset)
+            found_positions.append(found[1])
         if not found_docs:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(found_docs), np.concatenate(found_positions)
+
+    def _block_positions(
+        self,
+        leaf,
+        field: str,
+        text: str,
+        docs: np.ndarray | None,
+        on_time: Callable[[], None] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of ``text`` in one segment's documents ``docs`` (its own docnums; all
+        if None) from Whoosh's posting blocks: only the blocks that can hold one of them
+        are read, their rows decoded in one go."""
+        matcher = leaf.postings(field, text)
+        if not is_blockwise(matcher):
+            lists = []
+            for docnum in matcher.all_ids():
+                if docs is None or _contains(docs, docnum):
+                    matcher.skip_to(docnum)
+                    lists.append((docnum, list(matcher.value_as("positions"))))
+            return _flattened(lists)
+        # A list: bisect on it per block header is several times quicker than searchsorted.
+        wanted = None if docs is None else docs.tolist()
+        block_ids: list[np.ndarray] = []
+        encoded: list[bytes] = []
+        first = 0
+        while matcher.is_active():
+            if wanted is not None and first > wanted[-1]:
+                break  # past the last document asked for: the rest stays unread
+            last = block_last_id(matcher)
+            if wanted is None or bisect_right(wanted, last) > bisect_left(wanted, first):
+                if on_time is not None:
+                    on_time()
+                ids, _ = block_arrays(matcher)
+                block_ids.append(ids)
+                encoded.extend(block_values(matcher))
+            first = last + 1
+            next_block(matcher)
+        if not block_ids:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        ids = np.concatenate(block_ids)
+        rows = np.arange(ids.size) if docs is None else np.flatnonzero(members(ids, docs))
+        values = [encoded[row] for row in rows.tolist()]
+        try:
+            counts, flat = decode_positions(values)
+        except ValueError:  # another posting format: Whoosh's own decoder, one by one
+            decode = self.reader.schema[field].format.decoder("positions")
+            return _flattened(
+                [(d, decode(v)) for d, v in zip(ids[rows].tolist(), values, strict=True)]
+            )
+        return np.repeat(ids[rows], counts), flat
+
+    def _stored_positions(self, field: str, text: str) -> bool:
+        """Whether every segment holding the term has its positions in position files."""
+        encoded = text.encode("utf-8")
+        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
+        return all(
+            arrays is not None and arrays.has_positions(field, encoded)
+            for (leaf, _), arrays in leaves
+            if (field, text) in leaf
+        )
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` (as Whoosh stores it) and the average."""
@@ -380,12 +413,16 @@ def saturate(tf: np.ndarray, k1: float) -> np.ndarray:
     return tf * (k1 + 1) / (tf + k1)
 
 
-def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are in ``sorted_set`` (sorted, unique): one ``searchsorted``."""
-    if not sorted_set.size:
-        return np.zeros(values.size, dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
-    return sorted_set[at] == values
+def _within_leaf(docs: np.ndarray, offset: int, count: int) -> np.ndarray:
+    """The docnums of ``docs`` (sorted) in the segment at ``offset``, as its own docnums."""
+    return docs[np.searchsorted(docs, offset) : np.searchsorted(docs, offset + count)] - offset
+
+
+def _flattened(lists: list[tuple[int, list[int]]]) -> tuple[np.ndarray, np.ndarray]:
+    """``(docnums, positions)``, one row per occurrence, from ``(docnum, positions)`` pairs."""
+    counts = [len(where) for _, where in lists]
+    docs = np.repeat(np.array([d for d, _ in lists], np.int64), counts)
+    return docs, np.array([p for _, where in lists for p in where], np.int64)
 
 
 def _contains(sorted_docs: np.ndarray, docnum: int) -> bool:
@@ -406,7 +443,7 @@ def phrase_starts(found: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     starts = None
     for i, (docs, positions) in enumerate(found):
         keys = docs * _POSITION_SPAN + (positions + len(found) - i)  # sorted: docs, then places
-        starts = keys if starts is None else starts[_members(starts, keys)]
+        starts = keys if starts is None else starts[members(starts, keys)]
     return np.unique(starts // _POSITION_SPAN) if starts is not None else np.zeros(0, np.int64)
 
 

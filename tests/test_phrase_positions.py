@@ -1,0 +1,181 @@
+"""Phrases over the position files written beside each segment find what the blocks find.
+
+A rebuild or an ``add`` writes, for each frequent word of a text field, its positions as
+flat arrays (``search.indexing.postings``); phrases and proximity read those instead of
+decoding Whoosh's posting blocks. An index without them (built before, or a segment Whoosh's
+own writer merged) decodes the blocks as before. Here the same phrases run on an index and on
+a copy with the position files removed, after a rebuild, an ``add`` and a delete: the same
+articles, in the same order.
+"""
+
+from __future__ import annotations
+
+import shutil
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pytest
+from corpus_loaders import allsides_articles, corpora_present
+
+from search import NewsIndex
+from search.indexing.indexer import add_articles, delete, rebuild_from_articles
+from search.indexing.postings import POSITION_EXTENSIONS, PostingArrays
+from search.searching.scoring import term_store
+
+#: Common words side by side, rarer pairs, three words, a pair reversed, a repeated word.
+PHRASES = [
+    '"white house"',
+    '"president trump"',
+    '"donald trump"',
+    '"united states"',
+    '"supreme court"',
+    '"health care"',
+    '"trump administration"',
+    '"president donald trump"',
+    '"the president of the united states said"',
+    '"house white"',
+    '"trump trump"',
+    'title:"white house"',
+    '"white house"~3',
+]
+BUILT = 300
+ADDED = 80
+
+
+def phrase_hits(index: Path) -> dict[str, list[str]]:
+    """Every match of each phrase, in ranked order (no story collapsing)."""
+    with NewsIndex.open(index) as news:
+        return {phrase: [a.id for a in news.export(phrase)] for phrase in PHRASES}
+
+
+def without_position_files(index: Path, copy: Path) -> Path:
+    """A copy of ``index`` as an index written before position files existed."""
+    shutil.copytree(index, copy)
+    removed = [f for ext in POSITION_EXTENSIONS for f in copy.rglob(f"*{ext}")]
+    assert removed
+    for found in removed:
+        found.unlink()
+    return copy
+
+
+def segments_with_positions(index: Path) -> int:
+    """How many of the live segments can give the positions of a frequent word."""
+    with NewsIndex.open(index) as news, news._engine._using() as snap:
+        return sum(
+            arrays is not None and arrays.has_positions("body", b"trump")
+            for arrays in snap.leaf_postings
+        )
+
+
+@pytest.fixture(scope="module")
+def articles():
+    if not corpora_present():
+        pytest.skip("corpus missing: ../shared/corpora/allsides")
+    return list(islice(allsides_articles(), BUILT + ADDED))
+
+
+@pytest.fixture(scope="module")
+def stages(articles, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """The index after a rebuild, an add and a delete, each beside a copy without positions."""
+    root = tmp_path_factory.mktemp("phrase-positions")
+    index = root / "index"
+    found = {}
+
+    def keep(stage: str) -> None:
+        kept = shutil.copytree(index, root / stage)
+        found[stage] = (kept, without_position_files(index, root / f"{stage}-plain"))
+
+    rebuild_from_articles(articles[:BUILT], index)
+    keep("rebuild")
+    add_articles(articles[BUILT:], index)  # a segment of its own beside the rebuild's
+    keep("add")
+    delete([a.id for a in articles[::7]], index)
+    keep("delete")
+    return found
+
+
+@pytest.mark.parametrize("stage", ["rebuild", "add", "delete"])
+def test_phrases_find_the_same_articles_with_and_without_position_files(stages, stage):
+    index, plain = stages[stage]
+    assert segments_with_positions(index) >= 1
+    assert segments_with_positions(plain) == 0
+    with_files, without = phrase_hits(index), phrase_hits(plain)
+    assert with_files == without
+    assert len(with_files['"white house"']) > 20
+
+
+def test_an_add_writes_position_files_for_its_segment(stages):
+    index, _ = stages["add"]
+    with NewsIndex.open(index) as news, news._engine._using() as snap:
+        segments = len(snap.leaf_postings)
+    assert segments >= 2  # the rebuild's segment and the add's
+    for extension in POSITION_EXTENSIONS:
+        assert len(list(index.rglob(f"*{extension}"))) == segments
+
+
+def test_deleted_articles_leave_phrase_results(stages, articles):
+    index, _ = stages["delete"]
+    deleted = {a.id for a in articles[::7]}
+    hits = phrase_hits(index)
+    assert not deleted & set(hits['"white house"'])
+
+
+def test_stored_positions_equal_the_decoded_blocks(stages):
+    """Each frequent word's stored positions, whole or for some documents, are the blocks'."""
+    index, _ = stages["rebuild"]
+    with NewsIndex.open(index) as news, news._engine._using() as snap:
+        store = term_store(snap)
+        leaf, _ = store.reader.leaf_readers()[0]
+        arrays: PostingArrays = snap.leaf_postings[0]
+        for word in ["trump", "said", "white", "hous", "presid"]:
+            assert arrays.has_positions("body", word.encode())
+            docs, positions = arrays.positions("body", word.encode())
+            decoded = store._block_positions(leaf, "body", word, None)
+            assert docs.tolist() == decoded[0].tolist()
+            assert positions.tolist() == decoded[1].tolist()
+            some = np.unique(docs)[::3]
+            docs, positions = arrays.positions("body", word.encode(), some)
+            decoded = store._block_positions(leaf, "body", word, some)
+            assert docs.tolist() == decoded[0].tolist()
+            assert positions.tolist() == decoded[1].tolist()
+
+
+def test_reading_stored_positions_looks_at_the_clock(stages):
+    """The query deadline can stop a phrase between the segments it reads."""
+    index, _ = stages["add"]
+    with NewsIndex.open(index) as news, news._engine._using() as snap:
+        looked = []
+        store = term_store(snap)
+        store.positions("body", "presid", np.arange(snap.ndocs), lambda: looked.append(1))
+        assert len(looked) >= len(snap.leaf_postings)
+
+
+def test_positions_too_far_apart_for_two_bytes_are_left_to_the_blocks(tmp_path):
+    """A gap past 65,535 words (a document longer than any news article) does not fit the
+    two-byte files: that term gets no stored positions, and phrases decode its blocks."""
+    from search.indexing.analysis import encode_positions
+    from search.indexing.postings import ARRAY_MIN_POSTINGS, PostingArraysWriter
+    from search.indexing.whoosh_internals import decode_positions
+
+    docs = list(range(ARRAY_MIN_POSTINGS))
+    near = [[d % 7, d % 7 + 3, 65_000 + d] for d in docs]
+    far = [[5, 5 + 70_000]] * len(docs)
+    writer = PostingArraysWriter(str(tmp_path / "segment"), decode=decode_positions)
+    for text, lists in ((b"near", near), (b"far", far)):
+        values = [encode_positions(p) for p in lists]
+        writer.add("body", text, docs, [float(len(p)) for p in lists], values)
+    writer.add("tag", b"plain", docs, [1.0] * len(docs))  # a field without positions
+    writer.save()
+    writer.close()
+    arrays = PostingArrays(str(tmp_path / "segment"))
+    assert arrays.has_positions("body", b"near")
+    assert not arrays.has_positions("body", b"far") and arrays.positions("body", b"far") is None
+    assert not arrays.has_positions("tag", b"plain") and arrays.get("tag", b"plain") is not None
+    found, where = arrays.positions("body", b"near")
+    assert found.tolist() == [d for d in docs for _ in range(3)]
+    assert where.tolist() == [p for ps in near for p in ps]
+    some = np.array([3, 64, 127])
+    found, where = arrays.positions("body", b"near", some)
+    assert found.tolist() == [3, 3, 3, 64, 64, 64, 127, 127, 127]
+    assert where.tolist() == [p for d in some.tolist() for p in near[d]]
