@@ -7,9 +7,9 @@ extraction, story detection and indexing all included. Each is timed ``--rounds`
 alternating, and the best round of each is compared (the machine is shared and noisy).
 Both run as child processes, and the peak resident memory of each run is sampled, summed over
 the run's processes (``bench/process_memory.py``), with how much of it was file-backed
-(mapped files; the rest is the processes' own memory); the largest single process is beside
-it, and the CPU seconds of all its processes (what other jobs on a shared machine disturb
-least).
+("file": mapped files; the rest is the processes' own memory); the largest single process
+is beside it, and the CPU seconds of all its processes (what other jobs on a shared machine
+disturb least).
 
     python bench/indexing.py                       # Reuters-21578
     python bench/indexing.py --corpus allsides     # 37,554 long articles
@@ -150,7 +150,7 @@ def main() -> None:
         f"corpus: {args.corpus}{records}, {os.cpu_count()} cores, "
         f"best of {args.rounds} round(s); memory: peak resident, GiB"
     )
-    columns = ("seconds", "CPU s", "docs/s", "index MB", "summed", "of it file", "largest")
+    columns = ("seconds", "CPU s", "docs/s", "index MB", "summed", "file", "largest")
     print(f"{'':34}" + "".join(f"{c:>10}" for c in columns) + f"{'procs':>6}")
     if plain:
         print(_row("plain Whoosh loop (baseline)", plain[0], plain[1], plain[2], plain[3]))
