@@ -61,8 +61,9 @@ MEMORY_ENTRIES = 1 << 21
 #: Pairs a lookup in a run on disk reads at once (1 KB of band keys); the run's memory is
 #: one key in this many. 256: a 32-key lookup took 70 us more than in memory (1024: 85).
 BLOCK_ENTRIES = 256
-#: Pairs read at once while two runs on disk are merged into one.
-MERGE_CHUNK = 1 << 20
+#: Pairs read at once from each of two runs on disk being merged into one: 2^20 made the
+#: merge's buffers ~40 MB, this ~10 MB.
+MERGE_CHUNK = 1 << 18
 #: Records read through one memory map of an append file before it is dropped, which bounds
 #: the file pages counted in resident memory. One: Linux maps a whole large folio of page
 #: cache (up to 2 MB) or a fault-around window at each fault, not one page, so a few hundred
