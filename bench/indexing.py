@@ -6,8 +6,10 @@ command, ``newsindex rebuild FILE --index DIR``, run as a subprocess from the JS
 extraction, story detection and indexing all included. Each is timed ``--rounds`` times,
 alternating, and the best round of each is compared (the machine is shared and noisy).
 Both run as child processes, and the peak resident memory of each run is sampled, summed over
-the run's processes (``bench/process_memory.py``); the largest single process is beside it,
-and the CPU seconds of all its processes (what other jobs on a shared machine disturb least).
+the run's processes (``bench/process_memory.py``), with how much of it was file-backed
+("file": mapped files; the rest is the processes' own memory); the largest single process
+is beside it, and the CPU seconds of all its processes (what other jobs on a shared machine
+disturb least).
 
     python bench/indexing.py                       # Reuters-21578
     python bench/indexing.py --corpus allsides     # 37,554 long articles
@@ -113,8 +115,8 @@ def newsindex_rebuild(path: Path) -> tuple[float, dict, int, PeakMemory]:
 def _row(name: str, seconds: float, docs: int, size: int, peak: PeakMemory) -> str:
     return (
         f"{name:34}{seconds:>10.1f}{peak.cpu:>10.1f}{docs / seconds:>10,.0f}{size / 1e6:>10.1f}"
-        f"{peak.summed_bytes / 2**30:>10.2f}{peak.largest_bytes / 2**30:>10.2f}"
-        f"{peak.processes:>6}"
+        f"{peak.summed_bytes / 2**30:>10.2f}{peak.file_bytes / 2**30:>10.2f}"
+        f"{peak.largest_bytes / 2**30:>10.2f}{peak.processes:>6}"
     )
 
 
@@ -148,7 +150,7 @@ def main() -> None:
         f"corpus: {args.corpus}{records}, {os.cpu_count()} cores, "
         f"best of {args.rounds} round(s); memory: peak resident, GiB"
     )
-    columns = ("seconds", "CPU s", "docs/s", "index MB", "summed", "largest")
+    columns = ("seconds", "CPU s", "docs/s", "index MB", "summed", "file", "largest")
     print(f"{'':34}" + "".join(f"{c:>10}" for c in columns) + f"{'procs':>6}")
     if plain:
         print(_row("plain Whoosh loop (baseline)", plain[0], plain[1], plain[2], plain[3]))

@@ -51,10 +51,17 @@ def descendants(pid: int) -> list[int]:
 
 def resident_bytes(pid: int) -> int:
     """Resident set of one process (0 if it is gone)."""
+    return resident_and_file_bytes(pid)[0]
+
+
+def resident_and_file_bytes(pid: int) -> tuple[int, int]:
+    """Resident set of one process and the part of it that is file-backed or shared memory
+    (mapped files: the rest is anonymous, the process's own heap); (0, 0) if it is gone."""
     try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        fields = Path(f"/proc/{pid}/statm").read_text().split()
+        return int(fields[1]) * PAGE, int(fields[2]) * PAGE
     except (OSError, IndexError, ValueError):
-        return 0
+        return 0, 0
 
 
 def proportional_bytes(pid: int) -> int:
@@ -77,6 +84,8 @@ class PeakMemory:
         self.pss_every = pss_every
         self.summed_bytes = 0
         self.largest_bytes = 0
+        #: Of the summed peak, the file-backed pages (mapped files) at that moment.
+        self.file_bytes = 0
         self.pss_bytes = 0
         self.processes = 0
         #: CPU seconds of the run, when the caller measures them.
@@ -86,9 +95,12 @@ class PeakMemory:
 
     def sample(self, with_pss: bool = False) -> int:
         pids = descendants(self.pid)
-        sizes = [resident_bytes(pid) for pid in pids]
+        measured = [resident_and_file_bytes(pid) for pid in pids]
+        sizes = [resident for resident, _ in measured]
         total = sum(sizes)
-        self.summed_bytes = max(self.summed_bytes, total)
+        if total > self.summed_bytes:
+            self.summed_bytes = total
+            self.file_bytes = sum(file for _, file in measured)
         self.largest_bytes = max(self.largest_bytes, max(sizes, default=0))
         self.processes = max(self.processes, sum(1 for s in sizes if s))
         if with_pss:

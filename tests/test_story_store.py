@@ -25,7 +25,46 @@ def test_key_runs_find_every_row_of_a_key_across_runs_and_reload(tmp_path):
     truth = [expected.get(key, []) for key in wanted]
     assert [list(rows) for rows in runs.find(wanted)] == truth
     stems = runs.save(tmp_path, "bands-1")
-    loaded = KeyRuns.load(tmp_path, stems, np.uint32)
+    loaded = KeyRuns.load(tmp_path, stems, np.uint32, "bands-2")
+    assert [list(rows) for rows in loaded.find(wanted)] == truth
+
+
+def test_runs_written_to_disk_and_merged_there_find_what_memory_finds(tmp_path, monkeypatch):
+    """With tiny memory, block and merge sizes, most pairs live in runs on disk, merged
+    there a chunk at a time, with keys repeated across blocks and chunks: ``find`` gives what
+    a ``KeyRuns`` kept in memory gives, before and after a save and reload, and a run merged
+    away since the last commit leaves no file behind."""
+    from search.indexing import story_store
+
+    for name, value in (
+        ("RECENT_ENTRIES", 64),
+        ("MEMORY_ENTRIES", 300),
+        ("BLOCK_ENTRIES", 16),
+        ("MERGE_CHUNK", 50),
+    ):
+        monkeypatch.setattr(story_store, name, value)
+    rng = np.random.default_rng(11)
+    in_memory = KeyRuns(np.uint64)
+    on_disk = KeyRuns(np.uint64, folder=tmp_path, prefix="ids-1")
+    wanted = [*range(0, 700, 7), 10**12]
+    for row in range(6000):
+        # A few hot keys (hundreds of rows each, across blocks and chunks), many rare ones.
+        keys = sorted({int(k) for k in rng.integers(0, 40 if row % 3 else 700, 3)})
+        in_memory.add(keys, row)
+        on_disk.add(keys, row)
+        if row == 3000:
+            assert on_disk.find(wanted) == in_memory.find(wanted)
+    # ~60 spills of ~300 pairs, merged on disk into a few runs; little left in memory
+    assert 2 <= len(on_disk.disk) < 10 and sum(len(k) for k, _ in on_disk.runs) < 300
+    truth = [list(rows) for rows in in_memory.find(wanted)]
+    assert [list(rows) for rows in on_disk.find(wanted)] == truth
+    stems = on_disk.save(tmp_path, "ids-1")
+    on_disk.close()
+    on_disk_files = sorted(path.name for path in tmp_path.iterdir())
+    assert on_disk_files == sorted(
+        f"{stem}.{part}.npy" for stem in stems for part in ("keys", "rows")
+    )
+    loaded = KeyRuns.load(tmp_path, stems, np.uint64, "ids-2")
     assert [list(rows) for rows in loaded.find(wanted)] == truth
 
 

@@ -336,9 +336,16 @@ def test_a_format_2_file_is_read_and_saved_in_the_new_format(tmp_path):
     assert sorted(again) == ["copy-a", "copy-b", "copy-c", "plane", "plane-2"]
 
 
-def test_state_on_disk_gives_what_memory_gives(tmp_path, reuters, reuters_dates):
+def test_state_on_disk_gives_what_memory_gives(tmp_path, monkeypatch, reuters, reuters_dates):
     """All of Reuters through a folder-backed index (rows written out, lookups sealed into
-    sorted runs, saved and reloaded midway), against one kept in memory: the same stories."""
+    sorted runs, written to disk and merged there as a large archive's are, saved and reloaded
+    midway), against one kept in memory: the same stories."""
+    from search.indexing import story_store
+
+    # Lookups on disk after ~600 articles, read in small blocks, merged in small chunks.
+    small = {"RECENT_ENTRIES": 4096, "MEMORY_ENTRIES": 20_000, "BLOCK_ENTRIES": 64}
+    for name, value in {**small, "MERGE_CHUNK": 5000}.items():
+        monkeypatch.setattr(story_store, name, value)
     ids = list(reuters)
     signed = sign_bodies([reuters[i] for i in ids])
     in_memory = StoryIndex()
@@ -346,6 +353,7 @@ def test_state_on_disk_gives_what_memory_gives(tmp_path, reuters, reuters_dates)
     half = len(ids) // 2
     for n, (article_id, sig) in enumerate(zip(ids, signed, strict=True)):
         if n == half:
+            assert on_disk._bands.disk  # written out (and merged) before any save
             on_disk.save(tmp_path / "stories")
             on_disk = StoryIndex.load(tmp_path / "stories")
         date = reuters_dates[article_id]

@@ -10,6 +10,9 @@ children and reports a child's failure instead of hanging.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
@@ -88,6 +91,7 @@ class SegmentSeries:
             self.segments.append(finish_segment(self._writer))
             self._writer = BulkWriter(self._ix, _lk=False)
             self._next_budget = self._budget
+            release_freed_memory()
 
     def finish(self) -> list[Any]:
         if self._writer.doc_count():
@@ -98,6 +102,19 @@ class SegmentSeries:
 
     def cancel(self) -> None:
         self._writer.cancel()
+
+
+def release_freed_memory() -> None:
+    """Give the memory of a written segment back to the system.
+
+    glibc keeps freed blocks in its heap (and raises its threshold for mapping large ones
+    apart after the first is freed), so each segment left the process larger: an index
+    worker grew by ~100 MB a segment at first. ``malloc_trim`` returns the free pages;
+    elsewhere (no glibc) this does nothing.
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def staggered_budget(worker: int, workers: int) -> int:

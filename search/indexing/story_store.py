@@ -10,10 +10,13 @@ band key -> rows. A million articles is half a gigabyte of signatures alone, and
 - ids and signatures are appended to ``ids.bin`` and ``signatures.bin`` and read back a row
   at a time (``os.pread``), only for the few candidates a new article is compared with;
   the latest rows wait in memory until a batch is written;
-- the two lookups are ``KeyRuns``: sorted arrays of (key, row), searched by bisection and
-  memory-mapped from disk, plus a small dict of the latest rows; runs of similar size are
-  merged (a log-structured merge), so there are few of them and a write touches only new
-  ones.
+- the two lookups are ``KeyRuns``: sorted arrays of (key, row) plus a small dict of the
+  latest rows; runs of similar size are merged (a log-structured merge), so there are few
+  of them and a write touches only new ones. Past ``MEMORY_ENTRIES`` pairs the runs in
+  memory are written out (``DiskRun``) and merged on disk a chunk at a time: a lookup then
+  reads one block of a run with ``pread`` and keeps only every ``BLOCK_ENTRIES``-th key in
+  memory, so the state's memory stays flat however large the archive (a memory map was no
+  better than memory: binary searches touch every page, and touched pages count).
 
 A folder ``stories/`` holds the state of one index generation::
 
@@ -33,7 +36,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
@@ -51,6 +55,15 @@ MERGE_RATIO = 4
 #: Runs stop growing at this many pairs (32 MB): a merge needs the old and the new run in
 #: memory at once, and at a million articles a single band run would be 256 MB.
 MAX_MERGED_ENTRIES = 1 << 22
+#: Pairs a ``KeyRuns`` with a folder keeps in sorted runs in memory before it writes them
+#: out as a run on disk: 2M band pairs are 16 MB, ~65,000 articles.
+MEMORY_ENTRIES = 1 << 21
+#: Pairs a lookup in a run on disk reads at once (1 KB of band keys); the run's memory is
+#: one key in this many. 256: a 32-key lookup took 70 us more than in memory (1024: 85).
+BLOCK_ENTRIES = 256
+#: Pairs read at once from each of two runs on disk being merged into one: 2^20 made the
+#: merge's buffers ~40 MB, this ~10 MB.
+MERGE_CHUNK = 1 << 18
 #: Records read through one memory map of an append file before it is dropped, which bounds
 #: the file pages counted in resident memory. One: Linux maps a whole large folio of page
 #: cache (up to 2 MB) or a fault-around window at each fault, not one page, so a few hundred
@@ -64,6 +77,8 @@ class KeyRuns:
 
     New pairs go to a dict; every ``RECENT_ENTRIES`` they become a sorted run (a key array
     and a row array, ``dtype`` keys): 8-12 bytes a pair instead of ~150 in a dict of lists.
+    With a ``folder``, runs in memory past ``MEMORY_ENTRIES`` pairs are written there as one
+    ``DiskRun`` (``spill``), and runs on disk of similar size merged, so memory stays bounded.
 
     >>> runs = KeyRuns(np.uint32)
     >>> runs.add([5, 7], 0)
@@ -73,20 +88,33 @@ class KeyRuns:
     [[0], [0, 1], [1], ()]
     """
 
-    def __init__(self, dtype: Any, runs: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> None:
+    def __init__(
+        self,
+        dtype: Any,
+        disk: Sequence[DiskRun] = (),
+        folder: Path | None = None,
+        prefix: str = "run",
+    ) -> None:
         self.dtype = np.dtype(dtype)
         #: Recent pairs: key -> first row, and key -> later rows for the few repeated keys.
         self._recent: dict[int, int] = {}
         self._repeated: dict[int, list[int]] = {}
         self._recent_entries = 0
-        #: (keys, rows) sorted by key then row, oldest rows first; loaded ones memory-mapped.
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = list(runs)
-        #: Which runs are already on disk (their file stem), by position in ``runs``.
-        self.saved: list[str | None] = [None] * len(self.runs)
+        #: (keys, rows) sorted by key then row, oldest rows first, in memory.
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        #: Older runs on disk (rows before those of ``runs``), oldest first.
+        self.disk: list[DiskRun] = list(disk)
+        #: Where runs go on disk (None: all in memory until ``save``), and their names:
+        #: ``prefix-N``; a file a commit names is never removed before the next commit.
+        self.folder = folder
+        self.prefix = prefix
+        self._written = 0
+        self._committed = {run.stem for run in self.disk}
 
     @property
     def entries(self) -> int:
-        return self._recent_entries + sum(len(keys) for keys, _ in self.runs)
+        in_memory = sum(len(keys) for keys, _ in self.runs)
+        return self._recent_entries + in_memory + sum(run.length for run in self.disk)
 
     def add(self, keys: Sequence[int], row: int) -> None:
         recent = self._recent
@@ -105,8 +133,11 @@ class KeyRuns:
     def find(self, keys: Sequence[int]) -> list[Sequence[int]]:
         """For each key, the rows filed under it, ascending."""
         found: list[Sequence[int]] = [()] * len(keys)
-        if self.runs:
+        if self.runs or self.disk:
             wanted = np.array(keys, dtype=self.dtype)
+            for run in self.disk:
+                for i, rows in run.find(wanted):
+                    found[i] = [*found[i], *rows]
             for run_keys, run_rows in self.runs:
                 # Both ends of every key's range at once: two searches a run, however many
                 # keys hit (one search a hit made a large state's lookups grow with it).
@@ -120,7 +151,8 @@ class KeyRuns:
         return found
 
     def seal(self) -> None:
-        """Turn the recent pairs into a sorted run, merging runs of similar size."""
+        """Turn the recent pairs into a sorted run, merging runs of similar size, and write
+        the runs in memory out once they hold ``MEMORY_ENTRIES`` pairs (with a folder)."""
         if not self._recent:
             return
         repeated = [(key, row) for key, rows in self._repeated.items() for row in rows]
@@ -131,44 +163,262 @@ class KeyRuns:
         )
         order = np.lexsort((rows, keys))
         self.runs.append((keys[order], rows[order]))
-        self.saved.append(None)
         self._recent.clear()
         self._repeated.clear()
         self._recent_entries = 0
         while len(self.runs) > 1 and self._mergeable(len(self.runs[-2][0]), len(self.runs[-1][0])):
             self.runs[-2:] = [_merged(*self.runs[-2:])]
-            self.saved[-2:] = [None]
+        if self.folder is not None and sum(len(k) for k, _ in self.runs) >= MEMORY_ENTRIES:
+            self.spill()
 
     @staticmethod
     def _mergeable(older: int, newer: int) -> bool:
         return older <= MERGE_RATIO * newer and older + newer <= MAX_MERGED_ENTRIES
 
-    def save(self, folder: Path, prefix: str) -> list[str]:
-        """Write the runs not yet on disk as ``prefix-K``; return every run's file stem."""
+    def spill(self) -> None:
+        """Write every pair held in memory into one run on disk, then merge the runs on disk
+        while the older of the last two is at most ``MERGE_RATIO`` times the newer."""
+        assert self.folder is not None
         self.seal()
-        for k, ((keys, rows), stem) in enumerate(zip(self.runs, self.saved, strict=True)):
-            if stem is None:
-                stem = f"{prefix}-{k}"
-                _save_array(folder / f"{stem}.keys.npy", keys)
-                _save_array(folder / f"{stem}.rows.npy", rows)
-                self.saved[k] = stem
-        return list(self.saved)
+        if not self.runs:
+            return
+        while len(self.runs) > 1:
+            self.runs[-2:] = [_merged(*self.runs[-2:])]
+        run = self.runs.pop()
+        self.disk.append(self._write([run], len(run[0])))
+        del run
+        while len(self.disk) > 1 and self.disk[-2].length <= MERGE_RATIO * self.disk[-1].length:
+            older, newer = self.disk[-2:]
+            merged = self._write(_merged_runs(older, newer), older.length + newer.length)
+            self.disk[-2:] = [merged]
+            for run in (older, newer):
+                run.close()
+                if run.stem not in self._committed:  # written since the last commit
+                    run.remove()
+
+    def _write(self, pieces: Iterable[tuple[np.ndarray, np.ndarray]], length: int) -> DiskRun:
+        """A new run on disk of ``length`` pairs, written from sorted (keys, rows) pieces."""
+        assert self.folder is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{self.prefix}-{self._written}"
+        self._written += 1
+        with (
+            _ArrayWriter(self.folder / f"{stem}.keys.npy", self.dtype, length) as keys,
+            _ArrayWriter(self.folder / f"{stem}.rows.npy", np.uint32, length) as rows,
+        ):
+            for piece_keys, piece_rows in pieces:
+                keys.write(piece_keys)
+                rows.write(piece_rows)
+        return DiskRun(self.folder, stem)
+
+    def save(self, folder: Path, prefix: str) -> list[str]:
+        """Write every pair into runs on disk in ``folder`` (this one's from now on), new
+        files named ``prefix-N``; return every run's file stem, for the commit to name."""
+        folder = Path(folder)
+        if self.folder is None or folder.resolve() != self.folder.resolve():
+            for run in self.disk:
+                run.copy_into(folder)
+                run.close()
+            self.disk = [DiskRun(folder, run.stem) for run in self.disk]
+            self.folder = folder
+        if prefix != self.prefix:  # else runs already written under this prefix stay
+            self.prefix = prefix
+            self._written = 0
+        self.spill()
+        self._committed = {run.stem for run in self.disk}
+        return [run.stem for run in self.disk]
 
     @classmethod
-    def load(cls, folder: Path, stems: Sequence[str], dtype: Any) -> KeyRuns:
-        runs = [
-            (
-                np.load(folder / f"{stem}.keys.npy", mmap_mode="r"),
-                np.load(folder / f"{stem}.rows.npy", mmap_mode="r"),
-            )
-            for stem in stems
-        ]
-        loaded = cls(dtype, runs)
-        loaded.saved = list(stems)
-        return loaded
+    def load(cls, folder: Path, stems: Sequence[str], dtype: Any, prefix: str) -> KeyRuns:
+        """The runs a commit names; new runs will be ``prefix-N`` in the same folder."""
+        return cls(dtype, [DiskRun(folder, stem) for stem in stems], folder, prefix)
 
     def files(self) -> list[str]:
-        return [f"{stem}.{part}.npy" for stem in self.saved if stem for part in ("keys", "rows")]
+        return [f"{run.stem}.{part}.npy" for run in self.disk for part in ("keys", "rows")]
+
+    def close(self) -> None:
+        for run in self.disk:
+            run.close()
+
+
+class DiskRun:
+    """A sorted run of (key, row) pairs in two ``.npy`` files, read with ``pread``.
+
+    Only every ``BLOCK_ENTRIES``-th key stays in memory (the fences); a lookup reads the
+    block a key would be in, a few KB. ``pread`` goes through the page cache, which the
+    kernel shares and reclaims, instead of mapping pages into this process.
+    """
+
+    def __init__(self, folder: Path, stem: str) -> None:
+        self.folder = folder
+        self.stem = stem
+        self._keys = _ArrayFile(folder / f"{stem}.keys.npy")
+        self._rows = _ArrayFile(folder / f"{stem}.rows.npy")
+        self.length = self._keys.length
+        if self._rows.length != self.length:
+            raise ValueError(f"run {stem}: {self._rows.length} rows for {self.length} keys")
+        self.fences = self._keys.every(BLOCK_ENTRIES)
+
+    def find(self, wanted: np.ndarray) -> Iterator[tuple[int, list[int]]]:
+        """(position in ``wanted``, rows) for each wanted key in this run."""
+        if not self.length:
+            return
+        # The blocks a key may be in: from the last whose first key is below it to the last
+        # whose first key is at most it (a key repeated past a block spans several).
+        first = np.maximum(np.searchsorted(self.fences, wanted, side="left") - 1, 0)
+        last = np.searchsorted(self.fences, wanted, side="right")
+        # Nearly every key is in one whole block or none: one read a key, one comparison for
+        # all; a key in the last, partial block or spanning blocks is looked up on its own.
+        single = (last - first == 1) & (first < self.length // BLOCK_ENTRIES)
+        others = np.flatnonzero((last > 0) & ~single).tolist()
+        single = np.flatnonzero(single)
+        if len(single):
+            blocks = self._keys.blocks(first[single], BLOCK_ENTRIES)
+            hits = blocks == wanted[single, np.newaxis]
+            for n in np.flatnonzero(hits.any(axis=1)).tolist():
+                places = np.flatnonzero(hits[n])
+                start = int(first[single[n]]) * BLOCK_ENTRIES
+                rows = self._rows.read(start + int(places[0]), start + int(places[-1]) + 1)
+                yield int(single[n]), rows.tolist()
+        for i in others:
+            start = int(first[i]) * BLOCK_ENTRIES
+            keys = self._keys.read(start, min(int(last[i]) * BLOCK_ENTRIES, self.length))
+            lo = int(np.searchsorted(keys, wanted[i], side="left"))
+            hi = int(np.searchsorted(keys, wanted[i], side="right"))
+            if hi > lo:
+                yield i, self._rows.read(start + lo, start + hi).tolist()
+
+    def read(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``start`` to ``stop`` (keys, rows)."""
+        return self._keys.read(start, stop), self._rows.read(start, stop)
+
+    def copy_into(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for part in (self._keys, self._rows):
+            shutil.copyfile(part.path, folder / part.path.name)
+
+    def close(self) -> None:
+        self._keys.close()
+        self._rows.close()
+
+    def remove(self) -> None:
+        for part in (self._keys, self._rows):
+            part.path.unlink(missing_ok=True)
+
+
+class _ArrayFile:
+    """A one-dimensional ``.npy`` file read a slice at a time with ``pread``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 (closed by close())
+        try:
+            version = np.lib.format.read_magic(self._file)
+            if version == (1, 0):
+                shape, fortran, self.dtype = np.lib.format.read_array_header_1_0(self._file)
+            else:
+                shape, fortran, self.dtype = np.lib.format.read_array_header_2_0(self._file)
+            self._offset = self._file.tell()
+            self._fd = self._file.fileno()
+            if len(shape) != 1 or fortran:
+                raise ValueError(f"{path}: not a one-dimensional array")
+            self.length = int(shape[0])
+            if os.fstat(self._fd).st_size < self._offset + self.length * self.dtype.itemsize:
+                raise ValueError(f"{path}: shorter than its header says")
+        except BaseException:
+            self._file.close()
+            raise
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        size = self.dtype.itemsize
+        data = os.pread(self._fd, (stop - start) * size, self._offset + start * size)
+        return np.frombuffer(data, dtype=self.dtype)
+
+    def blocks(self, numbers: np.ndarray, size: int) -> np.ndarray:
+        """Whole blocks ``numbers`` of ``size`` items each, as rows of a 2-D array."""
+        width = size * self.dtype.itemsize
+        start = self._offset
+        data = b"".join(os.pread(self._fd, width, start + n * width) for n in numbers.tolist())
+        return np.frombuffer(data, dtype=self.dtype).reshape(len(numbers), size)
+
+    def every(self, step: int) -> np.ndarray:
+        """Items 0, ``step``, ``2 * step``... (one small read each)."""
+        size = self.dtype.itemsize
+        offsets = range(self._offset, self._offset + self.length * size, step * size)
+        return np.frombuffer(b"".join(os.pread(self._fd, size, at) for at in offsets), self.dtype)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _ArrayWriter:
+    """Writes a one-dimensional ``.npy`` file of ``length`` items a slice at a time, then
+    fsyncs it (its length is in the header, written first)."""
+
+    def __init__(self, path: Path, dtype: Any, length: int) -> None:
+        self.path = path
+        self.dtype = np.dtype(dtype)
+        self.length = length
+        self._written = 0
+        self._handle = open(path, "wb")  # noqa: SIM115 (closed in __exit__)
+        header = {
+            "descr": np.lib.format.dtype_to_descr(self.dtype),
+            "fortran_order": False,
+            "shape": (length,),
+        }
+        np.lib.format.write_array_header_1_0(self._handle, header)
+
+    def write(self, values: np.ndarray) -> None:
+        self._handle.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
+        self._written += len(values)
+
+    def __enter__(self) -> _ArrayWriter:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        try:
+            if exc_type is None:
+                if self._written != self.length:
+                    raise ValueError(f"{self.path}: wrote {self._written} of {self.length}")
+                self._handle.flush()
+                os.fsync(self._handle.fileno())
+        finally:
+            self._handle.close()
+            if exc_type is not None:
+                self.path.unlink(missing_ok=True)
+
+
+def _merged_runs(older: DiskRun, newer: DiskRun) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Two runs on disk as one, in sorted pieces, reading ``MERGE_CHUNK`` pairs of each at a
+    time.
+
+    Every row of ``newer`` follows those of ``older``, so (key, row) orders the pairs and no
+    two are equal: everything up to the smaller of the two chunks' last pairs is final, and
+    at least one chunk is used up each step.
+    """
+    i = j = 0
+    while i < older.length and j < newer.length:
+        old_keys, old_rows = older.read(i, min(i + MERGE_CHUNK, older.length))
+        new_keys, new_rows = newer.read(j, min(j + MERGE_CHUNK, newer.length))
+        bound = min((int(old_keys[-1]), int(old_rows[-1])), (int(new_keys[-1]), int(new_rows[-1])))
+        old_used = _pairs_up_to(old_keys, old_rows, bound)
+        new_used = _pairs_up_to(new_keys, new_rows, bound)
+        yield _merged(
+            (old_keys[:old_used], old_rows[:old_used]), (new_keys[:new_used], new_rows[:new_used])
+        )
+        i += old_used
+        j += new_used
+    for run, start in ((older, i), (newer, j)):
+        for at in range(start, run.length, MERGE_CHUNK):
+            yield run.read(at, min(at + MERGE_CHUNK, run.length))
+
+
+def _pairs_up_to(keys: np.ndarray, rows: np.ndarray, bound: tuple[int, int]) -> int:
+    """How many pairs of a sorted run are at most ``bound`` (key, row)."""
+    key, row = bound
+    lo = int(np.searchsorted(keys, key, side="left"))
+    hi = int(np.searchsorted(keys, key, side="right"))
+    return lo + int(np.searchsorted(rows[lo:hi], row, side="right"))
 
 
 def _merged(
@@ -186,13 +436,6 @@ def _merged(
     keys[places], rows[places] = new_keys, new_rows
     keys[~from_new], rows[~from_new] = old_keys, old_rows
     return keys, rows
-
-
-def _save_array(path: Path, array: np.ndarray) -> None:
-    with open(path, "wb") as handle:
-        np.save(handle, np.ascontiguousarray(array))
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 class AppendFile:

@@ -403,12 +403,16 @@ class StoryIndex:
         self._arrays = {name: np.zeros(0, dtype) for name, dtype in _ROW_ARRAYS.items()}
         self._ids = AppendFile(self._file(IDS))
         self._sigs = AppendFile(self._file(SIGNATURES))
-        self._by_id = KeyRuns(np.uint64)
-        self._bands = KeyRuns(np.uint32)
         self._commit = 0
+        self._by_id = KeyRuns(np.uint64, folder=self.folder, prefix=self._run_prefix("ids"))
+        self._bands = KeyRuns(np.uint32, folder=self.folder, prefix=self._run_prefix("bands"))
 
     def _file(self, name: str) -> Path | None:
         return None if self.folder is None else self.folder / name
+
+    def _run_prefix(self, lookup: str) -> str:
+        """Names of a lookup's runs written before the next commit (no commit names them)."""
+        return f"{lookup}-{self._commit + 1}"
 
     # -- rows ---------------------------------------------------------------------------------
 
@@ -626,6 +630,8 @@ class StoryIndex:
         }
         write_state(folder, state)
         remove_unnamed(folder, [rows_file, *self._by_id.files(), *self._bands.files()])
+        self._by_id.prefix = self._run_prefix("ids")
+        self._bands.prefix = self._run_prefix("bands")
 
     def _copy_into(self, folder: Path) -> None:
         """Make ``folder`` this index's home, with every row written there."""
@@ -638,8 +644,6 @@ class StoryIndex:
             new.flush()
             old.close()
             setattr(self, "_ids" if name == IDS else "_sigs", new)
-        for runs in (self._by_id, self._bands):
-            runs.saved = [None] * len(runs.runs)
         self.folder = folder
 
     @classmethod
@@ -658,13 +662,15 @@ class StoryIndex:
                 raise IndexOutdated(f"story index {path} was built with other settings; rebuild it")
             with np.load(path / state["rows_file"], allow_pickle=False) as data:
                 rows = {name: data[name].astype(dtype) for name, dtype in _ROW_ARRAYS.items()}
-            index._by_id = KeyRuns.load(path, state["id_runs"], np.uint64)
-            index._bands = KeyRuns.load(path, state["band_runs"], np.uint32)
+            index._commit = int(state["commit"])
+            index._by_id = KeyRuns.load(path, state["id_runs"], np.uint64, index._run_prefix("ids"))
+            index._bands = KeyRuns.load(
+                path, state["band_runs"], np.uint32, index._run_prefix("bands")
+            )
         except (OSError, ValueError, KeyError, EOFError, TypeError) as err:
             raise IndexDamaged(f"cannot read story index {path}: {err}; rebuild it") from err
         index._rows = int(state["rows"])
         index._live_count = int(state["live"])
-        index._commit = int(state["commit"])
         index._arrays = rows
         index._ids = AppendFile(path / IDS, int(state["ids_bytes"]))
         index._sigs = AppendFile(path / SIGNATURES, int(state["signature_bytes"]))
