@@ -22,15 +22,13 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from process_memory import PeakMemory
+from process_memory import PeakMemory, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -74,28 +72,9 @@ def plain_whoosh_loop(path: Path, title_key: str, body_key: str) -> tuple[float,
         shutil.rmtree(target, ignore_errors=True)
 
 
-def _cpu_seconds() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
-def _measured(command: list[str]) -> tuple[float, str, PeakMemory]:
-    """Run ``command``: seconds, its standard output, and its peak memory (whose ``cpu``
-    is set to the CPU seconds of all the run's processes)."""
-    started, cpu = time.perf_counter(), _cpu_seconds()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    with PeakMemory(proc.pid) as peak:
-        out, _ = proc.communicate()
-    seconds = time.perf_counter() - started
-    if proc.returncode:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(command)}")
-    peak.cpu = _cpu_seconds() - cpu
-    return seconds, out, peak
-
-
 def plain_whoosh_run(corpus: str) -> tuple[float, int, int, PeakMemory]:
     """The baseline in a child process: seconds, documents, index bytes, peak memory."""
-    _, out, peak = _measured([sys.executable, __file__, "--corpus", corpus, "--plain-child"])
+    _, out, peak = run_measured([sys.executable, __file__, "--corpus", corpus, "--plain-child"], ROOT)
     seconds, docs, size = json.loads(out)
     return seconds, docs, size, peak
 
@@ -106,7 +85,7 @@ def newsindex_rebuild(path: Path) -> tuple[float, dict, int, PeakMemory]:
     try:
         command = [sys.executable, "-m", "search.cli", "rebuild", str(path)]
         command += ["--index", target, "--json", "--silent"]
-        seconds, out, peak = _measured(command)
+        seconds, out, peak = run_measured(command, ROOT)
         return seconds, json.loads(out), folder_bytes(target), peak
     finally:
         shutil.rmtree(target, ignore_errors=True)

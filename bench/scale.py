@@ -38,7 +38,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -46,6 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import process_memory
 from make_corpus import write_corpus
 from process_memory import PeakMemory, resident_bytes
 
@@ -113,24 +113,11 @@ def ids_of(path: Path) -> list[str]:
 # -- the measured commands ---------------------------------------------------------------------
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process's finished children and their children (user + system)."""
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
-def run_measured(command: list[str]) -> tuple[float, dict, PeakMemory, float]:
+def run_newsindex(command: list[str]) -> tuple[float, dict, PeakMemory, float]:
     """Run a ``newsindex`` command (``--json``): seconds, its summary, its peak memory and
-    the CPU seconds of all its processes (the figure other jobs on the machine disturb least).
-    """
-    started, cpu = time.perf_counter(), cpu_seconds()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    with PeakMemory(proc.pid) as peak:
-        out, _ = proc.communicate()
-    seconds = time.perf_counter() - started
-    if proc.returncode:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(command)}")
-    return seconds, json.loads(out), peak, cpu_seconds() - cpu
+    the CPU seconds of all its processes."""
+    seconds, out, peak = process_memory.run_measured(command, ROOT)
+    return seconds, json.loads(out), peak, peak.cpu
 
 
 def newsindex(*args: str) -> list[str]:
@@ -140,7 +127,7 @@ def newsindex(*args: str) -> list[str]:
 def measure_rebuild(source: Path, index: Path) -> dict:
     if index.exists():
         shutil.rmtree(index)
-    seconds, summary, peak, cpu = run_measured(
+    seconds, summary, peak, cpu = run_newsindex(
         newsindex("rebuild", str(source), "--index", str(index), "--json", "--silent")
     )
     return {
@@ -192,7 +179,7 @@ def measure_add(index: Path, source: Path, queries: list[str]) -> dict:
     payload.write_text(json.dumps({"queries": queries, "ids": added[-3:], "stop": str(stop)}))
     prober = worker("--probe-worker", index, payload)
     time.sleep(5)  # the prober opens the index and starts answering
-    seconds, summary, peak, cpu = run_measured(
+    seconds, summary, peak, cpu = run_newsindex(
         newsindex("add", str(source), "--index", str(index), "--json", "--silent")
     )
     finished = time.time()
