@@ -74,7 +74,9 @@ def plain_whoosh_loop(path: Path, title_key: str, body_key: str) -> tuple[float,
 
 def plain_whoosh_run(corpus: str) -> tuple[float, int, int, PeakMemory]:
     """The baseline in a child process: seconds, documents, index bytes, peak memory."""
-    _, out, peak = run_measured([sys.executable, __file__, "--corpus", corpus, "--plain-child"], ROOT)
+    _, out, peak = run_measured(
+        [sys.executable, __file__, "--corpus", corpus, "--plain-child"], ROOT
+    )
     seconds, docs, size = json.loads(out)
     return seconds, docs, size, peak
 
