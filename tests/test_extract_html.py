@@ -605,3 +605,9 @@ def test_a_blogs_h1_is_its_name_and_an_h1_with_furniture_is_no_better_title():
     assert blog.authors == []  # a bold subheading followed by text signs nothing
     furnished = page("h1_with_furniture.html")
     assert furnished.title == "Zuschauer kehren in die Hallen zurück"
+
+
+def test_an_h1_opening_with_the_domains_name_is_the_blogs_name_not_its_headline():
+    # "Seeblick Werft Notizen" on seeblick-werft.de names the blog; the post is the h2
+    blog = page("blog_h1_opens_with_domain.html")
+    assert blog.title == "Ein neuer Mast für die Möwe"

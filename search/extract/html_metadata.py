@@ -163,6 +163,14 @@ class SiteNames:
             return True
         return any(squashed == label for label in self.labels)
 
+    def is_masthead(self, heading: str) -> bool:
+        """Whether a short heading opens with the domain's name ("Four Years Remaining" on
+        fouryears.eu, "DimidoBlog" on dimido.de): a blog's name in its h1, not a headline."""
+        squashed = _squash_name(heading).translate(_UMLAUTS)
+        return len(heading.split()) <= MAX_SITE_PART_WORDS and any(
+            len(label) >= MIN_LABEL_CHARS and squashed.startswith(label) for label in self.labels
+        )
+
     def is_owner(self, name: str) -> bool:
         """Whether a person's name is the site's domain (wolfgangschmale.eu): the writer of
         a personal site, whose byline is kept though it is the site's name too."""
@@ -300,8 +308,9 @@ def _title(src: _Sources, site: SiteNames) -> str:
         fields.append(title_tag.text_content())
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
     fields = [f for f in fields if not site.is_name(f) and not _cut_at_quote(f, fields)]
-    headings = [h for h in _headings(src.tree) if not site.is_name(h)]
-    h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h)]
+    mastheads = {h for h in _headings(src.tree, "//h1") if site.is_masthead(h)}
+    headings = [h for h in _headings(src.tree) if not site.is_name(h) and h not in mastheads]
+    h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h) and h not in mastheads]
     if not any(len(h.split()) >= MIN_TITLE_WORDS for h in h1s):
         # no h1 holds a headline (a blog's h1 is its name): the post's title is an h2
         headings += [h for h in _headings(src.tree, "//h2") if not site.is_name(h)]
