@@ -611,3 +611,9 @@ def test_an_h1_opening_with_the_domains_name_is_the_blogs_name_not_its_headline(
     # "Seeblick Werft Notizen" on seeblick-werft.de names the blog; the post is the h2
     blog = page("blog_h1_opens_with_domain.html")
     assert blog.title == "Ein neuer Mast für die Möwe"
+
+
+def test_of_two_headings_the_title_confirms_alike_the_one_without_furniture_wins():
+    # the post-title box holds the h2 and its category and comment links
+    post = page("post_title_box_with_furniture.html")
+    assert post.title == "Ein Winter am Deich"

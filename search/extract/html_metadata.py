@@ -315,7 +315,7 @@ def _title(src: _Sources, site: SiteNames) -> str:
         # no h1 holds a headline (a blog's h1 is its name): the post's title is an h2
         headings += [h for h in _headings(src.tree, "//h2") if not site.is_name(h)]
     field_words = [(f, set(_WORD.findall(f.casefold()))) for f in fields]
-    best, best_cover = None, 0.0
+    best, best_rank = None, (0.0, False, 0.0)
     for heading in headings:
         words = _WORD.findall(heading.casefold())
         for text, known in field_words:
@@ -325,8 +325,10 @@ def _title(src: _Sources, site: SiteNames) -> str:
             cover = len(known.intersection(words)) / max(len(known), 1)
             if len(words) == 1 and cover < MIN_FIELD_COVER and not _opens(text, heading):
                 continue  # "Opinion", a section, in "Story | AOC media - Analyse Opinion"
-            if cover > best_cover:
-                best, best_cover = heading, cover
+            # a tie goes to an h1, then to the heading with fewer words the field lacks
+            rank = (cover, heading in h1s, shared / len(words))
+            if rank > best_rank:
+                best, best_rank = heading, rank
     if best:
         return clean_title(best, site)  # some pages repeat the whole <title> in their h1
     cleaned = [clean_title(f, site) for f in fields]
