@@ -617,3 +617,9 @@ def test_of_two_headings_the_title_confirms_alike_the_one_without_furniture_wins
     # the post-title box holds the h2 and its category and comment links
     post = page("post_title_box_with_furniture.html")
     assert post.title == "Ein Winter am Deich"
+
+
+def test_an_h1_the_page_repeats_is_furniture_beside_the_headlines_h1():
+    # the newsletter box's h1 is there twice (desktop and mobile): the other h1 is the only one
+    story = page("h1_and_repeated_newsletter_h1.html")
+    assert story.title == "Drei warme Mäntel für den Dezember"

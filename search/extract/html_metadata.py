@@ -332,7 +332,9 @@ def _title(src: _Sources, site: SiteNames) -> str:
     if best:
         return clean_title(best, site)  # some pages repeat the whole <title> in their h1
     cleaned = [clean_title(f, site) for f in fields]
-    lone = _STYLE_RULES.sub("", h1s[0]) if len(h1s) == 1 else ""
+    # an h1 the page repeats is furniture (a newsletter box, shown once per screen size)
+    unrepeated = [h for h in h1s if h1s.count(h) == 1]
+    lone = _STYLE_RULES.sub("", unrepeated[0]) if len(unrepeated) == 1 else ""
     if lone and _is_headline(lone, cleaned, site):
         return lone  # the title fields are worded for search engines, the h1 for readers
     # a one-word field is a section ("Medienmitteilungen"): another field may hold the headline
