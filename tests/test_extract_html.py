@@ -623,3 +623,9 @@ def test_an_h1_the_page_repeats_is_furniture_beside_the_headlines_h1():
     # the newsletter box's h1 is there twice (desktop and mobile): the other h1 is the only one
     story = page("h1_and_repeated_newsletter_h1.html")
     assert story.title == "Drei warme Mäntel für den Dezember"
+
+
+def test_a_title_ending_in_its_separator_left_the_headline_out():
+    # "Harbour Line Travel -": the template's headline slot is empty; the page's heading has it
+    notice = page("title_with_empty_headline_slot.html")
+    assert notice.title == "Replacement buses between Northgate and Quay Street"

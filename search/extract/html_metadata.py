@@ -308,6 +308,7 @@ def _title(src: _Sources, site: SiteNames) -> str:
         fields.append(title_tag.text_content())
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
     fields = [f for f in fields if not site.is_name(f) and not _cut_at_quote(f, fields)]
+    fields = [f for f in fields if not _EMPTY_HEADLINE_SLOT.search(f)]
     mastheads = {h for h in _headings(src.tree, "//h1") if site.is_masthead(h)}
     headings = [h for h in _headings(src.tree) if not site.is_name(h) and h not in mastheads]
     h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h) and h not in mastheads]
@@ -347,6 +348,10 @@ def _title(src: _Sources, site: SiteNames) -> str:
             return h1s[0]
     return title or (headings[0] if headings else "")
 
+
+#: A title field ending in its separator ("National Rail Enquiries -") is a template whose
+#: headline slot was left empty: it names the site only.
+_EMPTY_HEADLINE_SLOT = re.compile(r"\s[|│•–—·»:-]$")
 
 #: CSS of a ``<style>`` element inside a heading, which its text includes.
 _STYLE_RULES = re.compile(r"^(?:\s*[^\s{}]+\s*\{[^{}]*\})+\s*")
