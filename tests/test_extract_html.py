@@ -629,3 +629,9 @@ def test_a_title_ending_in_its_separator_left_the_headline_out():
     # "Harbour Line Travel -": the template's headline slot is empty; the page's heading has it
     notice = page("title_with_empty_headline_slot.html")
     assert notice.title == "Replacement buses between Northgate and Quay Street"
+
+
+def test_a_styled_first_word_the_headline_goes_on_from_is_no_kicker():
+    # "<span>Heckenstreit</span> der Nachbarn ...": the title field reads it as one sentence
+    story = page("styled_first_word_of_headline.html")
+    assert story.title.startswith("Heckenstreit der Nachbarn eskaliert")

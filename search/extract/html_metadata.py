@@ -13,7 +13,7 @@ import copy
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -309,9 +309,12 @@ def _title(src: _Sources, site: SiteNames) -> str:
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
     fields = [f for f in fields if not site.is_name(f) and not _cut_at_quote(f, fields)]
     fields = [f for f in fields if not _EMPTY_HEADLINE_SLOT.search(f)]
-    mastheads = {h for h in _headings(src.tree, "//h1") if site.is_masthead(h)}
-    headings = [h for h in _headings(src.tree) if not site.is_name(h) and h not in mastheads]
-    h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h) and h not in mastheads]
+    all_h1s = list(_headings(src.tree, "//h1", fields))
+    mastheads = {h for h in all_h1s if site.is_masthead(h)}
+    headings = [
+        h for h in _headings(src.tree, fields=fields) if not site.is_name(h) and h not in mastheads
+    ]
+    h1s = [h for h in all_h1s if not site.is_name(h) and h not in mastheads]
     if not any(len(h.split()) >= MIN_TITLE_WORDS for h in h1s):
         # no h1 holds a headline (a blog's h1 is its name): the post's title is an h2
         headings += [h for h in _headings(src.tree, "//h2") if not site.is_name(h)]
@@ -389,7 +392,9 @@ def _cut_at_quote(field: str, fields: list[str]) -> bool:
 _QUOTES = frozenset('"“„«')
 
 
-def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iterator[str]:
+def _headings(
+    tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH, fields: Sequence[str] = ()
+) -> Iterator[str]:
     """Texts of the page's headline elements, each without a kicker before it (nor the
     separator that followed the kicker: "<span>Klimaschutz</span>: Bohren, bis es heiß wird")."""
     elements = tree.xpath(xpath)
@@ -397,7 +402,7 @@ def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iter
     for element in elements:
         if element in containers:  # "<div class="headline_area"><h1>…</h1><p>by …": the h1
             continue
-        text = _LINK_ARROW.sub("", _without_kicker(element)).lstrip(_LEADING_SEPARATORS)
+        text = _LINK_ARROW.sub("", _without_kicker(element, fields)).lstrip(_LEADING_SEPARATORS)
         if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
             yield text
 
@@ -442,12 +447,14 @@ def _followed_by_break(element: lxml.html.HtmlElement) -> bool:
     return following is not None and following.tag == "br" and not (element.tail or "").strip()
 
 
-def _without_kicker(element: lxml.html.HtmlElement) -> str:
+def _without_kicker(element: lxml.html.HtmlElement, fields: Sequence[str] = ()) -> str:
     """A heading's text without the kicker element that opens it.
 
     ``<h1><span class="dachzeile">Interne Unterlagen</span> Daten gehackt</h1>`` is the
     headline "Daten gehackt" under the label "Interne Unterlagen". A kicker ending in a colon
-    ("Krach vor der Versammlung:") is part of the headline's sentence and stays.
+    ("Krach vor der Versammlung:") is part of the headline's sentence and stays, and so does
+    a styled first word the headline goes on from in lower case, as a title field (``fields``)
+    reads it ("<span>Ehezoff</span> der Pochers eskaliert").
     """
     text = _visible_text(element)
     children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
@@ -468,6 +475,7 @@ def _without_kicker(element: lxml.html.HtmlElement) -> str:
         and not kicker.endswith(":")
         and len(kicker) <= MAX_KICKER_SHARE * len(text)
         and len(rest) >= MIN_HEADLINE_CHARS
+        and not (rest[0].islower() and any(f.startswith(text) for f in fields))
     ):
         return rest
     return text
