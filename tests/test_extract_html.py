@@ -605,3 +605,33 @@ def test_a_blogs_h1_is_its_name_and_an_h1_with_furniture_is_no_better_title():
     assert blog.authors == []  # a bold subheading followed by text signs nothing
     furnished = page("h1_with_furniture.html")
     assert furnished.title == "Zuschauer kehren in die Hallen zurück"
+
+
+def test_an_h1_opening_with_the_domains_name_is_the_blogs_name_not_its_headline():
+    # "Seeblick Werft Notizen" on seeblick-werft.de names the blog; the post is the h2
+    blog = page("blog_h1_opens_with_domain.html")
+    assert blog.title == "Ein neuer Mast für die Möwe"
+
+
+def test_of_two_headings_the_title_confirms_alike_the_one_without_furniture_wins():
+    # the post-title box holds the h2 and its category and comment links
+    post = page("post_title_box_with_furniture.html")
+    assert post.title == "Ein Winter am Deich"
+
+
+def test_an_h1_the_page_repeats_is_furniture_beside_the_headlines_h1():
+    # the newsletter box's h1 is there twice (desktop and mobile): the other h1 is the only one
+    story = page("h1_and_repeated_newsletter_h1.html")
+    assert story.title == "Drei warme Mäntel für den Dezember"
+
+
+def test_a_title_ending_in_its_separator_left_the_headline_out():
+    # "Harbour Line Travel -": the template's headline slot is empty; the page's heading has it
+    notice = page("title_with_empty_headline_slot.html")
+    assert notice.title == "Replacement buses between Northgate and Quay Street"
+
+
+def test_a_styled_first_word_the_headline_goes_on_from_is_no_kicker():
+    # "<span>Heckenstreit</span> der Nachbarn ...": the title field reads it as one sentence
+    story = page("styled_first_word_of_headline.html")
+    assert story.title.startswith("Heckenstreit der Nachbarn eskaliert")

@@ -13,7 +13,7 @@ import copy
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -163,6 +163,14 @@ class SiteNames:
             return True
         return any(squashed == label for label in self.labels)
 
+    def is_masthead(self, heading: str) -> bool:
+        """Whether a short heading opens with the domain's name ("Four Years Remaining" on
+        fouryears.eu, "DimidoBlog" on dimido.de): a blog's name in its h1, not a headline."""
+        squashed = _squash_name(heading).translate(_UMLAUTS)
+        return len(heading.split()) <= MAX_SITE_PART_WORDS and any(
+            len(label) >= MIN_LABEL_CHARS and squashed.startswith(label) for label in self.labels
+        )
+
     def is_owner(self, name: str) -> bool:
         """Whether a person's name is the site's domain (wolfgangschmale.eu): the writer of
         a personal site, whose byline is kept though it is the site's name too."""
@@ -300,13 +308,18 @@ def _title(src: _Sources, site: SiteNames) -> str:
         fields.append(title_tag.text_content())
     fields = [" ".join(f.split()) for f in fields if f and f.strip()]
     fields = [f for f in fields if not site.is_name(f) and not _cut_at_quote(f, fields)]
-    headings = [h for h in _headings(src.tree) if not site.is_name(h)]
-    h1s = [h for h in _headings(src.tree, "//h1") if not site.is_name(h)]
+    fields = [f for f in fields if not _EMPTY_HEADLINE_SLOT.search(f)]
+    all_h1s = list(_headings(src.tree, "//h1", fields))
+    mastheads = {h for h in all_h1s if site.is_masthead(h)}
+    headings = [
+        h for h in _headings(src.tree, fields=fields) if not site.is_name(h) and h not in mastheads
+    ]
+    h1s = [h for h in all_h1s if not site.is_name(h) and h not in mastheads]
     if not any(len(h.split()) >= MIN_TITLE_WORDS for h in h1s):
         # no h1 holds a headline (a blog's h1 is its name): the post's title is an h2
         headings += [h for h in _headings(src.tree, "//h2") if not site.is_name(h)]
     field_words = [(f, set(_WORD.findall(f.casefold()))) for f in fields]
-    best, best_cover = None, 0.0
+    best, best_rank = None, (0.0, False, 0.0)
     for heading in headings:
         words = _WORD.findall(heading.casefold())
         for text, known in field_words:
@@ -316,12 +329,16 @@ def _title(src: _Sources, site: SiteNames) -> str:
             cover = len(known.intersection(words)) / max(len(known), 1)
             if len(words) == 1 and cover < MIN_FIELD_COVER and not _opens(text, heading):
                 continue  # "Opinion", a section, in "Story | AOC media - Analyse Opinion"
-            if cover > best_cover:
-                best, best_cover = heading, cover
+            # a tie goes to an h1, then to the heading with fewer words the field lacks
+            rank = (cover, heading in h1s, shared / len(words))
+            if rank > best_rank:
+                best, best_rank = heading, rank
     if best:
         return clean_title(best, site)  # some pages repeat the whole <title> in their h1
     cleaned = [clean_title(f, site) for f in fields]
-    lone = _STYLE_RULES.sub("", h1s[0]) if len(h1s) == 1 else ""
+    # an h1 the page repeats is furniture (a newsletter box, shown once per screen size)
+    unrepeated = [h for h in h1s if h1s.count(h) == 1]
+    lone = _STYLE_RULES.sub("", unrepeated[0]) if len(unrepeated) == 1 else ""
     if lone and _is_headline(lone, cleaned, site):
         return lone  # the title fields are worded for search engines, the h1 for readers
     # a one-word field is a section ("Medienmitteilungen"): another field may hold the headline
@@ -334,6 +351,10 @@ def _title(src: _Sources, site: SiteNames) -> str:
             return h1s[0]
     return title or (headings[0] if headings else "")
 
+
+#: A title field ending in its separator ("National Rail Enquiries -") is a template whose
+#: headline slot was left empty: it names the site only.
+_EMPTY_HEADLINE_SLOT = re.compile(r"\s[|│•–—·»:-]$")
 
 #: CSS of a ``<style>`` element inside a heading, which its text includes.
 _STYLE_RULES = re.compile(r"^(?:\s*[^\s{}]+\s*\{[^{}]*\})+\s*")
@@ -371,7 +392,9 @@ def _cut_at_quote(field: str, fields: list[str]) -> bool:
 _QUOTES = frozenset('"“„«')
 
 
-def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iterator[str]:
+def _headings(
+    tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH, fields: Sequence[str] = ()
+) -> Iterator[str]:
     """Texts of the page's headline elements, each without a kicker before it (nor the
     separator that followed the kicker: "<span>Klimaschutz</span>: Bohren, bis es heiß wird")."""
     elements = tree.xpath(xpath)
@@ -379,7 +402,7 @@ def _headings(tree: lxml.html.HtmlElement, xpath: str = _HEADLINE_XPATH) -> Iter
     for element in elements:
         if element in containers:  # "<div class="headline_area"><h1>…</h1><p>by …": the h1
             continue
-        text = _LINK_ARROW.sub("", _without_kicker(element)).lstrip(_LEADING_SEPARATORS)
+        text = _LINK_ARROW.sub("", _without_kicker(element, fields)).lstrip(_LEADING_SEPARATORS)
         if MIN_HEADLINE_CHARS <= len(text) <= MAX_HEADLINE_CHARS:
             yield text
 
@@ -424,12 +447,14 @@ def _followed_by_break(element: lxml.html.HtmlElement) -> bool:
     return following is not None and following.tag == "br" and not (element.tail or "").strip()
 
 
-def _without_kicker(element: lxml.html.HtmlElement) -> str:
+def _without_kicker(element: lxml.html.HtmlElement, fields: Sequence[str] = ()) -> str:
     """A heading's text without the kicker element that opens it.
 
     ``<h1><span class="dachzeile">Interne Unterlagen</span> Daten gehackt</h1>`` is the
     headline "Daten gehackt" under the label "Interne Unterlagen". A kicker ending in a colon
-    ("Krach vor der Versammlung:") is part of the headline's sentence and stays.
+    ("Krach vor der Versammlung:") is part of the headline's sentence and stays, and so does
+    a styled first word the headline goes on from in lower case, as a title field (``fields``)
+    reads it ("<span>Ehezoff</span> der Pochers eskaliert").
     """
     text = _visible_text(element)
     children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
@@ -450,6 +475,7 @@ def _without_kicker(element: lxml.html.HtmlElement) -> str:
         and not kicker.endswith(":")
         and len(kicker) <= MAX_KICKER_SHARE * len(text)
         and len(rest) >= MIN_HEADLINE_CHARS
+        and not (rest[0].islower() and any(f.startswith(text) for f in fields))
     ):
         return rest
     return text
