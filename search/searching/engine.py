@@ -29,7 +29,7 @@ from search.article import Article
 from search.errors import ArticleNotFound, BadParameter, IndexDamaged
 from search.indexing.schema import SCHEMA_VERSION, document_to_article
 from search.indexing.store import IndexStore
-from search.searching.facets import FACETS, FacetData
+from search.searching.facets import FACETS, FacetData, MatchedStories
 from search.searching.options import (
     FACET_MODES,
     SORTS,
@@ -234,9 +234,16 @@ class SearchEngine:
             facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
             # The browse page (no query, no filter) counts the whole archive: once per snapshot.
             browsing = parsed.match_all and not chosen
+            # The matches split by story once: the story total and every facet without a
+            # filter of its own count from it.
+            matched = None
+            if collapse or (facet_mode == "stories" and facet_names):
+                matched = snap.archive_stories if browsing else snap.stories.among(final)
             counted, timed_out = self._facet_counts(
                 snap,
                 base,
+                final,
+                matched,
                 masks,
                 chosen,
                 facet_names,
@@ -251,8 +258,7 @@ class SearchEngine:
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
             total_copies = int(final.sum())
-            stories = snap.archive_stories.count if browsing else None
-            total = (stories or snap.count_stories(final)) if collapse else total_copies
+            total = matched.count if collapse and matched is not None else total_copies
             suggestion = suggest(snap.searcher, parsed, total_copies, snap.corrections)
         return SearchResult(
             query=parsed.text,
@@ -319,6 +325,8 @@ class SearchEngine:
         self,
         snap: Snapshot,
         base: np.ndarray,
+        final: np.ndarray,
+        matched: MatchedStories | None,
         masks: dict[str, np.ndarray],
         chosen: Filters,
         names: list[str],
@@ -327,13 +335,10 @@ class SearchEngine:
         deadline: float,
         whole: bool = False,
     ) -> tuple[dict[str, list[FacetValue]], list[str]]:
-        """Each facet counted over the matches with every filter but its own applied
-        (``whole``: the matches are every live document, counted once per snapshot)."""
-        everything = _all(list(masks.values()), base)
-        # The facets without a filter of their own share one mask, so one split by story.
-        everything_stories = None
-        if facet_mode == "stories" and not whole:
-            everything_stories = snap.stories.among(everything)
+        """Each facet counted over the matches with every filter but its own applied: the
+        facets without a filter of their own over ``final`` (split by story: ``matched``);
+        with ``whole``, the matches are every live document, counted once per snapshot."""
+        everything_stories = matched if facet_mode == "stories" else None
         counted: dict[str, list[FacetValue]] = {}
         timed_out: list[str] = []
         for name in names:
@@ -344,9 +349,9 @@ class SearchEngine:
                 counts = snap.archive_counts(name, facet_mode == "stories")
             else:
                 own_lifted = [m for other, m in masks.items() if other != name]
-                mask = _all(own_lifted, base) if name in masks else everything
+                mask = _all(own_lifted, base) if name in masks else final
                 stories = everything_stories
-                if stories is not None and mask is not everything:
+                if stories is not None and mask is not final:
                     stories = snap.stories.among(mask)
                 counts = snap.facets[name].count(mask, stories)
             counted[name] = self._facet_values(name, snap.facets[name], counts, chosen, size)
