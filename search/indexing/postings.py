@@ -327,20 +327,20 @@ class PostingArrays:
         weights = weights_file.read(start + first, int(rows[-1]) - first + 1)[rows - first]
         return docs[rows].astype(np.int64), weights.astype(np.float64)
 
-    def has_positions(self, field: str, text: bytes) -> bool:
+    def has_positions(self, field: str, text: bytes, key: int | None = None) -> bool:
         """Whether ``positions`` can give this term's occurrences."""
-        at = self._find(field, text)
+        at = self._find(field, text, key)
         return (
             at is not None and self._position_spans is not None and self._position_spans[at, 0] >= 0
         )
 
     def positions(
-        self, field: str, text: bytes, within: np.ndarray | None = None
+        self, field: str, text: bytes, within: np.ndarray | None = None, key: int | None = None
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """``(docnums, positions)`` of every occurrence of a frequent term, one row each,
         sorted; only in the documents ``within`` (sorted docnums) when given. None when the
         segment has no positions of the term (a rare term, a segment written without them)."""
-        at = self._find(field, text)
+        at = self._find(field, text, key)
         if at is None or self._position_spans is None or self._position_counts is None:
             return None
         counts_start, positions_start = (int(v) for v in self._position_spans[at])

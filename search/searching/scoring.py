@@ -179,16 +179,11 @@ class TermStore:
         weights: list[np.ndarray] = []
         encoded = text.encode("utf-8")
         key = term_key(field, encoded)
-        leaves = self.reader.leaf_readers()
-        if within is not None:
-            ends = [offset for _, offset in leaves[1:]] + [self.snap.ndocs]
-            bounds = np.searchsorted(within, [0, *ends])
-        for number, ((leaf, offset), arrays) in enumerate(
-            zip(leaves, self.snap.leaf_postings, strict=True)
-        ):
+        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
+        for (leaf, offset), arrays in leaves:
             local = None
             if within is not None:
-                local = within[bounds[number] : bounds[number + 1]] - offset
+                local = _within_leaf(within, offset, leaf.doc_count_all())
                 if not local.size:
                     continue
             # A frequent term's postings as arrays (one read), else decoded block by block.
@@ -253,6 +248,8 @@ class TermStore:
         by segment: from its position files where it has them, else from its blocks."""
         found_docs: list[np.ndarray] = []
         found_positions: list[np.ndarray] = []
+        encoded = text.encode("utf-8")
+        key = term_key(field, encoded)
         leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
         for (leaf, offset), arrays in leaves:
             if (field, text) not in leaf:
@@ -262,7 +259,7 @@ class TermStore:
             local = None if docs is None else _within_leaf(docs, offset, leaf.doc_count_all())
             if local is not None and not local.size:
                 continue
-            found = arrays.positions(field, text.encode("utf-8"), local) if arrays else None
+            found = arrays.positions(field, encoded, local, key) if arrays else None
             if found is None:
                 found = self._block_positions(leaf, field, text, local, on_time)
             found_docs.append(found[0] + offset)
@@ -324,9 +321,10 @@ class TermStore:
     def _stored_positions(self, field: str, text: str) -> bool:
         """Whether every segment holding the term has its positions in position files."""
         encoded = text.encode("utf-8")
+        key = term_key(field, encoded)
         leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
         return all(
-            arrays is not None and arrays.has_positions(field, encoded)
+            arrays is not None and arrays.has_positions(field, encoded, key)
             for (leaf, _), arrays in leaves
             if (field, text) in leaf
         )
