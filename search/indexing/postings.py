@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from search.indexing.array_files import ArrayFile
+
 #: Postings turned into Python lists at a time while writing (bounds the writing step).
 WRITE_CHUNK = 1 << 16
 #: Rough bytes per distinct term (its key in a dict and its number).
@@ -278,13 +280,13 @@ class PostingArrays:
     def __init__(self, prefix: str) -> None:
         self._keys = np.load(prefix + ARRAY_EXTENSIONS[0])
         self._spans = np.load(prefix + ARRAY_EXTENSIONS[1]).reshape(-1, 2)
-        self._files = [_ArrayFile(prefix + ext) for ext in ARRAY_EXTENSIONS[2:]]
+        self._files = [ArrayFile(prefix + ext) for ext in ARRAY_EXTENSIONS[2:]]
         self._position_spans: np.ndarray | None = None
-        self._position_counts: _ArrayFile | None = None
+        self._position_counts: ArrayFile | None = None
         self._positions = np.zeros(0, _POSITION_DTYPE)
         if all(os.path.exists(prefix + ext) for ext in POSITION_EXTENSIONS):
             self._position_spans = np.load(prefix + POSITION_SPANS).reshape(-1, 2)
-            self._position_counts = _ArrayFile(prefix + POSITION_COUNTS)
+            self._position_counts = ArrayFile(prefix + POSITION_COUNTS)
             self._positions = _mapped(prefix + POSITION_VALUES)
 
     @classmethod
@@ -315,16 +317,16 @@ class PostingArrays:
             return None
         start, count = (int(v) for v in self._spans[at])
         docs_file, weights_file = self._files
-        docs = docs_file.read(start, count)
+        docs = docs_file.read(start, start + count)
         if within is None:
-            return docs.astype(np.int64), weights_file.read(start, count).astype(np.float64)
+            return docs.astype(np.int64), weights_file.read(start, start + count).astype(np.float64)
         wanted = within.astype(docs.dtype)
         rows = np.minimum(np.searchsorted(docs, wanted), count - 1)
         rows = rows[docs[rows] == wanted]
         if not rows.size:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         first = int(rows[0])
-        weights = weights_file.read(start + first, int(rows[-1]) - first + 1)[rows - first]
+        weights = weights_file.read(start + first, start + int(rows[-1]) + 1)[rows - first]
         return docs[rows].astype(np.int64), weights.astype(np.float64)
 
     def has_positions(self, field: str, text: bytes, key: int | None = None) -> bool:
@@ -347,8 +349,8 @@ class PostingArrays:
         if counts_start < 0:
             return None
         start, count = (int(v) for v in self._spans[at])
-        docs = self._files[0].read(start, count).astype(np.int64)
-        counts = self._position_counts.read(counts_start, count).astype(np.int64)
+        docs = self._files[0].read(start, start + count).astype(np.int64)
+        counts = self._position_counts.read(counts_start, counts_start + count).astype(np.int64)
         ends = np.cumsum(counts)
         if within is None:
             gaps = self._positions[positions_start : positions_start + int(ends[-1])]
@@ -389,30 +391,3 @@ def _mapped(path: str) -> np.ndarray:
     with open(path, "rb") as handle:
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     return np.frombuffer(mapped, dtype=_POSITION_DTYPE)
-
-
-class _ArrayFile:
-    """A ``.npy`` file read a slice at a time."""
-
-    def __init__(self, path: str) -> None:
-        with open(path, "rb") as handle:
-            major, _ = np.lib.format.read_magic(handle)
-            if major == 1:
-                _, _, self.dtype = np.lib.format.read_array_header_1_0(handle)
-            else:
-                _, _, self.dtype = np.lib.format.read_array_header_2_0(handle)
-            self._base = handle.tell()
-        self._fd: int | None = os.open(path, os.O_RDONLY)
-
-    def read(self, start: int, count: int) -> np.ndarray:
-        size = self.dtype.itemsize
-        raw = os.pread(self._fd, count * size, self._base + start * size)
-        return np.frombuffer(raw, dtype=self.dtype)
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-    def __del__(self) -> None:
-        self.close()

@@ -44,6 +44,8 @@ from typing import Any
 
 import numpy as np
 
+from search.indexing.array_files import ArrayFile, ArrayWriter
+
 STATE = "state.json"
 IDS = "ids.bin"
 SIGNATURES = "signatures.bin"
@@ -203,8 +205,8 @@ class KeyRuns:
         stem = f"{self.prefix}-{self._written}"
         self._written += 1
         with (
-            _ArrayWriter(self.folder / f"{stem}.keys.npy", self.dtype, length) as keys,
-            _ArrayWriter(self.folder / f"{stem}.rows.npy", np.uint32, length) as rows,
+            ArrayWriter(self.folder / f"{stem}.keys.npy", self.dtype, length) as keys,
+            ArrayWriter(self.folder / f"{stem}.rows.npy", np.uint32, length) as rows,
         ):
             for piece_keys, piece_rows in pieces:
                 keys.write(piece_keys)
@@ -252,8 +254,8 @@ class DiskRun:
     def __init__(self, folder: Path, stem: str) -> None:
         self.folder = folder
         self.stem = stem
-        self._keys = _ArrayFile(folder / f"{stem}.keys.npy")
-        self._rows = _ArrayFile(folder / f"{stem}.rows.npy")
+        self._keys = ArrayFile(folder / f"{stem}.keys.npy")
+        self._rows = ArrayFile(folder / f"{stem}.rows.npy")
         self.length = self._keys.length
         if self._rows.length != self.length:
             raise ValueError(f"run {stem}: {self._rows.length} rows for {self.length} keys")
@@ -304,88 +306,6 @@ class DiskRun:
     def remove(self) -> None:
         for part in (self._keys, self._rows):
             part.path.unlink(missing_ok=True)
-
-
-class _ArrayFile:
-    """A one-dimensional ``.npy`` file read a slice at a time with ``pread``."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 (closed by close())
-        try:
-            version = np.lib.format.read_magic(self._file)
-            if version == (1, 0):
-                shape, fortran, self.dtype = np.lib.format.read_array_header_1_0(self._file)
-            else:
-                shape, fortran, self.dtype = np.lib.format.read_array_header_2_0(self._file)
-            self._offset = self._file.tell()
-            self._fd = self._file.fileno()
-            if len(shape) != 1 or fortran:
-                raise ValueError(f"{path}: not a one-dimensional array")
-            self.length = int(shape[0])
-            if os.fstat(self._fd).st_size < self._offset + self.length * self.dtype.itemsize:
-                raise ValueError(f"{path}: shorter than its header says")
-        except BaseException:
-            self._file.close()
-            raise
-
-    def read(self, start: int, stop: int) -> np.ndarray:
-        size = self.dtype.itemsize
-        data = os.pread(self._fd, (stop - start) * size, self._offset + start * size)
-        return np.frombuffer(data, dtype=self.dtype)
-
-    def blocks(self, numbers: np.ndarray, size: int) -> np.ndarray:
-        """Whole blocks ``numbers`` of ``size`` items each, as rows of a 2-D array."""
-        width = size * self.dtype.itemsize
-        start = self._offset
-        data = b"".join(os.pread(self._fd, width, start + n * width) for n in numbers.tolist())
-        return np.frombuffer(data, dtype=self.dtype).reshape(len(numbers), size)
-
-    def every(self, step: int) -> np.ndarray:
-        """Items 0, ``step``, ``2 * step``... (one small read each)."""
-        size = self.dtype.itemsize
-        offsets = range(self._offset, self._offset + self.length * size, step * size)
-        return np.frombuffer(b"".join(os.pread(self._fd, size, at) for at in offsets), self.dtype)
-
-    def close(self) -> None:
-        self._file.close()
-
-
-class _ArrayWriter:
-    """Writes a one-dimensional ``.npy`` file of ``length`` items a slice at a time, then
-    fsyncs it (its length is in the header, written first)."""
-
-    def __init__(self, path: Path, dtype: Any, length: int) -> None:
-        self.path = path
-        self.dtype = np.dtype(dtype)
-        self.length = length
-        self._written = 0
-        self._handle = open(path, "wb")  # noqa: SIM115 (closed in __exit__)
-        header = {
-            "descr": np.lib.format.dtype_to_descr(self.dtype),
-            "fortran_order": False,
-            "shape": (length,),
-        }
-        np.lib.format.write_array_header_1_0(self._handle, header)
-
-    def write(self, values: np.ndarray) -> None:
-        self._handle.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
-        self._written += len(values)
-
-    def __enter__(self) -> _ArrayWriter:
-        return self
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        try:
-            if exc_type is None:
-                if self._written != self.length:
-                    raise ValueError(f"{self.path}: wrote {self._written} of {self.length}")
-                self._handle.flush()
-                os.fsync(self._handle.fileno())
-        finally:
-            self._handle.close()
-            if exc_type is not None:
-                self.path.unlink(missing_ok=True)
 
 
 def _merged_runs(older: DiskRun, newer: DiskRun) -> Iterator[tuple[np.ndarray, np.ndarray]]:
