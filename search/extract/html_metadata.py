@@ -423,9 +423,8 @@ _KICKER_TAGS = frozenset({"small", "div", "p", "header"})
 
 
 #: Classes of text for screen readers only ("<span class="sr-only">Headline:</span>").
-_SCREEN_READER_ONLY = re.compile(
-    r"\b(?:sr-only|visually-hidden|screen-reader-text|visuallyhidden)\b"
-)
+SCREEN_READER_CLASSES = ("sr-only", "visually-hidden", "screen-reader-text", "visuallyhidden")
+_SCREEN_READER_ONLY = re.compile(r"\b(?:" + "|".join(SCREEN_READER_CLASSES) + r")\b")
 
 
 def _visible_text(element: lxml.html.HtmlElement) -> str:
@@ -994,19 +993,19 @@ def _modified_dates(src: _Sources, dayfirst: bool | None) -> list[str]:
 #: The date a reader sees with a story is printed within this many characters of text
 #: after its headline (a byline, a kicker or a standfirst may come between).
 HEADLINE_DATE_CHARS = 500
-#: Class tokens of text that is not on the screen.
-_HIDDEN = re.compile(
-    r"^(?:hidden|sr-only|screen-reader-text|visually-hidden|visuallyhidden|d-none)$", re.I
-)
+#: Class tokens (any case) of text that is not on the screen.
+HIDDEN_CLASSES = frozenset({"hidden", "d-none", *SCREEN_READER_CLASSES})
 #: A text piece longer than this is running text: a date in it is an event's, not the story's.
 MAX_DATELINE_PIECE_CHARS = 60
 
 
-def _headline_date(tree: lxml.html.HtmlElement, site: SiteNames, dayfirst) -> str | None:
+def _headline_date(
+    tree: lxml.html.HtmlElement, site: SiteNames, dayfirst: bool | None
+) -> tuple[str, bool] | None:
     """The first date printed in the short pieces of text after the page's headline (its
     first ``<h1>`` that is not the site's logo), as a reader sees it: not in hidden text,
     another headline or a sentence; an hAtom ``updated`` time that a ``published`` one
-    stands beside is the one themes hide."""
+    stands beside is the one themes hide. With it, whether it is labelled as the date."""
     headline = next(
         (
             heading
@@ -1072,7 +1071,7 @@ def _unseen(element: lxml.html.HtmlElement) -> bool:
     for current in (element, *element.iterancestors()):
         if current.tag == "h1":
             return True
-        if any(_HIDDEN.match(token) for token in _tokens(current)):
+        if any(token.lower() in HIDDEN_CLASSES for token in _tokens(current)):
             return True
         if "display:none" in (current.get("style") or "").replace(" ", ""):
             return True
