@@ -40,6 +40,7 @@ import json
 import math
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -431,15 +432,14 @@ def margins(rows: list[Row]) -> list[Margin]:
                 rivals[row.engine] = row
         for rival in rivals.values():
             gaps = [ours.per_query[q] - rival.per_query[q] for q in ours.per_query]
-            mean = sum(gaps) / len(gaps)
-            spread = sum((g - mean) ** 2 for g in gaps) / max(len(gaps) - 1, 1)
+            error = statistics.stdev(gaps) / math.sqrt(len(gaps)) if len(gaps) > 1 else 0.0
             found.append(
                 Margin(
                     ours.corpus,
                     ours.part,
                     f"{rival.engine} {rival.mode}",
-                    mean,
-                    math.sqrt(spread / len(gaps)),
+                    statistics.fmean(gaps),
+                    error,
                     sum(g > 0.001 for g in gaps),
                     sum(g < -0.001 for g in gaps),
                 )
