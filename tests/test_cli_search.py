@@ -124,6 +124,17 @@ def test_missing_index(tmp_path):
     )
 
 
+def test_the_default_index_is_the_projects_index_folder(tmp_path):
+    # the folder the README and .gitignore name, not one inside the package
+    env = {k: v for k, v in os.environ.items() if k != "NEWSINDEX_INDEX"}
+    command = [sys.executable, "-m", "search.cli", "stats"]
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert f"{ROOT / 'index'}" in done.stdout + done.stderr
+    assert f"{ROOT / 'search' / 'index'}" not in done.stdout + done.stderr
+    assert (ROOT / "index" / "README.md").exists()
+
+
 def test_show_and_related(demo_index, demo_news):
     record = demo_news.search("cocoa record", per_page=1).hits[0]
     assert record.also_ran.count == 2

@@ -58,10 +58,11 @@ DISK_ERRORS = {
 
 
 def default_index_path() -> Path:
-    """``$NEWSINDEX_INDEX`` if set, else the project's own ``index/`` folder."""
+    """``$NEWSINDEX_INDEX`` if set, else the project's own ``index/`` folder (beside the
+    ``search`` package: this file is ``search/indexing/store.py``)."""
     if os.environ.get(ENV_INDEX):
         return Path(os.environ[ENV_INDEX])
-    return Path(__file__).resolve().parent.parent / "index"
+    return Path(__file__).resolve().parents[2] / "index"
 
 
 def utc_now() -> str:
