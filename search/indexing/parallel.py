@@ -283,10 +283,13 @@ class ParallelBuilder(_Builder):
     def _segments(self) -> list[Any]:
         if self._batch:
             self._send()
-        for _ in self._procs:
-            self._jobs.put(None)
+        release_freed_memory()  # this process's share of the end: the extraction is over
+        # One worker finishes at a time: its last segment is written out while the others
+        # only hold what they buffered, so the end of a run does not add ``workers`` flush
+        # peaks together (it was the summed peak of a million-article rebuild).
         segments = []
         for _ in self._procs:
+            self._jobs.put(None)
             status, detail = self._wait_result()
             _raise_failure(status, detail)
             segments.extend(detail)
