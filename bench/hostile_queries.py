@@ -23,18 +23,23 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from test_hostile_queries import pathological_queries  # noqa: E402
 
 from search import NewsIndex  # noqa: E402
-from search.errors import NewsIndexError  # noqa: E402
+from search.errors import IndexOutdated, NewsIndexError  # noqa: E402
 from search.searching.facets import FACETS  # noqa: E402
 
 DEFAULT_INDEX = ROOT / "bench" / "out" / "allsides" / "newsindex"
 
 
 def ensure_index(path: Path) -> Path:
-    """The AllSides index of ``bench/search.py``, built here if that has not run yet."""
-    if not (path / "manifest.json").exists():
+    """The AllSides index of ``bench/search.py``, built here if that has not run yet (or
+    was built by an older version of newsindex)."""
+    try:
+        current = (path / "manifest.json").exists() and NewsIndex.open(path).stats()
+    except IndexOutdated:
+        current = False
+    if not current:
         from corpus_loaders import allsides_articles
 
-        print(f"building {path} from AllSides (once)...", flush=True)
+        print(f"building {path} from AllSides...", flush=True)
         with NewsIndex.open(path) as news:
             news.rebuild(allsides_articles())
     return path

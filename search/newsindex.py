@@ -15,12 +15,14 @@ This class is the seam for another backend: the web layer talks to nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from search.article import Article
+from search.errors import IndexOutdated
 from search.indexing import indexer
 from search.indexing.indexer import IndexReport, ProgressCallback
 from search.indexing.store import IndexStore, default_index_path
@@ -54,12 +56,15 @@ class NewsIndex:
     ) -> NewsIndex:
         """The index at ``path`` (default: ``$NEWSINDEX_INDEX``, else the project's
         ``index/``). An index not built yet can be rebuilt; reading it raises
-        ``IndexNotFound`` with the command that builds one. ``ranking`` replaces the
-        default ranking's parameters (``searching.scoring.Ranking``: an archive of another
-        kind, or measuring one signal against its absence)."""
+        ``IndexNotFound`` with the command that builds one; so can an index written by
+        another version of newsindex (the upgrade path), whose reads raise
+        ``IndexOutdated``. ``ranking`` replaces the default ranking's parameters
+        (``searching.scoring.Ranking``: an archive of another kind, or measuring one signal
+        against its absence)."""
         news = cls(path, settings, ranking)
         if news.store.exists():
-            news._engine.generation  # noqa: B018 - open the searcher now, not on first query
+            with contextlib.suppress(IndexOutdated):
+                news._engine.generation  # noqa: B018 - open the searcher now, not on first query
         return news
 
     @property

@@ -264,11 +264,15 @@ def test_index_of_another_schema_is_outdated(demo_path, tmp_path):
     manifest = json.loads((path / "manifest.json").read_text())
     manifest["schema_version"] = 99
     (path / "manifest.json").write_text(json.dumps(manifest))
+    news = NewsIndex.open(path)
     with pytest.raises(IndexOutdated, match="rebuild") as caught:
-        NewsIndex.open(path)
+        news.search("oil")
     assert caught.value.status == 503
     with pytest.raises(IndexOutdated):
-        NewsIndex(path).add([Article(id="a", title="A", body="Body text.")])
+        news.add([Article(id="a", title="A", body="Body text.")])
+    # The upgrade path the message names: a rebuild replaces it.
+    news.rebuild([Article(id="a", title="Cocoa rally", body="Cocoa prices rose again.")])
+    assert [hit.id for hit in news.search("cocoa").hits] == ["a"]
 
 
 def test_unreadable_story_state_is_damaged_and_changes_nothing(demo_path, tmp_path):
