@@ -48,7 +48,7 @@ SIGNALS = ("query", "prf", "both")
 DEPTHS = (100, 1000)
 FEEDBACK_DOCS = 10
 #: Chosen on the tune half by ``--sweep`` (set after it ran; see the report).
-CHOSEN = {"k": 200, "weight": 0.2, "signal": "both", "depth": 100}
+CHOSEN = {"k": 100, "weight": 0.8, "signal": "both", "depth": 1000}
 
 
 @dataclass
@@ -220,12 +220,16 @@ def paired(ours: dict[str, float], theirs: dict[str, float]) -> tuple[float, flo
     )
 
 
-def evaluate(runs: dict, judgments: dict) -> tuple[float, float, dict[str, float]]:
+def evaluate(runs: dict, judgments: dict) -> tuple[float, float, dict[str, float], dict]:
+    """Mean nDCG@10 and MAP@100, and each query's nDCG@10 and average precision."""
     per_query = {
         q.text: relevance.ndcg_at(r, judgments.get(q.topic, set())) for q, r in runs.items()
     }
-    ap = [relevance.average_precision_at(r, judgments.get(q.topic, set())) for q, r in runs.items()]
-    return statistics.fmean(per_query.values()), statistics.fmean(ap), per_query
+    ap = {
+        q.text: relevance.average_precision_at(r, judgments.get(q.topic, set()))
+        for q, r in runs.items()
+    }
+    return statistics.fmean(per_query.values()), statistics.fmean(ap.values()), per_query, ap
 
 
 def print_header() -> None:
@@ -249,9 +253,10 @@ def print_cost(name: str, space: Space, k: int) -> None:
         f" total {total:.1f} s"
     )
     print(
-        f"  memory: tf-idf matrix {s['matrix_bytes'] / 2**20:.0f} MiB, doc vectors (float32, k={k})"
-        f" {s['doc_vector_bytes'] / 2**20:.0f} MiB, term vectors {s['term_vector_bytes'] / 2**20:.0f}"
-        f" MiB; peak RSS of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB"
+        f"  memory: tf-idf matrix {s['matrix_bytes'] / 2**20:.0f} MiB, doc vectors"
+        f" (float32, k={k}) {s['doc_vector_bytes'] / 2**20:.0f} MiB, term vectors"
+        f" {s['term_vector_bytes'] / 2**20:.0f} MiB; peak RSS of this process"
+        f" {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB"
     )
     print(
         f"  x{scale:.0f} to 1M articles (linear; svds is at least linear in nonzeros): "
@@ -276,7 +281,7 @@ def sweep(weights: tuple[float, ...], signals: tuple[str, ...]) -> None:
     space = cached_space(corpus, max(KS))
     print_cost("AllSides", space, max(KS))
     default_runs = {q: [h for h, _ in found[:100]] for q, found in hits.items()}
-    base_ndcg, base_ap, base_per_query = evaluate(default_runs, judgments)
+    base_ndcg, base_ap, base_per_query, _ = evaluate(default_runs, judgments)
     print(f"\nAllSides tune half ({len(queries)} queries), margin = setting minus default:")
     print_header()
     print_line("default (top 1000 list, first 100)", base_ndcg, base_ap)
@@ -286,9 +291,18 @@ def sweep(weights: tuple[float, ...], signals: tuple[str, ...]) -> None:
                 for weight in weights:
                     setting = Setting(k, weight, signal, depth)
                     runs, ms = timed_rerank(space, hits, setting)
-                    ndcg, ap, per_query = evaluate(runs, judgments)
+                    ndcg, ap, per_query, _ = evaluate(runs, judgments)
                     margin = paired(per_query, base_per_query)
                     print_line(setting.label() + f" {ms:4.1f}ms", ndcg, ap, margin)
+
+
+def part(run: dict, chosen: list, name: str, judged: set[str]) -> dict:
+    """The chosen queries' lists as bench/relevance.py scores them: Reuters over judged
+    articles only, AllSides' first 100."""
+    picked = {q: run[q] for q in chosen}
+    if name == "reuters":
+        return {q: [d for d in r if d in judged] for q, r in picked.items()}
+    return {q: r[:100] for q, r in picked.items()}
 
 
 def report() -> None:
@@ -312,15 +326,12 @@ def report() -> None:
         for half in halves:
             chosen = [q for q in queries if q.half == half]
 
-            def part(run: dict) -> dict:
-                picked = {q: run[q] for q in chosen}
-                if name == "reuters":  # judged articles only, as bench/relevance.py
-                    return {q: [d for d in r if d in judged] for q, r in picked.items()}
-                return {q: r[:100] for q, r in picked.items()}
-
-            base = evaluate(part(default_runs), judgments)
-            latent = evaluate(part(runs), judgments)
-            rivals = {mode: evaluate(part(r), judgments) for mode, r in whoosh_runs.items()}
+            base = evaluate(part(default_runs, chosen, name, judged), judgments)
+            latent = evaluate(part(runs, chosen, name, judged), judgments)
+            rivals = {
+                mode: evaluate(part(r, chosen, name, judged), judgments)
+                for mode, r in whoosh_runs.items()
+            }
             best_mode = max(rivals, key=lambda m: rivals[m][0])
             rival = rivals[best_mode]
             print(f"\n{name} {half} ({len(chosen)} queries); re-rank {ms:.1f} ms/query:")
@@ -329,11 +340,17 @@ def report() -> None:
             print_line(f"plain whoosh {best_mode}", rival[0], rival[1])
             print_line("latent vs default", latent[0], latent[1], paired(latent[2], base[2]))
             print_line(
+                "  same, margin in MAP@100", latent[0], latent[1], paired(latent[3], base[3])
+            )
+            print_line(
                 f"latent vs whoosh {best_mode}", latent[0], latent[1], paired(latent[2], rival[2])
             )
             print_line(
                 f"default vs whoosh {best_mode}", base[0], base[1], paired(base[2], rival[2])
             )
+
+
+QUERIES_FOR_COST = relevance.read_queries(relevance.CORPORA["allsides"].queries)
 
 
 def main() -> int:
@@ -342,7 +359,17 @@ def main() -> int:
     parser.add_argument("--report", action="store_true", help="the chosen setting, all halves")
     parser.add_argument("--weights", default=",".join(map(str, WEIGHTS)), help="for --sweep")
     parser.add_argument("--signals", default=",".join(SIGNALS), help="for --sweep")
+    parser.add_argument("--cost", type=int, default=0, help="build AllSides' space at this k")
     args = parser.parse_args()
+    if args.cost:
+        started = time.perf_counter()
+        hits = default_hits(relevance.CORPORA["allsides"], QUERIES_FOR_COST, 1000)
+        ms = (time.perf_counter() - started) * 1000 / len(hits)
+        print(f"default search, top 1000: {ms:.0f} ms/query")
+        space = build_space(relevance.CORPORA["allsides"], args.cost)
+        print_cost("AllSides", space, args.cost)
+        _, ms = timed_rerank(space, hits, Setting(args.cost, 0.8, "both", 1000))
+        print(f"re-rank of the top 1000 at k={args.cost}: {ms:.1f} ms/query")
     if args.sweep:
         sweep(tuple(float(w) for w in args.weights.split(",")), tuple(args.signals.split(",")))
     if args.report:
