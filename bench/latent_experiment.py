@@ -101,7 +101,7 @@ def cached_space(corpus: relevance.Corpus, k: int) -> Space:
     return space
 
 
-def build_space(corpus: relevance.Corpus, k: int) -> Space:
+def build_space(corpus: relevance.Corpus, k: int, sample: int = 0) -> Space:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     ids, counted, n = weighted_rows(corpus)
@@ -135,11 +135,17 @@ def build_space(corpus: relevance.Corpus, k: int) -> Space:
     timings["matrix"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    left, singular, right_t = svds(matrix, k=k, random_state=13)
+    learned = matrix
+    if sample:  # learn V_k from a sample, fold every document in (as new articles would be)
+        rows = np.random.default_rng(13).choice(n, size=min(sample, n), replace=False)
+        learned = matrix[np.sort(rows)]
+    _, singular, right_t = svds(learned, k=k, random_state=13)
     order = np.argsort(-singular)
     term_vectors = right_t[order].T.copy()
-    doc_vectors = (left[:, order] * singular[order]).astype(np.float32)
     timings["svd"] = time.perf_counter() - started
+    started = time.perf_counter()
+    doc_vectors = np.asarray(matrix @ term_vectors, dtype=np.float32)  # = U_k S_k when learned
+    timings["fold"] = time.perf_counter() - started
     sizes = {
         "docs": n,
         "terms": len(vocabulary),
@@ -250,6 +256,7 @@ def print_cost(name: str, space: Space, k: int) -> None:
     print(
         f"\ncost, {name}: {s['docs']:,} docs, {s['terms']:,} terms (df>=2), {s['nnz']:,} nonzeros;"
         f" analyse {t['analyse']:.1f} s, matrix {t['matrix']:.1f} s, svds(k={k}) {t['svd']:.1f} s,"
+        f" fold-in of every document {t.get('fold', 0):.1f} s,"
         f" total {total:.1f} s"
     )
     print(
@@ -311,7 +318,7 @@ def report() -> None:
     for name in ("allsides", "reuters"):
         corpus = relevance.CORPORA[name]
         queries = relevance.read_queries(corpus.queries)
-        judgments, judged, _ = relevance.read_judgments(corpus)
+        judgments, judged, short = relevance.read_judgments(corpus)
         depth = max(setting.depth, relevance.DEPTH[name])
         hits = default_hits(corpus, queries, depth)
         space = cached_space(corpus, max(KS))  # its leading k vectors are the k-space
@@ -348,6 +355,24 @@ def report() -> None:
             print_line(
                 f"default vs whoosh {best_mode}", base[0], base[1], paired(base[2], rival[2])
             )
+            for label, run in (("default", default_runs), ("latent", runs)):
+                first_pages = [run[q][:10] for q in chosen]
+                briefs = statistics.fmean(relevance.precision_at(r, short) for r in first_pages)
+                print(
+                    f"  short@10 (briefs, headline-less on first pages, all articles) {label}:"
+                    f" {briefs:.3f}"
+                )
+            if name == "reuters":
+                unjudged = [
+                    statistics.fmean(
+                        relevance.ndcg_at(run[q], judgments.get(q.topic, set())) for q in chosen
+                    )
+                    for run in (default_runs, runs)
+                ]
+                print(
+                    f"  unjudged = miss nDCG@10: default {unjudged[0]:.3f},"
+                    f" latent {unjudged[1]:.3f}"
+                )
 
 
 QUERIES_FOR_COST = relevance.read_queries(relevance.CORPORA["allsides"].queries)
@@ -360,16 +385,28 @@ def main() -> int:
     parser.add_argument("--weights", default=",".join(map(str, WEIGHTS)), help="for --sweep")
     parser.add_argument("--signals", default=",".join(SIGNALS), help="for --sweep")
     parser.add_argument("--cost", type=int, default=0, help="build AllSides' space at this k")
+    parser.add_argument(
+        "--sample", type=int, default=0, help="for --cost: learn from this many, fold in the rest"
+    )
     args = parser.parse_args()
     if args.cost:
         started = time.perf_counter()
         hits = default_hits(relevance.CORPORA["allsides"], QUERIES_FOR_COST, 1000)
         ms = (time.perf_counter() - started) * 1000 / len(hits)
         print(f"default search, top 1000: {ms:.0f} ms/query")
-        space = build_space(relevance.CORPORA["allsides"], args.cost)
-        print_cost("AllSides", space, args.cost)
-        _, ms = timed_rerank(space, hits, Setting(args.cost, 0.8, "both", 1000))
+        space = build_space(relevance.CORPORA["allsides"], args.cost, args.sample)
+        print_cost(f"AllSides, learned from {args.sample or 'all'}", space, args.cost)
+        setting = Setting(args.cost, CHOSEN["weight"], CHOSEN["signal"], CHOSEN["depth"])
+        runs, ms = timed_rerank(space, hits, setting)
         print(f"re-rank of the top 1000 at k={args.cost}: {ms:.1f} ms/query")
+        judgments, _, _ = relevance.read_judgments(relevance.CORPORA["allsides"])
+        print_header()
+        for half in ("tune", "report"):
+            chosen = [q for q in QUERIES_FOR_COST if q.half == half]
+            base = evaluate({q: [h for h, _ in hits[q][:100]] for q in chosen}, judgments)
+            latent = evaluate({q: runs[q][:100] for q in chosen}, judgments)
+            print_line(f"{half}: default", base[0], base[1])
+            print_line(f"{half}: {setting.label()}", *latent[:2], paired(latent[2], base[2]))
     if args.sweep:
         sweep(tuple(float(w) for w in args.weights.split(",")), tuple(args.signals.split(",")))
     if args.report:
