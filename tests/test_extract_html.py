@@ -635,3 +635,71 @@ def test_a_styled_first_word_the_headline_goes_on_from_is_no_kicker():
     # "<span>Heckenstreit</span> der Nachbarn ...": the title field reads it as one sentence
     story = page("styled_first_word_of_headline.html")
     assert story.title.startswith("Heckenstreit der Nachbarn eskaliert")
+
+
+_STORY = (
+    "<p>The harbour office said on Monday that the island ferry runs again after four months"
+    " in dry dock, with two crossings a day until the summer timetable begins in June.</p>"
+)
+
+
+def _story_page(head: str = "", byline: str = "", footer: str = "") -> bytes:
+    return (
+        f"<html><head><meta property='og:site_name' content='Harbour Herald'>{head}</head>"
+        f"<body><h1>Ferry back in service</h1>{byline}{_STORY}<footer>{footer}</footer>"
+        "</body></html>"
+    ).encode()
+
+
+def _ld_author(author: dict) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "author": author}
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "credit"),
+    [
+        # a desk, declared as the JSON-LD author and shown as "von Redaktion,"
+        (_ld_author({"@type": "Person", "name": "Redaktion"}), "", ["Redaktion"]),
+        ("", "<div class='byline author'>von Redaktion, 12. Mai 2026</div>", ["Redaktion"]),
+        # a desk and an agency together, as a Twitter card's "Written by"
+        (
+            "<meta name='twitter:label1' content='Written by'>"
+            "<meta name='twitter:data1' content='AFP/The Local'>",
+            "",
+            ["AFP/The Local"],
+        ),
+        ("", "<div class='author-name'><span>By Staff Writer</span></div>", ["Staff Writer"]),
+        # a writer's handle in the byline's vcard
+        ("", "<span class='author vcard'><a class='url fn n'>tlow</a></span>", ["tlow"]),
+        # the site itself, shown in the byline under the headline
+        ("", "<div class='td-post-author-name'>Von Harbour Herald -</div>", ["Harbour Herald"]),
+    ],
+)
+def test_a_byline_that_names_only_a_desk_an_outlet_or_a_handle_is_the_credit(head, byline, credit):
+    assert extract_page(_story_page(head, byline)).authors == credit
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "footer"),
+    [
+        # the publisher repeated as a JSON-LD organisation author, shown nowhere as a byline
+        (_ld_author({"@type": "Organization", "name": "Harbour Herald"}), "", ""),
+        # an outlet or a person in the footer's copyright line credits no story
+        ("", "", "© 2026 Harbour Herald Media"),
+        # a label whose name is elsewhere, a weekday, a teaser title, a URL slug
+        ("", "<span class='article_author'>Article by</span>", ""),
+        ("", "<span class='author-date'>Donnerstag, 12. Mai 2026</span>", ""),
+        ("", "<div class='author'>jdoe Creating Search Engine API Message</div>", ""),
+        ("<meta property='article:author' content='jane.roe'>", "", ""),
+    ],
+)
+def test_no_credit_from_a_publisher_default_a_footer_or_byline_furniture(head, byline, footer):
+    assert extract_page(_story_page(head, byline, footer)).authors == []
+
+
+def test_a_person_in_the_byline_wins_over_an_organisation_credit():
+    head = _ld_author({"@type": "Organization", "name": "Coast Wire Service"})
+    byline = "<p class='byline'>By Jane Roe</p>"
+    assert extract_page(_story_page(head, byline)).authors == ["Jane Roe"]
+    assert extract_page(_story_page(head)).authors == ["Coast Wire Service"]

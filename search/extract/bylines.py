@@ -199,6 +199,64 @@ def is_person_name(name: str, *, strict: bool = False) -> bool:
     return True
 
 
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)+$")
+_DOMAIN = re.compile(r"\.(?:[a-z]{2}|com|org|net|info|biz)$")
+#: Words that join the parts of a credit ("Staff and news service reports", "FR mit dpa").
+_CREDIT_JOINERS = frozenset({"and", "und", "of", "the", "de", "du", "von", "mit", "et", "y", "for"})
+
+
+def byline_credit(text: str | None) -> str | None:
+    """What a byline credits when it names no person, as the page writes it: a desk, an
+    outlet, an agency or a writer's handle ("By Staff Writer", "von Redaktion,", "AFP/The
+    Local", "tlow"), without its "By" and the date after it; None for a link, a date, a
+    picture credit or a phrase too long to be a credit.
+
+    >>> byline_credit("By Staff Writer"), byline_credit("Von: det/dpa, 5. Mai 2024")
+    ('Staff Writer', 'det/dpa')
+    >>> byline_credit("Updated 3 min ago") is None, byline_credit("www.example.com") is None
+    (True, True)
+    """
+    if not text:
+        return None
+    text = " ".join(html.unescape(str(text)).split())
+    prefix = BY_PREFIX.match(text)
+    if prefix and prefix.group().strip().casefold() != "redaktion":  # "Redaktion MSM" stays
+        text = text[prefix.end() :]
+    text = re.sub(r"^(?:vom|from the|from)\s+", "", text, flags=re.I)  # "vom Support Team"
+    if _LINK.match(text):
+        return None
+    text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0])
+    kept = _TRAILING_FURNITURE.sub("", text)
+    if len(kept.split()) < len(text.split()) / 2:
+        return None  # mostly furniture: a menu or a teaser ("jdoe Creating Search Engine API")
+    text = kept.strip(" ,:;-–—|()[]\"'~»«")
+    if not text or len(text.split()) > MAX_NAME_WORDS or len(text) > MAX_NAME_CHARS:
+        return None
+    if re.search(r"\b(?:by|von|par|por)$", text, re.I):
+        return None  # a label whose name is in the next element ("Article by")
+    if sum(ch.isalpha() for ch in text) < 2 or any(ch in text for ch in "©*:"):
+        return None  # a label left inside ("Text und Interview: Jane Roe") is no credit
+    if _DATE_WORD.match(text) or _SLUG.match(text) and not _DOMAIN.search(text):
+        return None  # a weekday, a URL slug ("jane.roe"; a domain is a site's name)
+    if _URL_OR_EMAIL.search(text) or _NOT_A_NAME.search(text) or _PHOTO_AGENCY.search(text):
+        return None
+    return text
+
+
+def credit_shaped(text: str) -> bool:
+    """Whether a credit found in page markup is written like a name, not a phrase: one
+    token, or words in capitals but for joiners and at most one other ("auto-motor.at
+    Redaktion"), at most four of them."""
+    words = text.split()
+    if len(words) == 1:
+        return True
+    lower = [w for w in words if not w[:1].isupper() and w.casefold() not in _CREDIT_JOINERS]
+    return len(words) <= MAX_CREDIT_WORDS and len(lower) <= 1 and not re.search(r"[.!?,]$", text)
+
+
+MAX_CREDIT_WORDS = 4
+
+
 def byline_paragraph(paragraph: str) -> Byline | None:
     """A paragraph that is only a byline (``By Jane Doe and John Roe, AP``), else None.
 

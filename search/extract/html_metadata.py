@@ -20,7 +20,13 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from htmldate import find_date
 
-from search.extract.bylines import byline_paragraph, is_person_name, parse_byline
+from search.extract.bylines import (
+    byline_credit,
+    byline_paragraph,
+    credit_shaped,
+    is_person_name,
+    parse_byline,
+)
 from search.extract.dates import date_in_text, in_publisher_zone, normalise_date
 from search.extract.publishers import domain_label, normalise_publisher
 
@@ -600,7 +606,38 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
         for other in (in_text, _bio_names(src, site), named_site):
             chosen = _completed(chosen, other)
-    return chosen or _signature(src.tree, site)
+    return chosen or _signature(src.tree, site) or _credit(src, site)
+
+
+def _credit(src: _Sources, site: SiteNames) -> list[str]:
+    """What the page credits when no byline names a person: a desk, an outlet, an agency
+    or a handle ("Redaktion", "HLNF Staff Report", "AFP/The Local", "tlow"), from the
+    JSON-LD author or the writer's meta tags, else the first byline element (there written
+    like a name), never from a footer or a logo. A JSON-LD organisation that is the site
+    itself is the publisher repeated by the CMS, and counts only if the byline shows it."""
+    shown = _shown_credit(src.tree)
+    declared = [found for value in src.ld("author") for found in _ld_names(value, src)]
+    declared += [(text, False) for text in src.all(*AUTHOR_META_KEYS[0]) + _twitter_writer(src)]
+    for text, is_organisation in declared:
+        credit = byline_credit(text)
+        if credit and is_organisation and site.is_name(credit):
+            credit = credit if credit.casefold() == (shown or "").casefold() else None
+        if credit:
+            return [credit]
+    return [shown] if shown else []
+
+
+def _shown_credit(tree: lxml.html.HtmlElement) -> str | None:
+    """The credit in the page's first byline element that holds one (see ``_credit``)."""
+    for element in tree.xpath(_BYLINE_XPATH):
+        text = _spaced_text(element)
+        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
+            continue
+        posted = _POSTED_BY.match(text)
+        credit = byline_credit(text[posted.end() :] if posted else text)
+        if credit and credit_shaped(credit):
+            return credit
+    return None
 
 
 #: A signature is a name alone on the article's last line, in bold or italics.
