@@ -703,3 +703,26 @@ def test_a_person_in_the_byline_wins_over_an_organisation_credit():
     byline = "<p class='byline'>By Jane Roe</p>"
     assert extract_page(_story_page(head, byline)).authors == ["Jane Roe"]
     assert extract_page(_story_page(head)).authors == ["Coast Wire Service"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<meta property='og:article:author' content='Jane Roe'>",
+        "<meta name='shareaholic:article_author_name' content='Jane Roe'>",
+        "<meta name='dcterms.creator' content='Jane Roe'>",
+    ],
+)
+def test_writer_meta_tags_other_extractors_read(head):
+    assert extract_page(_story_page(head)).authors == ["Jane Roe"]
+
+
+def test_a_forum_posts_author_is_the_writer():
+    # a forum thread's JSON-LD is a DiscussionForumPosting, read for its author only
+    post = {
+        "@context": "https://schema.org",
+        "@type": "DiscussionForumPosting",
+        "author": {"@type": "Person", "name": "Pepelotta"},
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(post)}</script>"
+    assert extract_page(_story_page(head)).authors == ["Pepelotta"]

@@ -64,6 +64,8 @@ class _Sources:
     tree: lxml.html.HtmlElement
     #: every JSON-LD object that has an ``@id``, to follow references (``"author": {"@id"}``)
     by_id: dict[str, dict] = field(default_factory=dict)
+    #: forum and social posts (see ``POST_TYPES``)
+    posts: list[dict] = field(default_factory=list)
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
@@ -78,6 +80,10 @@ class _Sources:
     def ld(self, key: str) -> list:
         """Values of ``key`` in the page's article objects (articles first)."""
         return [obj[key] for obj in self.jsonld if obj.get(key) not in (None, "", [])]
+
+    def ld_authors(self) -> list:
+        """JSON-LD ``author`` values of the article objects, else of a forum or social post."""
+        return self.ld("author") or [post["author"] for post in self.posts if post.get("author")]
 
 
 def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
@@ -111,9 +117,14 @@ ARTICLE_TYPES = (
 )
 
 
-def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, dict]]:
-    """The page's JSON-LD objects that describe an article (best type first), and every
-    object by its ``@id``."""
+#: schema.org types of a forum thread's or a social network's post: its author is the page's
+#: writer, its dates are the thread's (read for the author only).
+POST_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting"})
+
+
+def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, dict], list[dict]]:
+    """The page's JSON-LD objects that describe an article (best type first), every object
+    by its ``@id``, and its forum or social posts."""
     objects: list[dict] = []
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
@@ -126,14 +137,18 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
         objects.extend(_flatten_jsonld(data))
 
     def rank(obj: dict) -> int:
-        types = obj.get("@type")
-        types = types if isinstance(types, list) else [types]
-        ranks = [ARTICLE_TYPES.index(t) for t in types if t in ARTICLE_TYPES]
+        ranks = [ARTICLE_TYPES.index(t) for t in _types(obj) if t in ARTICLE_TYPES]
         return min(ranks) if ranks else len(ARTICLE_TYPES)
 
     typed = [obj for obj in objects if rank(obj) < len(ARTICLE_TYPES)]
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
-    return sorted(typed, key=rank), by_id
+    posts = [obj for obj in objects if any(t in POST_TYPES for t in _types(obj))]
+    return sorted(typed, key=rank), by_id, posts
+
+
+def _types(obj: dict) -> list:
+    types = obj.get("@type")
+    return types if isinstance(types, list) else [types]
 
 
 def _flatten_jsonld(data) -> Iterator[dict]:
@@ -565,8 +580,17 @@ _WRITER_LABEL = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit 
 #: Meta tags naming the writer, most specific first (a bare ``author`` tag often names the
 #: publisher: "Condé Nast", "Prisma Média").
 AUTHOR_META_KEYS = (
-    ("article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"),
-    ("author", "dc.creator"),
+    (
+        "article:author",
+        "og:article:author",
+        "og:author",
+        "parsely-author",
+        "sailthru.author",
+        "byl",
+        "cxenseparse:author",
+        "shareaholic:article_author_name",
+    ),
+    ("author", "dc.creator", "dcterms.creator"),
 )
 
 
@@ -581,7 +605,7 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
     """
     people = [
         name
-        for value in src.ld("author")
+        for value in src.ld_authors()
         for name, is_organisation in _ld_names(value, src)
         if not is_organisation
     ]
@@ -616,7 +640,7 @@ def _credit(src: _Sources, site: SiteNames) -> list[str]:
     like a name), never from a footer or a logo. A JSON-LD organisation that is the site
     itself is the publisher repeated by the CMS, and counts only if the byline shows it."""
     shown = _shown_credit(src.tree)
-    declared = [found for value in src.ld("author") for found in _ld_names(value, src)]
+    declared = [found for value in src.ld_authors() for found in _ld_names(value, src)]
     declared += [(text, False) for text in src.all(*AUTHOR_META_KEYS[0]) + _twitter_writer(src)]
     for text, is_organisation in declared:
         credit = byline_credit(text)
@@ -1377,8 +1401,8 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page says about itself, each field from its best source."""
-    jsonld, by_id = _jsonld_objects(tree)
-    src = _Sources(_meta_tags(tree), jsonld, tree, by_id)
+    jsonld, by_id, posts = _jsonld_objects(tree)
+    src = _Sources(_meta_tags(tree), jsonld, tree, by_id, posts)
     page_url = _canonical_url(src, url)
     site = _site_name(src)
     if site and len(site.split()) > MAX_SITE_NAME_WORDS:
