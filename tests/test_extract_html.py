@@ -726,3 +726,17 @@ def test_a_forum_posts_author_is_the_writer():
     }
     head = f"<script type='application/ld+json'>{json.dumps(post)}</script>"
     assert extract_page(_story_page(head)).authors == ["Pepelotta"]
+
+
+def test_a_redaktion_byline_is_a_desk_and_an_articles_address_a_byline():
+    # "Redaktion Harbour Desk" is the desk's credit, not a person named "Harbour Desk"
+    head = _ld_author({"@type": "Person", "name": "Redaktion Harbour Desk"})
+    assert extract_page(_story_page(head)).authors == ["Redaktion Harbour Desk"]
+    # HTML's <address> in an article holds its author's credit; a role after a name goes
+    article = "<article><h1>Ferry back in service</h1><address>Por Agencia Costa</address>"
+    page_html = _story_page().replace(b"<h1>Ferry back in service</h1>", article.encode())
+    assert extract_page(page_html.replace(b"</footer>", b"</footer></article>")).authors == [
+        "Agencia Costa"
+    ]
+    spokesperson = "<p class='author'>Kathrin Lund Pressesprecherin</p>"
+    assert extract_page(_story_page(byline=spokesperson)).authors == ["Kathrin Lund"]

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 
 from search.extract.agencies import agency_named
 
-#: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:".
+#: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:";
+#: "Redaktion:" too, but "Redaktion Polizeiticker" is a desk, not a person named "Polizeiticker".
 BY_PREFIX = re.compile(
     r"^\W*(?:(?:written|posted|reported|story|text|words|published|post author)\s+)?"
-    r"(?:by|von|par|por|door|di|przez|autor(?:in)?|author|auteur|autore|text|redaktion"
-    r"|interview|artikel von|beitrag von|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert"
-    r"|veröffentlicht) von|publié par|publicado por|escrito por"
+    r"(?:by|von|par|por|door|di|przez|autor(?:in)?|author|auteur|autore|text"
+    r"|redaktion(?=\s*[:\uff1a])|interview|artikel von|beitrag von"
+    r"|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert|veröffentlicht) von"
+    r"|publié par|publicado por|escrito por"
     r"|责任编辑|编辑|作者|记者)\b[\s:.\uff1a]*",  # Chinese: editor in charge, editor, author
     re.I,
 )
@@ -45,7 +47,8 @@ _NAME_SEPARATOR = re.compile(
 _ROLES = (
     r"illustrations?|fotos?|photos?|bilder|grafik|edited|editing|chefredakteur(?:in)?"
     r"|redakteur(?:in)?|staff|experte|expertin|expert|korrespondent(?:in)?|correspondent"
-    r"|reporter(?:in)?|mitglied|rechtsanwalt|rechtsanwältin|anwalt|anwältin|attorney"
+    r"|reporter(?:in)?|(?:presse)?sprecher(?:in)?|spokes(?:wo)?man|spokesperson|mitglied"
+    r"|rechtsanwalt|rechtsanwältin|anwalt|anwältin|attorney"
 )
 _ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s*:?\s+")
 _ROLE_AFTER = re.compile(rf"\s+(?:(?i:{_ROLES})|for|For|FOR|für|pour|para)\b.*$")
@@ -218,10 +221,7 @@ def byline_credit(text: str | None) -> str | None:
     """
     if not text:
         return None
-    text = " ".join(html.unescape(str(text)).split())
-    prefix = BY_PREFIX.match(text)
-    if prefix and prefix.group().strip().casefold() != "redaktion":  # "Redaktion MSM" stays
-        text = text[prefix.end() :]
+    text = BY_PREFIX.sub("", " ".join(html.unescape(str(text)).split()))
     text = re.sub(r"^(?:vom|from the|from)\s+", "", text, flags=re.I)  # "vom Support Team"
     if _LINK.match(text):
         return None

@@ -537,12 +537,13 @@ def _is_person(value, src: _Sources) -> bool:
     return "Person" in (types if isinstance(types, list) else [types])
 
 
-#: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too).
+#: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too), and
+#: an article's ``<address>`` (HTML's element for the contact of the article's author).
 _BYLINE_XPATH = (
     ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
     " or contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'autor')"
     " or contains(@class, 'auteur') or contains(@class, 'vcard') or contains(@id, 'author')"
-    " or contains(@data-testid, 'byline') or self::byline]"
+    " or contains(@data-testid, 'byline') or self::byline or (self::address and ancestor::article)]"
     "[not(self::meta or self::link or self::body or self::html or self::img)]"
 )
 #: A byline element is short; a long one is an author box (biography), not a byline.
