@@ -740,3 +740,19 @@ def test_a_redaktion_byline_is_a_desk_and_an_articles_address_a_byline():
     ]
     spokesperson = "<p class='author'>Kathrin Lund Pressesprecherin</p>"
     assert extract_page(_story_page(byline=spokesperson)).authors == ["Kathrin Lund"]
+
+
+@pytest.mark.parametrize(
+    ("dateline", "authors"),
+    [
+        ("<p class='text-muted'>11.12.2025 - Jana Roehl</p>", ["Jana Roehl"]),
+        ("<span>06.11.2025 13:30 von Olga</span>", ["Olga"]),
+        ("<small>04.02.2026 | 13:10 Uhr | Uta Helm</small>", ["Uta Helm"]),
+        # a date and a place or a section is no byline
+        ("<span>06.11.2025 - 14 Kommentare</span>", []),
+        ("<span>06.11.2025 - Lokales, Sport, Kultur</span>", []),
+    ],
+)
+def test_the_writer_after_the_date_under_the_headline(dateline, authors):
+    page_html = _story_page().replace(b"</h1>", f"</h1>{dateline}".encode())
+    assert extract_page(page_html).authors == authors

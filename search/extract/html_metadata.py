@@ -620,7 +620,7 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
             return visible
     sources += [generic, _byline_markup(src.tree, site)]
     found = [names for names in sources if names]
-    in_text = None if found else _byline_in_text(src.tree, site)
+    in_text = None if found else _byline_in_text(src.tree, site) or _dated_byline(src.tree, site)
     chosen = found[0] if found else in_text
     for other in found[1:]:
         chosen = _completed(chosen, other)
@@ -900,6 +900,25 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     return handles
 
 
+#: A date and the writer after it under a headline: "25.10.2022 - Jane Roe", "04.02.2022 |
+#: 13:10 Uhr | Jane Roe", "06.11.2023 13:30 von Jane".
+_DATED_BYLINE = re.compile(
+    r"^(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})"
+    r"(?:\s*[|,]?\s*\d{1,2}:\d{2}(?:\s*uhr)?)?\s*(?:[-–|•·]\s*|\s(?:von|by)\s+)(?P<names>\D+)$",
+    re.I,
+)
+
+
+def _dated_byline(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """The writer named after the date printed under the headline (see ``_DATED_BYLINE``),
+    written like a name."""
+    for text, _ in _pieces_after_headline(tree, site):
+        if dated := _DATED_BYLINE.match(text):
+            names = _people([dated.group("names")], site, shaped=True)
+            return names if len(names) <= MAX_SINGLE_WORD_NAMES else []
+    return []
+
+
 def _mid_sentence(node) -> bool:
     """Whether a text node continues a sentence after the inline word before it ("beim
     <strong>Leasing</strong> von Firmenwägen"): a lower-case "von"/"by" there is a
@@ -1068,6 +1087,23 @@ def _headline_date(
     first ``<h1>`` that is not the site's logo), as a reader sees it: not in hidden text,
     another headline or a sentence; an hAtom ``updated`` time that a ``published`` one
     stands beside is the one themes hide. With it, whether it is labelled as the date."""
+    pieces = _pieces_after_headline(tree, site)
+    hatom = {token for _, holder in pieces if holder.tag == "time" for token in _tokens(holder)}
+    for text, holder in pieces:
+        tokens = _tokens(holder)
+        hidden_by_theme = "updated" in tokens and "published" not in tokens
+        if holder.tag == "time" and "published" in hatom and hidden_by_theme:
+            continue
+        if day := date_in_text(text, dayfirst=dayfirst):
+            return day, _labelled_date(text, holder)
+    return None
+
+
+def _pieces_after_headline(
+    tree: lxml.html.HtmlElement, site: SiteNames
+) -> list[tuple[str, lxml.html.HtmlElement]]:
+    """The short pieces of visible text (and their elements) within ``HEADLINE_DATE_CHARS``
+    after the page's headline: its first ``<h1>`` that is not the site's logo."""
     headline = next(
         (
             heading
@@ -1078,7 +1114,7 @@ def _headline_date(
         None,
     )
     if headline is None:
-        return None
+        return []
     pieces: list[tuple[str, lxml.html.HtmlElement]] = []
     read = 0
     for node in headline.xpath("following::text()"):
@@ -1093,15 +1129,7 @@ def _headline_date(
             pieces.append((text, holder))
         if read >= HEADLINE_DATE_CHARS:
             break
-    hatom = {token for _, holder in pieces if holder.tag == "time" for token in _tokens(holder)}
-    for text, holder in pieces:
-        tokens = _tokens(holder)
-        hidden_by_theme = "updated" in tokens and "published" not in tokens
-        if holder.tag == "time" and "published" in hatom and hidden_by_theme:
-            continue
-        if day := date_in_text(text, dayfirst=dayfirst):
-            return day, _labelled_date(text, holder)
-    return None
+    return pieces
 
 
 #: A date's label in front of it: "Updated May 06, 2019", "Publiziert: 03.04.2020".
