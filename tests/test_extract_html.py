@@ -756,3 +756,13 @@ def test_a_redaktion_byline_is_a_desk_and_an_articles_address_a_byline():
 def test_the_writer_after_the_date_under_the_headline(dateline, authors):
     page_html = _story_page().replace(b"</h1>", f"</h1>{dateline}".encode())
     assert extract_page(page_html).authors == authors
+
+
+def test_a_chinese_editor_line_names_the_writer():
+    # "责任编辑：" (editor in charge) closes Chinese news stories; the name is in Han characters
+    from search.extract.html import parse
+    from search.extract.html_metadata import extract_metadata
+
+    story = "<p>记者从港口管理处获悉，停运四个月的岛屿渡轮自周一起恢复运营，每天往返两班。</p>"
+    html = f"<html><body><h1>岛屿渡轮恢复运营</h1>{story}<div><span>责任编辑： 林晓</span></div>"
+    assert extract_metadata(parse(f"{html}</body></html>")).authors == ["林晓"]

@@ -115,6 +115,8 @@ MAX_NAME_CHARS = 70
 #: Strict names (running text): capitalised words, initials and particles.
 _PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "la", "le", "al", "el", "bin"})
 _CAPITALISED = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*$")
+#: A Chinese name: two to four Han characters ("焦鹏"), written without capitals.
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 @dataclass
@@ -198,7 +200,9 @@ def is_person_name(name: str, *, strict: bool = False) -> bool:
     if _ORGANISATION.search(name) or _DATE_WORD.match(name):
         return False
     if strict:
-        return all(_CAPITALISED.match(w) or w in _PARTICLES for w in name.split())
+        return all(
+            _CAPITALISED.match(w) or w in _PARTICLES or _HAN_NAME.match(w) for w in name.split()
+        )
     return True
 
 

@@ -561,6 +561,7 @@ _BYLINE_START = re.compile(
     r"|(?:verfasst|geschrieben"
     r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
     r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:"
+    r"|(?:责任编辑|编辑|作者|记者)\s*[:\uff1a]"  # Chinese: editor in charge, editor, author
     r"|(?:autor(?:in|en)?|authors?|auteurs?)\s+(?=(?-i:[A-ZÀ-Ý])))",  # "Autoren Jane Roe und …"
     re.I,
 )
@@ -949,7 +950,7 @@ def _names_in_line(line: str, site: SiteNames) -> list[str]:
     if start is None:
         return []
     rest = line[start.end() :]
-    if start.group().rstrip().endswith(":"):
+    if start.group().rstrip()[-1:] in (":", "\uff1a"):
         return _people([rest], site, shaped=True)
     if _POSTING_VERB.search(start.group()):  # "Gespeichert von rasos": a user's handle too
         return _people([rest], site)
