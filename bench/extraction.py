@@ -20,7 +20,8 @@ A metadata check follows on the pages whose annotation carries ``meta``: the sha
 whose title, author(s) and date we get right, beside trafilatura's metadata extraction,
 scored two ways: ``strict``, the annotation's own standard, and ``reader``, which forgives
 only differences a reader would not call an error (typography, a kicker or site-name part of
-a title, "By" and credentials in a byline, an annotated date with day and month swapped;
+a title, "By", credentials, affiliations and desks beside the people of a byline, a misspelt
+annotation, an annotated date with day and month swapped;
 the rules are listed above ``reader_correct``); and for authors a third row, ``people``, on
 the pages whose annotated author is a person, not a desk, an agency or an organisation
 (rules above ``annotated_person``). ``--misses title,author,date`` prints our
@@ -166,7 +167,12 @@ def strict_correct(field: str, expected: str | list, got: str | None) -> bool:
 # - titles: a kicker before the headline ("Klimaschutz: Bohren, bis es heiß wird"), on either
 #   side, and a site-name suffix ("Kinder und Arbeit » ProNATs e.V."), on either side;
 # - authors: "By"/"Von" prefixes, a credential after a comma ("Grant Tinsley, PhD"), and how
-#   the names are joined (", ", " and ", " und ", "/", "&");
+#   the names are joined (", ", " and ", " und ", "/", "&"); an affiliation after a name ("Glen
+#   Owen For The Mail On Sunday", "James Lynch from University of Michigan", "Camila Méndez en
+#   Territorio") and a share counter the annotator copied with it ("Amber Guetebier Shares");
+#   a desk, an agency or an outlet named beside people ("Michael Rädel, Redaktion", "..., NDR"):
+#   the people are the same;
+#   an annotation that misspells the name the page prints (listed in ``ANNOTATION_TYPOS``);
 # - dates: an annotation that is no valid date but our day with its numbers in another order
 #   ("2022-29-11" for 2022-11-29).
 _TYPOGRAPHY = str.maketrans(
@@ -183,6 +189,17 @@ MAX_KICKER_WORDS = 5
 _BY = re.compile(r"^(?:by|von|par|por|door|text|autor(?:in)?|author|auteur)\b[:\s]*", re.I)
 _CREDENTIAL = re.compile(r"^(?:ph\.?d|m\.?d|dr|prof|mba|jr|sr)\.?$", re.I)
 _NAME_JOIN = re.compile(r"\s*(?:[,;&/]|\band\b|\bund\b)\s*", re.I)
+
+
+#: What trails a name without naming anyone else: an affiliation, a share counter.
+_AFFILIATION = re.compile(r"\s+(?:(?:for|from|für|pour|en)\s+\S.*|shares?)$", re.I)
+#: Annotations that misspell the name their page prints, and what the page prints (by file).
+ANNOTATION_TYPOS = {
+    # the page spells her "Alexandra Ilina" six times, never "Illina"
+    "ingenieur.de.kernfusion.html.gz": {"author": "Alexandra Ilina"},
+    # "I'm Joachim Schork" on the page: the annotation lost the first letter
+    "statisticsglobe.com.ggplot2.html.gz": {"author": "Joachim Schork"},
+}
 
 
 def _reader_text(text: str | None) -> str:
@@ -206,13 +223,24 @@ def _without_site(title: str, site_words: set[str]) -> str:
 
 def _reader_names(value: str | list | None) -> set[str]:
     parts = value if isinstance(value, list) else [value or ""]
-    names = set()
+    names, people = set(), set()
     for part in parts:
         for name in _NAME_JOIN.split(_BY.sub("", _norm(part))):
-            name = _reader_text(_BY.sub("", name))
-            if name and not _CREDENTIAL.match(name):
-                names.add(name)
-    return names
+            name = _BY.sub("", name)
+            if " " in name.strip():
+                name = _AFFILIATION.sub("", name)
+            if not _reader_text(name) or _CREDENTIAL.match(_reader_text(name)):
+                continue
+            names.add(_reader_text(name))
+            if _names_a_person(name):
+                people.add(_reader_text(name))
+    return people or names
+
+
+def _names_a_person(name: str) -> bool:
+    """Whether a byline part is no desk, agency code or outlet (see ``annotated_person``)."""
+    text = _norm(name)
+    return not (_DESK.search(text) or _ORGANISATION_WORD.search(text) or _AGENCY_CODE.match(text))
 
 
 # "People only": the author score over the pages whose annotated author is a person. An
@@ -268,6 +296,7 @@ def reader_correct(field: str, expected: str | list, got: str | None, item: dict
     if not got:
         return False
     if field == "author":
+        expected = ANNOTATION_TYPOS.get(item["file"], {}).get("author", expected)
         return _reader_names(got) == _reader_names(expected)
     if field == "date":
         want = re.findall(r"\d+", str(expected))
@@ -340,8 +369,9 @@ def print_metadata(result: dict[str, dict]) -> None:
         f"\nmetadata on the annotated pages (title {pages['title']}, author {pages['author']},"
         f" date {pages['date']}); strict: the annotation's standard (date: same YYYY-MM-DD;"
         f" author: same set of names; title: equal but for case); reader: what a reader would"
-        f" still call the same (typography, a kicker or site-name part of a title, By/Von and"
-        f" credentials of a byline, an annotated date with day and month swapped; see"
+        f" still call the same (typography, a kicker or site-name part of a title, By/Von,"
+        f" credentials, affiliations and desks beside the people of a byline, a misspelt"
+        f" annotation in ANNOTATION_TYPOS, an annotated date with day and month swapped; see"
         f" reader_correct)"
     )
     people = next(iter(result.values()))["people"]["pages"]

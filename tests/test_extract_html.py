@@ -635,3 +635,134 @@ def test_a_styled_first_word_the_headline_goes_on_from_is_no_kicker():
     # "<span>Heckenstreit</span> der Nachbarn ...": the title field reads it as one sentence
     story = page("styled_first_word_of_headline.html")
     assert story.title.startswith("Heckenstreit der Nachbarn eskaliert")
+
+
+_STORY = (
+    "<p>The harbour office said on Monday that the island ferry runs again after four months"
+    " in dry dock, with two crossings a day until the summer timetable begins in June.</p>"
+)
+
+
+def _story_page(head: str = "", byline: str = "", footer: str = "") -> bytes:
+    return (
+        f"<html><head><meta property='og:site_name' content='Harbour Herald'>{head}</head>"
+        f"<body><h1>Ferry back in service</h1>{byline}{_STORY}<footer>{footer}</footer>"
+        "</body></html>"
+    ).encode()
+
+
+def _ld_author(author: dict) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "author": author}
+    return f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "credit"),
+    [
+        # a desk, declared as the JSON-LD author and shown as "von Redaktion,"
+        (_ld_author({"@type": "Person", "name": "Redaktion"}), "", ["Redaktion"]),
+        ("", "<div class='byline author'>von Redaktion, 12. Mai 2026</div>", ["Redaktion"]),
+        # a desk and an agency together, as a Twitter card's "Written by"
+        (
+            "<meta name='twitter:label1' content='Written by'>"
+            "<meta name='twitter:data1' content='AFP/The Local'>",
+            "",
+            ["AFP/The Local"],
+        ),
+        ("", "<div class='author-name'><span>By Staff Writer</span></div>", ["Staff Writer"]),
+        # a writer's handle in the byline's vcard
+        ("", "<span class='author vcard'><a class='url fn n'>tlow</a></span>", ["tlow"]),
+        # the site itself, shown in the byline under the headline
+        ("", "<div class='td-post-author-name'>Von Harbour Herald -</div>", ["Harbour Herald"]),
+    ],
+)
+def test_a_byline_that_names_only_a_desk_an_outlet_or_a_handle_is_the_credit(head, byline, credit):
+    assert extract_page(_story_page(head, byline)).authors == credit
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "footer"),
+    [
+        # the publisher repeated as a JSON-LD organisation author, shown nowhere as a byline
+        (_ld_author({"@type": "Organization", "name": "Harbour Herald"}), "", ""),
+        # an outlet or a person in the footer's copyright line credits no story
+        ("", "", "© 2026 Harbour Herald Media"),
+        # a label whose name is elsewhere, a weekday, a teaser title, a URL slug
+        ("", "<span class='article_author'>Article by</span>", ""),
+        ("", "<span class='author-date'>Donnerstag, 12. Mai 2026</span>", ""),
+        ("", "<div class='author'>jdoe Creating Search Engine API Message</div>", ""),
+        ("<meta property='article:author' content='jane.roe'>", "", ""),
+    ],
+)
+def test_no_credit_from_a_publisher_default_a_footer_or_byline_furniture(head, byline, footer):
+    assert extract_page(_story_page(head, byline, footer)).authors == []
+
+
+def test_a_person_in_the_byline_wins_over_an_organisation_credit():
+    head = _ld_author({"@type": "Organization", "name": "Coast Wire Service"})
+    byline = "<p class='byline'>By Jane Roe</p>"
+    assert extract_page(_story_page(head, byline)).authors == ["Jane Roe"]
+    assert extract_page(_story_page(head)).authors == ["Coast Wire Service"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<meta property='og:article:author' content='Jane Roe'>",
+        "<meta name='shareaholic:article_author_name' content='Jane Roe'>",
+        "<meta name='dcterms.creator' content='Jane Roe'>",
+    ],
+)
+def test_writer_meta_tags_other_extractors_read(head):
+    assert extract_page(_story_page(head)).authors == ["Jane Roe"]
+
+
+def test_a_forum_posts_author_is_the_writer():
+    # a forum thread's JSON-LD is a DiscussionForumPosting, read for its author only
+    post = {
+        "@context": "https://schema.org",
+        "@type": "DiscussionForumPosting",
+        "author": {"@type": "Person", "name": "Pepelotta"},
+    }
+    head = f"<script type='application/ld+json'>{json.dumps(post)}</script>"
+    assert extract_page(_story_page(head)).authors == ["Pepelotta"]
+
+
+def test_a_redaktion_byline_is_a_desk_and_an_articles_address_a_byline():
+    # "Redaktion Harbour Desk" is the desk's credit, not a person named "Harbour Desk"
+    head = _ld_author({"@type": "Person", "name": "Redaktion Harbour Desk"})
+    assert extract_page(_story_page(head)).authors == ["Redaktion Harbour Desk"]
+    # HTML's <address> in an article holds its author's credit; a role after a name goes
+    article = "<article><h1>Ferry back in service</h1><address>Por Agencia Costa</address>"
+    page_html = _story_page().replace(b"<h1>Ferry back in service</h1>", article.encode())
+    assert extract_page(page_html.replace(b"</footer>", b"</footer></article>")).authors == [
+        "Agencia Costa"
+    ]
+    spokesperson = "<p class='author'>Kathrin Lund Pressesprecherin</p>"
+    assert extract_page(_story_page(byline=spokesperson)).authors == ["Kathrin Lund"]
+
+
+@pytest.mark.parametrize(
+    ("dateline", "authors"),
+    [
+        ("<p class='text-muted'>11.12.2025 - Jana Roehl</p>", ["Jana Roehl"]),
+        ("<span>06.11.2025 13:30 von Olga</span>", ["Olga"]),
+        ("<small>04.02.2026 | 13:10 Uhr | Uta Helm</small>", ["Uta Helm"]),
+        # a date and a place or a section is no byline
+        ("<span>06.11.2025 - 14 Kommentare</span>", []),
+        ("<span>06.11.2025 - Lokales, Sport, Kultur</span>", []),
+    ],
+)
+def test_the_writer_after_the_date_under_the_headline(dateline, authors):
+    page_html = _story_page().replace(b"</h1>", f"</h1>{dateline}".encode())
+    assert extract_page(page_html).authors == authors
+
+
+def test_a_chinese_editor_line_names_the_writer():
+    # "责任编辑：" (editor in charge) closes Chinese news stories; the name is in Han characters
+    from search.extract.html import parse
+    from search.extract.html_metadata import extract_metadata
+
+    story = "<p>记者从港口管理处获悉，停运四个月的岛屿渡轮自周一起恢复运营，每天往返两班。</p>"
+    html = f"<html><body><h1>岛屿渡轮恢复运营</h1>{story}<div><span>责任编辑： 林晓</span></div>"
+    assert extract_metadata(parse(f"{html}</body></html>")).authors == ["林晓"]

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 
 from search.extract.agencies import agency_named
 
-#: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:".
+#: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:";
+#: "Redaktion:" too, but "Redaktion Polizeiticker" is a desk, not a person named "Polizeiticker".
 BY_PREFIX = re.compile(
     r"^\W*(?:(?:written|posted|reported|story|text|words|published|post author)\s+)?"
-    r"(?:by|von|par|por|door|di|przez|autor(?:in)?|author|auteur|autore|text|redaktion"
-    r"|interview|artikel von|beitrag von|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert"
-    r"|veröffentlicht) von|publié par|publicado por|escrito por"
+    r"(?:by|von|par|por|door|di|przez|autor(?:in)?|author|auteur|autore|text"
+    r"|redaktion(?=\s*[:\uff1a])|interview|artikel von|beitrag von"
+    r"|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert|veröffentlicht) von"
+    r"|publié par|publicado por|escrito por"
     r"|责任编辑|编辑|作者|记者)\b[\s:.\uff1a]*",  # Chinese: editor in charge, editor, author
     re.I,
 )
@@ -45,7 +47,8 @@ _NAME_SEPARATOR = re.compile(
 _ROLES = (
     r"illustrations?|fotos?|photos?|bilder|grafik|edited|editing|chefredakteur(?:in)?"
     r"|redakteur(?:in)?|staff|experte|expertin|expert|korrespondent(?:in)?|correspondent"
-    r"|reporter(?:in)?|mitglied|rechtsanwalt|rechtsanwältin|anwalt|anwältin|attorney"
+    r"|reporter(?:in)?|(?:presse)?sprecher(?:in)?|spokes(?:wo)?man|spokesperson|mitglied"
+    r"|rechtsanwalt|rechtsanwältin|anwalt|anwältin|attorney"
 )
 _ROLE_BEFORE = re.compile(rf"^\S*(?i:{_ROLES})\s*:?\s+")
 _ROLE_AFTER = re.compile(rf"\s+(?:(?i:{_ROLES})|for|For|FOR|für|pour|para)\b.*$")
@@ -112,6 +115,8 @@ MAX_NAME_CHARS = 70
 #: Strict names (running text): capitalised words, initials and particles.
 _PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "la", "le", "al", "el", "bin"})
 _CAPITALISED = re.compile(r"^[A-ZÀ-Ý][\w'’.-]*$")
+#: A Chinese name: two to four Han characters ("焦鹏"), written without capitals.
+_HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 
 @dataclass
@@ -195,8 +200,65 @@ def is_person_name(name: str, *, strict: bool = False) -> bool:
     if _ORGANISATION.search(name) or _DATE_WORD.match(name):
         return False
     if strict:
-        return all(_CAPITALISED.match(w) or w in _PARTICLES for w in name.split())
+        return all(
+            _CAPITALISED.match(w) or w in _PARTICLES or _HAN_NAME.match(w) for w in name.split()
+        )
     return True
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_.][a-z0-9]+)+$")
+_DOMAIN = re.compile(r"\.(?:[a-z]{2}|com|org|net|info|biz)$")
+#: Words that join the parts of a credit ("Staff and news service reports", "FR mit dpa").
+_CREDIT_JOINERS = frozenset({"and", "und", "of", "the", "de", "du", "von", "mit", "et", "y", "for"})
+
+
+def byline_credit(text: str | None) -> str | None:
+    """What a byline credits when it names no person, as the page writes it: a desk, an
+    outlet, an agency or a writer's handle ("By Staff Writer", "von Redaktion,", "AFP/The
+    Local", "tlow"), without its "By" and the date after it; None for a link, a date, a
+    picture credit or a phrase too long to be a credit.
+
+    >>> byline_credit("By Staff Writer"), byline_credit("Von: det/dpa, 5. Mai 2024")
+    ('Staff Writer', 'det/dpa')
+    >>> byline_credit("Updated 3 min ago") is None, byline_credit("www.example.com") is None
+    (True, True)
+    """
+    if not text:
+        return None
+    text = BY_PREFIX.sub("", " ".join(html.unescape(str(text)).split()))
+    text = re.sub(r"^(?:vom|from the|from)\s+", "", text, flags=re.I)  # "vom Support Team"
+    if _LINK.match(text):
+        return None
+    text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0])
+    kept = _TRAILING_FURNITURE.sub("", text)
+    if len(kept.split()) < len(text.split()) / 2:
+        return None  # mostly furniture: a menu or a teaser ("jdoe Creating Search Engine API")
+    text = kept.strip(" ,:;-–—|()[]\"'~»«")
+    if not text or len(text.split()) > MAX_NAME_WORDS or len(text) > MAX_NAME_CHARS:
+        return None
+    if re.search(r"\b(?:by|von|par|por)$", text, re.I):
+        return None  # a label whose name is in the next element ("Article by")
+    if sum(ch.isalpha() for ch in text) < 2 or any(ch in text for ch in "©*:"):
+        return None  # a label left inside ("Text und Interview: Jane Roe") is no credit
+    if _DATE_WORD.match(text) or _SLUG.match(text) and not _DOMAIN.search(text):
+        return None  # a weekday, a URL slug ("jane.roe"; a domain is a site's name)
+    if _URL_OR_EMAIL.search(text) or _NOT_A_NAME.search(text) or _PHOTO_AGENCY.search(text):
+        return None
+    return text
+
+
+def credit_shaped(text: str) -> bool:
+    """Whether a credit found in page markup is written like a name, not a phrase: one
+    token, or words in capitals but for joiners and at most one other ("auto-motor.at
+    Redaktion"), at most four of them."""
+    words = text.split()
+    if len(words) == 1:
+        return True
+    lower = [w for w in words if not w[:1].isupper() and w.casefold() not in _CREDIT_JOINERS]
+    return len(words) <= MAX_CREDIT_WORDS and len(lower) <= 1 and not re.search(r"[.!?,]$", text)
+
+
+MAX_CREDIT_WORDS = 4
 
 
 def byline_paragraph(paragraph: str) -> Byline | None:

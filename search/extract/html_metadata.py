@@ -20,7 +20,13 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from htmldate import find_date
 
-from search.extract.bylines import byline_paragraph, is_person_name, parse_byline
+from search.extract.bylines import (
+    byline_credit,
+    byline_paragraph,
+    credit_shaped,
+    is_person_name,
+    parse_byline,
+)
 from search.extract.dates import date_in_text, in_publisher_zone, normalise_date
 from search.extract.publishers import domain_label, normalise_publisher
 
@@ -58,6 +64,8 @@ class _Sources:
     tree: lxml.html.HtmlElement
     #: every JSON-LD object that has an ``@id``, to follow references (``"author": {"@id"}``)
     by_id: dict[str, dict] = field(default_factory=dict)
+    #: forum and social posts (see ``POST_TYPES``)
+    posts: list[dict] = field(default_factory=list)
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
@@ -72,6 +80,10 @@ class _Sources:
     def ld(self, key: str) -> list:
         """Values of ``key`` in the page's article objects (articles first)."""
         return [obj[key] for obj in self.jsonld if obj.get(key) not in (None, "", [])]
+
+    def ld_authors(self) -> list:
+        """JSON-LD ``author`` values of the article objects, else of a forum or social post."""
+        return self.ld("author") or [post["author"] for post in self.posts if post.get("author")]
 
 
 def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
@@ -105,9 +117,14 @@ ARTICLE_TYPES = (
 )
 
 
-def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, dict]]:
-    """The page's JSON-LD objects that describe an article (best type first), and every
-    object by its ``@id``."""
+#: schema.org types of a forum thread's or a social network's post: its author is the page's
+#: writer, its dates are the thread's (read for the author only).
+POST_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting"})
+
+
+def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, dict], list[dict]]:
+    """The page's JSON-LD objects that describe an article (best type first), every object
+    by its ``@id``, and its forum or social posts."""
     objects: list[dict] = []
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
@@ -120,14 +137,18 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
         objects.extend(_flatten_jsonld(data))
 
     def rank(obj: dict) -> int:
-        types = obj.get("@type")
-        types = types if isinstance(types, list) else [types]
-        ranks = [ARTICLE_TYPES.index(t) for t in types if t in ARTICLE_TYPES]
+        ranks = [ARTICLE_TYPES.index(t) for t in _types(obj) if t in ARTICLE_TYPES]
         return min(ranks) if ranks else len(ARTICLE_TYPES)
 
     typed = [obj for obj in objects if rank(obj) < len(ARTICLE_TYPES)]
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
-    return sorted(typed, key=rank), by_id
+    posts = [obj for obj in objects if any(t in POST_TYPES for t in _types(obj))]
+    return sorted(typed, key=rank), by_id, posts
+
+
+def _types(obj: dict) -> list:
+    types = obj.get("@type")
+    return types if isinstance(types, list) else [types]
 
 
 def _flatten_jsonld(data) -> Iterator[dict]:
@@ -516,12 +537,13 @@ def _is_person(value, src: _Sources) -> bool:
     return "Person" in (types if isinstance(types, list) else [types])
 
 
-#: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too).
+#: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too), and
+#: an article's ``<address>`` (HTML's element for the contact of the article's author).
 _BYLINE_XPATH = (
     ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
     " or contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'autor')"
     " or contains(@class, 'auteur') or contains(@class, 'vcard') or contains(@id, 'author')"
-    " or contains(@data-testid, 'byline') or self::byline]"
+    " or contains(@data-testid, 'byline') or self::byline or (self::address and ancestor::article)]"
     "[not(self::meta or self::link or self::body or self::html or self::img)]"
 )
 #: A byline element is short; a long one is an author box (biography), not a byline.
@@ -539,6 +561,7 @@ _BYLINE_START = re.compile(
     r"|(?:verfasst|geschrieben"
     r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
     r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:"
+    r"|(?:责任编辑|编辑|作者|记者)\s*[:\uff1a]"  # Chinese: editor in charge, editor, author
     r"|(?:autor(?:in|en)?|authors?|auteurs?)\s+(?=(?-i:[A-ZÀ-Ý])))",  # "Autoren Jane Roe und …"
     re.I,
 )
@@ -559,8 +582,17 @@ _WRITER_LABEL = re.compile(r"^(?:written by|verfasst von|geschrieben von|écrit 
 #: Meta tags naming the writer, most specific first (a bare ``author`` tag often names the
 #: publisher: "Condé Nast", "Prisma Média").
 AUTHOR_META_KEYS = (
-    ("article:author", "parsely-author", "sailthru.author", "byl", "cxenseparse:author"),
-    ("author", "dc.creator"),
+    (
+        "article:author",
+        "og:article:author",
+        "og:author",
+        "parsely-author",
+        "sailthru.author",
+        "byl",
+        "cxenseparse:author",
+        "shareaholic:article_author_name",
+    ),
+    ("author", "dc.creator", "dcterms.creator"),
 )
 
 
@@ -575,7 +607,7 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
     """
     people = [
         name
-        for value in src.ld("author")
+        for value in src.ld_authors()
         for name, is_organisation in _ld_names(value, src)
         if not is_organisation
     ]
@@ -589,7 +621,7 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
             return visible
     sources += [generic, _byline_markup(src.tree, site)]
     found = [names for names in sources if names]
-    in_text = None if found else _byline_in_text(src.tree, site)
+    in_text = None if found else _byline_in_text(src.tree, site) or _dated_byline(src.tree, site)
     chosen = found[0] if found else in_text
     for other in found[1:]:
         chosen = _completed(chosen, other)
@@ -600,7 +632,38 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
         for other in (in_text, _bio_names(src, site), named_site):
             chosen = _completed(chosen, other)
-    return chosen or _signature(src.tree, site)
+    return chosen or _signature(src.tree, site) or _credit(src, site)
+
+
+def _credit(src: _Sources, site: SiteNames) -> list[str]:
+    """What the page credits when no byline names a person: a desk, an outlet, an agency
+    or a handle ("Redaktion", "HLNF Staff Report", "AFP/The Local", "tlow"), from the
+    JSON-LD author or the writer's meta tags, else the first byline element (there written
+    like a name), never from a footer or a logo. A JSON-LD organisation that is the site
+    itself is the publisher repeated by the CMS, and counts only if the byline shows it."""
+    shown = _shown_credit(src.tree)
+    declared = [found for value in src.ld_authors() for found in _ld_names(value, src)]
+    declared += [(text, False) for text in src.all(*AUTHOR_META_KEYS[0]) + _twitter_writer(src)]
+    for text, is_organisation in declared:
+        credit = byline_credit(text)
+        if credit and is_organisation and site.is_name(credit):
+            credit = credit if credit.casefold() == (shown or "").casefold() else None
+        if credit:
+            return [credit]
+    return [shown] if shown else []
+
+
+def _shown_credit(tree: lxml.html.HtmlElement) -> str | None:
+    """The credit in the page's first byline element that holds one (see ``_credit``)."""
+    for element in tree.xpath(_BYLINE_XPATH):
+        text = _spaced_text(element)
+        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
+            continue
+        posted = _POSTED_BY.match(text)
+        credit = byline_credit(text[posted.end() :] if posted else text)
+        if credit and credit_shaped(credit):
+            return credit
+    return None
 
 
 #: A signature is a name alone on the article's last line, in bold or italics.
@@ -838,6 +901,25 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     return handles
 
 
+#: A date and the writer after it under a headline: "25.10.2022 - Jane Roe", "04.02.2022 |
+#: 13:10 Uhr | Jane Roe", "06.11.2023 13:30 von Jane".
+_DATED_BYLINE = re.compile(
+    r"^(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2}|(?:19|20)\d{2}-\d{2}-\d{2})"
+    r"(?:\s*[|,]?\s*\d{1,2}:\d{2}(?:\s*uhr)?)?\s*(?:[-–|•·]\s*|\s(?:von|by)\s+)(?P<names>\D+)$",
+    re.I,
+)
+
+
+def _dated_byline(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """The writer named after the date printed under the headline (see ``_DATED_BYLINE``),
+    written like a name."""
+    for text, _ in _pieces_after_headline(tree, site):
+        if dated := _DATED_BYLINE.match(text):
+            names = _people([dated.group("names")], site, shaped=True)
+            return names if len(names) <= MAX_SINGLE_WORD_NAMES else []
+    return []
+
+
 def _mid_sentence(node) -> bool:
     """Whether a text node continues a sentence after the inline word before it ("beim
     <strong>Leasing</strong> von Firmenwägen"): a lower-case "von"/"by" there is a
@@ -868,7 +950,7 @@ def _names_in_line(line: str, site: SiteNames) -> list[str]:
     if start is None:
         return []
     rest = line[start.end() :]
-    if start.group().rstrip().endswith(":"):
+    if start.group().rstrip()[-1:] in (":", "\uff1a"):
         return _people([rest], site, shaped=True)
     if _POSTING_VERB.search(start.group()):  # "Gespeichert von rasos": a user's handle too
         return _people([rest], site)
@@ -1006,6 +1088,23 @@ def _headline_date(
     first ``<h1>`` that is not the site's logo), as a reader sees it: not in hidden text,
     another headline or a sentence; an hAtom ``updated`` time that a ``published`` one
     stands beside is the one themes hide. With it, whether it is labelled as the date."""
+    pieces = _pieces_after_headline(tree, site)
+    hatom = {token for _, holder in pieces if holder.tag == "time" for token in _tokens(holder)}
+    for text, holder in pieces:
+        tokens = _tokens(holder)
+        hidden_by_theme = "updated" in tokens and "published" not in tokens
+        if holder.tag == "time" and "published" in hatom and hidden_by_theme:
+            continue
+        if day := date_in_text(text, dayfirst=dayfirst):
+            return day, _labelled_date(text, holder)
+    return None
+
+
+def _pieces_after_headline(
+    tree: lxml.html.HtmlElement, site: SiteNames
+) -> list[tuple[str, lxml.html.HtmlElement]]:
+    """The short pieces of visible text (and their elements) within ``HEADLINE_DATE_CHARS``
+    after the page's headline: its first ``<h1>`` that is not the site's logo."""
     headline = next(
         (
             heading
@@ -1016,7 +1115,7 @@ def _headline_date(
         None,
     )
     if headline is None:
-        return None
+        return []
     pieces: list[tuple[str, lxml.html.HtmlElement]] = []
     read = 0
     for node in headline.xpath("following::text()"):
@@ -1031,15 +1130,7 @@ def _headline_date(
             pieces.append((text, holder))
         if read >= HEADLINE_DATE_CHARS:
             break
-    hatom = {token for _, holder in pieces if holder.tag == "time" for token in _tokens(holder)}
-    for text, holder in pieces:
-        tokens = _tokens(holder)
-        hidden_by_theme = "updated" in tokens and "published" not in tokens
-        if holder.tag == "time" and "published" in hatom and hidden_by_theme:
-            continue
-        if day := date_in_text(text, dayfirst=dayfirst):
-            return day, _labelled_date(text, holder)
-    return None
+    return pieces
 
 
 #: A date's label in front of it: "Updated May 06, 2019", "Publiziert: 03.04.2020".
@@ -1340,8 +1431,8 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page says about itself, each field from its best source."""
-    jsonld, by_id = _jsonld_objects(tree)
-    src = _Sources(_meta_tags(tree), jsonld, tree, by_id)
+    jsonld, by_id, posts = _jsonld_objects(tree)
+    src = _Sources(_meta_tags(tree), jsonld, tree, by_id, posts)
     page_url = _canonical_url(src, url)
     site = _site_name(src)
     if site and len(site.split()) > MAX_SITE_NAME_WORDS:
