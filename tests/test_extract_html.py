@@ -766,3 +766,19 @@ def test_a_chinese_editor_line_names_the_writer():
     story = "<p>记者从港口管理处获悉，停运四个月的岛屿渡轮自周一起恢复运营，每天往返两班。</p>"
     html = f"<html><body><h1>岛屿渡轮恢复运营</h1>{story}<div><span>责任编辑： 林晓</span></div>"
     assert extract_metadata(parse(f"{html}</body></html>")).authors == ["林晓"]
+
+
+def test_a_chinese_or_japanese_story_is_kept():
+    # Written without spaces: counted by spaces, each was a few "words" and dropped as empty.
+    stories = {
+        "港口渡轮恢复运行": "港口渡轮周一恢复运行。市交通局表示，经过三个月的维修，"
+        "两艘渡轮已经通过安全检查，每天将有十二个班次往返于港口和岛屿之间。",
+        "港のフェリーが運航再開": "港と島を結ぶフェリーが月曜日に運航を再開した。"
+        "市の交通局によると、三か月の修理を終えた二隻が安全検査に合格し、毎日十二便が運航される。",
+    }
+    for title, body in stories.items():
+        html = f"<html><body><article><h1>{title}</h1><p>{body}</p></article></body></html>"
+        page = extract_page(html.encode())
+        assert page is not None, title
+        assert page.title == title
+        assert body[:10] in page.body

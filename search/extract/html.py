@@ -333,6 +333,15 @@ def postclean(text: str) -> str:
 #: A page whose main text has fewer words than this has no story (menus, error pages).
 MIN_BODY_WORDS = 12
 
+#: Han ideographs and kana: Chinese and Japanese are written without spaces between words.
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``, a character counting as one in Chinese and Japanese: split on
+    spaces alone, a Chinese story is a handful of "words" and was dropped as empty."""
+    return len(_UNSPACED_SCRIPT.sub(" \\g<0> ", text).split())
+
 
 def _tree_of(html: bytes | str) -> lxml.html.HtmlElement | None:
     return parse(decode(html))
@@ -360,8 +369,8 @@ def extract_page(html: bytes | str, url: str | None = None) -> PageContent | Non
         return None
     meta: PageMetadata = extract_metadata(tree, url)
     body = _body_of(tree, meta.url or url)
-    if len(body.split()) < MIN_BODY_WORDS:
-        log.info("no main text (%d words) in page %s", len(body.split()), url or meta.url or "")
+    if (words := count_words(body)) < MIN_BODY_WORDS:
+        log.info("no main text (%d words) in page %s", words, url or meta.url or "")
         return None
     page = PageContent(**asdict(meta), body=_without_title_line(body, meta.title))
     page.url = meta.url or url
