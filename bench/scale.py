@@ -20,14 +20,15 @@ runs with the same N and seed.
     python bench/scale.py --sizes 100000               # one size
     python bench/scale.py                              # 100k, 300k, 1M
     python bench/scale.py --report                     # the tables from saved results
-    python bench/scale.py --search-only INDEX [--baseline-tree DIR]   # search figures alone
+    python bench/scale.py --search-only INDEX [--baseline-tree DIR [--baseline-index INDEX2]]
 
 ``--search-only`` measures the search part against an existing index (never written to):
 the queries of ``--queries-file`` (default: the last run's, ``WORK/queries.json``) in a fresh
 serving process, twice: the first pass finds the process's caches empty and reads from disk
 whatever the page cache does not hold; the second pass repeats the same queries warm. With
 ``--baseline-tree`` (a checkout of another commit, e.g. ``git archive main | tar -x -C DIR``)
-the same worker runs that tree's library first, on the same index, for a side-by-side ratio.
+the same worker runs that tree's library first, on the same index, for a side-by-side ratio
+(or on ``--baseline-index``, an index that tree built, when the change is in what is written).
 """
 
 from __future__ import annotations
@@ -440,18 +441,29 @@ SEARCH_FIGURES = [
 ]
 
 
-def search_only(index: Path, queries_file: Path, baseline: Path | None, label: str) -> None:
-    """The search figures of an existing index (read only), ours beside a baseline tree's."""
-    if not (index / "manifest.json").exists():
-        sys.exit(f"no index at {index} (no manifest.json)")
+def search_only(
+    index: Path,
+    queries_file: Path,
+    baseline: Path | None,
+    label: str,
+    baseline_index: Path | None = None,
+) -> None:
+    """The search figures of an existing index (read only), ours beside a baseline tree's
+    (on ``baseline_index`` when given: an index that tree built, for a change of format)."""
+    for folder in (index, baseline_index or index):
+        if not (folder / "manifest.json").exists():
+            sys.exit(f"no index at {folder} (no manifest.json)")
     if not queries_file.exists():
         sys.exit(f"no queries at {queries_file}: give --queries-file (a JSON list of strings)")
     runs: dict[str, dict] = {}
-    for name, library in (("baseline", baseline), ("ours", ROOT)):
+    for name, library, searched in (
+        ("baseline", baseline, baseline_index or index),
+        ("ours", ROOT, index),
+    ):
         if library is None:
             continue
-        print(f"  {name} ({library}): {os.getloadavg()[0]:.1f} load ...", flush=True)
-        runs[name] = run_latency_worker(index, queries_file, library)
+        print(f"  {name} ({library} on {searched}): {os.getloadavg()[0]:.1f} load ...", flush=True)
+        runs[name] = run_latency_worker(searched, queries_file, library)
     print(f"{index}  ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end)")
     print(f"{'figure':20}{'unit':>5}" + "".join(f"{name:>12}" for name in runs) + "   ratio")
     for text, key, unit, scale in SEARCH_FIGURES:
@@ -490,11 +502,16 @@ def main() -> None:
         type=Path,
         help="a checkout whose search to measure first (--search-only)",
     )
+    parser.add_argument(
+        "--baseline-index",
+        type=Path,
+        help="the index the baseline tree searches, if not INDEX (one it built)",
+    )
     args = parser.parse_args()
     WORK = args.work
     if args.search_only:
         queries = args.queries_file or WORK / "queries.json"
-        search_only(args.search_only, queries, args.baseline_tree, args.label)
+        search_only(args.search_only, queries, args.baseline_tree, args.label, args.baseline_index)
         return
     WORK.mkdir(parents=True, exist_ok=True)
     if not args.report:

@@ -20,7 +20,13 @@ from corpus_loaders import allsides_articles, corpora_present
 
 from search import NewsIndex
 from search.indexing.indexer import add_articles, delete, rebuild_from_articles
-from search.indexing.postings import POSITION_EXTENSIONS, PostingArrays
+from search.indexing.postings import (
+    ARRAY_EXTENSIONS,
+    EVERY_TERM_MARKER,
+    POSITION_EXTENSIONS,
+    POSITION_MIN_POSTINGS,
+    PostingArrays,
+)
 from search.searching.scoring import term_store
 
 #: Common words side by side, rarer pairs, three words, a pair reversed, a repeated word.
@@ -155,10 +161,10 @@ def test_positions_too_far_apart_for_two_bytes_are_left_to_the_blocks(tmp_path):
     """A gap past 65,535 words (a document longer than any news article) does not fit the
     two-byte files: that term gets no stored positions, and phrases decode its blocks."""
     from search.indexing.analysis import encode_positions
-    from search.indexing.postings import ARRAY_MIN_POSTINGS, PostingArraysWriter
+    from search.indexing.postings import POSITION_MIN_POSTINGS, PostingArraysWriter
     from search.indexing.whoosh_internals import decode_positions
 
-    docs = list(range(ARRAY_MIN_POSTINGS))
+    docs = list(range(POSITION_MIN_POSTINGS))
     near = [[d % 7, d % 7 + 3, 65_000 + d] for d in docs]
     far = [[5, 5 + 70_000]] * len(docs)
     writer = PostingArraysWriter(str(tmp_path / "segment"), decode=decode_positions)
@@ -179,3 +185,79 @@ def test_positions_too_far_apart_for_two_bytes_are_left_to_the_blocks(tmp_path):
     found, where = arrays.positions("body", b"near", some)
     assert found.tolist() == [3, 3, 3, 64, 64, 64, 127, 127, 127]
     assert where.tolist() == [p for d in some.tolist() for p in near[d]]
+
+
+#: Rare and frequent words, a word in no article, fields, a wildcard and a phrase.
+SEARCHES = [
+    "trump",
+    "senate vote",
+    "pipeline",
+    "protest senate",
+    "zzyzzx",
+    "title:trump",
+    "immigr*",
+    '"white house" budget',
+    "kavanaugh hearing allegation",
+]
+
+
+def searched(index: Path) -> list[tuple]:
+    """Each search's totals, hits with scores, and publisher counts."""
+    with NewsIndex.open(index) as news:
+        found = []
+        for query in SEARCHES:
+            result = news.search(query, per_page=20)
+            hits = [(hit.id, round(hit.score or 0, 6)) for hit in result.hits]
+            publishers = [(v.value, v.count) for v in result.facets.get("publisher", [])]
+            found.append((query, result.total, result.total_copies, hits, publishers))
+        return found
+
+
+def frequent_arrays_only(index: Path, copy: Path) -> Path:
+    """A copy of ``index`` as written before every term got arrays: only terms with
+    ``POSITION_MIN_POSTINGS`` postings in a segment keep theirs, and no segment says
+    its arrays hold every term (so the others are looked up in Whoosh's files)."""
+    shutil.copytree(index, copy)
+    markers = list(copy.rglob(f"*{EVERY_TERM_MARKER}"))
+    assert markers
+    frequent_terms = 0
+    for marker in markers:
+        prefix = str(marker)[: -len(EVERY_TERM_MARKER)]
+        keys, spans, docs, weights = (np.load(prefix + ext) for ext in ARRAY_EXTENSIONS)
+        spans = spans.reshape(-1, 2)
+        kept = np.flatnonzero(spans[:, 1] >= POSITION_MIN_POSTINGS)
+        assert kept.size < keys.size
+        frequent_terms += kept.size
+        rows = np.concatenate([np.arange(s, s + n) for s, n in spans[kept]] + [[]]).astype(int)
+        starts = np.cumsum(spans[kept, 1]) - spans[kept, 1]
+        written = (keys[kept], np.stack([starts, spans[kept, 1]], 1), docs[rows], weights[rows])
+        for ext, values in zip(ARRAY_EXTENSIONS, written, strict=True):
+            np.save(prefix + ext, values)
+        for ext in POSITION_EXTENSIONS:  # their rows followed the arrays' rows
+            Path(prefix + ext).unlink()
+        marker.unlink()
+    assert frequent_terms
+    return copy
+
+
+def without_arrays(index: Path, copy: Path) -> Path:
+    """A copy of ``index`` whose segments have no arrays, as those Whoosh's writer merges."""
+    shutil.copytree(index, copy)
+    for ext in (*ARRAY_EXTENSIONS, *POSITION_EXTENSIONS, EVERY_TERM_MARKER):
+        for found in copy.rglob(f"*{ext}"):
+            found.unlink()
+    return copy
+
+
+def test_searches_find_the_same_with_every_term_arrays_frequent_ones_or_none(stages, tmp_path):
+    """Arrays for every term (a missing word known absent without Whoosh's term lookup)
+    rank, count and facet exactly as an index written with frequent terms' arrays only and
+    one with no arrays at all (Whoosh's blocks and term dictionary for every word)."""
+    index, _ = stages["delete"]  # two segments (rebuild's and add's) and deletions
+    frequent = frequent_arrays_only(index, tmp_path / "frequent")
+    plain = without_arrays(index, tmp_path / "plain")
+    expected = searched(index)
+    assert expected[SEARCHES.index("zzyzzx")][1] == 0
+    assert all(hits for query, _, _, hits, _ in expected if query != "zzyzzx")
+    assert searched(frequent) == expected
+    assert searched(plain) == expected

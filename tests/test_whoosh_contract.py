@@ -173,20 +173,24 @@ def test_whole_column_reads_equal_the_public_reader(small_index):
 
 
 def test_posting_arrays_equal_the_blocks(small_index):
-    """Frequent terms of a ``BulkWriter`` segment also get arrays (read in one step): the
-    same docnums and weights as decoding Whoosh's blocks; rare terms and segments written
-    by Whoosh's own writer have none."""
-    from search.indexing.postings import ARRAY_MIN_POSTINGS, PostingArrays
+    """Every term of a ``BulkWriter`` segment also gets arrays (read in one step): the same
+    docnums and weights as decoding Whoosh's blocks, and the same document count as its
+    term info; a term the segment lacks is known absent (empty, count 0) without Whoosh.
+    A segment written by Whoosh's own writer has no arrays."""
+    from search.indexing.postings import PostingArrays
 
     folder = small_index.storage.folder
     with small_index.searcher() as searcher:
         (bulk, _), (plain, _) = searcher.reader().leaf_readers()
         arrays = PostingArrays.open(internals.segment_file(small_index.storage, bulk.segment(), ""))
         assert PostingArrays.open(f"{folder}/{plain.segment().make_filename('')}") is None
-        for word in WORDS:
-            ids, weights = internals.read_postings(bulk.postings("body", word))
-            assert len(ids) >= ARRAY_MIN_POSTINGS
-            docs, array_weights = arrays.get("body", word.encode())
+        assert arrays.every_term
+        terms = [("body", word) for word in WORDS] + [("id", "a1"), ("tag", "t2")]
+        for field, text in terms:
+            ids, weights = internals.read_postings(bulk.postings(field, text))
+            docs, array_weights = arrays.get(field, text.encode())
             assert docs.tolist() == ids.tolist() and array_weights.tolist() == weights.tolist()
-        assert arrays.get("body", b"no-such-word") is None
-        assert arrays.get("id", b"a1") is None  # one posting: no arrays
+            assert arrays.count(field, text.encode()) == bulk.doc_frequency(field, text)
+        assert arrays.get("id", b"a1")[0].tolist() == [1]  # one posting: arrays all the same
+        docs, weights = arrays.get("body", b"no-such-word")
+        assert docs.size == weights.size == 0 and arrays.count("body", b"no-such-word") == 0

@@ -146,14 +146,21 @@ class PostingBuffer:
         self._fields.clear()
 
 
-# -- posting arrays: frequent terms' docnums and weights, readable in one step ---------------
+# -- posting arrays: every term's docnums and weights, readable in one step -------------------
 
-#: Terms with at least this many postings in a segment also get arrays (one full block):
-#: decoding Whoosh's pickled blocks costs ~0.5 us a posting, a common word of a million
-#: articles a third of a second; its arrays are read in one step. Rarer terms are cheap.
-ARRAY_MIN_POSTINGS = 128
+#: Every term of a segment gets arrays, and the segment a marker saying so: a word's postings
+#: are then one read, and a word the arrays lack is known absent from the segment. Through
+#: Whoosh, each segment costs a word a term-dictionary lookup (a hash probe, a few reads and
+#: an unpickled term info) and its postings a header read and a pickled block (~0.5 us a
+#: posting): with a hundred segments at a million articles, a first-seen query paid that a
+#: hundred times per word and field. Terms with at least ``POSITION_MIN_POSTINGS`` postings in
+#: a segment also get their positions stored (what a phrase of common words reads).
+POSITION_MIN_POSTINGS = 128
 #: File extensions beside a segment's own files (Whoosh removes them with the segment).
 ARRAY_EXTENSIONS = (".pkeys.npy", ".pspans.npy", ".pdocs.npy", ".pweights.npy")
+#: Present when the arrays hold every term of the segment (segments written before, with
+#: frequent terms only, lack it: a term missing from their arrays is looked up in Whoosh's).
+EVERY_TERM_MARKER = ".pall"
 
 
 def term_key(field: str, text: bytes) -> int:
@@ -181,7 +188,7 @@ PositionDecoder = Callable[[list[bytes]], tuple[np.ndarray, np.ndarray]]
 
 
 class PostingArraysWriter:
-    """Collects frequent terms' postings while a segment is written; ``save`` writes them.
+    """Collects every term's postings while a segment is written; ``save`` writes them.
 
     With ``decode``, a frequent term of a positional field also gets its positions (what a
     phrase of common words reads: Whoosh's pickled blocks cost ~0.4 ms each to decode).
@@ -215,8 +222,6 @@ class PostingArraysWriter:
         values: list[bytes] | None = None,
     ) -> None:
         """One term's postings; ``values`` its encoded positions (None: it has none)."""
-        if len(docs) < ARRAY_MIN_POSTINGS:
-            return
         self._keys.append(term_key(field, text))
         self._counts.append(len(docs))
         self._docs.extend(docs)
@@ -225,6 +230,8 @@ class PostingArraysWriter:
 
     def _add_positions(self, values: list[bytes] | None, postings: int) -> tuple[int, int]:
         if values is None or self._positions is None or self._decode is None:
+            return -1, -1
+        if postings < POSITION_MIN_POSTINGS:  # a rare word's blocks are cheap to decode
             return -1, -1
         try:
             counts, flat = self._decode(values)
@@ -256,6 +263,7 @@ class PostingArraysWriter:
             ARRAY_EXTENSIONS, (*arrays, np.frombuffer(self._weights, dtype=np.float32)), strict=True
         ):
             np.save(prefix + extension, values)
+        open(prefix + EVERY_TERM_MARKER, "wb").close()
         if self._positions is not None:
             self._positions.close()
             position_spans = np.array(self._position_spans, dtype=np.int64).reshape(-1, 2)
@@ -269,23 +277,28 @@ class PostingArraysWriter:
 
 
 class PostingArrays:
-    """One segment's posting arrays: ``get`` gives a frequent term's docnums and weights,
-    ``positions`` its occurrences where the segment has position files.
+    """One segment's posting arrays: ``get`` gives a term's docnums and weights, ``count``
+    how many documents hold it, ``positions`` a frequent term's occurrences where the
+    segment has position files.
 
-    The key and span tables are small (frequent terms only) and held; docnums and weights
-    are read from their files for each term asked for (``os.pread``: nothing stays mapped);
-    positions are read through a memory map, only the pages of the documents asked for.
+    The key and span tables (a row per term) are memory-mapped: a lookup bisects them,
+    touching a few pages of the page cache, so a hundred segments of a million articles
+    cost a serving process no resident copy of them. Docnums and weights are read from their
+    files for each term asked for (``os.pread``); positions through a memory map, only the
+    pages of the documents asked for.
     """
 
     def __init__(self, prefix: str) -> None:
-        self._keys = np.load(prefix + ARRAY_EXTENSIONS[0])
-        self._spans = np.load(prefix + ARRAY_EXTENSIONS[1]).reshape(-1, 2)
+        self._keys = _mapped_npy(prefix + ARRAY_EXTENSIONS[0])
+        self._spans = _mapped_npy(prefix + ARRAY_EXTENSIONS[1]).reshape(-1, 2)
         self._files = [ArrayFile(prefix + ext) for ext in ARRAY_EXTENSIONS[2:]]
+        #: Whether every term of the segment has arrays (a term they lack is absent).
+        self.every_term = os.path.exists(prefix + EVERY_TERM_MARKER)
         self._position_spans: np.ndarray | None = None
         self._position_counts: ArrayFile | None = None
         self._positions = np.zeros(0, _POSITION_DTYPE)
         if all(os.path.exists(prefix + ext) for ext in POSITION_EXTENSIONS):
-            self._position_spans = np.load(prefix + POSITION_SPANS).reshape(-1, 2)
+            self._position_spans = _mapped_npy(prefix + POSITION_SPANS).reshape(-1, 2)
             self._position_counts = ArrayFile(prefix + POSITION_COUNTS)
             self._positions = _mapped(prefix + POSITION_VALUES)
 
@@ -305,16 +318,25 @@ class PostingArrays:
             return None
         return at
 
+    def count(self, field: str, text: bytes, key: int | None = None) -> int | None:
+        """How many of the segment's documents hold the term (0: none), None when the
+        arrays cannot tell (a term without arrays in a segment of frequent terms only)."""
+        at = self._find(field, text, key)
+        if at is None:
+            return 0 if self.every_term else None
+        return int(self._spans[at, 1])
+
     def get(
         self, field: str, text: bytes, within: np.ndarray | None = None, key: int | None = None
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """``(docnums, weights)`` of a frequent term, None for another term. With ``within``
+        """``(docnums, weights)`` of a term (empty when the segment lacks it), None when the
+        arrays cannot tell (``count``). With ``within``
         (sorted segment docnums), only those of them the term holds: its docnums are read
         and searched, and only the span of weights between the first and last found (a
         ranking window of a thousand documents asks for a few of a term's many thousands)."""
         at = self._find(field, text, key)
         if at is None:
-            return None
+            return (np.empty(0, np.int64), np.empty(0, np.float64)) if self.every_term else None
         start, count = (int(v) for v in self._spans[at])
         docs_file, weights_file = self._files
         docs = docs_file.read(start, start + count)
@@ -382,6 +404,12 @@ def members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
         return np.zeros(values.size, dtype=bool)
     at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
     return sorted_set[at] == values
+
+
+def _mapped_npy(path: str) -> np.ndarray:
+    """A ``.npy`` file as a read-only array over a memory map (read whole if empty)."""
+    loaded = np.load(path, mmap_mode="r")
+    return np.load(path) if not loaded.size else loaded.view(np.ndarray)
 
 
 def _mapped(path: str) -> np.ndarray:

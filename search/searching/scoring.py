@@ -37,7 +37,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from search.errors import QueryTooSlow
-from search.indexing.postings import members, term_key
+from search.indexing.postings import PostingArrays, members, term_key
 from search.indexing.schema import TITLE_BOOST
 from search.indexing.whoosh_internals import (
     block_arrays,
@@ -166,8 +166,17 @@ class TermStore:
         if found is None:
             if len(self._frequencies) >= FREQUENCY_CACHE_SIZE:
                 self._frequencies.clear()
-            found = self._frequencies[key] = self.reader.doc_frequency(field, text)
+            encoded = text.encode("utf-8")
+            hashed = term_key(field, encoded)
+            found = self._frequencies[key] = sum(
+                _segment_count(leaf, arrays, field, text, encoded, hashed)
+                for (leaf, _), arrays in self._leaves()
+            )
         return found
+
+    def _leaves(self) -> Iterable[tuple[tuple[object, int], PostingArrays | None]]:
+        """Each segment's ``(reader, docnum offset)`` and posting arrays."""
+        return zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
 
     def _read(
         self, field: str, text: str, within: np.ndarray | None
@@ -179,14 +188,13 @@ class TermStore:
         weights: list[np.ndarray] = []
         encoded = text.encode("utf-8")
         key = term_key(field, encoded)
-        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
-        for (leaf, offset), arrays in leaves:
+        for (leaf, offset), arrays in self._leaves():
             local = None
             if within is not None:
                 local = _within_leaf(within, offset, leaf.doc_count_all())
                 if not local.size:
                     continue
-            # A frequent term's postings as arrays (one read), else decoded block by block.
+            # The term's postings as arrays (one read), else decoded block by block.
             found = arrays.get(field, encoded, local, key) if arrays is not None else None
             if found is None:
                 try:
@@ -250,9 +258,8 @@ class TermStore:
         found_positions: list[np.ndarray] = []
         encoded = text.encode("utf-8")
         key = term_key(field, encoded)
-        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
-        for (leaf, offset), arrays in leaves:
-            if (field, text) not in leaf:
+        for (leaf, offset), arrays in self._leaves():
+            if not _segment_count(leaf, arrays, field, text, encoded, key):
                 continue
             if on_time is not None:
                 on_time()
@@ -322,11 +329,10 @@ class TermStore:
         """Whether every segment holding the term has its positions in position files."""
         encoded = text.encode("utf-8")
         key = term_key(field, encoded)
-        leaves = zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
         return all(
             arrays is not None and arrays.has_positions(field, encoded, key)
-            for (leaf, _), arrays in leaves
-            if (field, text) in leaf
+            for (leaf, _), arrays in self._leaves()
+            if _segment_count(leaf, arrays, field, text, encoded, key)
         )
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
@@ -404,6 +410,15 @@ class TermStore:
                 tf = self.normalised(field, found[at], counts, scoring)
                 scores[rows] += self.idf(field, text) * saturate(tf, ranking.k1)
         return scores
+
+
+def _segment_count(
+    leaf, arrays: PostingArrays | None, field: str, text: str, encoded: bytes, key: int
+) -> int:
+    """How many of a segment's documents hold a term: from its posting arrays when they
+    can tell (no term-dictionary lookup), else from Whoosh's term info."""
+    found = arrays.count(field, encoded, key) if arrays is not None else None
+    return leaf.doc_frequency(field, text) if found is None else found
 
 
 def saturate(tf: np.ndarray, k1: float) -> np.ndarray:
