@@ -386,8 +386,9 @@ def _value(result: dict, path: tuple[str, ...]) -> float | None:
 
 
 def report(folder: Path) -> None:
+    # N.json per size; --search-only saves its own records (search-only-*.json) beside them
     results = sorted(
-        (json.loads(p.read_text()) for p in folder.glob("*.json")), key=lambda r: r["n"]
+        (json.loads(p.read_text()) for p in folder.glob("[0-9]*.json")), key=lambda r: r["n"]
     )
     if not results:
         sys.exit(f"no results in {folder}")
