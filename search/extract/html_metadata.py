@@ -147,6 +147,7 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
 
 
 def _types(obj: dict) -> list:
+    """A JSON-LD object's ``@type`` as a list (it may be one string or several)."""
     types = obj.get("@type")
     return types if isinstance(types, list) else [types]
 
@@ -521,8 +522,7 @@ def _ld_names(value, src: _Sources) -> list[tuple[str, bool]]:
     if "name" not in value and isinstance(value.get("@id"), str):
         value = src.by_id.get(value["@id"], value)
     name = value.get("name")
-    types = value.get("@type")
-    types = set(types) if isinstance(types, list) else {types}
+    types = set(_types(value))
     is_organisation = bool(types & ORGANISATION_TYPES) and "Person" not in types
     if isinstance(name, list):
         return [(n, is_organisation) for n in name if isinstance(n, str)]
@@ -533,8 +533,7 @@ def _is_person(value, src: _Sources) -> bool:
     """Whether a JSON-LD value is (a reference to) a Person."""
     if isinstance(value, dict) and "@type" not in value and isinstance(value.get("@id"), str):
         value = src.by_id.get(value["@id"], value)
-    types = value.get("@type") if isinstance(value, dict) else None
-    return "Person" in (types if isinstance(types, list) else [types])
+    return isinstance(value, dict) and "Person" in _types(value)
 
 
 #: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too), and
@@ -655,12 +654,8 @@ def _credit(src: _Sources, site: SiteNames) -> list[str]:
 
 def _shown_credit(tree: lxml.html.HtmlElement) -> str | None:
     """The credit in the page's first byline element that holds one (see ``_credit``)."""
-    for element in tree.xpath(_BYLINE_XPATH):
-        text = _spaced_text(element)
-        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
-            continue
-        posted = _POSTED_BY.match(text)
-        credit = byline_credit(text[posted.end() :] if posted else text)
+    for text in _byline_element_texts(tree):
+        credit = byline_credit(text)
         if credit and credit_shaped(credit):
             return credit
     return None
@@ -762,12 +757,8 @@ def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     "Posted on May 3 by Jane Roe" is read after its "by"; a list of single words ("CSP /
     International / Photovoltaik") is a tag list that shares the byline's class.
     """
-    for element in tree.xpath(_BYLINE_XPATH):
-        text = _spaced_text(element)
-        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
-            continue
-        posted = _POSTED_BY.match(text)
-        names = _people([text[posted.end() :] if posted else text], site)
+    for text in _byline_element_texts(tree):
+        names = _people([text], site)
         if any(" " in name and not is_person_name(name, strict=True) for name in names):
             continue  # a sentence ("Alles über Lautsprecher, Heimkino und Tipps")
         if len(names) > MAX_SINGLE_WORD_NAMES and not any(" " in name for name in names):
@@ -775,6 +766,18 @@ def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
         if names:
             return names
     return []
+
+
+def _byline_element_texts(tree: lxml.html.HtmlElement) -> Iterator[str]:
+    """The text of each short byline element of the page, in page order, not in its
+    comments nor crediting a picture or a teaser; after its "by" when it reads "Posted on
+    May 3 by …"."""
+    for element in tree.xpath(_BYLINE_XPATH):
+        text = _spaced_text(element)
+        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
+            continue
+        posted = _POSTED_BY.match(text)
+        yield text[posted.end() :] if posted else text
 
 
 #: Classes of teasers for other stories, whose "author" elements name their writers.
