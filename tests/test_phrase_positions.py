@@ -167,7 +167,7 @@ def test_positions_too_far_apart_for_two_bytes_are_left_to_the_blocks(tmp_path):
     docs = list(range(POSITION_MIN_POSTINGS))
     near = [[d % 7, d % 7 + 3, 65_000 + d] for d in docs]
     far = [[5, 5 + 70_000]] * len(docs)
-    writer = PostingArraysWriter(str(tmp_path / "segment"), decode=decode_positions)
+    writer = PostingArraysWriter(str(tmp_path / "segment"), 3 * len(docs), decode=decode_positions)
     for text, lists in ((b"near", near), (b"far", far)):
         values = [encode_positions(p) for p in lists]
         writer.add("body", text, docs, [float(len(p)) for p in lists], values)
@@ -261,3 +261,32 @@ def test_searches_find_the_same_with_every_term_arrays_frequent_ones_or_none(sta
     assert all(hits for query, _, _, hits, _ in expected if query != "zzyzzx")
     assert searched(frequent) == expected
     assert searched(plain) == expected
+
+
+def test_posting_arrays_stream_to_their_files_and_an_abandoned_segment_leaves_none(tmp_path):
+    """Docnums and weights are written out as terms come (a segment's writer does not hold
+    them to the end); a write that fails before ``save`` removes its partial files."""
+    from search.indexing import postings
+    from search.indexing.postings import ARRAY_EXTENSIONS, PostingArraysWriter
+
+    terms = [(f"t{n}".encode(), list(range(n, n + 40))) for n in range(100)]
+    total = sum(len(docs) for _, docs in terms)
+    saved = postings.ARRAY_WRITE_POSTINGS
+    postings.ARRAY_WRITE_POSTINGS = 64  # many writes out, as in a real segment
+    try:
+        writer = PostingArraysWriter(str(tmp_path / "whole"), total)
+        for text, docs in terms:
+            writer.add("body", text, docs, [2.0] * len(docs))
+        writer.save()
+        writer.close()
+        abandoned = PostingArraysWriter(str(tmp_path / "abandoned"), total)
+        abandoned.add("body", b"t0", list(range(40)), [1.0] * 40)
+        abandoned.close()
+    finally:
+        postings.ARRAY_WRITE_POSTINGS = saved
+    arrays = PostingArrays(str(tmp_path / "whole"))
+    for text, docs in terms:
+        found, weights = arrays.get("body", text)
+        assert found.tolist() == docs and weights.tolist() == [2.0] * len(docs)
+    assert not list(tmp_path.glob("abandoned*"))
+    assert all((tmp_path / f"whole{ext}").exists() for ext in ARRAY_EXTENSIONS)

@@ -86,13 +86,19 @@ class ArrayWriter:
         return self
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
+        self.close(complete=exc_type is None)
+
+    def close(self, complete: bool = True) -> None:
+        """Check the length and fsync (``complete``), or remove the partial file."""
+        if self._handle.closed:
+            return
         try:
-            if exc_type is None:
+            if complete:
                 if self._written != self.length:
                     raise ValueError(f"{self.path}: wrote {self._written} of {self.length}")
                 self._handle.flush()
                 os.fsync(self._handle.fileno())
         finally:
             self._handle.close()
-            if exc_type is not None:
+            if not complete:
                 self.path.unlink(missing_ok=True)

@@ -22,11 +22,12 @@ import mmap
 import os
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from search.indexing.array_files import ArrayFile
+from search.indexing.array_files import ArrayFile, ArrayWriter
 
 #: Postings turned into Python lists at a time while writing (bounds the writing step).
 WRITE_CHUNK = 1 << 16
@@ -76,7 +77,8 @@ class FieldPostings:
         ranks[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
         keys = ranks[np.frombuffer(self.terms, dtype=np.uint32)]
         counts = np.bincount(keys, minlength=len(texts)).tolist()
-        order = np.argsort(keys, kind="stable")  # by term, docnum order kept within one
+        # By term, docnum order kept within one; 4 bytes a posting, not argsort's 8.
+        order = np.argsort(keys, kind="stable").astype(np.uint32)
         del keys
         sizes = np.frombuffer(self.value_sizes, dtype=np.uint32)
         offset_type = np.uint32 if len(self.values) < 1 << 32 else np.uint64
@@ -137,6 +139,11 @@ class PostingBuffer:
         """Roughly the memory the held postings take."""
         return sum(field.nbytes for field in self._fields.values())
 
+    @property
+    def postings(self) -> int:
+        """How many postings are held (what the segment's posting arrays will hold)."""
+        return sum(len(field.docs) for field in self._fields.values())
+
     def terms(self) -> Iterator[TermPostings]:
         """Fields in name order, then terms in byte order: the order a segment is written."""
         for name in sorted(self._fields):
@@ -187,21 +194,30 @@ _POSITION_LIMIT = 1 << 16
 PositionDecoder = Callable[[list[bytes]], tuple[np.ndarray, np.ndarray]]
 
 
+#: Postings a ``PostingArraysWriter`` holds before it writes their docnums and weights out.
+ARRAY_WRITE_POSTINGS = 1 << 20
+
+
 class PostingArraysWriter:
     """Collects every term's postings while a segment is written; ``save`` writes them.
 
-    With ``decode``, a frequent term of a positional field also gets its positions (what a
-    phrase of common words reads: Whoosh's pickled blocks cost ~0.4 ms each to decode).
-    They go to their file as they come, so a segment's writer holds none of them.
+    Docnums and weights go to their files as they come (``postings``, the segment's total,
+    is their length), a million at a time: held to the end they were 8 bytes a posting on
+    top of the buffer being written, at the moment a worker is at its largest. With
+    ``decode``, a frequent term of a positional field also gets its positions (what a
+    phrase of common words reads: Whoosh's pickled blocks cost ~0.4 ms each to decode),
+    streamed the same way. Only the per-term rows wait for ``save``.
     """
 
-    def __init__(self, prefix: str, decode: PositionDecoder | None = None) -> None:
+    def __init__(self, prefix: str, postings: int, decode: PositionDecoder | None = None) -> None:
         self._prefix = prefix
         self._decode = decode
         self._keys: list[int] = []
         self._counts: list[int] = []
         self._docs = array("I")
         self._weights = array("f")
+        self._docs_file = ArrayWriter(Path(prefix + ARRAY_EXTENSIONS[2]), np.uint32, postings)
+        self._weights_file = ArrayWriter(Path(prefix + ARRAY_EXTENSIONS[3]), np.float32, postings)
         #: Per term: where its position counts and its positions start (-1: none).
         self._position_spans: list[tuple[int, int]] = []
         self._position_counts = array("H")
@@ -226,7 +242,14 @@ class PostingArraysWriter:
         self._counts.append(len(docs))
         self._docs.extend(docs)
         self._weights.extend(weights)
+        if len(self._docs) >= ARRAY_WRITE_POSTINGS:
+            self._write_postings()
         self._position_spans.append(self._add_positions(values, len(docs)))
+
+    def _write_postings(self) -> None:
+        self._docs_file.write(np.frombuffer(self._docs, dtype=np.uint32))
+        self._weights_file.write(np.frombuffer(self._weights, dtype=np.float32))
+        self._docs, self._weights = array("I"), array("f")
 
     def _add_positions(self, values: list[bytes] | None, postings: int) -> tuple[int, int]:
         if values is None or self._positions is None or self._decode is None:
@@ -258,10 +281,10 @@ class PostingArraysWriter:
         starts = np.concatenate(([0], np.cumsum(counts)[:-1])) if len(counts) else counts
         order = np.argsort(keys)
         spans = np.stack([starts[order], counts[order]], axis=1) if len(keys) else counts
-        arrays = (keys[order], spans, np.frombuffer(self._docs, dtype=np.uint32))
-        for extension, values in zip(
-            ARRAY_EXTENSIONS, (*arrays, np.frombuffer(self._weights, dtype=np.float32)), strict=True
-        ):
+        self._write_postings()
+        self._docs_file.close()
+        self._weights_file.close()
+        for extension, values in zip(ARRAY_EXTENSIONS, (keys[order], spans), strict=False):
             np.save(prefix + extension, values)
         open(prefix + EVERY_TERM_MARKER, "wb").close()
         if self._positions is not None:
@@ -271,7 +294,10 @@ class PostingArraysWriter:
             np.save(prefix + POSITION_SPANS, position_spans[order])  # written last: complete
 
     def close(self) -> None:
-        """Close the positions file (after ``save``, or instead of it on an error)."""
+        """Close the files (after ``save``; instead of it on an error, the partial posting
+        arrays are removed)."""
+        self._docs_file.close(complete=False)
+        self._weights_file.close(complete=False)
         if self._positions is not None:
             self._positions.close()
 

@@ -28,6 +28,7 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from search.indexing.heap import trim_heap
 from search.indexing.postings import PostingArraysWriter, PostingBuffer
 
 #: The private names used here, by the class that must have them (the contract test's list).
@@ -85,6 +86,10 @@ CONTRACT: dict[type, tuple[str, ...]] = {
 
 
 # -- writing ----------------------------------------------------------------------------------
+
+#: Postings written out between two trims of the heap while a segment is written: each
+#: chunk of them becomes Python lists and bytes for the codec, freed but kept by the heap.
+TRIM_EVERY_POSTINGS = 1 << 20
 
 
 class BulkWriter(SegmentWriter):
@@ -158,7 +163,9 @@ class BulkWriter(SegmentWriter):
         fieldwriter = self.fieldwriter
         schema = self.schema
         arrays = PostingArraysWriter(
-            segment_file(self.storage, self.newsegment, ""), decode=decode_positions
+            segment_file(self.storage, self.newsegment, ""),
+            self._postings.postings,
+            decode=decode_positions,
         )
         positional = {
             name
@@ -167,7 +174,12 @@ class BulkWriter(SegmentWriter):
         }
         try:
             current = None
+            next_trim = written = 0
             for fieldname, text, docs, weights, values, lengths in self._postings.terms():
+                written += len(docs)
+                if written >= next_trim:  # the lists of written chunks leave free heap
+                    trim_heap()
+                    next_trim = written + TRIM_EVERY_POSTINGS
                 arrays.add(
                     fieldname, text, docs, weights, values if fieldname in positional else None
                 )
