@@ -10,6 +10,7 @@ articles, in the same order.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from itertools import islice
 from pathlib import Path
@@ -24,7 +25,6 @@ from search.indexing.postings import (
     ARRAY_EXTENSIONS,
     EVERY_TERM_MARKER,
     POSITION_EXTENSIONS,
-    POSITION_MIN_POSTINGS,
     PostingArrays,
 )
 from search.searching.scoring import term_store
@@ -128,21 +128,30 @@ def test_deleted_articles_leave_phrase_results(stages, articles):
 
 
 def test_stored_positions_equal_the_decoded_blocks(stages):
-    """Each frequent word's stored positions, whole or for some documents, are the blocks'."""
+    """Each word's stored positions, frequent or in one article, in the body or a title,
+    whole or for some documents, are the blocks'."""
     index, _ = stages["rebuild"]
     with NewsIndex.open(index) as news, news._engine._using() as snap:
         store = term_store(snap)
         leaf, _ = store.reader.leaf_readers()[0]
         arrays: PostingArrays = snap.leaf_postings[0]
-        for word in ["trump", "said", "white", "hous", "presid"]:
-            assert arrays.has_positions("body", word.encode())
-            docs, positions = arrays.positions("body", word.encode())
-            decoded = store._block_positions(leaf, "body", word, None)
+        rare = [
+            (field, text.decode())
+            for field in ("body", "title")
+            for text, info in itertools.islice(leaf.iter_field(field), 0, 4000, 97)
+            if info.doc_frequency() <= 2
+        ]
+        assert len(rare) >= 10
+        frequent = [("body", word) for word in ["trump", "said", "white", "hous", "presid"]]
+        for field, word in frequent + rare:
+            assert arrays.has_positions(field, word.encode())
+            docs, positions = arrays.positions(field, word.encode())
+            decoded = store._block_positions(leaf, field, word, None)
             assert docs.tolist() == decoded[0].tolist()
             assert positions.tolist() == decoded[1].tolist()
             some = np.unique(docs)[::3]
-            docs, positions = arrays.positions("body", word.encode(), some)
-            decoded = store._block_positions(leaf, "body", word, some)
+            docs, positions = arrays.positions(field, word.encode(), some)
+            decoded = store._block_positions(leaf, field, word, some)
             assert docs.tolist() == decoded[0].tolist()
             assert positions.tolist() == decoded[1].tolist()
 
@@ -161,10 +170,10 @@ def test_positions_too_far_apart_for_two_bytes_are_left_to_the_blocks(tmp_path):
     """A gap past 65,535 words (a document longer than any news article) does not fit the
     two-byte files: that term gets no stored positions, and phrases decode its blocks."""
     from search.indexing.analysis import encode_positions
-    from search.indexing.postings import POSITION_MIN_POSTINGS, PostingArraysWriter
+    from search.indexing.postings import PostingArraysWriter
     from search.indexing.whoosh_internals import decode_positions
 
-    docs = list(range(POSITION_MIN_POSTINGS))
+    docs = list(range(128))
     near = [[d % 7, d % 7 + 3, 65_000 + d] for d in docs]
     far = [[5, 5 + 70_000]] * len(docs)
     writer = PostingArraysWriter(str(tmp_path / "segment"), 3 * len(docs), decode=decode_positions)
@@ -213,9 +222,13 @@ def searched(index: Path) -> list[tuple]:
         return found
 
 
+#: The postings a term needed in a segment to get arrays before every term had them.
+FREQUENT_POSTINGS = 128
+
+
 def frequent_arrays_only(index: Path, copy: Path) -> Path:
     """A copy of ``index`` as written before every term got arrays: only terms with
-    ``POSITION_MIN_POSTINGS`` postings in a segment keep theirs, and no segment says
+    ``FREQUENT_POSTINGS`` postings in a segment keep theirs, and no segment says
     its arrays hold every term (so the others are looked up in Whoosh's files)."""
     shutil.copytree(index, copy)
     markers = list(copy.rglob(f"*{EVERY_TERM_MARKER}"))
@@ -225,7 +238,7 @@ def frequent_arrays_only(index: Path, copy: Path) -> Path:
         prefix = str(marker)[: -len(EVERY_TERM_MARKER)]
         keys, spans, docs, weights = (np.load(prefix + ext) for ext in ARRAY_EXTENSIONS)
         spans = spans.reshape(-1, 2)
-        kept = np.flatnonzero(spans[:, 1] >= POSITION_MIN_POSTINGS)
+        kept = np.flatnonzero(spans[:, 1] >= FREQUENT_POSTINGS)
         assert kept.size < keys.size
         frequent_terms += kept.size
         rows = np.concatenate([np.arange(s, s + n) for s, n in spans[kept]] + [[]]).astype(int)
