@@ -21,6 +21,7 @@ runs with the same N and seed.
     python bench/scale.py                              # 100k, 300k, 1M
     python bench/scale.py --report                     # the tables from saved results
     python bench/scale.py --search-only INDEX [--baseline-tree DIR [--baseline-index INDEX2]]
+        [--cold]
 
 ``--search-only`` measures the search part against an existing index (never written to):
 the queries of ``--queries-file`` (default: the last run's, ``WORK/queries.json``) in a fresh
@@ -29,6 +30,8 @@ whatever the page cache does not hold; the second pass repeats the same queries 
 ``--baseline-tree`` (a checkout of another commit, e.g. ``git archive main | tar -x -C DIR``)
 the same worker runs that tree's library first, on the same index, for a side-by-side ratio
 (or on ``--baseline-index``, an index that tree built, when the change is in what is written).
+``--cold`` first evicts each searched index from the page cache, so that the first pass reads
+from disk as a worker does after a reboot, whatever ran before it.
 """
 
 from __future__ import annotations
@@ -442,15 +445,31 @@ SEARCH_FIGURES = [
 ]
 
 
+def evict_from_page_cache(index: Path) -> None:
+    """Drop an index's files from the page cache (``POSIX_FADV_DONTNEED``; written pages
+    are flushed first), as after a reboot or once other work has pushed them out: the
+    first pass then reads from disk what a serving worker meets cold. Other files stay."""
+    for path in index.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fdatasync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
 def search_only(
     index: Path,
     queries_file: Path,
     baseline: Path | None,
     label: str,
     baseline_index: Path | None = None,
+    cold: bool = False,
 ) -> None:
     """The search figures of an existing index (read only), ours beside a baseline tree's
-    (on ``baseline_index`` when given: an index that tree built, for a change of format)."""
+    (on ``baseline_index`` when given: an index that tree built, for a change of format);
+    with ``cold``, each run starts with its index's files out of the page cache."""
     for folder in (index, baseline_index or index):
         if not (folder / "manifest.json").exists():
             sys.exit(f"no index at {folder} (no manifest.json)")
@@ -464,6 +483,8 @@ def search_only(
         if library is None:
             continue
         print(f"  {name} ({library} on {searched}): {os.getloadavg()[0]:.1f} load ...", flush=True)
+        if cold:
+            evict_from_page_cache(searched)
         runs[name] = run_latency_worker(searched, queries_file, library)
     print(f"{index}  ({os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at the end)")
     print(f"{'figure':20}{'unit':>5}" + "".join(f"{name:>12}" for name in runs) + "   ratio")
@@ -508,11 +529,23 @@ def main() -> None:
         type=Path,
         help="the index the baseline tree searches, if not INDEX (one it built)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="evict each searched index from the page cache first (--search-only)",
+    )
     args = parser.parse_args()
     WORK = args.work
     if args.search_only:
         queries = args.queries_file or WORK / "queries.json"
-        search_only(args.search_only, queries, args.baseline_tree, args.label, args.baseline_index)
+        search_only(
+            args.search_only,
+            queries,
+            args.baseline_tree,
+            args.label,
+            args.baseline_index,
+            cold=args.cold,
+        )
         return
     WORK.mkdir(parents=True, exist_ok=True)
     if not args.report:
