@@ -216,6 +216,12 @@ def test_postclean_drops_teasers_prompts_and_trailing_links():
         ("责任编辑：王明", ["王明"]),
         ("Jupiterimages; iStockphoto", []),  # picture credits
         ("Lena Graf Search", ["Lena Graf"]),
+        ("Ein Artikel von Lene Sandvik", ["Lene Sandvik"]),
+        ("Von Mat\xadthi\xadas Lau\xadrin", ["Matthias Laurin"]),  # soft hyphens
+        # an aside in brackets is not split at its "und"; an agency in brackets is the agency
+        ("Kuno (Institut für Wasser- und Bodenkunde)", ["Kuno"]),
+        ("By Jane Doe (AP)", ["Jane Doe"]),
+        ("Jane Roe Alles von Jane Roe", ["Jane Roe"]),  # an author box's link to her stories
     ],
 )
 def test_byline_names(byline, names):
@@ -756,6 +762,21 @@ def test_a_redaktion_byline_is_a_desk_and_an_articles_address_a_byline():
 def test_the_writer_after_the_date_under_the_headline(dateline, authors):
     page_html = _story_page().replace(b"</h1>", f"</h1>{dateline}".encode())
     assert extract_page(page_html).authors == authors
+    # some pages print the same line right above the headline
+    page_html = _story_page().replace(b"<h1>", f"{dateline}<h1>".encode())
+    assert extract_page(page_html).authors == authors
+
+
+def test_a_teaser_classed_with_its_authors_taxonomy_is_no_byline():
+    # a menu's teaser for another post carries WordPress's post classes, among them the
+    # taxonomy term "autor-lea-falk"; the story's own byline comes after it
+    teaser = (
+        "<ul class='mega-menu'><li class='post-12 type-post status-publish hentry"
+        " autor-lea-falk'><h2><a href='/gezeiten/'>Gezeiten</a></h2></li></ul>"
+    )
+    byline = "<div class='post-byline'><a rel='author' href='/a/jr'>Jane Roe</a></div>"
+    page_html = _story_page(byline=byline).replace(b"<body>", f"<body>{teaser}".encode())
+    assert extract_page(page_html).authors == ["Jane Roe"]
 
 
 def test_a_chinese_editor_line_names_the_writer():

@@ -23,7 +23,8 @@ from search.extract.agencies import agency_named
 #: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:";
 #: "Redaktion:" too, but "Redaktion Polizeiticker" is a desk, not a person named "Polizeiticker".
 BY_PREFIX = re.compile(
-    r"^\W*(?:(?:written|posted|reported|story|text|words|published|post author)\s+)?"
+    r"^\W*(?:(?:written|posted|reported|story|text|words|published|post author|ein artikel"
+    r"|an article)\s+)?"
     r"(?:by|von|par|por|door|di|przez|autor(?:in)?|author|auteur|autore|text"
     r"|redaktion(?=\s*[:\uff1a])|interview|artikel von|beitrag von"
     r"|(?:verfasst|eingestellt|erstellt|geschrieben|publiziert|veröffentlicht) von"
@@ -78,7 +79,7 @@ _HANGING = re.compile(
 )
 #: Furniture that trails a name in byline markup ("Alle Artikel", "Mehr", "Follow").
 _TRAILING_FURNITURE = re.compile(
-    r"\s+(?:alle artikel|alle beiträge|mehr|more|follow|folgen|profil|profile|e-?mail"
+    r"\s+(?:alle artikel|alle beiträge|alles von|mehr|more|follow|folgen|profil|profile|e-?mail"
     r"|twitter|search|suche|@\w+)\b.*$",
     re.I,
 )
@@ -145,15 +146,15 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
     byline = Byline()
     if not text:
         return byline
-    text = (
-        " ".join(html.unescape(str(text)).split())
-        if "&" in str(text)
-        else " ".join(str(text).split())
-    )
+    text = html.unescape(str(text)) if "&" in str(text) else str(text)
+    text = " ".join(text.replace("\xad", "").split())  # soft hyphens: "Mat\xadthi\xadas"
     text = BY_PREFIX.sub("", _BEFORE_INNER_BY.sub("", text, count=1))
     if _LINK.match(text):
         return byline
     text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0].rstrip(" ,;"))
+    # an aside in brackets is one part, not split at its "und": "Empa (Materialprüfungs- und
+    # Forschungsanstalt)"; an agency in brackets stays a part ("Jane Roe (AP)")
+    text = _BRACKETED.sub(lambda m: f", {m[1]}" if agency_named(m[1]) else " ", text)
     for part in _NAME_SEPARATOR.split(text):
         part = _clean_part(part)
         if not part or _CREDENTIAL.match(part):
@@ -167,6 +168,9 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
         elif strict and not _ORGANISATION.search(part):
             return Byline()
     return byline
+
+
+_BRACKETED = re.compile(r"\(([^()]*)\)")
 
 
 def _clean_part(part: str) -> str:

@@ -557,6 +557,7 @@ _FOOTER = re.compile(r"footer|copyright|colophon|site-info|credits", re.I)
 #: Text that opens a byline in running text: "von Daniela Obers", "Autor: Jane Roe".
 _BYLINE_START = re.compile(
     r"^[\s|•·*–—-]*(?:(?:by|von|vom|par|por|door|text von|(?:blog-?\s?)?beitrag von"
+    r"|(?:ein )?artikel von|an article by"
     r"|(?:verfasst|geschrieben"
     r"|written|posted|gespeichert|erstellt) (?:von|by))\s*:?\s"
     r"|(?:text|autor(?:in)?|author|auteur|redaktion|verfasser(?:in)?)\s*:"
@@ -773,6 +774,8 @@ def _byline_element_texts(tree: lxml.html.HtmlElement) -> Iterator[str]:
     comments nor crediting a picture or a teaser; after its "by" when it reads "Posted on
     May 3 by …"."""
     for element in tree.xpath(_BYLINE_XPATH):
+        if _POST_CONTAINER.search(element.get("class", "")):
+            continue  # a post's teaser, classed "autor-jane-roe" by its taxonomy terms
         text = _spaced_text(element)
         if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
             continue
@@ -780,6 +783,9 @@ def _byline_element_texts(tree: lxml.html.HtmlElement) -> Iterator[str]:
         yield text[posted.end() :] if posted else text
 
 
+#: Class tokens of a whole post (WordPress's ``post_class``: "post-27097 type-post hentry
+#: autor-jane-roe"), whose "author" tokens are taxonomy terms, not a byline.
+_POST_CONTAINER = re.compile(r"(?:^|\s)(?:type-post|hentry|status-publish)(?:\s|$)")
 #: Classes of teasers for other stories, whose "author" elements name their writers.
 _TEASERS = re.compile(r"teaser|listing|slider|swiper|carousel|related|recommend", re.I)
 #: Classes of a picture ("article-header-image-author": "© Agency/Photographer"); one that
@@ -914,9 +920,12 @@ _DATED_BYLINE = re.compile(
 
 
 def _dated_byline(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
-    """The writer named after the date printed under the headline (see ``_DATED_BYLINE``),
-    written like a name."""
-    for text, _ in _pieces_after_headline(tree, site):
+    """The writer named after the date printed under the headline, or in the line right
+    above it (see ``_DATED_BYLINE``), written like a name."""
+    headline = _page_headline(tree, site)
+    above = headline.getprevious() if headline is not None else None
+    lines = [_spaced_text(above)] if above is not None and not _unseen(above) else []
+    for text in lines + [text for text, _ in _pieces_after_headline(tree, site)]:
         if dated := _DATED_BYLINE.match(text):
             names = _people([dated.group("names")], site, shaped=True)
             return names if len(names) <= MAX_SINGLE_WORD_NAMES else []
@@ -1103,12 +1112,9 @@ def _headline_date(
     return None
 
 
-def _pieces_after_headline(
-    tree: lxml.html.HtmlElement, site: SiteNames
-) -> list[tuple[str, lxml.html.HtmlElement]]:
-    """The short pieces of visible text (and their elements) within ``HEADLINE_DATE_CHARS``
-    after the page's headline: its first ``<h1>`` that is not the site's logo."""
-    headline = next(
+def _page_headline(tree: lxml.html.HtmlElement, site: SiteNames) -> lxml.html.HtmlElement | None:
+    """The page's headline element: its first ``<h1>`` that is not the site's logo."""
+    return next(
         (
             heading
             for heading in tree.iter("h1")
@@ -1117,6 +1123,14 @@ def _pieces_after_headline(
         ),
         None,
     )
+
+
+def _pieces_after_headline(
+    tree: lxml.html.HtmlElement, site: SiteNames
+) -> list[tuple[str, lxml.html.HtmlElement]]:
+    """The short pieces of visible text (and their elements) within ``HEADLINE_DATE_CHARS``
+    after the page's headline (see ``_page_headline``)."""
+    headline = _page_headline(tree, site)
     if headline is None:
         return []
     pieces: list[tuple[str, lxml.html.HtmlElement]] = []
