@@ -691,8 +691,11 @@ def test_a_byline_that_names_only_a_desk_an_outlet_or_a_handle_is_the_credit(hea
     [
         # the publisher repeated as a JSON-LD organisation author, shown nowhere as a byline
         (_ld_author({"@type": "Organization", "name": "Harbour Herald"}), "", ""),
-        # an outlet or a person in the footer's copyright line credits no story
+        # an outlet or an organisation in the footer's copyright line credits no story
         ("", "", "© 2026 Harbour Herald Media"),
+        ("", "", "© 2026 Pressereferat der Hafenkonferenz"),
+        # nor does a picture's credit
+        ("", "<figure><img src='f.jpg'><figcaption>© Kim Lee</figcaption></figure>", ""),
         # a label whose name is elsewhere, a weekday, a teaser title, a URL slug
         ("", "<span class='article_author'>Article by</span>", ""),
         ("", "<span class='author-date'>Donnerstag, 12. Mai 2026</span>", ""),
@@ -702,6 +705,20 @@ def test_a_byline_that_names_only_a_desk_an_outlet_or_a_handle_is_the_credit(hea
 )
 def test_no_credit_from_a_publisher_default_a_footer_or_byline_furniture(head, byline, footer):
     assert extract_page(_story_page(head, byline, footer)).authors == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "© 2026 Jane Roe",
+        "Copyright (c) 2012- Jane Roe. All rights reserved.",
+        "(c) Jane Roe • Impressum",
+    ],
+)
+def test_a_personal_sites_copyright_holder_is_the_writer_when_no_byline_names_one(footer):
+    assert extract_page(_story_page(footer=footer)).authors == ["Jane Roe"]
+    byline = "<p class='byline'>By Tom Lind</p>"
+    assert extract_page(_story_page(byline=byline, footer=footer)).authors == ["Tom Lind"]
 
 
 def test_a_person_in_the_byline_wins_over_an_organisation_credit():

@@ -233,7 +233,8 @@ _ARTICLES = frozenset({"the", "a", "el", "la", "los", "las", "le", "les", "il", 
 _ARTICLES |= {"die", "das", "het", "de"}
 #: Words of an outlet's or an organisation's name, never of a person's.
 _OUTLET_WORD = re.compile(
-    r"\b(?:presse|press|news|zeitung|radio|tv|foundation|stiftung|verlag|verband|institut)\b",
+    r"\b(?:presse|press|news|zeitung|radio|tv|foundation|stiftung|verlag|verband|institut"
+    r"|forum)\b",
     re.I,
 )
 #: A site's name after a byline's name is written as a handle or a brand ("herrpfleger",
@@ -632,7 +633,12 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
         for other in (in_text, _bio_names(src, site), named_site):
             chosen = _completed(chosen, other)
-    return chosen or _signature(src.tree, site) or _credit(src, site)
+    return (
+        chosen
+        or _signature(src.tree, site)
+        or _credit(src, site)
+        or _copyright_holder(src.tree, site)
+    )
 
 
 def _credit(src: _Sources, site: SiteNames) -> list[str]:
@@ -660,6 +666,59 @@ def _shown_credit(tree: lxml.html.HtmlElement) -> str | None:
         if credit and credit_shaped(credit):
             return credit
     return None
+
+
+#: A copyright notice: "© 2019 Jane Roe", "Copyright (c) 2012- Jane Roe. All rights reserved",
+#: "(c) Jane Roe • Weitere Rechte …"; the holder runs to the first full stop or bar.
+_COPYRIGHT = re.compile(
+    r"^\W*(?:(?:©|\(c\)|copyright)\s*)+(?:(?:since|seit)\s+)?"
+    r"(?:(?:19|20)\d{2}\s*(?:[-–]\s*(?:(?:19|20)\d{2})?\s*)?)?(?:by\s+)?"
+    r"(?P<holder>[^.•|,;:©]+?)\s*(?:$|[.•|,;:]|\s(?i:all rights|alle rechte))",
+    re.I,
+)
+
+
+def _copyright_holder(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """The person a page's last copyright notice names, when nothing else credits the
+    story: the writer of a personal site ("© 2019 Jane Roe"). A picture's credit ("© Jane
+    Roe" in a caption) and a company's notice ("© 2024 Harbour Media") name no writer."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    found: list[str] = []
+    for node in body.xpath(
+        ".//text()[contains(., '©') or contains(., '(c)')"
+        " or contains(., 'opyright') or contains(., 'OPYRIGHT')]"
+    ):
+        notice = _COPYRIGHT.match(node)
+        holder = node.getparent()
+        if notice is None or holder.tag in ("script", "style") or _credits_picture(holder):
+            continue
+        names = _people([notice["holder"]], site, shaped=True)
+        if len(names) == 1 and names[0] == notice["holder"].strip() and _personal(names[0]):
+            found = names
+    return found
+
+
+def _personal(name: str) -> bool:
+    """Whether a name written like one is a person's, not an organisation's ("Medienreferat
+    der Bischofskonferenz", "Deutsches Verbände Forum"): two to four words, no article."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and not _OUTLET_WORD.search(name) and not _ORG_ARTICLE.search(name)
+
+
+_ORG_ARTICLE = re.compile(r"\s(?:der|des|du|of|the)\s", re.I)
+
+
+def _credits_picture(element: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` is in a picture, a caption or a credit line."""
+    for current in (element, *element.iterancestors()):
+        if current.tag in ("figure", "figcaption", "picture"):
+            return True
+        tokens = f"{current.get('class', '')} {current.get('id', '')}".split()
+        if any(_PICTURE.search(t) or _CREDIT.search(t) and not _FOOTER.search(t) for t in tokens):
+            return True
+    return False
 
 
 #: A signature is a name alone on the article's last line, in bold or italics.
