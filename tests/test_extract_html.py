@@ -721,6 +721,45 @@ def test_a_personal_sites_copyright_holder_is_the_writer_when_no_byline_names_on
     assert extract_page(_story_page(byline=byline, footer=footer)).authors == ["Tom Lind"]
 
 
+def test_a_personal_sites_owner_writes_its_pages_without_a_byline():
+    # the domain is named after the person the site title shows, with her title
+    title = "<div class='site-title'><a rel='home' href='/'>Dr. Jane Roe</a></div>"
+    page_html = _story_page().replace(b"<body>", f"<body>{title}".encode())
+    assert extract_page(page_html, "https://www.jane-roe.net/ferry").authors == ["Jane Roe"]
+    # a brand named like its domain is no person
+    brand = b"<body><div class='site-title'>Harbour Herald</div>"
+    page_html = _story_page().replace(b"<body>", brand)
+    assert extract_page(page_html, "https://harbourherald.com/ferry").authors == []
+    # a blog's tagline names the writer its wordpress.com subdomain is named after
+    tagline = "<span class='site-description'>Tom Lind</span>"
+    page_html = _story_page().replace(b"<body>", f"<body>{tagline}".encode())
+    assert extract_page(page_html, "https://tomlind.wordpress.com/2026/ferry/").authors == [
+        "Tom Lind"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("byline", "url", "authors"),
+    [
+        # a blog's subdomain is its writer's handle, written in lower case in the byline
+        (
+            "<small>Verfasst von: <strong>hafenblick</strong> | 31. Dezember 2025</small>",
+            "https://hafenblick.wordpress.com/2025/12/31/ferry/",
+            ["hafenblick"],
+        ),
+        # the categories a post is filed under and its tags follow the name
+        (
+            "<p>Posted by Tom Lind under Harbour, Ferries, Islands | Tags: timetable, dry dock,"
+            " crossings, summer, island life, harbour office</p>",
+            "https://example.org/ferry",
+            ["Tom Lind"],
+        ),
+    ],
+)
+def test_a_blogs_handle_and_a_posted_by_line_before_its_categories(byline, url, authors):
+    assert extract_page(_story_page(byline=byline), url).authors == authors
+
+
 def test_a_person_in_the_byline_wins_over_an_organisation_credit():
     head = _ld_author({"@type": "Organization", "name": "Coast Wire Service"})
     byline = "<p class='byline'>By Jane Roe</p>"

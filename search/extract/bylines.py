@@ -68,8 +68,10 @@ _WEEKDAYS = (
     r"|lunes|martes|miércoles|jueves|viernes|sábado|domingo"
 )
 #: A byline ends where its date or furniture begins: a figure starting a word, a month
-#: before a figure, a weekday, a bar between parts.
-_DATE_START = re.compile(rf"\s(?=\d)|\s\|\s|,?\s(?=(?i:{_WEEKDAYS})\b|(?i:{_MONTHS})\.?\s+\d)")
+#: before a figure, a weekday, a bar between parts, the categories a post is filed "under".
+_DATE_START = re.compile(
+    rf"\s(?=\d)|\s\|\s|\s(?=under\s)|,?\s(?=(?i:{_WEEKDAYS})\b|(?i:{_MONTHS})\.?\s+\d)"
+)
 _DATE_WORD = re.compile(rf"^(?i:{_MONTHS}|{_WEEKDAYS})\.?$")
 #: Words left hanging before a cut date ("am 21. April", "on May 3", "Fr, 5.").
 _HANGING = re.compile(

@@ -177,6 +177,12 @@ class SiteNames:
         self.names = [name for name in names if name]
         self.squashed = {_squash_name(name) for name in self.names} - {""}
         self.labels = {label for name in self.names if (label := domain_label(name))}
+        #: a blog host's subdomain is its writer's handle ("damianduchamps.wordpress.com")
+        self.handles = {
+            _squash_name(found["handle"])
+            for name in self.names
+            if (found := _BLOG_HOST.match(name))
+        }
 
     def is_name(self, text: str) -> bool:
         """Whether ``text`` is only the site's name (or its domain, or "Home")."""
@@ -194,12 +200,15 @@ class SiteNames:
         )
 
     def is_owner(self, name: str) -> bool:
-        """Whether a person's name is the site's domain (wolfgangschmale.eu): the writer of
-        a personal site, whose byline is kept though it is the site's name too."""
+        """Whether a person's name is the site's domain (wolfgangschmale.eu) or a blog's
+        handle (alexanderlasch.wordpress.com, "damianduchamps"): the writer of a personal
+        site, whose byline is kept though it is the site's name too."""
         words = name.split()
-        if len(words) < 2 or words[0].casefold() in _ARTICLES or _OUTLET_WORD.search(name):
+        if len(words) == 1:
+            return _squash_name(name) in self.handles
+        if words[0].casefold() in _ARTICLES or _OUTLET_WORD.search(name):
             return False  # "El Espectador", "Presse Augsburg": an outlet named like one
-        return _squash_name(name) in self.labels
+        return _squash_name(name) in self.labels | self.handles
 
     def without_name(self, name: str) -> str:
         """A byline name without the site's name after it ("Adam Aaronson PhillyVoice",
@@ -228,6 +237,12 @@ class SiteNames:
         return "." in part and " " not in part.strip()  # a bare domain ("srnnews.com")
 
 
+#: Blog hosts whose subdomain is the writer's handle.
+_BLOG_HOST = re.compile(
+    r"^(?:https?://)?(?P<handle>[\w-]+)\.(?:wordpress\.com|blogspot\.[a-z.]+|tumblr\.com"
+    r"|substack\.com)\b",
+    re.I,
+)
 #: Articles that open an outlet's name ("El Colombiano", "Die Tageszeitung", "The Local").
 _ARTICLES = frozenset({"the", "a", "el", "la", "los", "las", "le", "les", "il", "lo", "der"})
 _ARTICLES |= {"die", "das", "het", "de"}
@@ -633,12 +648,10 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
         for other in (in_text, _bio_names(src, site), named_site):
             chosen = _completed(chosen, other)
-    return (
-        chosen
-        or _signature(src.tree, site)
-        or _credit(src, site)
-        or _copyright_holder(src.tree, site)
-    )
+    if chosen:
+        return chosen
+    found = _signature(src.tree, site) or _credit(src, site) or _domain_owner(src.tree, site)
+    return found or _copyright_holder(src.tree, site)
 
 
 def _credit(src: _Sources, site: SiteNames) -> list[str]:
@@ -666,6 +679,32 @@ def _shown_credit(tree: lxml.html.HtmlElement) -> str | None:
         if credit and credit_shaped(credit):
             return credit
     return None
+
+
+#: Academic titles before a name ("Dr. Jane Roe" on janeroe.net).
+_TITLE_PREFIX = re.compile(r"^(?:(?:dr|prof|mag)\.\s*)+", re.I)
+#: A name shown on the page is short.
+MAX_OWNER_NAME_CHARS = 60
+
+
+def _domain_owner(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """The person the site's domain is named after, when the page shows their name (its
+    site title "Dr. Jane Roe" on jane-roe.net, its tagline on janeroe.wordpress.com): the
+    writer of a personal site whose pages carry no byline. A site that calls itself by the
+    domain's words alone may be a brand ("Statistics Globe" on statisticsglobe.com)."""
+    body = tree.find("body")
+    if body is None or not (site.labels or site.handles):
+        return []
+    for node in body.xpath(".//text()[normalize-space()]"):
+        text = " ".join(node.split())
+        if len(text) > MAX_OWNER_NAME_CHARS or node.getparent().tag in ("script", "style"):
+            continue
+        name = _TITLE_PREFIX.sub("", text)
+        if name == text and _squash_name(name) in site.squashed:
+            continue  # the site's own name without a title: a brand ("Statistics Globe")
+        if " " in name and site.is_owner(name) and is_person_name(name, strict=True):
+            return [name]
+    return []
 
 
 #: A copyright notice: "© 2019 Jane Roe", "Copyright (c) 2012- Jane Roe. All rights reserved",
@@ -904,7 +943,7 @@ def _people(bylines: list[str], site: SiteNames, *, shaped: bool = False) -> lis
         if not _URL_OR_EMAIL.match(byline.strip())
         for name in map(site.without_name, parse_byline(byline).names)
         if (not site.is_name(name) or site.is_owner(name))
-        and (not shaped or is_person_name(name, strict=True))
+        and (not shaped or is_person_name(name, strict=True) or site.is_owner(name))
     )
     spelled = {_squash_name(name) for name in names if " " in name}
     return [name for name in names if " " in name or _squash_name(name) not in spelled]
@@ -961,7 +1000,8 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
             if names and all(is_person_name(name, strict=True) for name in names):
                 return names
             continue
-        line = _line_from(node)
+        # the names end at the first bar ("Posted by Jane Roe under News | Tags: …")
+        line = _line_from(node).split(" | ", 1)[0]
         if len(line) <= MAX_BYLINE_CHARS and (names := _names_in_line(line, site)):
             if all(is_person_name(name, strict=True) for name in names):
                 return names
