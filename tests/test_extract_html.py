@@ -222,6 +222,8 @@ def test_postclean_drops_teasers_prompts_and_trailing_links():
         ("Kuno (Institut für Wasser- und Bodenkunde)", ["Kuno"]),
         ("By Jane Doe (AP)", ["Jane Doe"]),
         ("Jane Roe Alles von Jane Roe", ["Jane Roe"]),  # an author box's link to her stories
+        ("Tom Lind im Gespräch mit Jane Roe", ["Tom Lind", "Jane Roe"]),  # an interview
+        ("Zur Person", []),  # an author box's heading
     ],
 )
 def test_byline_names(byline, names):
@@ -747,6 +749,13 @@ def test_a_personal_sites_owner_writes_its_pages_without_a_byline():
             "https://hafenblick.wordpress.com/2025/12/31/ferry/",
             ["hafenblick"],
         ),
+        # "Posted in <a>Category</a> by handle on date": the "by" is in a later piece
+        (
+            "<div class='meta'>Posted in <a rel='category tag' href='/c/'>Hafen</a>"
+            " by hafenblick on August 3, 2025</div>",
+            "https://hafenblick.wordpress.com/2025/08/03/ferry/",
+            ["hafenblick"],
+        ),
         # the categories a post is filed under and its tags follow the name
         (
             "<p>Posted by Tom Lind under Harbour, Ferries, Islands | Tags: timetable, dry dock,"
@@ -758,6 +767,20 @@ def test_a_personal_sites_owner_writes_its_pages_without_a_byline():
 )
 def test_a_blogs_handle_and_a_posted_by_line_before_its_categories(byline, url, authors):
     assert extract_page(_story_page(byline=byline), url).authors == authors
+
+
+def test_an_author_box_heading_names_the_writer_when_no_byline_does():
+    box = (
+        "<div class='author-info'><h3>Jane Roe <a class='follow'>Follow</a></h3><h4>Harbour"
+        " reporter since 2019, writing on ferries, ports and the islands' winter timetables"
+        " for the Harbour Herald</h4></div>"
+    )
+    assert extract_page(_story_page(byline=box)).authors == ["Jane Roe"]
+    # a box headed "Zur Person" names no one; a desk credit in the byline comes first
+    heading = box.replace("Jane Roe <a class='follow'>Follow</a>", "Zur Person")
+    assert extract_page(_story_page(byline=heading)).authors == []
+    credit = "<p class='byline'>Von Redaktion</p>"
+    assert extract_page(_story_page(byline=credit + box)).authors == ["Redaktion"]
 
 
 def test_a_person_in_the_byline_wins_over_an_organisation_credit():

@@ -39,9 +39,11 @@ _BEFORE_INNER_BY = re.compile(
 )
 #: The prefixes that make a paragraph of running text a byline ("By the end ..." is not one).
 PARAGRAPH_PREFIX = re.compile(r"^(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Text von)\s+")
-#: Between names: punctuation, "and" in the languages of the archive.
+#: Between names: punctuation, "and" in the languages of the archive, an interview's "X im
+#: Gespräch mit Y".
 _NAME_SEPARATOR = re.compile(
-    r"\s*(?:[,;&|/•·]|\s[-–—]\s|\s(?:and|And|AND|und|UND|y|et|e|i|og|en)\s)\s*"
+    r"\s*(?:[,;&|/•·]|\s[-–—]\s|\s(?:and|And|AND|und|UND|y|et|e|i|og|en)\s"
+    r"|\s(?i:im gespräch mit|in conversation with)\s)\s*"
 )
 #: Roles around a name: "FOCUS-Online-Experte Robin Tschöpe", "Christoph Hein Chefredakteur",
 #: "Christian Seiler Illustration von Markus Roost", "Brendan Carlin For The Mail On Sunday".
@@ -85,14 +87,15 @@ _TRAILING_FURNITURE = re.compile(
     r"|twitter|search|suche|@\w+)\b.*$",
     re.I,
 )
-#: Words that never stand in a person's name: dates, reading times, comment furniture.
+#: Words that never stand in a person's name: dates, reading times, comment furniture, an
+#: author box's heading ("Zur Person").
 _NOT_A_NAME = re.compile(
     r"\b(?:updated|published|min(?:ute)?s?|read|lesezeit|uhr|stand|says|said|sagt|schreibt"
     r"|writes|posted|erforderlich|required|enter|null|undefined|anonymous|admin|no author"
     r"|publicado|hace|ago|vor|auteurs?|autor(?:in|en)?|authors?|publiziert|veröffentlicht"
     r"|datum|date|beitrag|geschrieben|kommentare?|comments?|quelle|source|follow|folgen"
     r"|gesponsert|sponsored|agencies|agenturen|agencias|beiträge|inhalte|zuletzt|geändert"
-    r"|edition|archiv|images?|bilder|fotos?|aktualisierung|aktualisiert)\b",
+    r"|edition|archiv|images?|bilder|fotos?|aktualisierung|aktualisiert|person)\b",
     re.I,
 )
 #: Picture agencies, whose credits share a byline's markup ("Jupiterimages; iStockphoto").

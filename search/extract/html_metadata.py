@@ -587,6 +587,7 @@ _POSTED_BY = re.compile(
     r"^\W*(?:posted|published|veröffentlicht|geschrieben|erstellt)\b[^|]{0,60}?\s(?:by|von)\s+",
     re.I,
 )
+_POSTING_LINE = re.compile(r"^\W*(?:posted|published|veröffentlicht|geschrieben|erstellt)\b", re.I)
 _LABEL_START = re.compile(r"^\s*\w+\s*:")
 _POSTING_VERB = re.compile(r"verfasst|geschrieben|written|posted|gespeichert|erstellt", re.I)
 #: Elements that end a line of running text.
@@ -637,7 +638,9 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
             return visible
     sources += [generic, _byline_markup(src.tree, site)]
     found = [names for names in sources if names]
-    in_text = None if found else _byline_in_text(src.tree, site) or _dated_byline(src.tree, site)
+    in_text = None
+    if not found:
+        in_text = _byline_in_text(src.tree, site) or _dated_byline(src.tree, site)
     chosen = found[0] if found else in_text
     for other in found[1:]:
         chosen = _completed(chosen, other)
@@ -650,8 +653,8 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
             chosen = _completed(chosen, other)
     if chosen:
         return chosen
-    found = _signature(src.tree, site) or _credit(src, site) or _domain_owner(src.tree, site)
-    return found or _copyright_holder(src.tree, site)
+    found = _signature(src.tree, site) or _credit(src, site) or _author_box(src.tree, site)
+    return found or _domain_owner(src.tree, site) or _copyright_holder(src.tree, site)
 
 
 def _credit(src: _Sources, site: SiteNames) -> list[str]:
@@ -867,15 +870,44 @@ def _byline_markup(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     return []
 
 
+def _author_box(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+    """The writer an author box is headed with ("<div class="author-info"><h3>Jane Roe</h3>
+    <p>Jane Roe reports on …</p>"): a box too long to be a byline, whose heading or name
+    element holds a name and at most its furniture ("Follow")."""
+    for element in _byline_elements(tree):
+        if len(_spaced_text(element)) <= MAX_BYLINE_CHARS:
+            continue
+        for heading in element.xpath(_BOX_NAME_XPATH):
+            names = _people([_spaced_text(heading)], site, shaped=True)
+            if len(names) == 1 and " " in names[0]:
+                return names
+    return []
+
+
+#: The element that names an author box's person: a heading, or one marked as a name.
+_BOX_NAME_XPATH = (
+    ".//*[self::h2 or self::h3 or self::h4 or self::h5 or @itemprop='name'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
+)
+
+
+def _byline_elements(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The page's byline-classed elements that may credit its writer: not a post container
+    nor in comments, not a picture's or a teaser's credit."""
+    for element in tree.xpath(_BYLINE_XPATH):
+        if _POST_CONTAINER.search(element.get("class", "")):
+            continue  # a post's teaser, classed "autor-jane-roe" by its taxonomy terms
+        if not _in_comments(element) and not _credits_other(element):
+            yield element
+
+
 def _byline_element_texts(tree: lxml.html.HtmlElement) -> Iterator[str]:
     """The text of each short byline element of the page, in page order, not in its
     comments nor crediting a picture or a teaser; after its "by" when it reads "Posted on
     May 3 by …"."""
-    for element in tree.xpath(_BYLINE_XPATH):
-        if _POST_CONTAINER.search(element.get("class", "")):
-            continue  # a post's teaser, classed "autor-jane-roe" by its taxonomy terms
+    for element in _byline_elements(tree):
         text = _spaced_text(element)
-        if len(text) > MAX_BYLINE_CHARS or _in_comments(element) or _credits_other(element):
+        if len(text) > MAX_BYLINE_CHARS:
             continue
         posted = _POSTED_BY.match(text)
         yield text[posted.end() :] if posted else text
@@ -984,7 +1016,9 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     handles = []  # "Gespeichert von human": kept in case no byline spells a name
     for node in body.xpath(".//text()"):
         label = _BYLINE_LABEL.match(node) and node.is_text and not len(node.getparent())
-        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node) or label):
+        # "Posted in <a>News</a> by jroe on May 3": the "by" is in a later piece of the line
+        posting = _POSTING_LINE.match(node) and node.is_text
+        if not (_POSTED_BY.match(node) or _BYLINE_START.match(node) or label or posting):
             continue
         if _mid_sentence(node):  # "<b>Leasing</b> von Firmenwägen"
             continue
