@@ -783,6 +783,18 @@ def test_an_author_box_heading_names_the_writer_when_no_byline_does():
     assert extract_page(_story_page(byline=credit + box)).authors == ["Redaktion"]
 
 
+def test_a_cited_works_microdata_author_is_not_the_pages():
+    # a paper's reference list marks each cited work's authors with <meta itemprop="author">
+    head = "<meta name='dc.creator' content='Jane Roe'>"
+    references = "".join(
+        f"<li itemprop='citation' itemscope itemtype='http://schema.org/ScholarlyArticle'>"
+        f"<meta itemprop='author' content='{name}'>Ferries, {year}</li>"
+        for name, year in (("T. Lind, K. Lee", 1988), ("A. Sand", 1999))
+    )
+    page_html = _story_page(head=head, footer=f"<ol>{references}</ol>")
+    assert extract_page(page_html).authors == ["Jane Roe"]
+
+
 def test_a_person_in_the_byline_wins_over_an_organisation_credit():
     head = _ld_author({"@type": "Organization", "name": "Coast Wire Service"})
     byline = "<p class='byline'>By Jane Roe</p>"

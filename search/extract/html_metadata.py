@@ -91,13 +91,26 @@ def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for meta in tree.iter("meta"):
         content = meta.get("content")
-        if content is None:
+        if content is None or (meta.get("itemprop") and _of_other_work(meta)):
             continue
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = meta.get(attribute)
             if key:
                 found.setdefault(key.strip().lower(), []).append(content)
     return found
+
+
+#: Microdata properties that hold another work: one the page cites, lists or comments on.
+OTHER_WORK_PROPERTIES = frozenset(
+    {"citation", "comment", "review", "itemlistelement", "haspart", "isbasedon"}
+)
+
+
+def _of_other_work(meta: lxml.html.HtmlElement) -> bool:
+    """Whether a microdata ``<meta itemprop>`` describes another work than the page's (its
+    item is a reference's: "<li itemprop="citation" itemscope><meta itemprop="author">")."""
+    item = next((a for a in meta.iterancestors() if a.get("itemscope") is not None), None)
+    return item is not None and (item.get("itemprop") or "").lower() in OTHER_WORK_PROPERTIES
 
 
 #: schema.org types that describe the page's story, best first.
