@@ -783,6 +783,23 @@ def test_an_author_box_heading_names_the_writer_when_no_byline_does():
     assert extract_page(_story_page(byline=credit + box)).authors == ["Redaktion"]
 
 
+def test_a_creative_commons_attribution_and_a_surname_the_domain_is_named_after():
+    # the licence widget names the blog's author; the byline only her initials
+    licence = (
+        "<aside><a rel='license' href='https://creativecommons.org/licenses/by/3.0/'>CC</a>"
+        " Hafenblog von <a rel='cc:attributionURL' href='/'>Jane Roe</a> steht unter einer"
+        " Creative Commons Lizenz.</aside>"
+    )
+    page_html = _story_page(byline="<p class='byline'>by JR</p>", footer=licence)
+    assert extract_page(page_html).authors == ["Jane Roe"]
+    # a first name alone, on a site named after her surname, which the page shows whole
+    byline = "<p class='byline'>Von Henny</p>"
+    caption = "<figure><img src='h.jpg'><figcaption>Foto: Henny Stenhag</figcaption></figure>"
+    page_html = _story_page(byline=byline + caption)
+    assert extract_page(page_html, "https://www.stenhag.com/ferry").authors == ["Henny Stenhag"]
+    assert extract_page(page_html, "https://www.harbourherald.com/ferry").authors == ["Henny"]
+
+
 def test_a_cited_works_microdata_author_is_not_the_pages():
     # a paper's reference list marks each cited work's authors with <meta itemprop="author">
     head = "<meta name='dc.creator' content='Jane Roe'>"

@@ -565,13 +565,15 @@ def _is_person(value, src: _Sources) -> bool:
     return isinstance(value, dict) and "Person" in _types(value)
 
 
-#: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too), and
-#: an article's ``<address>`` (HTML's element for the contact of the article's author).
+#: class/id/rel/itemprop markers of a byline in the visible page ("auteurs", "autor" too), an
+#: article's ``<address>`` (HTML's element for the contact of the article's author), and the
+#: attribution of a Creative Commons licence ("Blog von <a rel="cc:attributionURL">Jane Roe</a>").
 _BYLINE_XPATH = (
     ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline')"
     " or contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'autor')"
     " or contains(@class, 'auteur') or contains(@class, 'vcard') or contains(@id, 'author')"
-    " or contains(@data-testid, 'byline') or self::byline or (self::address and ancestor::article)]"
+    " or contains(@data-testid, 'byline') or self::byline or (self::address and ancestor::article)"
+    " or @rel='cc:attributionURL' or @property='cc:attributionName']"
     "[not(self::meta or self::link or self::body or self::html or self::img)]"
 )
 #: A byline element is short; a long one is an author box (biography), not a byline.
@@ -662,12 +664,36 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         if in_text is None:
             in_text = _byline_in_text(src.tree, site)
         named_site = [n for n in site.names if " " in n and is_person_name(n, strict=True)]
-        for other in (in_text, _bio_names(src, site), named_site):
+        by_domain = _named_after_domain(src.tree, chosen, site)
+        for other in (in_text, _bio_names(src, site), named_site, by_domain):
             chosen = _completed(chosen, other)
     if chosen:
         return chosen
     found = _signature(src.tree, site) or _credit(src, site) or _author_box(src.tree, site)
     return found or _domain_owner(src.tree, site) or _copyright_holder(src.tree, site)
+
+
+def _named_after_domain(
+    tree: lxml.html.HtmlElement, names: list[str], site: SiteNames
+) -> list[str]:
+    """Full names the page shows for a first name alone whose surname the site's domain is
+    named after ("Henry" on steinhau.com, the page shows "Henry Steinhau")."""
+    body = tree.find("body")
+    labels = [label for label in site.labels if len(label) > MAX_ACRONYM_CHARS]
+    firsts = [name for name in names if " " not in name]
+    if body is None or not labels or not firsts:
+        return []
+    shown = re.compile(
+        rf"\b(?:{'|'.join(map(re.escape, firsts))})\s+(?:{'|'.join(labels)})\b", re.I
+    )
+    for node in body.xpath(".//text()"):
+        if node.getparent().tag not in ("script", "style") and (found := shown.search(node)):
+            return [found.group()]
+    return []
+
+
+#: A domain's label shorter than this is no surname ("bbc", "taz").
+MAX_ACRONYM_CHARS = 4
 
 
 def _credit(src: _Sources, site: SiteNames) -> list[str]:
