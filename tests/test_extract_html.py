@@ -800,6 +800,14 @@ def test_a_creative_commons_attribution_and_a_surname_the_domain_is_named_after(
     assert extract_page(page_html, "https://www.harbourherald.com/ferry").authors == ["Henny"]
 
 
+def test_a_writers_user_handle_is_read_as_the_name_the_page_shows():
+    # the CMS names its user "jane.roe"; the story closes with her name in brackets
+    head = _ld_author({"@type": "Person", "name": "jane.roe"})
+    closing = "<p><strong>The ferry runs daily.</strong> (Jane K. Roe) +++</p>"
+    assert extract_page(_story_page(head, byline=closing)).authors == ["Jane K. Roe"]
+    assert extract_page(_story_page(head)).authors == []  # a handle the page never spells
+
+
 def test_a_cited_works_microdata_author_is_not_the_pages():
     # a paper's reference list marks each cited work's authors with <meta itemprop="author">
     head = "<meta name='dc.creator' content='Jane Roe'>"

@@ -667,6 +667,7 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
         by_domain = _named_after_domain(src.tree, chosen, site)
         for other in (in_text, _bio_names(src, site), named_site, by_domain):
             chosen = _completed(chosen, other)
+    chosen = chosen or _named_by_handle(src)
     if chosen:
         return chosen
     found = _signature(src.tree, site) or _credit(src, site) or _author_box(src.tree, site)
@@ -678,17 +679,43 @@ def _named_after_domain(
 ) -> list[str]:
     """Full names the page shows for a first name alone whose surname the site's domain is
     named after ("Henry" on steinhau.com, the page shows "Henry Steinhau")."""
-    body = tree.find("body")
     labels = [label for label in site.labels if len(label) > MAX_ACRONYM_CHARS]
     firsts = [name for name in names if " " not in name]
-    if body is None or not labels or not firsts:
+    if not labels or not firsts:
         return []
-    shown = re.compile(
-        rf"\b(?:{'|'.join(map(re.escape, firsts))})\s+(?:{'|'.join(labels)})\b", re.I
+    return _shown_name(
+        tree, rf"\b(?:{'|'.join(map(re.escape, firsts))})\s+(?:{'|'.join(labels)})\b"
     )
+
+
+def _named_by_handle(src: _Sources) -> list[str]:
+    """The name the page shows for a writer its JSON-LD or meta tags give as a user handle
+    ("christian.roe" is "Christian P. Roe" at the story's end)."""
+    declared = [name for value in src.ld_authors() for name, _ in _ld_names(value, src)]
+    for handle in declared + src.all(*AUTHOR_META_KEYS[0]):
+        if parts := _HANDLE_PARTS.match(handle.strip()):
+            first, last = map(re.escape, parts.groups())
+            if found := _shown_name(src.tree, rf"\b{first}\s+(?:\w\.\s*)?{last}\b"):
+                return found
+    return []
+
+
+#: A user handle made of a first and a last name: "jane.roe", "jane-roe", "jane_roe".
+_HANDLE_PARTS = re.compile(r"^([a-z]{2,})[._-]([a-z]{2,})$")
+
+
+def _shown_name(tree: lxml.html.HtmlElement, pattern: str) -> list[str]:
+    """The first name matching ``pattern`` (any case) in the page's visible text, written
+    like a name."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    shown = re.compile(pattern, re.I)
     for node in body.xpath(".//text()"):
         if node.getparent().tag not in ("script", "style") and (found := shown.search(node)):
-            return [found.group()]
+            name = " ".join(found.group().split())
+            if is_person_name(name, strict=True):
+                return [name]
     return []
 
 
