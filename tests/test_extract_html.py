@@ -808,6 +808,17 @@ def test_a_writers_user_handle_is_read_as_the_name_the_page_shows():
     assert extract_page(_story_page(head)).authors == []  # a handle the page never spells
 
 
+def test_a_signature_set_flush_right_before_the_footnotes():
+    signed = (
+        "<p align='right'><em>Jane Roe</em></p><p>(1) The harbour office publishes its"
+        " crossing figures every spring, with the ferry operator's own counts.</p>"
+    )
+    assert extract_page(_story_page(byline=_STORY + signed)).authors == ["Jane Roe"]
+    # the same line flush left, followed by text, is a subheading
+    subheading = signed.replace(" align='right'", "")
+    assert extract_page(_story_page(byline=_STORY + subheading)).authors == []
+
+
 def test_a_cited_works_microdata_author_is_not_the_pages():
     # a paper's reference list marks each cited work's authors with <meta itemprop="author">
     head = "<meta name='dc.creator' content='Jane Roe'>"

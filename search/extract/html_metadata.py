@@ -838,8 +838,8 @@ MAX_SIGNATURE_CHARS = 50
 
 def _signature(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     """The writer signing the story at its end: "<p><b><i>Stefan Wasmer</i></b></p>" after
-    the last paragraph (no paragraph of text follows it, unlike a bold subheading), outside
-    footers, comments, asides and teasers."""
+    the last paragraph (no paragraph of text follows it, unlike a bold subheading, but the
+    footnotes after one set flush right), outside footers, comments, asides and teasers."""
     found: list[str] = []
     for block in tree.iter("p", "div"):
         text = " ".join(block.text_content().split())
@@ -848,8 +848,10 @@ def _signature(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
         children = [c for c in block if isinstance(c.tag, str)]
         if (block.text or "").strip() or len(children) != 1 or children[0].tag not in _EMPHASIS:
             continue
-        if (children[0].tail or "").strip() or _followed_by_text(block):
+        if (children[0].tail or "").strip():
             continue
+        if _followed_by_text(block) and not _RIGHT_ALIGNED.search(_alignment(block)):
+            continue  # a subheading; a signature set flush right may precede footnotes
         if any(a.tag in ("aside", "footer", "nav", "figure", "li") for a in block.iterancestors()):
             continue
         if _in_comments(block) or _in_container(block, _FOOTER, ("footer",)) or _in_teaser(block):
@@ -861,6 +863,13 @@ def _signature(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
 
 
 MAX_SIGNATURE_WORDS = 4
+_RIGHT_ALIGNED = re.compile(r"right", re.I)
+
+
+def _alignment(block: lxml.html.HtmlElement) -> str:
+    """How a block is aligned: its ``align`` attribute and its style's ``text-align``."""
+    style = re.search(r"text-align\s*:\s*(\w+)", block.get("style") or "")
+    return f"{block.get('align', '')} {style.group(1) if style else ''}"
 
 
 def _followed_by_text(block: lxml.html.HtmlElement) -> bool:
