@@ -756,6 +756,12 @@ def test_a_personal_sites_owner_writes_its_pages_without_a_byline():
             "https://hafenblick.wordpress.com/2025/08/03/ferry/",
             ["hafenblick"],
         ),
+        # a "by" alone, the writer's handle in the heading after it
+        (
+            "<div><span> by </span><h3><a href='/profile/7'>hafenblick42</a></h3></div>",
+            "https://example.org/ferry",
+            ["hafenblick42"],
+        ),
         # the categories a post is filed under and its tags follow the name
         (
             "<p>Posted by Tom Lind under Harbour, Ferries, Islands | Tags: timetable, dry dock,"

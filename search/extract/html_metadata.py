@@ -1108,6 +1108,8 @@ def _byline_in_text(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
             names = _people([line], site, shaped=True) if len(line) <= MAX_BYLINE_CHARS else []
             if names and all(is_person_name(name, strict=True) for name in names):
                 return names
+            if " " not in line and (handle := _people([line], site)):
+                handles = handles or handle  # "by <h3><a>delta201</a></h3>": a user's handle
             continue
         # the names end at the first bar ("Posted by Jane Roe under News | Tags: …")
         line = _line_from(node).split(" | ", 1)[0]
