@@ -224,6 +224,7 @@ def test_postclean_drops_teasers_prompts_and_trailing_links():
         ("Jane Roe Alles von Jane Roe", ["Jane Roe"]),  # an author box's link to her stories
         ("Tom Lind im Gespräch mit Jane Roe", ["Tom Lind", "Jane Roe"]),  # an interview
         ("Zur Person", []),  # an author box's heading
+        ("Blog", []),  # a licence's attribution to the blog itself
     ],
 )
 def test_byline_names(byline, names):
@@ -718,9 +719,15 @@ def test_no_credit_from_a_publisher_default_a_footer_or_byline_furniture(head, b
     ],
 )
 def test_a_personal_sites_copyright_holder_is_the_writer_when_no_byline_names_one(footer):
-    assert extract_page(_story_page(footer=footer)).authors == ["Jane Roe"]
+    # the domain is named after her
+    url = "https://www.janeroe.net/ferry"
+    assert extract_page(_story_page(footer=footer), url).authors == ["Jane Roe"]
     byline = "<p class='byline'>By Tom Lind</p>"
-    assert extract_page(_story_page(byline=byline, footer=footer)).authors == ["Tom Lind"]
+    assert extract_page(_story_page(byline=byline, footer=footer), url).authors == ["Tom Lind"]
+    # or the page's keywords name her; a holder named nowhere else may be a company
+    keywords = "<meta name='keywords' content='ferry, Jane Roe, harbour'>"
+    assert extract_page(_story_page(head=keywords, footer=footer)).authors == ["Jane Roe"]
+    assert extract_page(_story_page(footer=footer)).authors == []
 
 
 def test_a_personal_sites_owner_writes_its_pages_without_a_byline():
@@ -728,10 +735,12 @@ def test_a_personal_sites_owner_writes_its_pages_without_a_byline():
     title = "<div class='site-title'><a rel='home' href='/'>Dr. Jane Roe</a></div>"
     page_html = _story_page().replace(b"<body>", f"<body>{title}".encode())
     assert extract_page(page_html, "https://www.jane-roe.net/ferry").authors == ["Jane Roe"]
-    # a brand named like its domain is no person
+    # a brand named like its domain is no person, though its words are shaped like a name
     brand = b"<body><div class='site-title'>Harbour Herald</div>"
     page_html = _story_page().replace(b"<body>", brand)
     assert extract_page(page_html, "https://harbourherald.com/ferry").authors == []
+    page_html = _story_page().replace(b"<body>", b"<body><div class='site-title'>Sonne Hafen</div>")
+    assert extract_page(page_html, "https://sonnehafen.de/ferry").authors == []
     # a blog's tagline names the writer its wordpress.com subdomain is named after
     tagline = "<span class='site-description'>Tom Lind</span>"
     page_html = _story_page().replace(b"<body>", f"<body>{tagline}".encode())

@@ -95,7 +95,7 @@ _NOT_A_NAME = re.compile(
     r"|publicado|hace|ago|vor|auteurs?|autor(?:in|en)?|authors?|publiziert|veröffentlicht"
     r"|datum|date|beitrag|geschrieben|kommentare?|comments?|quelle|source|follow|folgen"
     r"|gesponsert|sponsored|agencies|agenturen|agencias|beiträge|inhalte|zuletzt|geändert"
-    r"|edition|archiv|images?|bilder|fotos?|aktualisierung|aktualisiert|person)\b",
+    r"|edition|archiv|images?|bilder|fotos?|aktualisierung|aktualisiert|person|blog)\b",
     re.I,
 )
 #: Picture agencies, whose credits share a byline's markup ("Jupiterimages; iStockphoto").

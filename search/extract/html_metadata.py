@@ -671,7 +671,7 @@ def _authors(src: _Sources, site: SiteNames) -> list[str]:
     if chosen:
         return chosen
     found = _signature(src.tree, site) or _credit(src, site) or _author_box(src.tree, site)
-    return found or _domain_owner(src.tree, site) or _copyright_holder(src.tree, site)
+    return found or _domain_owner(src.tree, site) or _copyright_holder(src, site)
 
 
 def _named_after_domain(
@@ -759,8 +759,9 @@ MAX_OWNER_NAME_CHARS = 60
 def _domain_owner(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     """The person the site's domain is named after, when the page shows their name (its
     site title "Dr. Jane Roe" on jane-roe.net, its tagline on janeroe.wordpress.com): the
-    writer of a personal site whose pages carry no byline. A site that calls itself by the
-    domain's words alone may be a brand ("Statistics Globe" on statisticsglobe.com)."""
+    writer of a personal site whose pages carry no byline. Only a name with an academic
+    title or a blog's handle reads as a person's: a site named like its domain is often a
+    brand ("Statistics Globe" on statisticsglobe.com, "Love Hina" on love-hina.ch)."""
     body = tree.find("body")
     if body is None or not (site.labels or site.handles):
         return []
@@ -769,13 +770,14 @@ def _domain_owner(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
         if len(text) > MAX_OWNER_NAME_CHARS or node.getparent().tag in ("script", "style"):
             continue
         name = _TITLE_PREFIX.sub("", text)
-        if name == text and _squash_name(name) in site.squashed:
-            continue  # the site's own name without a title: a brand ("Statistics Globe")
-        if " " in name and site.is_owner(name) and is_person_name(name, strict=True):
+        personal = name != text or _squash_name(name) in site.handles
+        if personal and " " in name and site.is_owner(name) and is_person_name(name, strict=True):
             return [name]
     return []
 
 
+#: A domain named after more words than this is a brand's ("womencantalksports.com").
+MAX_OWNER_WORDS = 3
 #: A copyright notice: "© 2019 Jane Roe", "Copyright (c) 2012- Jane Roe. All rights reserved",
 #: "(c) Jane Roe • Weitere Rechte …"; the holder runs to the first full stop or bar.
 _COPYRIGHT = re.compile(
@@ -786,10 +788,14 @@ _COPYRIGHT = re.compile(
 )
 
 
-def _copyright_holder(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
+def _copyright_holder(src: _Sources, site: SiteNames) -> list[str]:
     """The person a page's last copyright notice names, when nothing else credits the
-    story: the writer of a personal site ("© 2019 Jane Roe"). A picture's credit ("© Jane
-    Roe" in a caption) and a company's notice ("© 2024 Harbour Media") name no writer."""
+    story: the writer of a personal site ("© 2019 Jane Roe"), the person its domain is
+    named after or its author and keyword tags name too. A picture's credit ("©
+    Jane Roe" in a caption) and a company's notice ("© 2024 Harbour Mills") name no writer."""
+    tree = src.tree
+    keys = (*AUTHOR_META_KEYS[0], *AUTHOR_META_KEYS[1], "keywords", "news_keywords")
+    declared = [_squash_name(value) for value in src.all(*keys, "twitter:creator")]
     body = tree.find("body")
     if body is None:
         return []
@@ -803,8 +809,14 @@ def _copyright_holder(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]
         if notice is None or holder.tag in ("script", "style") or _credits_picture(holder):
             continue
         names = _people([notice["holder"]], site, shaped=True)
-        if len(names) == 1 and names[0] == notice["holder"].strip() and _personal(names[0]):
-            found = names
+        if len(names) != 1 or names[0] != notice["holder"].strip() or not _personal(names[0]):
+            continue
+        squashed = _squash_name(names[0])
+        if site.is_owner(names[0]) and len(names[0].split()) <= MAX_OWNER_WORDS:
+            if squashed not in site.squashed:  # "Schlosswirt Juval", the site's own name
+                found = names
+        elif any(squashed in value for value in declared) and not site.in_part(names[0]):
+            found = names  # named in the meta tags, and not as the site ("DHB - Handball Bund")
     return found
 
 
