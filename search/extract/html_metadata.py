@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -752,6 +753,14 @@ def _shown_credit(tree: lxml.html.HtmlElement) -> str | None:
 
 #: Academic titles before a name ("Dr. Jane Roe" on janeroe.net).
 _TITLE_PREFIX = re.compile(r"^(?:(?:dr|prof|mag)\.\s*)+", re.I)
+#: XPath test for a text that opens with an academic title (see ``_TITLE_PREFIX``).
+_TITLED_TEXT = (
+    "".join(
+        f"{' and (' if not i else ' or '}starts-with(normalize-space(), '{title}')"
+        for i, title in enumerate(("Dr.", "Prof.", "Mag.", "DR.", "PROF."))
+    )
+    + ")"
+)
 #: A name shown on the page is short.
 MAX_OWNER_NAME_CHARS = 60
 
@@ -765,7 +774,9 @@ def _domain_owner(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     body = tree.find("body")
     if body is None or not (site.labels or site.handles):
         return []
-    for node in body.xpath(".//text()[normalize-space()]"):
+    # without a blog's handle, only a titled name counts: read only the text that opens so
+    titled = "" if site.handles else _TITLED_TEXT
+    for node in body.xpath(f".//text()[normalize-space(){titled}]"):
         text = " ".join(node.split())
         if len(text) > MAX_OWNER_NAME_CHARS or node.getparent().tag in ("script", "style"):
             continue
@@ -961,9 +972,7 @@ def _author_box(tree: lxml.html.HtmlElement, site: SiteNames) -> list[str]:
     """The writer an author box is headed with ("<div class="author-info"><h3>Jane Roe</h3>
     <p>Jane Roe reports on …</p>"): a box too long to be a byline, whose heading or name
     element holds a name and at most its furniture ("Follow")."""
-    for element in _byline_elements(tree):
-        if len(_spaced_text(element)) <= MAX_BYLINE_CHARS:
-            continue
+    for element, _ in _byline_elements(tree, boxes=True):
         for heading in element.xpath(_BOX_NAME_XPATH):
             names = _people([_spaced_text(heading)], site, shaped=True)
             if len(names) == 1 and " " in names[0]:
@@ -978,24 +987,37 @@ _BOX_NAME_XPATH = (
 )
 
 
-def _byline_elements(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
-    """The page's byline-classed elements that may credit its writer: not a post container
-    nor in comments, not a picture's or a teaser's credit."""
-    for element in tree.xpath(_BYLINE_XPATH):
-        if _POST_CONTAINER.search(element.get("class", "")):
-            continue  # a post's teaser, classed "autor-jane-roe" by its taxonomy terms
+def _byline_elements(
+    tree: lxml.html.HtmlElement, *, boxes: bool = False
+) -> Iterator[tuple[lxml.html.HtmlElement, str]]:
+    """The page's short byline-classed elements (or, with ``boxes``, the longer author
+    boxes) that may credit its writer, with their text: not a post container nor in
+    comments, not a picture's or a teaser's credit."""
+    for element, text in _byline_candidates(tree):
+        if (len(text) > MAX_BYLINE_CHARS) != boxes:
+            continue
         if not _in_comments(element) and not _credits_other(element):
-            yield element
+            yield element, text
+
+
+@functools.lru_cache(maxsize=2)
+def _byline_candidates(
+    tree: lxml.html.HtmlElement,
+) -> tuple[tuple[lxml.html.HtmlElement, str], ...]:
+    """The page's byline-classed elements and their text, but a post's container (classed
+    "autor-jane-roe" by its taxonomy terms); found once a page, read by several sources."""
+    return tuple(
+        (element, _spaced_text(element))
+        for element in tree.xpath(_BYLINE_XPATH)
+        if not _POST_CONTAINER.search(element.get("class", ""))
+    )
 
 
 def _byline_element_texts(tree: lxml.html.HtmlElement) -> Iterator[str]:
     """The text of each short byline element of the page, in page order, not in its
     comments nor crediting a picture or a teaser; after its "by" when it reads "Posted on
     May 3 by …"."""
-    for element in _byline_elements(tree):
-        text = _spaced_text(element)
-        if len(text) > MAX_BYLINE_CHARS:
-            continue
+    for _, text in _byline_elements(tree):
         posted = _POSTED_BY.match(text)
         yield text[posted.end() :] if posted else text
 
