@@ -425,6 +425,20 @@ def test_the_library_refuses_too(tmp_path, demo_copy):
     assert NewsIndex(demo_copy).rebuild([str(empty)], allow_shrink=True).documents == 0
 
 
+def test_an_archive_emptied_on_purpose_answers_every_read(tmp_path):
+    """``rebuild --allow-shrink`` of nothing leaves an index with no segment: searches,
+    the timeline, stats and export answer with nothing found, not a traceback."""
+    (tmp_path / "empty.jsonl").write_text("", "utf-8")
+    index = str(tmp_path / "ix")
+    newsindex("rebuild", str(tmp_path / "empty.jsonl"), "--index", index, "--allow-shrink")
+    for query in ["ferries", "harbour ferries", '"white house"', "ferr*", "", "authors:doe"]:
+        done = newsindex("search", query, "--index", index, "--json")
+        assert json.loads(done.stdout)["total"] == 0, query
+    for command in (["stats"], ["timeline", "ferries"], ["export", "ferries"]):
+        done = newsindex(*command, "--index", index, check=False)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, command
+
+
 def test_a_segment_series_ends_its_first_segment_at_the_staggered_budget(tmp_path):
     """Index workers fed at one pace must not all write a full segment out at once (the
     run's memory peak): the first segment of a series ends at its own, smaller budget, and

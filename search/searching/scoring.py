@@ -175,8 +175,9 @@ class TermStore:
         return found
 
     def _leaves(self) -> Iterable[tuple[tuple[object, int], PostingArrays | None]]:
-        """Each segment's ``(reader, docnum offset)`` and posting arrays."""
-        return zip(self.reader.leaf_readers(), self.snap.leaf_postings, strict=True)
+        """Each segment's ``(reader, docnum offset)`` and posting arrays (none in an empty
+        index, where Whoosh's reader still lists one leaf without a segment)."""
+        return zip(self.snap.leaves, self.snap.leaf_postings, strict=True)
 
     def _read(
         self, field: str, text: str, within: np.ndarray | None

@@ -122,6 +122,8 @@ class Snapshot:
         self.live = self._live_mask(reader)
         # An empty index has one leaf without a segment (Whoosh's EmptyReader): no documents.
         leaves = [(leaf, at) for leaf, at in reader.leaf_readers() if leaf.segment() is not None]
+        #: Each segment's ``(reader, docnum offset)``, in the order of ``leaf_postings``.
+        self.leaves = leaves
         folder = index.storage.folder
         parts = (cache or SegmentCache()).arrays([leaf for leaf, _ in leaves], folder)
         #: Each leaf's posting arrays (None where Whoosh's writer made the segment).
