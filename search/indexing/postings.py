@@ -162,9 +162,9 @@ class PostingBuffer:
 #: posting): with a hundred segments at a million articles, a first-seen query paid that a
 #: hundred times per word and field. Every term of a positional field also gets its positions
 #: stored (what phrases and proximity read): left to Whoosh's blocks, a rare word's positions
-#: cost a term-dictionary probe and a block per segment, most of a first search's reads from
-#: disk at 300,000 articles (its p95 halved with Whoosh's files in the page cache), for
-#: under 1% of the index's size.
+#: cost a term-dictionary probe and a block per segment, read from disk by a first search
+#: (``bench/scale.py --search-only --cold`` at 300,000 articles: first-pass p95 0.90x, max
+#: 0.65x), for about 1% of the index's size.
 #: File extensions beside a segment's own files (Whoosh removes them with the segment).
 ARRAY_EXTENSIONS = (".pkeys.npy", ".pspans.npy", ".pdocs.npy", ".pweights.npy")
 #: Present when the arrays hold every term of the segment (segments written before, with
