@@ -315,7 +315,7 @@ class PostingArraysWriter:
         self._write_positions()
         self._docs_file.close()
         self._weights_file.close()
-        for extension, values in zip(ARRAY_EXTENSIONS, (keys[order], spans), strict=False):
+        for extension, values in zip(ARRAY_EXTENSIONS[:2], (keys[order], spans), strict=True):
             np.save(prefix + extension, values)
         open(prefix + EVERY_TERM_MARKER, "wb").close()
         if self._positions is not None:
@@ -335,8 +335,8 @@ class PostingArraysWriter:
 
 class PostingArrays:
     """One segment's posting arrays: ``get`` gives a term's docnums and weights, ``count``
-    how many documents hold it, ``positions`` a frequent term's occurrences where the
-    segment has position files.
+    how many documents hold it, ``positions`` its occurrences where the segment has
+    position files (every term of a text field since they are written for all).
 
     The key and span tables (a row per term) are memory-mapped: a lookup bisects them,
     touching a few pages of the page cache, so a hundred segments of a million articles
@@ -418,9 +418,10 @@ class PostingArrays:
     def positions(
         self, field: str, text: bytes, within: np.ndarray | None = None, key: int | None = None
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """``(docnums, positions)`` of every occurrence of a frequent term, one row each,
-        sorted; only in the documents ``within`` (sorted docnums) when given. None when the
-        segment has no positions of the term (a rare term, a segment written without them)."""
+        """``(docnums, positions)`` of every occurrence of a term, one row each, sorted;
+        only in the documents ``within`` (sorted docnums) when given. None when the segment
+        has no positions of the term (a segment written before every term had them, a term
+        past the two-byte limits)."""
         at = self._find(field, text, key)
         if at is None or self._position_spans is None or self._position_counts is None:
             return None

@@ -17,8 +17,8 @@ docnums with a score array alongside:
 - ``published`` ranges compare the snapshot's date array;
 - wildcards and fuzzy terms expand to their index terms;
 - a phrase takes the documents of its words' intersection, then reads their positions (a
-  frequent word's from the position files beside its segment: array slices; a rarer word's
-  or an older segment's decoded from the blocks, all in one go) and intersects
+  word's from the position files beside its segment: array slices; in a segment written
+  without them, decoded from the blocks, all in one go) and intersects
   ``docnum, start`` keys;
 - anything else falls back to Whoosh's own ``docs_for_query`` (correct, just slower).
 """
@@ -220,8 +220,9 @@ class TermStore:
         (sorted docnums), one row per occurrence, sorted. ``on_time()`` is called before
         each segment and each block is read (a query's deadline).
 
-        Where every segment holding the term has its positions in position files (a frequent
-        word of an index written since they exist), those are read, only for ``docs``.
+        Where every segment holding the term has its positions in position files (any word
+        of an index written since they exist for every term), those are read, only for
+        ``docs``.
         Otherwise a term whose documents ``docs`` cover a good part of is decoded whole and
         kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently used out first);
         else only the blocks that can hold one of ``docs`` are read.
