@@ -120,6 +120,27 @@ class Ranking:
 DEFAULT_RANKING = Ranking()
 
 
+@dataclass(frozen=True)
+class _Term:
+    """A term of a field as Whoosh looks it up (``text``) and as the posting arrays do
+    (UTF-8 ``encoded`` and its hashed ``key``), encoded and hashed once."""
+
+    field: str
+    text: str
+    encoded: bytes
+    key: int
+
+    @classmethod
+    def of(cls, field: str, text: str) -> _Term:
+        encoded = text.encode("utf-8")
+        return cls(field, text, encoded, term_key(field, encoded))
+
+    @property
+    def lookup(self) -> tuple[str, bytes, int]:
+        """``(field, encoded, key)``, the arguments of ``PostingArrays.has_positions``."""
+        return self.field, self.encoded, self.key
+
+
 class TermStore:
     """Per-snapshot postings arrays and field lengths, read lazily and cached."""
 
@@ -227,12 +248,14 @@ class TermStore:
         kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently used out first);
         else only the blocks that can hold one of ``docs`` are read.
         """
-        if self._stored_positions(field, text):  # a few slices of the position files
-            return self._read_positions(field, text, docs, on_time)
+        term = _Term.of(field, text)
+        holding = self._holding_leaves(term)
+        if all(arrays is not None and arrays.has_positions(*term.lookup) for _, arrays in holding):
+            return self._read_positions(term, holding, docs, on_time)  # slices of the files
         key = (field, text)
         cached = self._positions.get(key)
         if cached is None and docs.size * PARTIAL_READ_RATIO >= self.frequency(field, text):
-            cached = self._read_positions(field, text, None, on_time)
+            cached = self._read_positions(term, holding, None, on_time)
             if cached[0].size <= POSITIONS_CACHE_SIZE:
                 self._positions[key] = cached
                 self._positions_size += cached[0].size
@@ -240,35 +263,42 @@ class TermStore:
                     _, (dropped, _) = self._positions.popitem(last=False)
                     self._positions_size -= dropped.size
         if cached is None:
-            return self._read_positions(field, text, docs, on_time)
+            return self._read_positions(term, holding, docs, on_time)
         if key in self._positions:
             self._positions.move_to_end(key)
-        holding, where = cached
-        keep = members(holding, docs)
-        return holding[keep], where[keep]
+        cached_docs, where = cached
+        keep = members(cached_docs, docs)
+        return cached_docs[keep], where[keep]
+
+    def _holding_leaves(self, term: _Term) -> list[tuple[tuple[object, int], PostingArrays | None]]:
+        """The segments holding the term, as ``(reader, docnum offset)`` and posting
+        arrays: one walk of the segments for both the choice of source and the reads."""
+        return [
+            (leaf, arrays)
+            for leaf, arrays in self._leaves()
+            if _segment_count(leaf[0], arrays, term.field, term.text, term.encoded, term.key)
+        ]
 
     def _read_positions(
         self,
-        field: str,
-        text: str,
+        term: _Term,
+        holding: list[tuple[tuple[object, int], PostingArrays | None]],
         docs: np.ndarray | None,
         on_time: Callable[[], None] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of ``text`` in the documents ``docs`` (all documents if None), segment
-        by segment: from its position files where it has them, else from its blocks."""
+        """Positions of the term in the documents ``docs`` (all documents if None), segment
+        by segment of ``holding``: from its position files where it has them, else from
+        its blocks."""
         found_docs: list[np.ndarray] = []
         found_positions: list[np.ndarray] = []
-        encoded = text.encode("utf-8")
-        key = term_key(field, encoded)
-        for (leaf, offset), arrays in self._leaves():
-            if not _segment_count(leaf, arrays, field, text, encoded, key):
-                continue
+        field, text = term.field, term.text
+        for (leaf, offset), arrays in holding:
             if on_time is not None:
                 on_time()
             local = None if docs is None else _within_leaf(docs, offset, leaf.doc_count_all())
             if local is not None and not local.size:
                 continue
-            found = arrays.positions(field, encoded, local, key) if arrays else None
+            found = arrays.positions(field, term.encoded, local, term.key) if arrays else None
             if found is None:
                 found = self._block_positions(leaf, field, text, local, on_time)
             found_docs.append(found[0] + offset)
@@ -326,16 +356,6 @@ class TermStore:
                 [(d, decode(v)) for d, v in zip(ids[rows].tolist(), values, strict=True)]
             )
         return np.repeat(ids[rows], counts), flat
-
-    def _stored_positions(self, field: str, text: str) -> bool:
-        """Whether every segment holding the term has its positions in position files."""
-        encoded = text.encode("utf-8")
-        key = term_key(field, encoded)
-        return all(
-            arrays is not None and arrays.has_positions(field, encoded, key)
-            for (leaf, _), arrays in self._leaves()
-            if _segment_count(leaf, arrays, field, text, encoded, key)
-        )
 
     def lengths(self, field: str) -> tuple[np.ndarray, float]:
         """Each document's length in ``field`` (as Whoosh stores it) and the average."""
