@@ -25,6 +25,7 @@ from search.article import Article
 from search.errors import IndexOutdated
 from search.indexing import indexer
 from search.indexing.indexer import IndexReport, ProgressCallback
+from search.indexing.schema import SCHEMA_VERSION
 from search.indexing.store import IndexStore, default_index_path
 from search.searching.engine import SearchEngine
 from search.searching.results import ArticleView, Copy, Hit, IndexStats, SearchResult, Timeline
@@ -63,8 +64,11 @@ class NewsIndex:
         against its absence)."""
         news = cls(path, settings, ranking)
         if news.store.exists():
+            # A damaged index says so here; the reader itself opens on the first read. A
+            # write (add, rebuild) never reads: opened here, a million articles' reader
+            # (~0.3 GiB) stayed in the writing process and in every worker it forked.
             with contextlib.suppress(IndexOutdated):
-                news._engine.generation  # noqa: B018 - open the searcher now, not on first query
+                news.store.open_live(SCHEMA_VERSION).close()
         return news
 
     @property

@@ -124,6 +124,27 @@ def test_missing_index(tmp_path):
     )
 
 
+@pytest.mark.parametrize("damaged", ["story.col", "pkeys.npy"])
+def test_a_damaged_file_is_one_line_and_rebuild_repairs_it(demo_index, tmp_path, damaged):
+    """A segment file cut to nothing (a disk fault, a bad copy): searches say the index is
+    damaged and name the fix, and that fix, a rebuild, works. Before, the search printed a
+    traceback (or click's bare "Aborted.") and the rebuild itself failed: opening the index
+    read the reader's files, the damaged one among them."""
+    path = tmp_path / "index"
+    shutil.copytree(demo_index, path)
+    (victim,) = sorted(path.glob(f"gen-*/*.{damaged}"))[:1]
+    victim.write_bytes(b"")
+    done = run("search", "oil", "--index", str(path))
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"Error: the index at {path} is damaged (")
+    assert done.stderr.strip().endswith("rebuild it with `newsindex rebuild`")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    rebuilt = run("rebuild", str(ROOT / "search" / "demo"), "--index", str(path), "--json")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    found = run("search", "oil", "--index", str(path), "--json")
+    assert found.returncode == 0 and json.loads(found.stdout)["total"] > 0
+
+
 def test_the_default_index_is_the_projects_index_folder(tmp_path):
     # the folder the README and .gitignore name, not one inside the package
     env = {k: v for k, v in os.environ.items() if k != "NEWSINDEX_INDEX"}

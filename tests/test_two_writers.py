@@ -135,3 +135,17 @@ def test_past_its_wait_a_writer_fails_with_one_line_and_changes_nothing(
     # Run again once the other writer is done, the refused add goes through.
     newsindex(*add, env=env)
     assert counts(index, range(4)) == ([SHORT, 0, 0, SHORT], SHORT + SHORT)
+
+
+def test_a_bad_source_fails_at_once_even_while_another_writer_holds_the_index(tmp_path, base):
+    """A mistyped path in a cron `add` says so at once, not after waiting for the nightly
+    rebuild to let go of the index (and then only that the index was busy)."""
+    index = tmp_path / "index"
+    shutil.copytree(base, index)
+    env = {**os.environ, "NEWSINDEX_WRITE_LOCK_WAIT_S": "5"}
+    missing = tmp_path / "no-such-feed.jsonl"
+    with IndexStore(index).write_lock("rebuild"):
+        refused = newsindex("add", str(missing), "--index", str(index), check=False, env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [f"Error: no such file or directory: {missing}"]
+    assert counts(index, range(1)) == ([SHORT], SHORT)

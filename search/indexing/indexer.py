@@ -427,8 +427,10 @@ def _upsert(
     """Upsert articles by id into the live generation: an id already there is deleted and
     written again; new copies join existing stories. New documents go into new segments
     (written as a rebuild writes them), published in one commit with the deletions."""
+    # The first article is read before the lock and the story state: a bad source fails
+    # at once, and the extraction workers fork from a process that holds neither yet.
+    signed_articles = _primed(signed_articles)
     with _live_update(index_path, report, settings, "add") as (ix, stories):
-        signed_articles = _primed(signed_articles)
         live = Path(ix.storage.folder)
         with ix.searcher() as searcher, _builder(ix, live, workers, _new_writer(ix)) as builder:
             seen: set[str] = set()

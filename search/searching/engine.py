@@ -109,6 +109,17 @@ def _all(masks: list[np.ndarray], base: np.ndarray) -> np.ndarray:
     return out
 
 
+def _damaged(path: Path, exc: Exception) -> IndexDamaged:
+    """What a file of the live generation that cannot be read means to the user: the index
+    is damaged, and a rebuild (which never reads it) is the way out; not a traceback."""
+    if isinstance(exc, IndexDamaged):
+        return exc
+    return IndexDamaged(
+        f"the index at {path} is damaged ({type(exc).__name__}: {exc}): "
+        "rebuild it with `newsindex rebuild`"
+    )
+
+
 class SearchEngine:
     """Searches one index directory; reuse one instance (it caches a searcher and arrays)."""
 
@@ -138,12 +149,12 @@ class SearchEngine:
                 stamp = _manifest_stamp(self.store.manifest_path)
                 try:
                     return self._refreshed(stamp)
-                except (IndexDamaged, EmptyIndexError, OSError):
+                except (IndexDamaged, EmptyIndexError, OSError, EOFError, ValueError) as exc:
                     # A writer may publish anew and remove what was named a moment ago
                     # between reading the names and opening the files (as Lucene retries a
                     # vanished commit point): try again with what is named now.
                     if attempt + 1 == OPEN_ATTEMPTS or not self._moved_on(stamp):
-                        raise
+                        raise _damaged(self.store.path, exc) from exc
         raise AssertionError("unreachable")
 
     def _refreshed(self, stamp: tuple[int, int, int] | None) -> Snapshot:
