@@ -508,7 +508,7 @@ class StoryIndex:
             keys = band_keys(sig)
             short = short_keys(keys)
             if story < 0:
-                candidates, sigs = self._candidates(keys, short)
+                candidates, sigs = self._candidates(keys, short, day)
                 if candidates:
                     story = self._best_story(sig, size, day, candidates, sigs)
             self._sigs.append(np.ascontiguousarray(sig, dtype=np.uint32).tobytes())
@@ -523,19 +523,29 @@ class StoryIndex:
         return row
 
     def _candidates(
-        self, keys: np.ndarray, short: list[int]
+        self, keys: np.ndarray, short: list[int], day: int
     ) -> tuple[set[int], dict[int, np.ndarray]]:
-        """Indexed rows sharing a band key, and their signatures.
+        """Indexed rows sharing a band key that could be the same story, and their signatures.
 
+        Rows dated further than the date window from a dated article never pass
+        (``_accepted``) and are left out before their signatures are read: a template
+        report ("Shr ... vs ...", "Fed adds reserves") shares band keys with every earlier
+        one, thousands at a million articles, and reading and comparing them all cost
+        time and a burst of memory that grew with the archive.
         The set is filled band by band, each band's rows ascending, as the LSH buckets of
         earlier versions did (its order breaks ties between equally good candidates).
         """
         found = self._bands.find(short)
-        sizes = self._arrays["size"]
-        rows = sorted({row for band in found for row in band if sizes[row]})
-        if not rows:
+        count = sum(map(len, found))
+        rows = np.unique(np.fromiter(chain.from_iterable(found), np.int64, count))
+        rows = rows[self._arrays["size"][rows] != 0]
+        if day != NO_DAY:
+            days = self._arrays["day"][rows]
+            rows = rows[(days == NO_DAY) | (np.abs(days - day) <= self.window_days)]
+        if not rows.size:
             return set(), {}
-        signatures = self._signatures(np.array(rows, dtype=np.int64))
+        signatures = self._signatures(rows)
+        rows = rows.tolist()
         sigs = dict(zip(rows, signatures, strict=True))
         banded = np.ascontiguousarray(signatures[:, : LSH_BANDS * LSH_ROWS]).view(_BAND_DTYPE)
         shared = dict(zip(rows, ((banded ^ _BAND_SALT) == keys).tolist(), strict=True))
