@@ -9,8 +9,9 @@ For each N (default 100k, 300k, 1M) on a synthetic archive (``bench/make_corpus.
   browse page; the worker's resident memory after them;
 - ``add``: ``newsindex add`` of the next 10,000 articles of the same archive (about 5% are
   copies of archive articles, so story detection has to look at all N): time and peak memory,
-  while a prober process searches without pause: searches answered, failed, their p95, and
-  how long after the command ended the added articles were found.
+  while a prober process searches a running ``newsindex serve`` over HTTP without pause:
+  searches answered, failed, their p95, and how long after the command ended the added
+  articles were found.
 
 Results are saved per N in ``bench/out/scale/LABEL/N.json``; the growth table (100k to 1M per
 figure, against N's own growth) is printed from every saved result, so the sizes can be run
@@ -37,16 +38,22 @@ from disk as a worker does after a reboot, whatever ran before it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import process_memory
@@ -176,21 +183,19 @@ def run_latency_worker(index: Path, payload: Path, library: Path = ROOT) -> dict
 
 
 def measure_add(index: Path, source: Path, queries: list[str]) -> dict:
-    """``newsindex add`` while a prober searches; how searches fared and when adds showed."""
+    """``newsindex add`` while a prober keeps asking a running ``newsindex serve`` (real
+    HTTP); how its searches fared and when the added articles showed."""
     added = ids_of(source)
     stop = WORK / "probe.stop"
     stop.unlink(missing_ok=True)
     payload = WORK / "probe.json"
     payload.write_text(json.dumps({"queries": queries, "ids": added[-3:], "stop": str(stop)}))
-    prober = worker("--probe-worker", index, payload)
-    time.sleep(5)  # the prober opens the index and starts answering
-    seconds, summary, peak, cpu = run_newsindex(
-        newsindex("add", str(source), "--index", str(index), "--json", "--silent")
-    )
-    finished = time.time()
-    stop.write_text(str(finished))
-    out, _ = prober.communicate(timeout=VISIBLE_TIMEOUT + 120)
-    probe = json.loads(out)
+    with serving(index) as base_url:
+        prober = worker("--probe-worker", base_url, payload)
+        time.sleep(5)  # the prober starts asking
+        seconds, summary, peak, cpu, finished, probe = _add_while_probed(
+            index, source, stop, prober
+        )
     visible = probe.get("visible_at")
     return {
         "seconds": seconds,
@@ -205,6 +210,51 @@ def measure_add(index: Path, source: Path, queries: list[str]) -> dict:
         "probe": {k: v for k, v in probe.items() if k != "visible_at"},
         "visible_after_seconds": None if visible is None else max(0.0, visible - finished),
     }
+
+
+#: Seconds a starting ``newsindex serve`` may take to answer (it opens the index first).
+SERVE_START_TIMEOUT = 600
+
+
+@contextlib.contextmanager
+def serving(index: Path) -> Iterator[str]:
+    """``newsindex serve`` on ``index`` (one worker, a free loopback port) as a user starts
+    it; yields its base URL once it answers a search, and stops it after."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [*newsindex("serve", "--index", str(index), "--port", str(port), "--workers", "1")],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVE_START_TIMEOUT
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base_url}/api/search?q=", timeout=30):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("newsindex serve did not start")
+                time.sleep(0.5)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _add_while_probed(index: Path, source: Path, stop: Path, prober: subprocess.Popen):
+    """Run the add; then tell the prober to stop and read what it saw."""
+    seconds, summary, peak, cpu = run_newsindex(
+        newsindex("add", str(source), "--index", str(index), "--json", "--silent")
+    )
+    finished = time.time()
+    stop.write_text(str(finished))
+    out, _ = prober.communicate(timeout=VISIBLE_TIMEOUT + 120)
+    return seconds, summary, peak, cpu, finished, json.loads(out)
 
 
 # -- the search processes ----------------------------------------------------------------------
@@ -270,15 +320,11 @@ def latency_worker(index: str, payload: str) -> None:
     )
 
 
-def probe_worker(index: str, payload: str) -> None:
-    """Child: search without pause until told to stop; note when the added ids show."""
-    _use_library()
-    from search import NewsIndex
-    from search.errors import ArticleNotFound
-
+def probe_worker(base_url: str, payload: str) -> None:
+    """Child: ask a running ``newsindex serve`` without pause until told to stop; note when
+    the added ids show (``/api/articles/<id>`` answers 200, not 404)."""
     job = json.loads(Path(payload).read_text())
     queries, wanted, stop = job["queries"], job["ids"], Path(job["stop"])
-    news = NewsIndex.open(index)
     times: list[float] = []
     failures: list[str] = []
     empty = 0
@@ -294,18 +340,22 @@ def probe_worker(index: str, payload: str) -> None:
         turn += 1
         started = time.perf_counter()
         try:
-            if not news.search(query).total and turn <= len(queries):
-                empty += 1
+            url = f"{base_url}/api/search?q={urllib.parse.quote(query)}"
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                if not json.load(answer)["total"] and turn <= len(queries):
+                    empty += 1
         except Exception as exc:  # noqa: BLE001 - every failure is a finding
             failures.append(f"{type(exc).__name__}: {exc}")
         times.append((time.perf_counter() - started) * 1000)
         if visible_at is None:
             try:
                 for article_id in wanted:
-                    news.get(article_id)
+                    url = f"{base_url}/api/articles/{urllib.parse.quote(article_id)}"
+                    urllib.request.urlopen(url, timeout=60).close()
                 visible_at = time.time()
-            except ArticleNotFound:
-                pass
+            except urllib.error.HTTPError as err:
+                if err.code != 404:
+                    failures.append(f"HTTP {err.code} for an added article")
     print(
         json.dumps(
             {
