@@ -21,6 +21,7 @@ runs with the same N and seed.
     python bench/scale.py --sizes 100000               # one size
     python bench/scale.py                              # 100k, 300k, 1M
     python bench/scale.py --report                     # the tables from saved results
+    python bench/scale.py --add-again 1000000          # the add again, on the index left
     python bench/scale.py --search-only INDEX [--baseline-tree DIR [--baseline-index INDEX2]]
         [--cold]
 
@@ -557,6 +558,26 @@ def search_only(
     print(f"saved {out}")
 
 
+def add_again(count: int, seed: int, add_count: int, queries_count: int, results: Path) -> dict:
+    """The ``add`` (and the search after it) measured again on the index of ``count``
+    articles a run left: the next ``add_count`` articles after those it holds, so a change to
+    the add is measured without another rebuild. Replaces those figures of ``count``'s saved
+    result."""
+    index = WORK / f"index-n{count}-s{seed}"
+    if not (index / "manifest.json").exists():
+        sys.exit(f"no index at {index}: run --sizes {count} first")
+    held = json.loads((index / "manifest.json").read_text())["documents"]
+    print(f"N = {count:,}: add {add_count:,} into the {held:,} articles held", flush=True)
+    queries = title_queries(corpus(count, seed), queries_count, seed)
+    saved = results / f"{count}.json"
+    result = json.loads(saved.read_text()) if saved.exists() else {"n": count, "seed": seed}
+    result["add"] = measure_add(index, corpus(add_count, seed, start=held), queries)
+    result["search_after_add"] = measure_search(index, queries)
+    results.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(result, indent=2))
+    return result
+
+
 def main() -> None:
     global WORK
     if len(sys.argv) == 4 and sys.argv[1] in ("--latency-worker", "--probe-worker"):
@@ -589,6 +610,12 @@ def main() -> None:
         action="store_true",
         help="evict each searched index from the page cache first (--search-only)",
     )
+    parser.add_argument(
+        "--add-again",
+        type=int,
+        metavar="N",
+        help="measure only the add (and the search after it) again, on the index of N a run left",
+    )
     args = parser.parse_args()
     WORK = args.work
     if args.search_only:
@@ -603,7 +630,10 @@ def main() -> None:
         )
         return
     WORK.mkdir(parents=True, exist_ok=True)
-    if not args.report:
+    if args.add_again:
+        result = add_again(args.add_again, args.seed, args.add, args.queries, RESULTS / args.label)
+        print(json.dumps(result["add"], indent=2), flush=True)
+    elif not args.report:
         for size in (int(s) for s in args.sizes.split(",")):
             result = run_size(size, args.seed, args.add, args.queries, RESULTS / args.label)
             print(json.dumps(result, indent=2), flush=True)
