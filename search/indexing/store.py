@@ -170,10 +170,14 @@ class IndexStore:
         try:
             return whoosh_index.open_dir(str(live))
         except (whoosh_index.EmptyIndexError, OSError, ValueError, EOFError) as exc:
-            raise IndexDamaged(
-                f"the index at {self.path} is damaged ({live.name}: {exc}): "
-                "rebuild it with `newsindex rebuild`"
-            ) from exc
+            raise self.damaged(f"{live.name}: {exc}") from exc
+
+    def damaged(self, detail: str) -> IndexDamaged:
+        """The error for a live generation whose files are gone or unreadable: a rebuild,
+        which never reads them, is the way out."""
+        return IndexDamaged(
+            f"the index at {self.path} is damaged ({detail}): rebuild it with `newsindex rebuild`"
+        )
 
     def new_generation(self) -> Path:
         """A fresh, empty directory for a rebuild, beside the live generation."""

@@ -109,17 +109,6 @@ def _all(masks: list[np.ndarray], base: np.ndarray) -> np.ndarray:
     return out
 
 
-def _damaged(path: Path, exc: Exception) -> IndexDamaged:
-    """What a file of the live generation that cannot be read means to the user: the index
-    is damaged, and a rebuild (which never reads it) is the way out; not a traceback."""
-    if isinstance(exc, IndexDamaged):
-        return exc
-    return IndexDamaged(
-        f"the index at {path} is damaged ({type(exc).__name__}: {exc}): "
-        "rebuild it with `newsindex rebuild`"
-    )
-
-
 class SearchEngine:
     """Searches one index directory; reuse one instance (it caches a searcher and arrays)."""
 
@@ -154,7 +143,10 @@ class SearchEngine:
                     # between reading the names and opening the files (as Lucene retries a
                     # vanished commit point): try again with what is named now.
                     if attempt + 1 == OPEN_ATTEMPTS or not self._moved_on(stamp):
-                        raise _damaged(self.store.path, exc) from exc
+                        if isinstance(exc, IndexDamaged):
+                            raise
+                        # An unreadable file of the live generation: one line, not a traceback.
+                        raise self.store.damaged(f"{type(exc).__name__}: {exc}") from exc
         raise AssertionError("unreachable")
 
     def _refreshed(self, stamp: tuple[int, int, int] | None) -> Snapshot:
