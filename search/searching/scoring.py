@@ -135,11 +135,6 @@ class _Term:
         encoded = text.encode("utf-8")
         return cls(field, text, encoded, term_key(field, encoded))
 
-    @property
-    def lookup(self) -> tuple[str, bytes, int]:
-        """``(field, encoded, key)``, the arguments of ``PostingArrays.has_positions``."""
-        return self.field, self.encoded, self.key
-
 
 class TermStore:
     """Per-snapshot postings arrays and field lengths, read lazily and cached."""
@@ -187,11 +182,9 @@ class TermStore:
         if found is None:
             if len(self._frequencies) >= FREQUENCY_CACHE_SIZE:
                 self._frequencies.clear()
-            encoded = text.encode("utf-8")
-            hashed = term_key(field, encoded)
+            term = _Term.of(field, text)
             found = self._frequencies[key] = sum(
-                _segment_count(leaf, arrays, field, text, encoded, hashed)
-                for (leaf, _), arrays in self._leaves()
+                _segment_count(leaf, arrays, term) for (leaf, _), arrays in self._leaves()
             )
         return found
 
@@ -208,8 +201,7 @@ class TermStore:
         archive of a million articles has about a hundred)."""
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        encoded = text.encode("utf-8")
-        key = term_key(field, encoded)
+        term = _Term.of(field, text)
         for (leaf, offset), arrays in self._leaves():
             local = None
             if within is not None:
@@ -217,7 +209,7 @@ class TermStore:
                 if not local.size:
                     continue
             # The term's postings as arrays (one read), else decoded block by block.
-            found = arrays.get(field, encoded, local, key) if arrays is not None else None
+            found = arrays.get(field, term.encoded, local, term.key) if arrays is not None else None
             if found is None:
                 try:
                     matcher = leaf.postings(field, text)
@@ -250,7 +242,10 @@ class TermStore:
         """
         term = _Term.of(field, text)
         holding = self._holding_leaves(term)
-        if all(arrays is not None and arrays.has_positions(*term.lookup) for _, arrays in holding):
+        if all(
+            arrays is not None and arrays.has_positions(field, term.encoded, term.key)
+            for _, arrays in holding
+        ):
             return self._read_positions(term, holding, docs, on_time)  # slices of the files
         key = (field, text)
         cached = self._positions.get(key)
@@ -276,7 +271,7 @@ class TermStore:
         return [
             (leaf, arrays)
             for leaf, arrays in self._leaves()
-            if _segment_count(leaf[0], arrays, term.field, term.text, term.encoded, term.key)
+            if _segment_count(leaf[0], arrays, term)
         ]
 
     def _read_positions(
@@ -434,13 +429,11 @@ class TermStore:
         return scores
 
 
-def _segment_count(
-    leaf, arrays: PostingArrays | None, field: str, text: str, encoded: bytes, key: int
-) -> int:
+def _segment_count(leaf, arrays: PostingArrays | None, term: _Term) -> int:
     """How many of a segment's documents hold a term: from its posting arrays when they
     can tell (no term-dictionary lookup), else from Whoosh's term info."""
-    found = arrays.count(field, encoded, key) if arrays is not None else None
-    return leaf.doc_frequency(field, text) if found is None else found
+    found = arrays.count(term.field, term.encoded, term.key) if arrays is not None else None
+    return leaf.doc_frequency(term.field, term.text) if found is None else found
 
 
 def saturate(tf: np.ndarray, k1: float) -> np.ndarray:
