@@ -194,9 +194,13 @@ def measure_add(index: Path, source: Path, queries: list[str]) -> dict:
     with serving(index) as base_url:
         prober = worker("--probe-worker", base_url, payload)
         time.sleep(5)  # the prober starts asking
-        seconds, summary, peak, cpu, finished, probe = _add_while_probed(
-            index, source, stop, prober
+        seconds, summary, peak, cpu = run_newsindex(
+            newsindex("add", str(source), "--index", str(index), "--json", "--silent")
         )
+        finished = time.time()
+        stop.write_text(str(finished))
+        out, _ = prober.communicate(timeout=VISIBLE_TIMEOUT + 120)
+    probe = json.loads(out)
     visible = probe.get("visible_at")
     return {
         "seconds": seconds,
@@ -245,17 +249,6 @@ def serving(index: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _add_while_probed(index: Path, source: Path, stop: Path, prober: subprocess.Popen):
-    """Run the add; then tell the prober to stop and read what it saw."""
-    seconds, summary, peak, cpu = run_newsindex(
-        newsindex("add", str(source), "--index", str(index), "--json", "--silent")
-    )
-    finished = time.time()
-    stop.write_text(str(finished))
-    out, _ = prober.communicate(timeout=VISIBLE_TIMEOUT + 120)
-    return seconds, summary, peak, cpu, finished, json.loads(out)
 
 
 # -- the search processes ----------------------------------------------------------------------

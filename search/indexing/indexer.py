@@ -427,8 +427,8 @@ def _upsert(
     """Upsert articles by id into the live generation: an id already there is deleted and
     written again; new copies join existing stories. New documents go into new segments
     (written as a rebuild writes them), published in one commit with the deletions."""
-    # The first article is read before the lock and the story state: a bad source fails
-    # at once, and the extraction workers fork from a process that holds neither yet.
+    # The first article is read (forking the extraction workers) before the index and the
+    # story state are opened: the workers then do not carry those pages.
     signed_articles = _primed(signed_articles)
     with _live_update(index_path, report, settings, "add") as (ix, stories):
         live = Path(ix.storage.folder)
