@@ -44,6 +44,21 @@ class ArrayFile:
         data = os.pread(self._fd, (stop - start) * size, self._offset + start * size)
         return np.frombuffer(data, dtype=self.dtype)
 
+    def read_into(self, out: np.ndarray) -> None:
+        """The whole array into ``out`` (of its length and type), read front to back
+        into this process's memory, not mapped and not copied again."""
+        if out.size != self.length or out.dtype != self.dtype:
+            raise ValueError(
+                f"{self.path}: {self.length} of {self.dtype}, not {out.size} of {out.dtype}"
+            )
+        view = memoryview(out).cast("B")
+        done = 0
+        while done < view.nbytes:
+            got = os.preadv(self._fd, [view[done:]], self._offset + done)
+            if not got:
+                raise ValueError(f"{self.path}: shorter than its header says")
+            done += got
+
     def blocks(self, numbers: np.ndarray, size: int) -> np.ndarray:
         """Whole blocks ``numbers`` of ``size`` items each, as rows of a 2-D array."""
         width = size * self.dtype.itemsize

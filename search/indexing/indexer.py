@@ -23,6 +23,7 @@ from whoosh.writing import IndexWriter
 
 from search.article import Article
 from search.errors import RebuildRefused
+from search.indexing.merged_postings import segments_of, write_pieces
 from search.indexing.parallel import ParallelBuilder, SerialBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
@@ -222,6 +223,8 @@ def build_generation(
                 progress(1)
         _stage(progress, "writing the index")
     _replace_with_fuller_copies(ix, stories, fuller.values())
+    _stage(progress, "merging the posting arrays")
+    write_pieces(directory, segments_of(ix))
     _save_stories(stories, directory)
     report.documents = report.indexed
     report.stories = stories.story_count()

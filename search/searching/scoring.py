@@ -184,7 +184,7 @@ class TermStore:
                 self._frequencies.clear()
             term = _Term.of(field, text)
             found = self._frequencies[key] = sum(
-                _segment_count(leaf, arrays, term) for (leaf, _), arrays in self._leaves()
+                _segment_count(leaf, arrays, term) for (leaf, _), arrays in self.snap.posting_units
             )
         return found
 
@@ -196,13 +196,13 @@ class TermStore:
     def _read(
         self, field: str, text: str, within: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The term's postings in every segment; with ``within``, only in the segments
-        holding one of those docnums, and only those (the cost is per segment, and an
-        archive of a million articles has about a hundred)."""
+        """The term's postings in every segment (or merged piece of segments); with
+        ``within``, only in those holding one of those docnums, and only those (the cost
+        is per segment or piece)."""
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
         term = _Term.of(field, text)
-        for (leaf, offset), arrays in self._leaves():
+        for (leaf, offset), arrays in self.snap.posting_units:
             local = None
             if within is not None:
                 local = _within_leaf(within, offset, leaf.doc_count_all())

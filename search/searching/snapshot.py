@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from search.indexing.merged_postings import pieces_over, with_pieces
 from search.indexing.postings import PostingArrays
 from search.indexing.whoosh_internals import column_bytes, map_postings, numeric_column
 from search.searching.facets import (
@@ -88,7 +89,19 @@ class SegmentCache:
 
     def __init__(self) -> None:
         self._segments: dict[str, SegmentArrays] = {}
+        self._pieces: dict[str, PostingArrays | None] = {}
         self._lock = threading.Lock()
+
+    def pieces(self, folder: str, segments: list[tuple[str, int]]) -> list:
+        """The generation's merged posting pieces still usable over ``segments``, each
+        opened once (``indexing.merged_postings``)."""
+        with self._lock:
+            return pieces_over(folder, segments, self._open_piece)
+
+    def _open_piece(self, prefix: str) -> PostingArrays | None:
+        if prefix not in self._pieces:
+            self._pieces[prefix] = PostingArrays.open(prefix)
+        return self._pieces[prefix]
 
     def arrays(self, leaves: list, folder: str) -> list[SegmentArrays]:
         """Each leaf's arrays, read if new; segments no longer in the index are dropped."""
@@ -125,9 +138,17 @@ class Snapshot:
         #: Each segment's ``(reader, docnum offset)``, in the order of ``leaf_postings``.
         self.leaves = leaves
         folder = index.storage.folder
-        parts = (cache or SegmentCache()).arrays([leaf for leaf, _ in leaves], folder)
+        cache = cache or SegmentCache()
+        parts = cache.arrays([leaf for leaf, _ in leaves], folder)
         #: Each leaf's posting arrays (None where Whoosh's writer made the segment).
         self.leaf_postings = [part.postings for part in parts]
+        segments = [(leaf.segment().segment_id(), leaf.doc_count_all()) for leaf, _ in leaves]
+        #: Where a term's docnums and weights are read, as ``((reader, docnum offset),
+        #: arrays)``: each segment's arrays, a run of a rebuild's segments replaced by
+        #: their merged piece (``indexing.merged_postings``).
+        self.posting_units = with_pieces(
+            list(zip(leaves, self.leaf_postings, strict=True)), cache.pieces(folder, segments)
+        )
         offsets = [offset for _, offset in leaves]
         placed = list(zip(parts, offsets, strict=True))
         self.facets: dict[str, FacetData] = {
