@@ -85,6 +85,21 @@ def folder_bytes(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
+def posting_layout(index: Path) -> dict:
+    """How many segments the rebuild wrote, and into how many merged posting pieces their
+    arrays went (``search.indexing.merged_postings``): a query word is looked up once per
+    piece or segment outside one."""
+    segments = pieces = covered = 0
+    for generation in index.glob("gen-*"):
+        segments += sum(1 for _ in generation.glob("MAIN_*.pall"))
+        listing = generation / "merged-postings.json"
+        if listing.exists():
+            listed = json.loads(listing.read_text())["pieces"]
+            pieces += len(listed)
+            covered += sum(len(piece["segments"]) for piece in listed)
+    return {"segments": segments, "pieces": pieces, "lookups": pieces + segments - covered}
+
+
 def corpus(count: int, seed: int, start: int = 0) -> Path:
     """The archive slice, written once into the work folder and reused."""
     folder = WORK / "corpora"
@@ -154,6 +169,7 @@ def measure_rebuild(source: Path, index: Path) -> dict:
         "peak_pss_bytes": peak.pss_bytes,
         "processes": peak.processes,
         "index_bytes": folder_bytes(index),
+        **posting_layout(index),
     }
 
 
@@ -410,6 +426,8 @@ FIGURES = [
     ("rebuild peak largest", ("rebuild", "peak_largest_bytes"), "GiB", 2**-30),
     ("rebuild peak file-backed", ("rebuild", "peak_file_bytes"), "GiB", 2**-30),
     ("index size", ("rebuild", "index_bytes"), "GB", 1e-9),
+    ("segments", ("rebuild", "segments"), "", 1),
+    ("lookups per word", ("rebuild", "lookups"), "", 1),
     ("search p50", ("search", "p50_ms"), "ms", 1),
     ("search p95", ("search", "p95_ms"), "ms", 1),
     ("search p50 warm", ("search", "warm_p50_ms"), "ms", 1),
