@@ -40,6 +40,7 @@ QUERIES = [
     "shr",
     '"interest rates"',
     "opec AND saudi NOT iran",
+    '"crude oil" prices',
     "dateline:tokyo",
     "gold*",
     "zzyzxq",
@@ -107,6 +108,17 @@ def test_merged_pieces_answer_as_the_segments_do(three_segments):
         ]
         assert weights.tolist() == [w for _, ws in expected for w in ws.tolist()]
         assert piece.count(field, word) == sum(p.count(field, word) for p in parts)
+        if field == "body" and docs.size:  # positions too, read for some documents
+            some = docs[::3]
+            merged_docs, merged_positions = piece.positions(field, word, some)
+            expected_docs, expected_positions = [], []
+            for part, offset, size in zip(parts, offsets, [1_200, 800, 600], strict=True):
+                local = some[(some >= offset) & (some < offset + size)] - offset
+                found = part.positions(field, word, local)
+                expected_docs += (found[0] + offset).tolist()
+                expected_positions += found[1].tolist()
+            assert merged_docs.tolist() == expected_docs
+            assert merged_positions.tolist() == expected_positions
 
 
 def test_a_piece_stays_in_use_after_an_add_and_a_delete(three_segments):

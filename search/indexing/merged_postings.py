@@ -18,6 +18,7 @@ is ignored (``pieces_over``) and the segments' own arrays are read.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -28,7 +29,15 @@ from typing import Any
 import numpy as np
 
 from search.indexing.array_files import ArrayFile, ArrayWriter
-from search.indexing.postings import ARRAY_EXTENSIONS, EVERY_TERM_MARKER, PostingArrays
+from search.indexing.postings import (
+    ARRAY_EXTENSIONS,
+    EVERY_TERM_MARKER,
+    POSITION_COUNTS,
+    POSITION_EXTENSIONS,
+    POSITION_SPANS,
+    POSITION_VALUES,
+    PostingArrays,
+)
 
 #: Postings per piece: its docnums (or its weights) are read whole into memory while it is
 #: written, 4 bytes each (128 MB), after the index workers have finished.
@@ -127,55 +136,128 @@ def write_pieces(
 
 
 def write_piece(prefix: str, run: Sequence[Segment]) -> None:
-    """One piece: every term of ``run`` once, its postings from each segment in order, the
-    docnums counted from the first segment's first document."""
-    keys, spans, source = [], [], []
-    for number, segment in enumerate(run):
-        keys.append(np.load(segment.prefix + ARRAY_EXTENSIONS[0]))
-        spans.append(np.load(segment.prefix + ARRAY_EXTENSIONS[1]).reshape(-1, 2))
-        source.append(np.full(len(keys[-1]), number, dtype=np.int32))
-    sizes = [int(s[:, 1].sum()) for s in spans]
+    """One piece: every term of ``run`` once, its postings (and, where every segment has
+    them, its positions) from each segment in order, the docnums counted from the first
+    segment's first document."""
+    keys = [np.load(s.prefix + ARRAY_EXTENSIONS[0]) for s in run]
+    source = np.concatenate([np.full(len(k), n, dtype=np.int32) for n, k in enumerate(keys)])
     all_keys = np.concatenate(keys)
+    del keys
     # Stable: a term's rows stay in segment order, so its docnums stay ascending.
     order = np.argsort(all_keys, kind="stable")
-    all_keys = all_keys[order]
-    row_spans = np.concatenate(spans)[order]
-    row_source = np.concatenate(source)[order]
-    del keys, spans, source, order
-    counts = row_spans[:, 1]
-    out_starts = np.cumsum(counts) - counts
+    all_keys, source = all_keys[order], source[order]
     unique, firsts = np.unique(all_keys, return_index=True)
     del all_keys
+    spans = [np.load(s.prefix + ARRAY_EXTENSIONS[1]).reshape(-1, 2) for s in run]
+    sizes = [int(span[:, 1].sum()) for span in spans]
+    row_spans = np.concatenate(spans)[order]
+    del spans
+    counts = row_spans[:, 1]
+    out_starts = np.cumsum(counts) - counts
     piece_spans = np.stack([out_starts[firsts], np.add.reduceat(counts, firsts)], axis=1)
     # Where each row's postings start among the run's, its segments' files end to end.
-    in_starts = np.cumsum([0, *sizes])[row_source] + row_spans[:, 0]
-    shifts = np.cumsum([0, *(s.documents for s in run)])[row_source]
-    del row_spans, row_source
-    for extension, dtype, shift in (
-        (ARRAY_EXTENSIONS[2], np.uint32, shifts),
-        (ARRAY_EXTENSIONS[3], np.float32, None),
-    ):
-        values = np.empty(sum(sizes), dtype=dtype)
-        at = 0
-        for segment, size in zip(run, sizes, strict=True):
-            source_file = ArrayFile(segment.prefix + extension)
-            try:
-                source_file.read_into(values[at : at + size])
-            finally:
-                source_file.close()
-            at += size
-        with ArrayWriter(Path(prefix + extension), dtype, values.size) as out:
-            for first, last in _chunks(counts, GATHER_POSTINGS):
-                n = counts[first:last]
-                moved = in_starts[first:last] - (out_starts[first:last] - out_starts[first])
-                gathered = values[np.repeat(moved, n) + np.arange(int(n.sum()))]
-                if shift is not None:
-                    gathered += np.repeat(shift[first:last], n).astype(dtype)
-                out.write(gathered)
-        del values
+    in_starts = np.cumsum([0, *sizes])[source] + row_spans[:, 0]
+    del row_spans
+    shifts = np.cumsum([0, *(s.documents for s in run)])[source]
+    docs = _end_to_end([s.prefix + ARRAY_EXTENSIONS[2] for s in run], np.uint32)
+    _gather(prefix + ARRAY_EXTENSIONS[2], docs, in_starts, counts, shifts)
+    del docs, shifts
+    weights = _end_to_end([s.prefix + ARRAY_EXTENSIONS[3] for s in run], np.float32)
+    _gather(prefix + ARRAY_EXTENSIONS[3], weights, in_starts, counts)
+    del weights
+    if all(os.path.exists(s.prefix + ext) for s in run for ext in POSITION_EXTENSIONS):
+        _write_positions(prefix, run, order, source, firsts, counts)
     np.save(prefix + ARRAY_EXTENSIONS[0], unique)
     np.save(prefix + ARRAY_EXTENSIONS[1], piece_spans)
     open(prefix + EVERY_TERM_MARKER, "wb").close()
+
+
+def _write_positions(
+    prefix: str,
+    run: Sequence[Segment],
+    order: np.ndarray,
+    source: np.ndarray,
+    firsts: np.ndarray,
+    counts: np.ndarray,
+) -> None:
+    """The piece's position files (``postings.POSITION_EXTENSIONS``): a term gets them
+    where every segment holding it has its positions (else phrases read the segments')."""
+    spans = [np.load(s.prefix + POSITION_SPANS).reshape(-1, 2) for s in run]
+    row_spans = np.concatenate(spans)[order]
+    del spans
+    # A term keeps its positions only if each of its rows has them.
+    lacking = np.add.reduceat((row_spans[:, 0] < 0).astype(np.int64), firsts) > 0
+    keep = ~np.repeat(lacking, np.diff(np.append(firsts, counts.size)))
+    kept_counts = counts[keep]
+    count_sizes = [np.load(s.prefix + POSITION_COUNTS, mmap_mode="r").size for s in run]
+    kept_source = source[keep]
+    in_counts = np.cumsum([0, *count_sizes])[kept_source] + row_spans[keep, 0]
+    per_posting = _end_to_end([s.prefix + POSITION_COUNTS for s in run], np.uint16)
+    occurrences = _gather(prefix + POSITION_COUNTS, per_posting, in_counts, kept_counts, sums=True)
+    del per_posting
+    value_sizes = [os.path.getsize(s.prefix + POSITION_VALUES) // 2 for s in run]
+    in_values = np.cumsum([0, *value_sizes])[kept_source] + row_spans[keep, 1]
+    values = np.concatenate([np.fromfile(s.prefix + POSITION_VALUES, "<u2") for s in run])
+    _gather(prefix + POSITION_VALUES, values, in_values, occurrences, header=False)
+    del values
+    # Per term: where its counts and its positions start (its first row's), or none.
+    counts_at = np.full(keep.size, -1, dtype=np.int64)
+    values_at = np.full(keep.size, -1, dtype=np.int64)
+    counts_at[keep] = np.cumsum(kept_counts) - kept_counts
+    values_at[keep] = np.cumsum(occurrences) - occurrences
+    position_spans = np.stack([counts_at[firsts], values_at[firsts]], axis=1)
+    position_spans[lacking] = -1
+    np.save(prefix + POSITION_SPANS, position_spans)  # written last, as a segment's
+
+
+def _end_to_end(paths: Sequence[str], dtype: Any) -> np.ndarray:
+    """One-dimensional ``.npy`` files end to end in one array, read front to back into this
+    process's memory (not mapped: freed after, not held as mapped file pages)."""
+    files = [ArrayFile(path) for path in paths]
+    try:
+        values = np.empty(sum(f.length for f in files), dtype=dtype)
+        at = 0
+        for f in files:
+            f.read_into(values[at : at + f.length])
+            at += f.length
+        return values
+    finally:
+        for f in files:
+            f.close()
+
+
+def _gather(
+    path: str,
+    values: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    shifts: np.ndarray | None = None,
+    header: bool = True,
+    sums: bool = False,
+) -> np.ndarray | None:
+    """Write ``values[starts[i] : starts[i] + lengths[i]]`` for each row ``i`` in turn (plus
+    ``shifts[i]`` each), a chunk of rows at a time, as a ``.npy`` file (``header``) or raw;
+    with ``sums``, each row's sum of the values written."""
+    total = int(lengths.sum())
+    summed = np.zeros(lengths.size, dtype=np.int64) if sums else None
+    with contextlib.ExitStack() as stack:
+        if header:
+            out = stack.enter_context(ArrayWriter(Path(path), values.dtype, total))
+            write = out.write
+        else:
+            raw = stack.enter_context(open(path, "wb"))
+            write = lambda chunk: raw.write(chunk.tobytes())  # noqa: E731
+        for first, last in _chunks(lengths, GATHER_POSTINGS):
+            n = lengths[first:last]
+            rows_out = np.cumsum(n) - n
+            at = np.repeat(starts[first:last] - rows_out, n) + np.arange(int(n.sum()))
+            chunk = values[at]
+            if shifts is not None:
+                chunk += np.repeat(shifts[first:last], n).astype(values.dtype)
+            if summed is not None:
+                summed[first:last] = np.add.reduceat(chunk, rows_out, dtype=np.int64)
+            write(chunk)
+    return summed
 
 
 def _chunks(counts: np.ndarray, size: int) -> list[tuple[int, int]]:

@@ -233,20 +233,24 @@ class TermStore:
         (sorted docnums), one row per occurrence, sorted. ``on_time()`` is called before
         each segment and each block is read (a query's deadline).
 
-        Where every segment holding the term has its positions in position files (any word
-        of an index written since they exist for every term), those are read, only for
-        ``docs``.
+        Where every segment (or merged piece of segments) holding the term has its
+        positions in position files (any word of an index written since they exist for
+        every term), those are read, only for ``docs``.
         Otherwise a term whose documents ``docs`` cover a good part of is decoded whole and
         kept (``POSITIONS_CACHE_SIZE`` occurrences in all, least recently used out first);
         else only the blocks that can hold one of ``docs`` are read.
         """
         term = _Term.of(field, text)
-        holding = self._holding_leaves(term)
-        if all(
-            arrays is not None and arrays.has_positions(field, term.encoded, term.key)
-            for _, arrays in holding
-        ):
-            return self._read_positions(term, holding, docs, on_time)  # slices of the files
+        # Merged pieces where they hold the term's positions, else the segments themselves.
+        for units in (self.snap.posting_units, list(self._leaves())):
+            holding = self._holding_leaves(term, units)
+            if all(
+                arrays is not None and arrays.has_positions(field, term.encoded, term.key)
+                for _, arrays in holding
+            ):
+                return self._read_positions(term, holding, docs, on_time)  # file slices
+            if len(units) == len(self.snap.leaves):
+                break  # no piece: those were the segments
         key = (field, text)
         cached = self._positions.get(key)
         if cached is None and docs.size * PARTIAL_READ_RATIO >= self.frequency(field, text):
@@ -265,14 +269,14 @@ class TermStore:
         keep = members(cached_docs, docs)
         return cached_docs[keep], where[keep]
 
-    def _holding_leaves(self, term: _Term) -> list[tuple[tuple[object, int], PostingArrays | None]]:
-        """The segments holding the term, as ``(reader, docnum offset)`` and posting
-        arrays: one walk of the segments for both the choice of source and the reads."""
-        return [
-            (leaf, arrays)
-            for leaf, arrays in self._leaves()
-            if _segment_count(leaf[0], arrays, term)
-        ]
+    @staticmethod
+    def _holding_leaves(
+        term: _Term, units: Iterable[tuple[tuple[object, int], PostingArrays | None]]
+    ) -> list[tuple[tuple[object, int], PostingArrays | None]]:
+        """The segments (or merged pieces) of ``units`` holding the term, as ``(reader,
+        docnum offset)`` and posting arrays: one walk for both the choice of source and
+        the reads."""
+        return [(leaf, arrays) for leaf, arrays in units if _segment_count(leaf[0], arrays, term)]
 
     def _read_positions(
         self,
