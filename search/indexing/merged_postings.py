@@ -4,11 +4,11 @@ A rebuild writes a new segment every ``SEGMENT_BYTES`` of postings per worker (w
 its memory): about one per 11,000 articles, ninety at a million. A query word is looked up
 in each (a bisection of its keys, a read of its docnums, one of its weights), and so is
 each word ranking feedback adds: at 300,000 articles (30 segments) those reads were half of
-a first search's time, and they grow with the archive. After a rebuild, the docnums and
-weights of consecutive large segments are merged into pieces of up to ``PIECE_POSTINGS``
-postings, each readable as one segment's arrays (``PostingArrays``): a word then costs a
-lookup per piece. Positions stay per segment (phrases and proximity read them for a
-hundred documents or so), and so do the segments themselves: a piece is an extra index
+a first search's time, and they grow with the archive. After a rebuild, the docnums,
+weights and positions of consecutive large segments are merged into pieces of up to
+``PIECE_POSTINGS`` postings, each readable as one segment's arrays (``PostingArrays``): a
+word then costs a lookup per piece. A term some segment has no positions for gets none in
+the piece (phrases then read the segments'). The segments stay: a piece is an extra index
 over them, used while every segment it covers is still there in the same order.
 
 Segments an ``add`` may later merge away (``MERGE_MAX_DOCS`` documents or fewer) are left
