@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from search.indexing.array_files import ArrayFile, ArrayWriter
+from search.indexing.parallel import MERGE_MAX_DOCS
 from search.indexing.postings import (
     ARRAY_EXTENSIONS,
     EVERY_TERM_MARKER,
@@ -47,9 +48,9 @@ GATHER_POSTINGS = 2 << 20
 #: Lists the pieces of a generation; written last, so a listed piece is complete.
 PIECES_FILE = "merged-postings.json"
 PIECE_PREFIX = "merged-"
-#: Segments of at most this many documents are left out (``parallel.MERGE_MAX_DOCS``: an
-#: ``add`` merges such segments into one, which would leave their piece unusable).
-SMALL_SEGMENT_DOCS = 5_000
+#: Segments of at most this many documents are left out: an ``add`` merges such segments
+#: into one (``parallel.merge_small_segments``), which would leave their piece unusable.
+SMALL_SEGMENT_DOCS = MERGE_MAX_DOCS
 
 
 @dataclass(frozen=True)
