@@ -129,6 +129,14 @@ class NewsIndex:
     def stats(self) -> IndexStats:
         return self._engine.stats()
 
+    def count(self) -> int:
+        """Live articles, as the last write recorded them: read from the manifest without
+        opening a searcher (``stats`` reads every segment's columns, seconds at a million
+        articles), so a starting server can say what it serves at once. Raises as a read
+        would when there is no index, or it is outdated or damaged."""
+        self.store.open_live(SCHEMA_VERSION).close()
+        return self.store.read_manifest().documents
+
     # -- writing ------------------------------------------------------------------------------
 
     def rebuild(

@@ -72,7 +72,7 @@ def describe(host: str, port: int, index: str | os.PathLike | None, workers: int
     with app.app_context():
         news = get_news()
         try:
-            what = f"{news.stats().documents:,} articles from {news.path}"
+            what = f"{news.count():,} articles from {news.path}"
         except NewsIndexError as error:
             what = f"no index yet ({error})"
         finally:

@@ -230,8 +230,10 @@ class SearchEngine:
             facet_size = settings.default_facet_size
         check_range("facet_size", facet_size, 1, settings.max_facet_size)
         parsed = self.parse(query)
-        matching = self._deadline()
         with self._using() as snap:
+            # The limit is the query's own work: opening a snapshot after an add (seconds at
+            # a million articles) is not the query's cost and must not refuse it.
+            matching = self._deadline()
             base, scores = self._evaluate(snap, parsed, matching)
             final, masks = self._filtered(snap, base, chosen)
             facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
