@@ -51,13 +51,7 @@ class ArrayFile:
             raise ValueError(
                 f"{self.path}: {self.length} of {self.dtype}, not {out.size} of {out.dtype}"
             )
-        view = memoryview(out).cast("B")
-        done = 0
-        while done < view.nbytes:
-            got = os.preadv(self._fd, [view[done:]], self._offset + done)
-            if not got:
-                raise ValueError(f"{self.path}: shorter than its header says")
-            done += got
+        read_exactly(self._fd, out, self._offset, self.path)
 
     def blocks(self, numbers: np.ndarray, size: int) -> np.ndarray:
         """Whole blocks ``numbers`` of ``size`` items each, as rows of a 2-D array."""
@@ -117,3 +111,15 @@ class ArrayWriter:
             self._handle.close()
             if not complete:
                 self.path.unlink(missing_ok=True)
+
+
+def read_exactly(fd: int, out: np.ndarray, offset: int, path: str | os.PathLike) -> None:
+    """Fill ``out`` with the file's bytes from ``offset`` on; ``ValueError`` if the file
+    ends first (a read may return less than asked: loop until done)."""
+    view = memoryview(out).cast("B")
+    done = 0
+    while done < view.nbytes:
+        got = os.preadv(fd, [view[done:]], offset + done)
+        if not got:
+            raise ValueError(f"{path}: shorter than expected")
+        done += got

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from search.indexing.array_files import ArrayFile, ArrayWriter
+from search.indexing.array_files import ArrayFile, ArrayWriter, read_exactly
 from search.indexing.parallel import MERGE_MAX_DOCS
 from search.indexing.postings import (
     ARRAY_EXTENSIONS,
@@ -198,7 +198,7 @@ def _write_positions(
     del per_posting
     value_sizes = [os.path.getsize(s.prefix + POSITION_VALUES) // 2 for s in run]
     in_values = np.cumsum([0, *value_sizes])[kept_source] + row_spans[keep, 1]
-    values = np.concatenate([np.fromfile(s.prefix + POSITION_VALUES, "<u2") for s in run])
+    values = _raw_end_to_end([s.prefix + POSITION_VALUES for s in run], value_sizes, "<u2")
     _gather(prefix + POSITION_VALUES, values, in_values, occurrences, header=False)
     del values
     # Per term: where its counts and its positions start (its first row's), or none.
@@ -225,6 +225,21 @@ def _end_to_end(paths: Sequence[str], dtype: Any) -> np.ndarray:
     finally:
         for f in files:
             f.close()
+
+
+def _raw_end_to_end(paths: Sequence[str], lengths: Sequence[int], dtype: Any) -> np.ndarray:
+    """Headerless files of ``lengths`` values end to end, read straight into one array
+    (reading each and concatenating held a piece's positions twice, ~0.1 GB at 32M)."""
+    values = np.empty(sum(lengths), dtype=dtype)
+    at = 0
+    for path, length in zip(paths, lengths, strict=True):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            read_exactly(fd, values[at : at + length], 0, path)
+        finally:
+            os.close(fd)
+        at += length
+    return values
 
 
 def _gather(
