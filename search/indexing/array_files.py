@@ -16,19 +16,26 @@ import numpy as np
 
 
 class ArrayFile:
-    """A one-dimensional ``.npy`` file read a slice at a time with ``pread``."""
+    """A one-dimensional ``.npy`` file (or a file of bare values) read a slice at a time
+    with ``pread``."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, headerless: Any = None) -> None:
+        """``headerless``: the dtype of a file of bare values without a ``.npy`` header
+        (a segment's position values), its length taken from its size."""
         self.path = Path(path)
         self._file = open(path, "rb", buffering=0)  # noqa: SIM115 (closed by close())
         try:
+            self._fd = self._file.fileno()
+            if headerless is not None:
+                self.dtype, self._offset = np.dtype(headerless), 0
+                self.length = os.fstat(self._fd).st_size // self.dtype.itemsize
+                return
             version = np.lib.format.read_magic(self._file)
             if version == (1, 0):
                 shape, fortran, self.dtype = np.lib.format.read_array_header_1_0(self._file)
             else:
                 shape, fortran, self.dtype = np.lib.format.read_array_header_2_0(self._file)
             self._offset = self._file.tell()
-            self._fd = self._file.fileno()
             if len(shape) != 1 or fortran:
                 raise ValueError(f"{path}: not a one-dimensional array")
             self.length = int(shape[0])
@@ -51,7 +58,13 @@ class ArrayFile:
             raise ValueError(
                 f"{self.path}: {self.length} of {self.dtype}, not {out.size} of {out.dtype}"
             )
-        read_exactly(self._fd, out, self._offset, self.path)
+        view = memoryview(out).cast("B")
+        done = 0
+        while done < view.nbytes:
+            got = os.preadv(self._fd, [view[done:]], self._offset + done)
+            if not got:
+                raise ValueError(f"{self.path}: shorter than its header says")
+            done += got
 
     def blocks(self, numbers: np.ndarray, size: int) -> np.ndarray:
         """Whole blocks ``numbers`` of ``size`` items each, as rows of a 2-D array."""
@@ -111,15 +124,3 @@ class ArrayWriter:
             self._handle.close()
             if not complete:
                 self.path.unlink(missing_ok=True)
-
-
-def read_exactly(fd: int, out: np.ndarray, offset: int, path: str | os.PathLike) -> None:
-    """Fill ``out`` with the file's bytes from ``offset`` on; ``ValueError`` if the file
-    ends first (a read may return less than asked: loop until done)."""
-    view = memoryview(out).cast("B")
-    done = 0
-    while done < view.nbytes:
-        got = os.preadv(fd, [view[done:]], offset + done)
-        if not got:
-            raise ValueError(f"{path}: shorter than expected")
-        done += got

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from search.indexing.array_files import ArrayFile, ArrayWriter, read_exactly
+from search.indexing.array_files import ArrayFile, ArrayWriter
 from search.indexing.parallel import MERGE_MAX_DOCS
 from search.indexing.postings import (
     ARRAY_EXTENSIONS,
@@ -160,10 +160,10 @@ def write_piece(prefix: str, run: Sequence[Segment]) -> None:
     in_starts = np.cumsum([0, *sizes])[source] + row_spans[:, 0]
     del row_spans
     shifts = np.cumsum([0, *(s.documents for s in run)])[source]
-    docs = _end_to_end([s.prefix + ARRAY_EXTENSIONS[2] for s in run], np.uint32)
+    docs = _end_to_end([ArrayFile(s.prefix + ARRAY_EXTENSIONS[2]) for s in run])
     _gather(prefix + ARRAY_EXTENSIONS[2], docs, in_starts, counts, shifts)
     del docs, shifts
-    weights = _end_to_end([s.prefix + ARRAY_EXTENSIONS[3] for s in run], np.float32)
+    weights = _end_to_end([ArrayFile(s.prefix + ARRAY_EXTENSIONS[3]) for s in run])
     _gather(prefix + ARRAY_EXTENSIONS[3], weights, in_starts, counts)
     del weights
     if all(os.path.exists(s.prefix + ext) for s in run for ext in POSITION_EXTENSIONS):
@@ -190,15 +190,15 @@ def _write_positions(
     lacking = np.add.reduceat((row_spans[:, 0] < 0).astype(np.int64), firsts) > 0
     keep = ~np.repeat(lacking, np.diff(np.append(firsts, counts.size)))
     kept_counts = counts[keep]
-    count_sizes = [np.load(s.prefix + POSITION_COUNTS, mmap_mode="r").size for s in run]
     kept_source = source[keep]
-    in_counts = np.cumsum([0, *count_sizes])[kept_source] + row_spans[keep, 0]
-    per_posting = _end_to_end([s.prefix + POSITION_COUNTS for s in run], np.uint16)
+    count_files = [ArrayFile(s.prefix + POSITION_COUNTS) for s in run]
+    in_counts = _run_starts(count_files)[kept_source] + row_spans[keep, 0]
+    per_posting = _end_to_end(count_files)
     occurrences = _gather(prefix + POSITION_COUNTS, per_posting, in_counts, kept_counts, sums=True)
     del per_posting
-    value_sizes = [os.path.getsize(s.prefix + POSITION_VALUES) // 2 for s in run]
-    in_values = np.cumsum([0, *value_sizes])[kept_source] + row_spans[keep, 1]
-    values = _raw_end_to_end([s.prefix + POSITION_VALUES for s in run], value_sizes, "<u2")
+    value_files = [ArrayFile(s.prefix + POSITION_VALUES, headerless="<u2") for s in run]
+    in_values = _run_starts(value_files)[kept_source] + row_spans[keep, 1]
+    values = _end_to_end(value_files)
     _gather(prefix + POSITION_VALUES, values, in_values, occurrences, header=False)
     del values
     # Per term: where its counts and its positions start (its first row's), or none.
@@ -211,12 +211,17 @@ def _write_positions(
     np.save(prefix + POSITION_SPANS, position_spans)  # written last, as a segment's
 
 
-def _end_to_end(paths: Sequence[str], dtype: Any) -> np.ndarray:
-    """One-dimensional ``.npy`` files end to end in one array, read front to back into this
-    process's memory (not mapped: freed after, not held as mapped file pages)."""
-    files = [ArrayFile(path) for path in paths]
+def _run_starts(files: Sequence[ArrayFile]) -> np.ndarray:
+    """Where each file's values start among the run's, end to end (and the total last)."""
+    return np.cumsum([0, *(f.length for f in files)])
+
+
+def _end_to_end(files: Sequence[ArrayFile]) -> np.ndarray:
+    """The files' arrays end to end in one array, read front to back into this process's
+    memory (not mapped: freed after, not held as mapped file pages; not read per file and
+    concatenated, which held a piece's positions twice); the files are closed after."""
     try:
-        values = np.empty(sum(f.length for f in files), dtype=dtype)
+        values = np.empty(sum(f.length for f in files), dtype=files[0].dtype)
         at = 0
         for f in files:
             f.read_into(values[at : at + f.length])
@@ -225,21 +230,6 @@ def _end_to_end(paths: Sequence[str], dtype: Any) -> np.ndarray:
     finally:
         for f in files:
             f.close()
-
-
-def _raw_end_to_end(paths: Sequence[str], lengths: Sequence[int], dtype: Any) -> np.ndarray:
-    """Headerless files of ``lengths`` values end to end, read straight into one array
-    (reading each and concatenating held a piece's positions twice, ~0.1 GB at 32M)."""
-    values = np.empty(sum(lengths), dtype=dtype)
-    at = 0
-    for path, length in zip(paths, lengths, strict=True):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            read_exactly(fd, values[at : at + length], 0, path)
-        finally:
-            os.close(fd)
-        at += length
-    return values
 
 
 def _gather(
