@@ -243,6 +243,8 @@ BYLINE_RANKS = tuple(
     for name, scoring in DEFAULT_RANKING.fields
 )
 ABLATIONS = {
+    # the ranking before subject re-ranking (main 9e874af)
+    "-subject": replace(DEFAULT_RANKING, latent_weight=0.0),
     "-feedback": replace(DEFAULT_RANKING, feedback_docs=0),
     # stronger feedback (the best setting on the tune half; it drifts, see the README)
     "RM3 20/30/.2": replace(
@@ -253,7 +255,7 @@ ABLATIONS = {
     "all words": replace(DEFAULT_RANKING, soft_words=False),
     "-short items": replace(DEFAULT_RANKING, short_item_factor=1.0),
     # the ranking before pseudo-relevance feedback and an unranked byline (main 17002f1)
-    "as before": replace(DEFAULT_RANKING, feedback_docs=0, fields=BYLINE_RANKS),
+    "as before": replace(DEFAULT_RANKING, feedback_docs=0, fields=BYLINE_RANKS, latent_weight=0.0),
     "plain BM25F": replace(
         DEFAULT_RANKING,
         feedback_docs=0,
@@ -261,6 +263,7 @@ ABLATIONS = {
         proximity=0.0,
         soft_words=False,
         short_item_factor=1.0,
+        latent_weight=0.0,
     ),
 }
 

@@ -23,6 +23,7 @@ from whoosh.writing import IndexWriter
 
 from search.article import Article
 from search.errors import RebuildRefused
+from search.indexing.latent import LEARN_ARTICLES, LatentSpace, learning_text
 from search.indexing.merged_postings import segments_of, write_pieces
 from search.indexing.parallel import ParallelBuilder, SerialBuilder, default_workers
 from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_schema
@@ -49,7 +50,7 @@ T = TypeVar("T")
 
 
 def _stage(progress: ProgressCallback | None, text: str) -> None:
-    """Say what the run is doing now that it is past its last article, if anyone listens."""
+    """Say what the run is doing besides reading articles, if anyone listens."""
     stage = getattr(progress, "stage", None)
     if stage is not None:
         stage(text)
@@ -201,6 +202,7 @@ def build_generation(
     """
     ix = whoosh_index.create_in(str(directory), build_schema())
     stories = _load_stories(directory, settings or Settings())
+    signed_articles = _learn_latent_space(signed_articles, directory, progress)
     writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else SerialBuilder(ix)
     words = array("I")  # word count of the copy written, by story row (one per article)
     fuller: dict[str, Article] = {}  # id -> a later, longer copy to write instead
@@ -229,6 +231,25 @@ def build_generation(
     report.documents = report.indexed
     report.stories = stories.story_count()
     ix.close()
+
+
+def _learn_latent_space(
+    signed_articles: Iterable[Signed], directory: Path, progress: ProgressCallback | None
+) -> Iterator[Signed]:
+    """Learn the generation's latent space from its first articles (``indexing.latent``),
+    before any is written: every article's vector is folded in as it is written. The
+    articles read for it go on to be indexed in their turn."""
+    articles = iter(signed_articles)
+    sample = list(itertools.islice(articles, LEARN_ARTICLES))
+    _stage(progress, f"learning the latent space from {_articles(len(sample))}")
+    space = LatentSpace.learn(
+        learning_text(None if a.title_from_lead else a.title, a.body)
+        for a, _ in sample
+        if not isinstance(a, Skipped)
+    )
+    if space is not None:
+        space.save(directory)
+    return itertools.chain(sample, articles)
 
 
 def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> None:

@@ -28,6 +28,7 @@ from whoosh.writing import SegmentWriter
 from search.article import Article
 from search.errors import IndexingFailed
 from search.indexing.heap import release_freed_memory, trim_heap
+from search.indexing.latent import LatentSpace
 from search.indexing.whoosh_internals import (
     BulkWriter,
     commit_segments,
@@ -83,7 +84,8 @@ class SegmentSeries:
         self._ix = ix
         self._budget = budget
         self._next_budget = budget if first_budget is None else first_budget
-        self._writer = BulkWriter(ix, _lk=False)
+        self._space = LatentSpace.load(ix.storage.folder)
+        self._writer = BulkWriter(ix, self._space, _lk=False)
         self.segments: list[Any] = []
         self._added = 0
 
@@ -94,7 +96,7 @@ class SegmentSeries:
             trim_heap()
         if self._writer.buffered_bytes() >= self._next_budget:
             self.segments.append(finish_segment(self._writer))
-            self._writer = BulkWriter(self._ix, _lk=False)
+            self._writer = BulkWriter(self._ix, self._space, _lk=False)
             self._next_budget = self._budget
             release_freed_memory()
 

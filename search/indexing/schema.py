@@ -31,11 +31,13 @@ from whoosh.system import pack_uint
 from whoosh.util.times import datetime_to_long
 
 from search.article import Article
+from search.indexing import latent
 from search.indexing.analysis import NewsText, facet_analyzer
 
 #: 2: a title made from the lead is stored for display, not indexed as a headline;
-#: 3: the ``byline`` text field, and facet values' words as terms.
-SCHEMA_VERSION = 3
+#: 3: the ``byline`` text field, and facet values' words as terms;
+#: 4: the ``latent`` column (``indexing.latent``).
+SCHEMA_VERSION = 4
 TITLE_BOOST = 2.5
 #: ``published`` column value of an undated article (what Whoosh's DATETIME column uses);
 #: the searcher's date array turns it into ``snapshot.NO_DATE``.
@@ -132,6 +134,8 @@ def build_schema() -> fields.Schema:
         title_from_lead=fields.STORED(),
         source_file=fields.STORED(),
         **{f"facet_{name}": fields.COLUMN(_offsets_column()) for name in FACET_FIELDS},
+        # Each article's place in the archive's latent space, written by ``BulkWriter``.
+        **{latent.LATENT_COLUMN: fields.COLUMN(columns.FixedBytesColumn(latent.VECTOR_BYTES))},
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from search.indexing.latent import DIMENSIONS, fold_words, unit
 from search.searching.feedback import with_feedback
 from search.searching.parser import TEXT_FIELDS, plain_word
 from search.searching.scoring import DEFAULT_RANKING, Ranking, term_store
@@ -70,6 +71,37 @@ def rescore(
         window = docs[np.argsort(-rescored[docs], kind="stable")[: ranking.rescore_window]]
         window.sort()
         rescored[window] *= 1 + ranking.proximity * proximity(snap, words, window)
+    if words and ranking.latent_weight and snap.latent_space is not None:
+        rescored = by_subject(snap, words, docs, rescored, ranking)
+    return rescored
+
+
+def by_subject(
+    snap: Snapshot, words: list[str], docs: np.ndarray, scores: np.ndarray, ranking: Ranking
+) -> np.ndarray:
+    """``scores`` with the best ``latent_window`` of ``docs`` ranked again by subject: each
+    keeps ``1 - latent_weight`` of its score (relative to the best) and gains
+    ``latent_weight`` of its mean cosine, in the archive's latent space, to the query and to
+    the centroid of the best ``latent_feedback_docs`` (a dense pseudo-relevance feedback).
+    The window stays above the documents after it, whose scores do not change."""
+    ranked = scores[docs]
+    size = min(ranking.latent_window, docs.size)
+    rows = np.argpartition(-ranked, size - 1)[:size]
+    rows = rows[np.argsort(-ranked[rows], kind="stable")]
+    best, lowest = ranked[rows[0]], ranked[rows[-1]]
+    if best <= 0:
+        return scores
+    window = docs[rows]
+    by_docnum = np.argsort(window)
+    vectors = np.empty((size, DIMENSIONS), dtype=np.float32)
+    vectors[by_docnum] = snap.latent_vectors(window[by_docnum])
+    query = fold_words(snap.latent_space, words)
+    centroid = unit(vectors[: ranking.latent_feedback_docs].mean(axis=0))
+    closeness = (vectors @ query + vectors @ centroid) / 2
+    weight = ranking.latent_weight
+    mixed = (1 - weight) * ranked[rows] / best + weight * closeness
+    rescored = scores.copy()
+    rescored[window] = lowest + best * (mixed - mixed.min())
     return rescored
 
 

@@ -112,6 +112,13 @@ class Ranking:
     feedback_docs: int = 10
     feedback_terms: int = 10
     feedback_weight: float = 0.1
+    #: Subject (``indexing.latent``): the best ``latent_window`` matches are ranked again by
+    #: ``latent_weight`` of their closeness to the query and to the best
+    #: ``latent_feedback_docs`` in the archive's latent space, the rest of their score
+    #: relative to the best; 0 turns it off.
+    latent_weight: float = 0.8
+    latent_window: int = 1000
+    latent_feedback_docs: int = 10
 
     def scoring_of(self, name: str) -> FieldScoring:
         return dict(self.fields)[name]

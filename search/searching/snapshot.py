@@ -17,9 +17,15 @@ from typing import Any
 
 import numpy as np
 
+from search.indexing.latent import DIMENSIONS, LATENT_COLUMN, LatentSpace, decode
 from search.indexing.merged_postings import pieces_over, with_pieces
 from search.indexing.postings import PostingArrays
-from search.indexing.whoosh_internals import column_bytes, map_postings, numeric_column
+from search.indexing.whoosh_internals import (
+    column_bytes,
+    fixed_column_values,
+    map_postings,
+    numeric_column,
+)
 from search.searching.facets import (
     FACETS,
     FacetData,
@@ -90,7 +96,15 @@ class SegmentCache:
     def __init__(self) -> None:
         self._segments: dict[str, SegmentArrays] = {}
         self._pieces: dict[str, PostingArrays | None] = {}
+        self._space: tuple[LatentSpace | None] | None = None
         self._lock = threading.Lock()
+
+    def latent_space(self, folder: str) -> LatentSpace | None:
+        """The generation's latent space (``indexing.latent``), loaded once."""
+        with self._lock:
+            if self._space is None:
+                self._space = (LatentSpace.load(folder),)
+            return self._space[0]
 
     def pieces(self, folder: str, segments: list[tuple[str, int]]) -> list:
         """The generation's merged posting pieces still usable over ``segments``, each
@@ -158,6 +172,8 @@ class Snapshot:
         sizes = np.bincount(self.story_codes[self.live], minlength=self.story_count)
         self.stories = StoryCodes(self.story_codes, sizes[self.story_codes] > 1)
         self.published = _concatenated([part.published for part in parts], np.int64)
+        #: The generation's latent space, None if it has none (``indexing.latent``).
+        self.latent_space = cache.latent_space(folder)
         #: Postings arrays and field lengths, read as queries need them (``scoring``).
         self.term_store = None
         #: "Did you mean" per typed word, filled as queries arrive (``searching.suggest``).
@@ -237,6 +253,22 @@ class Snapshot:
         else:
             self._stored.move_to_end(docnum)
         return found
+
+    def latent_vectors(self, docs: np.ndarray) -> np.ndarray:
+        """The latent vectors of ``docs`` (sorted docnums), one row each: zeros where a
+        segment holds none (caller holds ``lock``)."""
+        vectors = np.zeros((docs.size, DIMENSIONS), dtype=np.float32)
+        starts = np.array([at for _, at in self.leaves], dtype=np.int64)
+        which = np.searchsorted(starts, docs, side="right") - 1
+        bounds = np.flatnonzero(np.diff(which)) + 1
+        for first, last in zip([0, *bounds.tolist()], [*bounds.tolist(), docs.size], strict=True):
+            if first == last:
+                continue
+            leaf, at = self.leaves[which[first]]
+            rows = fixed_column_values(leaf, LATENT_COLUMN, (docs[first:last] - at).tolist())
+            if rows is not None:
+                vectors[first:last] = decode(rows)
+        return vectors
 
     def story_id(self, docnum: int) -> str | None:
         return self.searcher.stored_fields(docnum).get("story") or None
