@@ -17,9 +17,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from whoosh import index as whoosh_index
 
 from search import NewsIndex
+from search.cli import cli
 from search.indexing.analysis import term_counts
 from search.indexing.latent import (
     LATENT_COLUMN,
@@ -139,6 +141,17 @@ def test_every_article_written_has_its_place_folded_from_its_words(bbc_index, tm
 def test_an_archive_too_small_to_learn_from_ranks_by_its_words(demo_index, demo_news):
     assert LatentSpace.load(IndexStore(demo_index).live_dir()) is None
     assert demo_news.search("oil").total > 0
+    assert demo_news.stats().subject_words == 0
+    said = CliRunner().invoke(cli, ["stats", "--index", str(demo_index)]).output
+    assert "ranked:     by words alone (too few articles to learn subjects from)" in said
+
+
+def test_stats_say_the_archive_is_ranked_by_subject(bbc_index):
+    with NewsIndex.open(bbc_index) as news:
+        words = news.stats().subject_words
+    assert words > 10_000
+    said = CliRunner().invoke(cli, ["stats", "--index", str(bbc_index)]).output
+    assert f"ranked:     by words and subject ({words:,} words in its latent space)" in said
 
 
 def test_the_same_articles_give_the_same_space():

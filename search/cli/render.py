@@ -268,11 +268,18 @@ def render_stats(info: dict) -> str:
     values = " · ".join(f"{name} {count:,}" for name, count in info["facet_values"].items())
     first = (info["first_published"] or "-")[:10]
     last = (info["last_published"] or "-")[:10]
+    words = info.get("subject_words") or 0
+    ranking = (
+        f"by words and subject ({words:,} words in its latent space)"
+        if words
+        else "by words alone (too few articles to learn subjects from)"
+    )
     return (
         f"index:      {info['path']}\n"
         f"articles:   {info['documents']:,} in {plural(info['stories'], 'story')}\n"
         f"published:  {first} to {last}\n"
         f"values:     {values}\n"
         f"size:       {info['size_bytes'] / 1e6:,.1f} MB in {plural(info['segments'], 'segment')}\n"
+        f"ranked:     {ranking}\n"
         f"built:      {info['built_at']}   updated: {info['updated_at']}\n"
     )

@@ -525,6 +525,7 @@ class SearchEngine:
                     name: _distinct(data, snap.live) for name, data in snap.facets.items()
                 },
                 schema_version=manifest.schema_version,
+                subject_words=len(snap.latent_space.vocabulary) if snap.latent_space else 0,
             )
 
     # -- coverage over time ---------------------------------------------------------------------

@@ -72,18 +72,24 @@ def rescore(
         window.sort()
         rescored[window] *= 1 + ranking.proximity * proximity(snap, words, window)
     if words and ranking.latent_weight and snap.latent_space is not None:
-        rescored = by_subject(snap, words, docs, rescored, ranking)
+        rescored = by_subject(snap, words, docs, rescored, factor, ranking)
     return rescored
 
 
 def by_subject(
-    snap: Snapshot, words: list[str], docs: np.ndarray, scores: np.ndarray, ranking: Ranking
+    snap: Snapshot,
+    words: list[str],
+    docs: np.ndarray,
+    scores: np.ndarray,
+    factor: np.ndarray,
+    ranking: Ranking,
 ) -> np.ndarray:
     """``scores`` with the best ``latent_window`` of ``docs`` ranked again by subject: each
     keeps ``1 - latent_weight`` of its score (relative to the best) and gains
     ``latent_weight`` of its mean cosine, in the archive's latent space, to the query and to
     the centroid of the best ``latent_feedback_docs`` (a dense pseudo-relevance feedback).
-    The window stays above the documents after it, whose scores do not change."""
+    Briefs keep their ``factor`` (a flash's few words can stand close to any subject). The
+    window stays above the documents after it, whose scores do not change."""
     ranked = scores[docs]
     size = min(ranking.latent_window, docs.size)
     rows = np.argpartition(-ranked, size - 1)[:size]
@@ -101,7 +107,7 @@ def by_subject(
     weight = ranking.latent_weight
     mixed = (1 - weight) * ranked[rows] / best + weight * closeness
     rescored = scores.copy()
-    rescored[window] = lowest + best * (mixed - mixed.min())
+    rescored[window] = lowest + best * (mixed - mixed.min()) * factor[rows]
     return rescored
 
 

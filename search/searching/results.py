@@ -257,6 +257,9 @@ class IndexStats:
     last_published: str | None
     facet_values: dict[str, int]
     schema_version: int
+    #: Words in the latent space that ranks by subject; 0 when the archive was too small to
+    #: learn one (ranked by its words alone).
+    subject_words: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
