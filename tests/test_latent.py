@@ -88,6 +88,22 @@ def test_first_pages_hold_more_stories_of_the_desk_searched_for(bbc_index):
     assert found["minister"][0] == 10, found
 
 
+def test_a_flash_on_the_subject_still_comes_after_the_stories(bbc_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(bbc_index, index)
+    flash = {"id": "flash", "title": "OIL PRICES RISE AS OPEC CUTS OUTPUT, URALS UP", "body": ""}
+    with NewsIndex.open(index) as news:
+        news.add([flash])
+        pages = {
+            query: [hit.id for hit in news.search(query, facets=[]).hits]
+            for query in ("oil output cuts", "opec output", "oil prices opec")
+        }
+        alone = [hit.id for hit in news.search("urals", facets=[]).hits]
+    for first in pages.values():  # on the first page, after five stories
+        assert "flash" in first and first.index("flash") >= 5, pages
+    assert alone == ["flash"]
+
+
 def _vectors(index: Path) -> dict[str, np.ndarray]:
     """Every live article's stored vector, by id, read from the segment files."""
     ix = whoosh_index.open_dir(str(IndexStore(index).live_dir()))
