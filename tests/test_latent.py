@@ -30,7 +30,7 @@ from search.indexing.latent import (
     learning_text,
 )
 from search.indexing.store import IndexStore
-from search.indexing.whoosh_internals import fixed_column_values
+from search.indexing.whoosh_internals import fixed_column_array
 from search.searching.scoring import DEFAULT_RANKING
 
 BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
@@ -111,9 +111,9 @@ def _vectors(index: Path) -> dict[str, np.ndarray]:
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             docs = list(leaf.all_doc_ids())
-            rows = fixed_column_values(leaf, LATENT_COLUMN, docs)
+            rows = fixed_column_array(leaf, LATENT_COLUMN)
             assert rows is not None, "a segment without the latent column"
-            for docnum, vector in zip(docs, decode(rows), strict=True):
+            for docnum, vector in zip(docs, decode(rows[docs]), strict=True):
                 found[leaf.stored_fields(docnum)["id"]] = vector
     return found
 

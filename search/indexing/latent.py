@@ -132,12 +132,9 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return (vector / norm if norm else vector).astype(np.float32)
 
 
-def decode(rows: list[bytes]) -> np.ndarray:
-    """Vectors as the ``latent`` column stores them, one row each, as float32."""
-    joined = b"".join(rows)
-    return (
-        np.frombuffer(joined, dtype=VECTOR_DTYPE).reshape(len(rows), DIMENSIONS).astype(np.float32)
-    )
+def decode(rows: np.ndarray) -> np.ndarray:
+    """Vectors as the ``latent`` column stores them (a row of bytes each), as float32."""
+    return np.ascontiguousarray(rows).view(VECTOR_DTYPE).astype(np.float32)
 
 
 def learning_text(title: str | None, body: str | None) -> str:

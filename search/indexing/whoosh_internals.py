@@ -453,15 +453,21 @@ def column_bytes(leaf, column: str) -> tuple[bytes, np.ndarray, np.ndarray] | No
     return reader._dbfile.get(reader._basepos, size), offsets, lengths
 
 
-def fixed_column_values(leaf, column: str, docnums: list[int]) -> list[bytes] | None:
-    """Some documents' values of a segment's fixed-length column, one read each (None
-    when the segment holds no such column)."""
+def fixed_column_array(leaf, column: str) -> np.ndarray | None:
+    """A segment's fixed-length column as bytes, one row per document up to the last with
+    a value (Whoosh writes no trailing defaults): a read-only memory map of its file, so a
+    search touches only the rows it reads (one read for a column inside a compound file).
+    None when the segment holds no such column."""
     reader = leaf.column_reader(column, translate=False)
     if not isinstance(reader, columns.FixedBytesColumn.Reader):
         return None
-    get, size, base = reader._dbfile.get, reader._fixedlen, reader._basepos
-    stored, default = reader._count, reader._default
-    return [get(base + size * d, size) if d < stored else default for d in docnums]
+    shape = (reader._count, reader._fixedlen)
+    dbfile = reader._dbfile
+    path = getattr(getattr(dbfile, "file", None), "name", None)
+    if shape[0] and dbfile.is_real and isinstance(path, str):
+        return np.memmap(path, dtype=np.uint8, mode="r", offset=reader._basepos, shape=shape)
+    raw = dbfile.get(reader._basepos, shape[0] * shape[1])
+    return np.frombuffer(raw, dtype=np.uint8).reshape(shape)
 
 
 def numeric_column(leaf, column: str) -> np.ndarray | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from search.indexing.latent import DIMENSIONS, fold_words, unit
+from search.indexing.latent import fold_words, unit
 from search.searching.feedback import with_feedback
 from search.searching.parser import TEXT_FIELDS, plain_word
 from search.searching.scoring import DEFAULT_RANKING, Ranking, term_store
@@ -98,9 +98,7 @@ def by_subject(
     if best <= 0:
         return scores
     window = docs[rows]
-    by_docnum = np.argsort(window)
-    vectors = np.empty((size, DIMENSIONS), dtype=np.float32)
-    vectors[by_docnum] = snap.latent_vectors(window[by_docnum])
+    vectors = snap.latent_vectors(window)
     query = fold_words(snap.latent_space, words)
     centroid = unit(vectors[: ranking.latent_feedback_docs].mean(axis=0))
     closeness = (vectors @ query + vectors @ centroid) / 2

@@ -22,7 +22,7 @@ from search.indexing.merged_postings import pieces_over, with_pieces
 from search.indexing.postings import PostingArrays
 from search.indexing.whoosh_internals import (
     column_bytes,
-    fixed_column_values,
+    fixed_column_array,
     map_postings,
     numeric_column,
 )
@@ -55,6 +55,9 @@ class SegmentArrays:
     published: np.ndarray
     #: Frequent terms' postings as arrays, if the segment was written with them.
     postings: PostingArrays | None
+    #: Each document's vector in the latent space, as stored (``indexing.latent``); rows
+    #: end at the last document with one; None if the segment has none.
+    latent: np.ndarray | None
 
 
 def read_segment(leaf, folder: str) -> SegmentArrays:
@@ -87,7 +90,8 @@ def read_segment(leaf, folder: str) -> SegmentArrays:
     dated &= raw <= np.uint64(_INT64_MAX)
     published[dated] = raw[dated].astype(np.int64)
     postings = PostingArrays.open(os.path.join(folder, leaf.segment().make_filename("")))
-    return SegmentArrays(facets, story_keys, published, postings)
+    latent = fixed_column_array(leaf, LATENT_COLUMN)
+    return SegmentArrays(facets, story_keys, published, postings, latent)
 
 
 class SegmentCache:
@@ -174,6 +178,7 @@ class Snapshot:
         self.published = _concatenated([part.published for part in parts], np.int64)
         #: The generation's latent space, None if it has none (``indexing.latent``).
         self.latent_space = cache.latent_space(folder)
+        self._latent_rows = [part.latent for part in parts]
         #: Postings arrays and field lengths, read as queries need them (``scoring``).
         self.term_store = None
         #: "Did you mean" per typed word, filled as queries arrive (``searching.suggest``).
@@ -255,19 +260,19 @@ class Snapshot:
         return found
 
     def latent_vectors(self, docs: np.ndarray) -> np.ndarray:
-        """The latent vectors of ``docs`` (sorted docnums), one row each: zeros where a
-        segment holds none (caller holds ``lock``)."""
+        """The latent vectors of ``docs``, one row each (zeros where a segment holds none),
+        read from the segments' memory-mapped columns."""
         vectors = np.zeros((docs.size, DIMENSIONS), dtype=np.float32)
         starts = np.array([at for _, at in self.leaves], dtype=np.int64)
         which = np.searchsorted(starts, docs, side="right") - 1
-        bounds = np.flatnonzero(np.diff(which)) + 1
-        for first, last in zip([0, *bounds.tolist()], [*bounds.tolist(), docs.size], strict=True):
-            if first == last:
+        for leaf in np.unique(which).tolist():
+            rows = self._latent_rows[leaf]
+            if rows is None:
                 continue
-            leaf, at = self.leaves[which[first]]
-            rows = fixed_column_values(leaf, LATENT_COLUMN, (docs[first:last] - at).tolist())
-            if rows is not None:
-                vectors[first:last] = decode(rows)
+            (found,) = np.nonzero(which == leaf)
+            local = docs[found] - self.leaves[leaf][1]
+            stored = local < rows.shape[0]
+            vectors[found[stored]] = decode(rows[local[stored]])
         return vectors
 
     def story_id(self, docnum: int) -> str | None:
