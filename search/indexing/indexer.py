@@ -202,12 +202,12 @@ def build_generation(
     """
     ix = whoosh_index.create_in(str(directory), build_schema())
     stories = _load_stories(directory, settings or Settings())
-    signed_articles = _learn_latent_space(signed_articles, directory, progress)
     writer = ParallelBuilder(ix, str(directory), workers) if workers > 1 else SerialBuilder(ix)
     words = array("I")  # word count of the copy written, by story row (one per article)
     fuller: dict[str, Article] = {}  # id -> a later, longer copy to write instead
     with writer:
-        for article, signed in signed_articles:
+        # Learned once the writers have started (forked lean), before any article is sent.
+        for article, signed in _learn_latent_space(signed_articles, directory, progress):
             if isinstance(article, Skipped):
                 report.skipped.append(article)
                 continue
@@ -249,7 +249,14 @@ def _learn_latent_space(
     )
     if space is not None:
         space.save(directory)
-    return itertools.chain(sample, articles)
+    return itertools.chain(_handed_on(sample), articles)
+
+
+def _handed_on(items: list[T]) -> Iterator[T]:
+    """``items`` in order, each let go of as it is handed on (not held to the end)."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> None:

@@ -84,12 +84,17 @@ class SegmentSeries:
         self._ix = ix
         self._budget = budget
         self._next_budget = budget if first_budget is None else first_budget
-        self._space = LatentSpace.load(ix.storage.folder)
-        self._writer = BulkWriter(ix, self._space, _lk=False)
+        self._space: LatentSpace | None = None
+        self._writer: BulkWriter | None = None
         self.segments: list[Any] = []
         self._added = 0
 
     def add(self, doc: dict) -> None:
+        if self._writer is None:
+            # At the first document, not before: a rebuild starts its writers (so they fork
+            # lean), then learns the generation's latent space, then sends them articles.
+            self._space = LatentSpace.load(self._ix.storage.folder)
+            self._writer = BulkWriter(self._ix, self._space, _lk=False)
         self._writer.add_document(**doc)
         self._added += 1
         if not self._added % TRIM_EVERY_DOCS:
@@ -101,14 +106,15 @@ class SegmentSeries:
             release_freed_memory()
 
     def finish(self) -> list[Any]:
-        if self._writer.doc_count():
+        if self._writer is not None and self._writer.doc_count():
             self.segments.append(finish_segment(self._writer))
-        else:
+        elif self._writer is not None:
             discard_segment(self._writer)
         return self.segments
 
     def cancel(self) -> None:
-        self._writer.cancel()
+        if self._writer is not None:
+            self._writer.cancel()
 
 
 def staggered_budget(worker: int, workers: int) -> int:
