@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from whoosh import fields, index, query
+from whoosh import columns, fields, index, query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from search.indexing import whoosh_internals as internals
@@ -54,6 +54,7 @@ def small_index(tmp_path_factory):
         body=fields.TEXT(phrase=True),
         tag=fields.ID(sortable=True),
         when=fields.NUMERIC(sortable=True),
+        code=fields.COLUMN(columns.FixedBytesColumn(4)),
     )
     path = tmp_path_factory.mktemp("contract")
     ix = index.create_in(str(path), schema)
@@ -61,7 +62,10 @@ def small_index(tmp_path_factory):
     with internals.BulkWriter(ix) as writer:
         for n in range(700):
             words = rng.choice(WORDS, size=12)
-            writer.add_document(id=f"a{n}", body=" ".join(words), tag=f"t{n % 3}", when=n)
+            code = n.to_bytes(4, "little") if n < 690 else None  # the last ten: the default
+            writer.add_document(
+                id=f"a{n}", body=" ".join(words), tag=f"t{n % 3}", when=n, code=code
+            )
     with ix.writer() as writer:  # a second segment, written by Whoosh, without the columns
         for n in range(50):
             writer.add_document(id=f"b{n}", body=" ".join(rng.choice(WORDS, size=8)))
@@ -159,7 +163,8 @@ def test_expanded_terms_of_a_wildcard(small_index):
 
 
 def test_whole_column_reads_equal_the_public_reader(small_index):
-    """``column_bytes`` and ``numeric_column`` read a segment's column in one go; each value
+    """``column_bytes``, ``numeric_column`` and ``fixed_column_array`` read a segment's
+    column in one go; each value
     must be what Whoosh's column reader gives, and a segment without the column gives None
     (or the default) as the public reader does."""
     with small_index.searcher() as searcher:
@@ -170,6 +175,12 @@ def test_whole_column_reads_equal_the_public_reader(small_index):
         assert internals.column_bytes(plain, "tag") is None
         when = internals.numeric_column(bulk, "when")
         assert when.tolist() == list(bulk.column_reader("when", translate=False))
+        # A fixed-length column, mapped: rows up to the last value; the default after it.
+        code = internals.fixed_column_array(bulk, "code")
+        assert isinstance(code, np.memmap) and code.shape == (690, 4)
+        public = list(bulk.column_reader("code", translate=False))
+        assert [bytes(row) for row in code] + [bytes(4)] * 10 == public
+        assert internals.fixed_column_array(plain, "code") is None
 
 
 def test_posting_arrays_equal_the_blocks(small_index):

@@ -32,7 +32,7 @@ import numpy as np
 
 from search.indexing.analysis import term_counts
 
-#: Articles a rebuild learns the space from: ~30 s of one core, whatever the archive's size.
+#: Articles a rebuild learns the space from: ~10 s of one core, whatever the archive's size.
 LEARN_ARTICLES = 10_000
 MIN_ARTICLES = 200
 #: The space's dimensions (fewer when the sample cannot give that many).

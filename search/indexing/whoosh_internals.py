@@ -80,6 +80,8 @@ CONTRACT: dict[type, tuple[str, ...]] = {
         "_typecode",
         "_default",
     ),
+    columns.FixedBytesColumn.Reader: ("_dbfile", "_basepos", "_count", "_fixedlen"),
+    StructFile: ("file", "is_real"),
     wq.MultiTerm: ("_btexts",),
     SegmentReader: ("_terms",),
     whoosh3.W3TermsReader: ("_postfile",),
