@@ -164,9 +164,8 @@ def test_expanded_terms_of_a_wildcard(small_index):
 
 def test_whole_column_reads_equal_the_public_reader(small_index):
     """``column_bytes``, ``numeric_column`` and ``fixed_column_array`` read a segment's
-    column in one go; each value
-    must be what Whoosh's column reader gives, and a segment without the column gives None
-    (or the default) as the public reader does."""
+    column in one go; each value must be what Whoosh's column reader gives, and a segment
+    without the column gives None (or the default) as the public reader does."""
     with small_index.searcher() as searcher:
         (bulk, _), (plain, _) = searcher.reader().leaf_readers()
         data, offsets, lengths = internals.column_bytes(bulk, "tag")
