@@ -29,6 +29,11 @@ less than about twice that error is not one (64 queries a half make it about 0.0
                                                  # floors in bench/relevance_baseline.json
     python bench/relevance.py --rebuild          # build our index again (after an indexing change)
     python bench/relevance.py --ablation         # also newsindex with each ranking part off
+    python bench/relevance.py --related          # related stories, with and without subject
+
+``--related`` judges ``NewsIndex.related`` on AllSides: for ``RELATED_SAMPLE`` articles drawn
+at random (seeded), the share of its first 5 and 10 related stories that carry the article's
+own topic, with the default ranking and without subject, paired article by article.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import csv
 import gzip
 import json
 import math
+import random
 import shutil
 import sqlite3
 import statistics
@@ -488,6 +494,41 @@ def check_floors(rows: list[Row]) -> int:
     return int(failed)
 
 
+RELATED_SAMPLE = 300
+RELATED_SEED = 5
+
+
+def related_figures() -> None:
+    """P@5 and P@10 of related stories (same AllSides topic), with and without subject."""
+    corpus = CORPORA["allsides"]
+    build_ours(corpus, rebuild=False)
+    judgments, _, _ = read_judgments(corpus)
+    topic_of = {doc: topic for topic, docs in judgments.items() for doc in docs}
+    sample = sorted(topic_of)
+    random.Random(RELATED_SEED).shuffle(sample)
+    sample = sample[:RELATED_SAMPLE]
+    found: dict[str, list[tuple[float, float]]] = {}
+    for label, ranking in (
+        ("default", DEFAULT_RANKING),
+        ("-subject", replace(DEFAULT_RANKING, latent_weight=0.0)),
+    ):
+        with NewsIndex.open(ours_path(corpus), ranking=ranking) as news:
+            for article_id in sample:
+                same = [
+                    topic_of.get(hit.id) == topic_of[article_id]
+                    for hit in news.related(article_id, limit=10)
+                ]
+                found.setdefault(label, []).append((sum(same[:5]) / 5, sum(same) / 10))
+    print(f"related stories, {len(sample)} AllSides articles: share of the same topic")
+    for label, figures in found.items():
+        p5, p10 = (statistics.mean(column) for column in zip(*figures, strict=True))
+        print(f"  {label:<10} P@5 {p5:.3f}  P@10 {p10:.3f}")
+    for k, name in enumerate(("P@5", "P@10")):
+        gains = [a[k] - b[k] for a, b in zip(found["default"], found["-subject"], strict=True)]
+        error = statistics.stdev(gains) / math.sqrt(len(gains))
+        print(f"  subject's gain, paired: {name} {statistics.mean(gains):+.3f} ± {error:.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", choices=["allsides", "reuters", "both"], default="both")
@@ -497,7 +538,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ablation", action="store_true", help="also newsindex with each ranking part off"
     )
+    parser.add_argument(
+        "--related", action="store_true", help="only related stories, with and without subject"
+    )
     args = parser.parse_args(argv)
+    if args.related:
+        related_figures()
+        return 0
     names = ["allsides", "reuters"] if args.corpus == "both" else [args.corpus]
     engines = [e for e in args.only.split(",") if e] or ["newsindex", "whoosh", "fts5"]
     if args.check:  # what this code builds now: never a stale index

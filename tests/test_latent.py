@@ -88,6 +88,20 @@ def test_first_pages_hold_more_stories_of_the_desk_searched_for(bbc_index):
     assert found["minister"][0] == 10, found
 
 
+def test_related_stories_come_more_often_from_the_same_desk(bbc_index):
+    words_only = replace(DEFAULT_RANKING, latent_weight=0.0)
+    same_desk = {}
+    for label, ranking in (("subject", DEFAULT_RANKING), ("words", words_only)):
+        with NewsIndex.open(bbc_index, ranking=ranking) as news:
+            archive = news.search("", per_page=100, sort="oldest", facets=[]).hits
+            same_desk[label] = sum(
+                _desk(news, hit.id) == _desk(news, story.id)
+                for story in archive[::2]
+                for hit in news.related(story.id, limit=5)
+            )
+    assert same_desk["subject"] > same_desk["words"], same_desk
+
+
 def test_a_flash_on_the_subject_still_comes_after_the_stories(bbc_index, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(bbc_index, index)

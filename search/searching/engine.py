@@ -48,7 +48,7 @@ from search.searching.parser import (
     parse_query,
 )
 from search.searching.ranking import Ranked, by_date, by_score
-from search.searching.rescoring import rescore
+from search.searching.rescoring import by_subject, rescore
 from search.searching.results import (
     AlsoRan,
     Copy,
@@ -471,6 +471,16 @@ class SearchEngine:
             mask, scores = evaluate(snap, q, self._deadline(), self.ranking)
             mask[snap.story_docs(docnum)] = False
             mask[docnum] = False
+            if self.ranking.latent_weight and snap.latent_space is not None and mask.any():
+                docs = np.flatnonzero(mask)
+                scores = by_subject(
+                    snap,
+                    snap.latent_vectors(np.array([docnum]))[0],
+                    docs,
+                    scores,
+                    np.ones(docs.size),
+                    self.ranking,
+                )
             terms = frozenset(word for word, _ in key_terms)
             ranked = by_score(snap, mask, scores, collapse=True, stop=limit)
             return [self._hit(snap, r.docnum, r.score, terms, None) for r in ranked]

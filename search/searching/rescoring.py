@@ -72,13 +72,14 @@ def rescore(
         window.sort()
         rescored[window] *= 1 + ranking.proximity * proximity(snap, words, window)
     if words and ranking.latent_weight and snap.latent_space is not None:
-        rescored = by_subject(snap, words, docs, rescored, factor, ranking)
+        query = fold_words(snap.latent_space, words)
+        rescored = by_subject(snap, query, docs, rescored, factor, ranking)
     return rescored
 
 
 def by_subject(
     snap: Snapshot,
-    words: list[str],
+    anchor: np.ndarray,
     docs: np.ndarray,
     scores: np.ndarray,
     factor: np.ndarray,
@@ -86,8 +87,9 @@ def by_subject(
 ) -> np.ndarray:
     """``scores`` with the best ``latent_window`` of ``docs`` ranked again by subject: each
     keeps ``1 - latent_weight`` of its score (relative to the best) and gains
-    ``latent_weight`` of its mean cosine, in the archive's latent space, to the query and to
-    the centroid of the best ``latent_feedback_docs`` (a dense pseudo-relevance feedback).
+    ``latent_weight`` of its mean cosine, in the archive's latent space, to ``anchor`` (the
+    query's vector, or a story's own) and to the centroid of the best
+    ``latent_feedback_docs`` (a dense pseudo-relevance feedback).
     Briefs keep their ``factor`` (a flash's few words can stand close to any subject). The
     window stays above the documents after it, whose scores do not change."""
     ranked = scores[docs]
@@ -99,9 +101,8 @@ def by_subject(
         return scores
     window = docs[rows]
     vectors = snap.latent_vectors(window)
-    query = fold_words(snap.latent_space, words)
     centroid = unit(vectors[: ranking.latent_feedback_docs].mean(axis=0))
-    closeness = (vectors @ query + vectors @ centroid) / 2
+    closeness = (vectors @ anchor + vectors @ centroid) / 2
     weight = ranking.latent_weight
     mixed = (1 - weight) * ranked[rows] / best + weight * closeness
     rescored = scores.copy()
