@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -44,8 +44,22 @@ FILE_NAME = "latent.npz"
 #: The Whoosh column holding each article's vector, and the fields it is folded from.
 LATENT_COLUMN = "latent"
 LATENT_FIELDS = ("title", "body")
+#: Documents folded together when a segment is written: ~400 postings each, 400 bytes a
+#: posting's term vector, so a few MB at a time.
+FOLD_DOCUMENTS = 64
 #: ``svds`` starts from a fixed vector, so one archive always gives one space.
 SEED = 13
+
+
+@dataclass(frozen=True)
+class SegmentTerms:
+    """One field's postings in a segment being written: its terms (index = term number),
+    and per posting (in docnum order) the term's number, the document and the frequency."""
+
+    texts: list[bytes]
+    numbers: np.ndarray
+    docs: np.ndarray
+    frequencies: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,9 +118,45 @@ class LatentSpace:
         columns = columns[known]
         return unit((1 + np.log(frequency)) * self.idf[columns] @ self.term_vectors[columns])
 
-    def encode(self, counts: Mapping[bytes, int]) -> bytes:
-        """``fold`` as the ``latent`` column stores it."""
-        return self.fold(counts).astype(VECTOR_DTYPE).tobytes()
+    def fold_segment(self, count: int, fields: Sequence[SegmentTerms]) -> np.ndarray:
+        """The vectors of a segment's documents 0..count-1, as the ``latent`` column stores
+        them, from its postings as ``BulkWriter`` holds them: what ``fold`` gives each
+        document, with each distinct term looked up once and the sums made in numpy, a
+        few dozen documents at a time (a posting's term vector is 400 bytes)."""
+        looked_up = [
+            (
+                np.fromiter(map(self.vocabulary.get, terms.texts, repeat(-1)), np.int64),
+                terms,
+            )
+            for terms in fields
+        ]
+        width = len(self.vocabulary)
+        vectors = np.zeros((count, DIMENSIONS), dtype=np.float32)
+        for low in range(0, count, FOLD_DOCUMENTS):
+            high = min(low + FOLD_DOCUMENTS, count)
+            docs, columns, frequencies = [], [], []
+            for column_of, terms in looked_up:
+                start, stop = np.searchsorted(terms.docs, [low, high])
+                found = column_of[terms.numbers[start:stop]]
+                known = found >= 0
+                docs.append(terms.docs[start:stop][known].astype(np.int64))
+                columns.append(found[known])
+                frequencies.append(terms.frequencies[start:stop][known])
+            # A term in the headline and the body counts once, its frequencies summed.
+            keys, where = np.unique(
+                np.concatenate(docs) * width + np.concatenate(columns), return_inverse=True
+            )
+            if not keys.size:
+                continue
+            totals = np.bincount(where, weights=np.concatenate(frequencies))
+            rows, columns_ = keys // width, keys % width
+            weights = ((1 + np.log(totals)) * self.idf[columns_]).astype(np.float32)
+            firsts = np.flatnonzero(np.diff(rows, prepend=-1))
+            vectors[rows[firsts]] = np.add.reduceat(
+                weights[:, None] * self.term_vectors[columns_], firsts, axis=0
+            )
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return (vectors / np.where(norms == 0, 1.0, norms)).astype(VECTOR_DTYPE)
 
     def save(self, folder: str | os.PathLike) -> None:
         path = Path(folder) / FILE_NAME

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from search.indexing.array_files import ArrayFile, ArrayWriter
+from search.indexing.latent import SegmentTerms
 
 #: Postings turned into Python lists at a time while writing (bounds the writing step).
 WRITE_CHUNK = 1 << 16
@@ -151,6 +152,19 @@ class PostingBuffer:
 
     def clear(self) -> None:
         self._fields.clear()
+
+    def segment_terms(self, fieldname: str, boost: float) -> SegmentTerms | None:
+        """One field's terms and postings as ``LatentSpace.fold_segment`` reads them (a
+        posting's weight is its frequency times the field's ``boost``)."""
+        field = self._fields.get(fieldname)
+        if field is None:
+            return None
+        return SegmentTerms(
+            list(field.term_numbers),
+            np.frombuffer(field.terms, dtype=np.uint32),
+            np.frombuffer(field.docs, dtype=np.uint32),
+            np.frombuffer(field.weights, dtype=np.float32) / np.float32(boost),
+        )
 
 
 # -- posting arrays: every term's docnums and weights, readable in one step -------------------

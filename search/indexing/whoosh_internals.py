@@ -71,6 +71,7 @@ CONTRACT: dict[type, tuple[str, ...]] = {
         "_maxid",
     ),
     whoosh3.W3PerDocReader: ("_cached_reader",),
+    whoosh3.W3PerDocWriter: ("_has_column", "_create_column", "_get_column"),
     columns.VarBytesColumn.Reader: ("_dbfile", "_basepos", "_offsets", "_lengths"),
     columns.NumericColumn.Reader: (
         "_dbfile",
@@ -136,7 +137,6 @@ class BulkWriter(SegmentWriter):
         self._check_fields(schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
-        latent_counts: dict[bytes, int] = {}
         for fieldname in fieldnames:
             value = fields.get(fieldname)
             if value is None:
@@ -148,9 +148,6 @@ class BulkWriter(SegmentWriter):
                 items = field.index(value)
                 if not isinstance(items, list):
                     items = list(items)
-                if fieldname in LATENT_FIELDS and self._space is not None:
-                    for term, freq, _, _ in items:
-                        latent_counts[term] = latent_counts.get(term, 0) + freq
                 if field.scorable:
                     length = sum(freq for _, freq, _, _ in items)
                 if fieldboost != 1.0:
@@ -163,14 +160,13 @@ class BulkWriter(SegmentWriter):
             column = field.column_type
             if column and customval is not None:
                 perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
-        if self._space is not None:
-            vector = self._space.encode(latent_counts)
-            perdocwriter.add_column_value(LATENT_COLUMN, schema[LATENT_COLUMN].column_type, vector)
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
 
     def _flush_segment(self) -> None:
+        if self._space is not None:
+            self._write_latent_column()
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
         schema = self.schema
@@ -210,6 +206,21 @@ class BulkWriter(SegmentWriter):
             arrays.save()
         finally:
             arrays.close()
+
+    def _write_latent_column(self) -> None:
+        """Every document's ``latent`` vector, folded from the segment's postings in one
+        pass (``LatentSpace.fold_segment``) and written after the last document."""
+        fields = [
+            self._postings.segment_terms(name, self.schema[name].format.field_boost)
+            for name in LATENT_FIELDS
+        ]
+        vectors = self._space.fold_segment(self.docnum, [f for f in fields if f is not None])
+        perdocwriter = self.perdocwriter
+        if not perdocwriter._has_column(LATENT_COLUMN):
+            perdocwriter._create_column(LATENT_COLUMN, self.schema[LATENT_COLUMN].column_type)
+        column = perdocwriter._get_column(LATENT_COLUMN)
+        for docnum, vector in enumerate(vectors):
+            column.add(docnum, vector.tobytes())
 
 
 def segment_file(storage: Any, segment: Any, extension: str) -> str:
