@@ -17,6 +17,7 @@ from operator import itemgetter
 import numpy as np
 
 from search.indexing.analysis import term_counts
+from search.searching.ranking import best_first
 from search.searching.scoring import Ranking, term_store
 from search.searching.snapshot import Snapshot
 
@@ -68,9 +69,8 @@ def with_feedback(
     ``RERANK_WINDOW`` of them gain ``feedback_weight`` of the feedback words' scores. The
     feedback documents are the best by ``scores * factor`` (the other signals' factors)."""
     ranked = scores[docs] * factor
-    size = min(RERANK_WINDOW, docs.size)
-    rows = np.argpartition(-ranked, size - 1)[:size]
-    best = rows[np.argsort(-ranked[rows], kind="stable")[: ranking.feedback_docs]]
+    rows = best_first(ranked, RERANK_WINDOW)
+    best = rows[: ranking.feedback_docs]
     weights = ranked[best]
     mixed = scores.copy()
     if weights.sum() <= 0:

@@ -28,6 +28,14 @@ class Ranked:
 PRESORTED_SHARE = 1 / 16
 
 
+def best_first(values: np.ndarray, size: int) -> np.ndarray:
+    """Where the ``size`` largest of ``values`` are, largest first: one partition of all,
+    then a (stable) sort of those few only."""
+    size = min(size, values.size)
+    rows = np.argpartition(-values, size - 1)[:size]
+    return rows[np.argsort(-values[rows], kind="stable")]
+
+
 def date_order(snap: Snapshot, docs: np.ndarray, newest: bool) -> np.ndarray:
     """``docs`` newest (or oldest) first; undated documents last; docnum breaks ties."""
     if docs.size >= snap.ndocs * PRESORTED_SHARE:

@@ -24,6 +24,7 @@ from whoosh import query as wq
 from search.indexing.latent import fold_words, unit
 from search.searching.feedback import with_feedback
 from search.searching.parser import TEXT_FIELDS, plain_word
+from search.searching.ranking import best_first
 from search.searching.scoring import DEFAULT_RANKING, Ranking, term_store
 from search.searching.snapshot import Snapshot
 
@@ -93,9 +94,7 @@ def by_subject(
     Briefs keep their ``factor`` (a flash's few words can stand close to any subject). The
     window stays above the documents after it, whose scores do not change."""
     ranked = scores[docs]
-    size = min(ranking.latent_window, docs.size)
-    rows = np.argpartition(-ranked, size - 1)[:size]
-    rows = rows[np.argsort(-ranked[rows], kind="stable")]
+    rows = best_first(ranked, ranking.latent_window)
     best, lowest = ranked[rows[0]], ranked[rows[-1]]
     if best <= 0:
         return scores
