@@ -109,27 +109,28 @@ class LatentSpace:
 
     def fold(self, counts: Mapping[bytes, int]) -> np.ndarray:
         """A text's unit vector from its terms' counts (zeros if the space knows none)."""
-        size = len(counts)
-        columns = np.fromiter(map(self.vocabulary.get, counts, repeat(-1)), np.int64, size)
+        columns = self._columns(counts)
         known = columns >= 0
         if not known.any():
             return np.zeros(DIMENSIONS, dtype=np.float32)
-        frequency = np.fromiter(counts.values(), np.float32, size)[known]
+        frequency = np.fromiter(counts.values(), np.float32, len(counts))[known]
         columns = columns[known]
-        return unit((1 + np.log(frequency)) * self.idf[columns] @ self.term_vectors[columns])
+        return unit(self._weights(frequency, columns) @ self.term_vectors[columns])
+
+    def _columns(self, terms: Iterable[bytes]) -> np.ndarray:
+        """Each term's row in ``term_vectors``, -1 for a term the space does not know."""
+        return np.fromiter(map(self.vocabulary.get, terms, repeat(-1)), np.int64)
+
+    def _weights(self, frequencies: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """Log-tf·idf, as the space was learned with."""
+        return ((1 + np.log(frequencies)) * self.idf[columns]).astype(np.float32)
 
     def fold_segment(self, count: int, fields: Sequence[SegmentTerms]) -> np.ndarray:
         """The vectors of a segment's documents 0..count-1, as the ``latent`` column stores
         them, from its postings as ``BulkWriter`` holds them: what ``fold`` gives each
         document, with each distinct term looked up once and the sums made in numpy, a
         few dozen documents at a time (a posting's term vector is 400 bytes)."""
-        looked_up = [
-            (
-                np.fromiter(map(self.vocabulary.get, terms.texts, repeat(-1)), np.int64),
-                terms,
-            )
-            for terms in fields
-        ]
+        looked_up = [(self._columns(terms.texts), terms) for terms in fields]
         width = len(self.vocabulary)
         vectors = np.zeros((count, DIMENSIONS), dtype=np.float32)
         for low in range(0, count, FOLD_DOCUMENTS):
@@ -150,7 +151,7 @@ class LatentSpace:
                 continue
             totals = np.bincount(where, weights=np.concatenate(frequencies))
             rows, columns_ = keys // width, keys % width
-            weights = ((1 + np.log(totals)) * self.idf[columns_]).astype(np.float32)
+            weights = self._weights(totals, columns_)
             firsts = np.flatnonzero(np.diff(rows, prepend=-1))
             vectors[rows[firsts]] = np.add.reduceat(
                 weights[:, None] * self.term_vectors[columns_], firsts, axis=0
