@@ -150,17 +150,17 @@ def write_piece(prefix: str, run: Sequence[Segment]) -> None:
     unique, firsts = np.unique(all_keys, return_index=True)
     del all_keys
     spans = [np.load(s.prefix + ARRAY_EXTENSIONS[1]).reshape(-1, 2) for s in run]
-    sizes = [int(span[:, 1].sum()) for span in spans]
     row_spans = np.concatenate(spans)[order]
     del spans
     counts = row_spans[:, 1]
     out_starts = np.cumsum(counts) - counts
     piece_spans = np.stack([out_starts[firsts], np.add.reduceat(counts, firsts)], axis=1)
     # Where each row's postings start among the run's, its segments' files end to end.
-    in_starts = np.cumsum([0, *sizes])[source] + row_spans[:, 0]
+    doc_files = [ArrayFile(s.prefix + ARRAY_EXTENSIONS[2]) for s in run]
+    in_starts = _run_starts(doc_files)[source] + row_spans[:, 0]
     del row_spans
     shifts = np.cumsum([0, *(s.documents for s in run)])[source]
-    docs = _end_to_end([ArrayFile(s.prefix + ARRAY_EXTENSIONS[2]) for s in run])
+    docs = _end_to_end(doc_files)
     _gather(prefix + ARRAY_EXTENSIONS[2], docs, in_starts, counts, shifts)
     del docs, shifts
     weights = _end_to_end([ArrayFile(s.prefix + ARRAY_EXTENSIONS[3]) for s in run])
