@@ -426,8 +426,9 @@ class Margin:
 
 def margins(rows: list[Row]) -> list[Margin]:
     """Per corpus part: newsindex's default nDCG@10 minus each baseline's best mode's (the
-    mode with the higher mean on that part), with the paired differences' standard error
-    and the queries won and lost (by more than 0.001)."""
+    mode with the higher mean on that part), then minus each ranking part turned off
+    (``--ablation``), with the paired differences' standard error and the queries won and
+    lost (by more than 0.001)."""
     found = []
     for ours in rows:
         if (ours.engine, ours.mode) != ("newsindex", "default"):
@@ -439,7 +440,13 @@ def margins(rows: list[Row]) -> list[Margin]:
             best = rivals.get(row.engine)
             if best is None or row.figures["nDCG@10"] > best.figures["nDCG@10"]:
                 rivals[row.engine] = row
-        for rival in rivals.values():
+        parts_off = [
+            row
+            for row in rows
+            if (row.corpus, row.part, row.engine) == (ours.corpus, ours.part, "newsindex")
+            and row.mode in ABLATIONS
+        ]
+        for rival in [*rivals.values(), *parts_off]:
             gaps = [ours.per_query[q] - rival.per_query[q] for q in ours.per_query]
             error = statistics.stdev(gaps) / math.sqrt(len(gaps)) if len(gaps) > 1 else 0.0
             found.append(
@@ -459,11 +466,14 @@ def margins(rows: list[Row]) -> list[Margin]:
 def print_margins(found: list[Margin]) -> None:
     if not found:
         return
-    print("\nnewsindex default minus each baseline's best mode, nDCG@10 paired by query:")
-    print(f"{'corpus':<9} {'queries':<16} {'baseline':<20} {'margin':>8} {'s.e.':>7} won lost")
+    print(
+        "\nnewsindex default minus each baseline's best mode (and each ranking part off),"
+        " nDCG@10 paired by query:"
+    )
+    print(f"{'corpus':<9} {'queries':<16} {'baseline':<24} {'margin':>8} {'s.e.':>7} won lost")
     for m in found:
         print(
-            f"{m.corpus:<9} {m.part:<16} {m.baseline:<20} {m.difference:+8.3f} {m.error:7.3f} "
+            f"{m.corpus:<9} {m.part:<16} {m.baseline:<24} {m.difference:+8.3f} {m.error:7.3f} "
             f"{m.wins:>4} {m.losses:>4}"
         )
 
