@@ -21,8 +21,9 @@ rebuild FILE --index bench/out/relevance/<corpus>``); the baselines index the re
 title and body. Metrics: P@10, nDCG@10 (binary gains), MAP@100, and ``short@10``, the share
 of first-page results that are briefs (a body under 20 words) or came without a headline:
 judged by the records alone, not by their topics. Last, the margin of newsindex's default
-over each baseline's best mode, paired query by query, with its standard error: a margin of
-less than about twice that error is not one (64 queries a half make it about 0.008).
+over each baseline's best mode, in nDCG@10 (the first page) and MAP@100 (the best hundred),
+paired query by query, with its standard error: a margin of less than about twice that
+error is not one.
 
     python bench/relevance.py                    # both sets, all engines (builds what is missing)
     python bench/relevance.py --check            # newsindex only, built afresh: fail below the
@@ -177,6 +178,8 @@ def average_precision_at(ranked: list[str], relevant: set[str], k: int = 100) ->
 
 
 METRICS = {"P@10": precision_at, "nDCG@10": ndcg_at, "MAP@100": average_precision_at}
+#: The metrics whose margins are paired query by query: the first page, and the best hundred.
+PAIRED = ("nDCG@10", "MAP@100")
 COLUMNS = (*METRICS, "short@10")
 
 
@@ -339,8 +342,9 @@ class Row:
     engine: str
     mode: str
     figures: dict[str, float]
-    #: nDCG@10 of each query (by its text): what ``margins`` pairs between two engines.
-    per_query: dict[str, float] = field(default_factory=dict)
+    #: Per metric of ``PAIRED``, each query's figure (by its text): what ``margins`` pairs
+    #: between two engines.
+    per_query: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def scored_row(
@@ -351,7 +355,10 @@ def scored_row(
     judgments: dict[str, set[str]],
     short: set[str],
 ) -> Row:
-    per_query = {q.text: ndcg_at(r, judgments.get(q.topic, set())) for q, r in run.items()}
+    per_query = {
+        name: {q.text: METRICS[name](r, judgments.get(q.topic, set())) for q, r in run.items()}
+        for name in PAIRED
+    }
     return Row(corpus, part, *engine_mode, scores(run, judgments, short), per_query)
 
 
@@ -417,6 +424,7 @@ class Margin:
     corpus: str
     part: str
     baseline: str
+    metric: str
     difference: float
     #: The standard error of ``difference``: a margin under about twice this is noise.
     error: float
@@ -425,10 +433,10 @@ class Margin:
 
 
 def margins(rows: list[Row]) -> list[Margin]:
-    """Per corpus part: newsindex's default nDCG@10 minus each baseline's best mode's (the
-    mode with the higher mean on that part), then minus each ranking part turned off
-    (``--ablation``), with the paired differences' standard error and the queries won and
-    lost (by more than 0.001)."""
+    """Per corpus part and metric of ``PAIRED``: newsindex's default minus each baseline's
+    best mode (the mode with the higher mean nDCG@10 on that part), then minus each ranking
+    part turned off (``--ablation``), with the paired differences' standard error and the
+    queries won and lost (by more than 0.001)."""
     found = []
     for ours in rows:
         if (ours.engine, ours.mode) != ("newsindex", "default"):
@@ -446,21 +454,26 @@ def margins(rows: list[Row]) -> list[Margin]:
             if (row.corpus, row.part, row.engine) == (ours.corpus, ours.part, "newsindex")
             and row.mode in ABLATIONS
         ]
-        for rival in [*rivals.values(), *parts_off]:
-            gaps = [ours.per_query[q] - rival.per_query[q] for q in ours.per_query]
-            error = statistics.stdev(gaps) / math.sqrt(len(gaps)) if len(gaps) > 1 else 0.0
-            found.append(
-                Margin(
-                    ours.corpus,
-                    ours.part,
-                    f"{rival.engine} {rival.mode}",
-                    statistics.fmean(gaps),
-                    error,
-                    sum(g > 0.001 for g in gaps),
-                    sum(g < -0.001 for g in gaps),
-                )
-            )
+        for metric in PAIRED:
+            for rival in [*rivals.values(), *parts_off]:
+                found.append(paired_margin(ours, rival, metric))
     return found
+
+
+def paired_margin(ours: Row, rival: Row, metric: str) -> Margin:
+    mine, theirs = ours.per_query[metric], rival.per_query[metric]
+    gaps = [mine[q] - theirs[q] for q in mine]
+    error = statistics.stdev(gaps) / math.sqrt(len(gaps)) if len(gaps) > 1 else 0.0
+    return Margin(
+        ours.corpus,
+        ours.part,
+        f"{rival.engine} {rival.mode}",
+        metric,
+        statistics.fmean(gaps),
+        error,
+        sum(g > 0.001 for g in gaps),
+        sum(g < -0.001 for g in gaps),
+    )
 
 
 def print_margins(found: list[Margin]) -> None:
@@ -468,13 +481,16 @@ def print_margins(found: list[Margin]) -> None:
         return
     print(
         "\nnewsindex default minus each baseline's best mode (and each ranking part off),"
-        " nDCG@10 paired by query:"
+        " paired by query:"
     )
-    print(f"{'corpus':<9} {'queries':<16} {'baseline':<24} {'margin':>8} {'s.e.':>7} won lost")
+    print(
+        f"{'corpus':<9} {'queries':<16} {'metric':<8} {'baseline':<24} {'margin':>8} {'s.e.':>7}"
+        " won lost"
+    )
     for m in found:
         print(
-            f"{m.corpus:<9} {m.part:<16} {m.baseline:<24} {m.difference:+8.3f} {m.error:7.3f} "
-            f"{m.wins:>4} {m.losses:>4}"
+            f"{m.corpus:<9} {m.part:<16} {m.metric:<8} {m.baseline:<24} {m.difference:+8.3f} "
+            f"{m.error:7.3f} {m.wins:>4} {m.losses:>4}"
         )
 
 
