@@ -48,7 +48,7 @@ from search.searching.parser import (
     parse_query,
 )
 from search.searching.ranking import Ranked, by_date, by_score
-from search.searching.rescoring import by_subject, rescore
+from search.searching.rescoring import by_subject, ranks_by_subject, rescore
 from search.searching.results import (
     AlsoRan,
     Copy,
@@ -471,7 +471,7 @@ class SearchEngine:
             mask, scores = evaluate(snap, q, self._deadline(), self.ranking)
             mask[snap.story_docs(docnum)] = False
             mask[docnum] = False
-            if self.ranking.latent_weight and snap.latent_space is not None and mask.any():
+            if ranks_by_subject(snap, self.ranking) and mask.any():
                 docs = np.flatnonzero(mask)
                 scores = by_subject(
                     snap,

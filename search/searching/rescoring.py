@@ -72,10 +72,16 @@ def rescore(
         window = docs[np.argsort(-rescored[docs], kind="stable")[: ranking.rescore_window]]
         window.sort()
         rescored[window] *= 1 + ranking.proximity * proximity(snap, words, window)
-    if words and ranking.latent_weight and snap.latent_space is not None:
+    if words and ranks_by_subject(snap, ranking):
         query = fold_words(snap.latent_space, words)
         rescored = by_subject(snap, query, docs, rescored, factor, ranking)
     return rescored
+
+
+def ranks_by_subject(snap: Snapshot, ranking: Ranking) -> bool:
+    """Whether results are ranked again by subject: the ranking weighs it and the archive
+    has a space (one of fewer than ``MIN_ARTICLES`` has none)."""
+    return bool(ranking.latent_weight) and snap.latent_space is not None
 
 
 def by_subject(
