@@ -25,6 +25,7 @@ from search.cli import cli
 from search.indexing.analysis import term_counts
 from search.indexing.latent import (
     LATENT_COLUMN,
+    MIN_ARTICLES,
     LatentSpace,
     decode,
     learning_text,
@@ -174,6 +175,22 @@ def test_an_archive_too_small_to_learn_from_ranks_by_its_words(demo_index, demo_
     assert demo_news.stats().subject_words == 0
     said = CliRunner().invoke(cli, ["stats", "--index", str(demo_index)]).output
     assert "ranked:     by words alone (too few articles to learn subjects from)" in said
+
+
+def test_an_archive_grown_past_the_minimum_by_add_is_told_to_rebuild(demo_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(demo_index, index)
+    with NewsIndex.open(index) as news:
+        grown = news.stats().documents
+        records = [
+            {"id": f"grown-{n}", "title": f"Harbour report {n}", "body": f"Ferry {n} sailed late."}
+            for n in range(MIN_ARTICLES - grown + 1)
+        ]
+        news.add(records)
+        assert news.stats().documents > MIN_ARTICLES
+        assert news.stats().subject_words == 0, "add folds into a space; it never learns one"
+    said = CliRunner().invoke(cli, ["stats", "--index", str(index)]).output
+    assert "ranked:     by words alone (`newsindex rebuild` learns its subjects)" in said
 
 
 def test_stats_say_the_archive_is_ranked_by_subject(bbc_index):

@@ -15,6 +15,7 @@ import click
 
 from search.article import Article
 from search.indexing.indexer import IndexReport
+from search.indexing.latent import MIN_ARTICLES
 from search.searching.results import Copy, FacetValue, Hit, SearchResult, Timeline
 
 WIDTH = 100
@@ -269,11 +270,12 @@ def render_stats(info: dict) -> str:
     first = (info["first_published"] or "-")[:10]
     last = (info["last_published"] or "-")[:10]
     words = info.get("subject_words") or 0
-    ranking = (
-        f"by words and subject ({words:,} words in its latent space)"
-        if words
-        else "by words alone (too few articles to learn subjects from)"
-    )
+    if words:
+        ranking = f"by words and subject ({words:,} words in its latent space)"
+    elif info["documents"] >= MIN_ARTICLES:  # grown by ``add`` since a rebuild too small
+        ranking = "by words alone (`newsindex rebuild` learns its subjects)"
+    else:
+        ranking = "by words alone (too few articles to learn subjects from)"
     return (
         f"index:      {info['path']}\n"
         f"articles:   {info['documents']:,} in {plural(info['stories'], 'story')}\n"
