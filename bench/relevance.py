@@ -183,20 +183,6 @@ PAIRED = ("nDCG@10", "MAP@100")
 COLUMNS = (*METRICS, "short@10")
 
 
-def scores(
-    runs: dict[Query, list[str]], judgments: dict[str, set[str]], short: set[str]
-) -> dict[str, float]:
-    """Each metric's mean over the queries of ``runs``, and the share of briefs and
-    headline-less items on their first pages (``short@10``)."""
-    figures = {
-        name: sum(metric(ranked, judgments.get(q.topic, set())) for q, ranked in runs.items())
-        / max(len(runs), 1)
-        for name, metric in METRICS.items()
-    }
-    figures["short@10"] = sum(precision_at(r, short) for r in runs.values()) / max(len(runs), 1)
-    return figures
-
-
 # -- builds ------------------------------------------------------------------------------------
 
 
@@ -342,8 +328,8 @@ class Row:
     engine: str
     mode: str
     figures: dict[str, float]
-    #: Per metric of ``PAIRED``, each query's figure (by its text): what ``margins`` pairs
-    #: between two engines.
+    #: Per metric of ``METRICS``, each query's figure (by its text): ``figures`` are their
+    #: means, and ``margins`` pairs those of ``PAIRED`` between two engines.
     per_query: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -355,11 +341,15 @@ def scored_row(
     judgments: dict[str, set[str]],
     short: set[str],
 ) -> Row:
+    """Each metric per query and its mean over the queries of ``run``, and the share of
+    briefs and headline-less items on their first pages (``short@10``)."""
     per_query = {
-        name: {q.text: METRICS[name](r, judgments.get(q.topic, set())) for q, r in run.items()}
-        for name in PAIRED
+        name: {q.text: metric(r, judgments.get(q.topic, set())) for q, r in run.items()}
+        for name, metric in METRICS.items()
     }
-    return Row(corpus, part, *engine_mode, scores(run, judgments, short), per_query)
+    figures = {name: sum(each.values()) / max(len(run), 1) for name, each in per_query.items()}
+    figures["short@10"] = sum(precision_at(r, short) for r in run.values()) / max(len(run), 1)
+    return Row(corpus, part, *engine_mode, figures, per_query)
 
 
 def run_engine(engine, queries: list[Query]) -> dict[str, dict[Query, list[str]]]:
