@@ -69,8 +69,7 @@ def rescore(
         rescored = with_feedback(snap, words, docs, scores, factor, ranking)
     rescored[docs] = rescored[docs] * factor
     if len(words) > 1 and ranking.proximity:
-        window = docs[np.argsort(-rescored[docs], kind="stable")[: ranking.rescore_window]]
-        window.sort()
+        window = np.sort(docs[best_first(rescored[docs], ranking.rescore_window)])
         rescored[window] *= 1 + ranking.proximity * proximity(snap, words, window)
     if words and ranks_by_subject(snap, ranking):
         query = fold_words(snap.latent_space, words)
