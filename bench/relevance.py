@@ -4,12 +4,15 @@ Two judged sets, from one run:
 
 - **AllSides** (``bench/data/relevance_queries.csv``): queries typed as a person searching a
   news archive would, each standing for one AllSides ``topic``; an article is relevant when it
-  carries that topic. The queries are split once into a ``tune`` half (ranking changes are
-  tuned on it) and a ``report`` half (only reported; CI pins its nDCG@10).
-- **Reuters-21578, unseen** (``bench/data/reuters_queries.csv``): queries written once before
-  any result was seen, judged by Reuters' topic codes; never tuned on. Scored twice: over
-  judged articles only (those with a topic code; the others are dropped from each ranking
-  before cutting it) and with unjudged articles counted as misses.
+  carries that topic. The first 128 are split once into a ``tune`` half (ranking changes are
+  tuned on it) and a ``report`` half (only reported; CI pins its nDCG@10). A ``confirm`` set
+  of 170 was written later, blind (by a writer who saw no result and no article), to measure
+  the report half's margins again with more queries; it is only reported.
+- **Reuters-21578, unseen** (``bench/data/reuters_queries.csv``): queries written before any
+  result was seen, judged by Reuters' topic codes; never tuned on. The ``first`` set is
+  scored twice: over judged articles only (those with a topic code; the others are dropped
+  from each ranking before cutting it) and with unjudged articles counted as misses; the
+  ``second`` set (written later, blind, like AllSides' confirm set) the same way.
 
 Engines, each in two modes: newsindex's default ranking (``NewsIndex.search``; ``default`` is
 the query as typed, ``any word`` joins its words with OR), plain Whoosh BM25F and FTS5 bm25
@@ -119,13 +122,15 @@ class Query:
     text: str
     topic: str
     kind: str
-    half: str
+    #: Which set the query belongs to: AllSides' ``half`` (tune, report, confirm), Reuters'
+    #: ``set`` (first, second).
+    group: str
 
 
 def read_queries(path: Path) -> list[Query]:
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
     return [
-        Query(row["query"], row["topic"], row.get("kind", ""), row.get("half", "check"))
+        Query(row["query"], row["topic"], row.get("kind", ""), row.get("half") or row["set"])
         for row in csv.DictReader(lines)
     ]
 
@@ -356,12 +361,26 @@ def run_engine(engine, queries: list[Query]) -> dict[str, dict[Query, list[str]]
     return {mode: {q: engine.top(q.text, mode) for q in queries} for mode in engine.modes}
 
 
+#: AllSides' query sets, as the ``half`` column names them: ``tune`` (ranking changes are tuned
+#: on it), ``report`` (only reported; CI pins it) and ``confirm`` (written later, blind, to
+#: confirm the report half's margins with more queries; only reported).
+ALLSIDES_HALVES = ("tune", "report", "confirm")
+#: Reuters' query sets, as the ``set`` column names them, and the parts each is reported as:
+#: judged articles only, and unjudged articles counted as misses.
+REUTERS_SETS = {
+    "first": ("judged only", "unjudged = miss"),
+    "second": ("second, judged", "second, unjudged"),
+}
+
+
 def allsides_rows(
     runs: dict, judgments: dict[str, set[str]], short: set[str], queries: list[Query]
 ) -> list[Row]:
     rows = []
-    for half in ("tune", "report"):
-        chosen = {q for q in queries if q.half == half}
+    for half in ALLSIDES_HALVES:
+        chosen = {q for q in queries if q.group == half}
+        if not chosen:
+            continue
         for engine_mode, run in runs.items():
             part = {q: ranked for q, ranked in run.items() if q in chosen}
             rows.append(scored_row("allsides", half, engine_mode, part, judgments, short))
@@ -372,10 +391,16 @@ def reuters_rows(
     runs: dict, judgments: dict[str, set[str]], short: set[str], judged: set[str]
 ) -> list[Row]:
     rows = []
-    for engine_mode, run in runs.items():
-        condensed = {q: [d for d in ranked if d in judged] for q, ranked in run.items()}
-        rows.append(scored_row("reuters", "judged only", engine_mode, condensed, judgments, short))
-        rows.append(scored_row("reuters", "unjudged = miss", engine_mode, run, judgments, short))
+    for written, (judged_part, miss_part) in REUTERS_SETS.items():
+        for engine_mode, run in runs.items():
+            run = {q: ranked for q, ranked in run.items() if q.group == written}
+            if not run:
+                continue
+            condensed = {q: [d for d in ranked if d in judged] for q, ranked in run.items()}
+            rows.append(
+                scored_row("reuters", judged_part, engine_mode, condensed, judgments, short)
+            )
+            rows.append(scored_row("reuters", miss_part, engine_mode, run, judgments, short))
     return rows
 
 
