@@ -520,6 +520,7 @@ def check_floors(rows: list[Row]) -> int:
         print(f"check: cannot read floors from {BASELINE}: {err}")
         return 1
     failed = 0
+    measured = {row.corpus for row in rows}
     for key, floor in floors.items():
         corpus, part = key.split(":", 1)
         found = [
@@ -528,6 +529,9 @@ def check_floors(rows: list[Row]) -> int:
             if (r.corpus, r.part, r.engine, r.mode) == (corpus, part, "newsindex", "default")
         ]
         if not found:
+            if corpus in measured:  # a misspelt or vanished part would never be checked
+                print(f"check: no queries measured for {key}: FAILED")
+                failed = 1
             continue
         verdict = "ok" if found[0] >= floor - EPSILON else "FAILED"
         failed |= verdict != "ok"
