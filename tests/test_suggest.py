@@ -61,3 +61,12 @@ def test_misspelled_names_from_allsides(allsides_names, typed, meant):
 def test_a_word_the_index_holds_is_never_corrected(allsides_names, word):
     result = allsides_names.search(f"{word} zzyzx", facets=[])
     assert result.total == 0 and result.suggestion is None
+
+
+def test_a_very_long_word_is_answered_without_a_suggestion(allsides_names):
+    """Its one-edit variants grow with its length: a 2,000-letter word took a minute to look
+    up (and held a server worker), so words past ``LONGEST_CORRECTED`` are not corrected."""
+    assert allsides_names.search("netanyahoooooooooooooooooo", facets=[]).suggestion is None
+    result = allsides_names.search("x" * 2000, facets=[])
+    assert result.total == 0 and result.suggestion is None
+    assert allsides_names.search("netanyahoo", facets=[]).suggestion == "netanyahu"

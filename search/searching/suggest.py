@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import string
+import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -40,6 +41,9 @@ SHORT_WORD = 4
 SHARED_PREFIX = 2
 #: A searcher's cache of corrections is emptied when it grows past this many words.
 CACHE_LIMIT = 100_000
+#: Longer words get no correction: their one-edit variants grow with their length (a
+#: thousand-letter word took a minute), and nobody mistypes a word this long by a letter.
+LONGEST_CORRECTED = 24
 #: Documents read to find how a candidate term is spelled in running text.
 SURFACE_SAMPLE_DOCS = 5
 _LETTERS = string.ascii_lowercase
@@ -136,7 +140,7 @@ def surface_word(searcher, term: str, typed: str) -> str:
 def correct_word(searcher, word: str) -> str | None:
     """The closest, then most frequent, word of the index for ``word``, or None."""
     reader = searcher.reader()
-    if in_index(reader, word):
+    if len(word) > LONGEST_CORRECTED or in_index(reader, word):
         return None
     typed = word.lower().translate(accent_map)
     best: tuple | None = None
@@ -164,11 +168,14 @@ def suggest(
     parsed: ParsedQuery,
     matches: int = 0,
     cache: dict[str, str | None] | None = None,
+    until: float | None = None,
 ) -> str | None:
     """The query string with likely misspellings corrected, or None if nothing changed.
 
     ``matches`` is how many articles the query found: a query that does well gets no
     suggestion. ``cache`` (per searcher) remembers each typed word's correction (or None).
+    Past ``until`` (``time.perf_counter()``) no further word is looked at: a suggestion is
+    a courtesy, never worth holding up the answer.
     """
     if parsed.match_all or matches >= SUGGEST_BELOW_MATCHES:
         return None
@@ -180,6 +187,8 @@ def suggest(
     for word in dict.fromkeys(parsed.words()):
         key = word.lower()
         if key not in cache:
+            if until is not None and time.perf_counter() > until:
+                break
             cache[key] = correct_word(searcher, word)
         if cache[key]:
             pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
