@@ -17,14 +17,15 @@ from search.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    """The real command in a subprocess (the installed script, else the module)."""
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The real command in a subprocess (the installed script, else the module), in
+    ``env`` (default: this process's environment)."""
     command = (
         [shutil.which("newsindex")]
         if shutil.which("newsindex")
         else [sys.executable, "-c", "from search.cli import cli; cli()"]
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
     return subprocess.run([*command, *args], capture_output=True, text=True, cwd=ROOT, env=env)
 
 
@@ -122,6 +123,25 @@ def test_missing_index(tmp_path):
         f"Error: no index at {tmp_path / 'nothing'} yet: build one with "
         "`newsindex rebuild SOURCE...`"
     )
+
+
+@pytest.mark.parametrize("command", ["search oil", "stats", "add SOURCE", "rebuild SOURCE"])
+def test_an_index_path_that_is_a_file_is_one_line(tmp_path, command):
+    """``$NEWSINDEX_INDEX`` naming a file (click checks ``--index``, not the variable): one
+    line, not a NotADirectoryError or FileExistsError traceback."""
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("not an index")
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "story.txt").write_text("LONDON (Reuters) - Copper rose on Tuesday.\n")
+    args = command.replace("SOURCE", str(source)).split()
+    done = run(*args, env={**os.environ, "NEWSINDEX_INDEX": str(not_a_folder)})
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"Error: {not_a_folder} is a file, not an index folder: give a folder "
+        "(--index or $NEWSINDEX_INDEX; `newsindex rebuild` makes it)"
+    )
+    assert not_a_folder.read_text() == "not an index"
 
 
 @pytest.mark.parametrize("damaged", ["story.col", "pkeys.npy"])

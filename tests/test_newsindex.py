@@ -243,6 +243,13 @@ def test_missing_index(tmp_path):
         NewsIndex.open(tmp_path / "nothing").search("")
 
 
+def test_an_index_path_that_is_a_file_is_the_callers_mistake(tmp_path):
+    (tmp_path / "notes.txt").write_text("not an index")
+    with pytest.raises(BadParameter, match="is a file, not an index folder") as caught:
+        NewsIndex.open(tmp_path / "notes.txt")
+    assert caught.value.status == 400
+
+
 def test_corrupt_manifest_is_a_damaged_index_not_the_users_fault(demo_path, tmp_path):
     path = copy_index(demo_path, tmp_path)
     (path / "manifest.json").write_text("{not json", encoding="utf-8")

@@ -30,6 +30,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search.errors import (
+    BadParameter,
     IndexDamaged,
     IndexLocked,
     IndexNotFound,
@@ -122,6 +123,11 @@ class IndexStore:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise BadParameter(
+                f"{self.path} is a file, not an index folder: give a folder "
+                f"(--index or ${ENV_INDEX}; `newsindex rebuild` makes it)"
+            )
 
     @property
     def manifest_path(self) -> Path:
