@@ -34,8 +34,9 @@ MAX_DATE_CHARS = 80
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: ``1/21/18``: month first unless told otherwise (every other order is day first).
 _SLASHED = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}\b")
-#: ``2019-10-16 ...`` and ``2019/10/16``: year first, never ambiguous.
-_YEAR_FIRST = re.compile(r"^\d{4}\D")
+#: ``2019-10-16 ...``, ``2019/10/16`` and ISO's compact ``20191016``: year first, never
+#: ambiguous.
+_YEAR_FIRST = re.compile(r"^\d{4}(?:\D|\d{4}(?:\D|$))")
 _HAS_TIME = re.compile(r"\d[:h]\d")
 #: A year, or a year and month, names no day.
 _NO_DAY = re.compile(r"^\d{4}(?:[-/.]\d{1,2})?$")
@@ -82,6 +83,8 @@ def normalise_date(value: object, *, dayfirst: bool | None = None) -> str | None
     '2026-01-31T10:00:00+00:00'
     >>> normalise_date("2019-10-18T20:00:25.850Z"), normalise_date("2019-06-17T00:00:00Z")
     ('2019-10-18T20:00:25+00:00', '2019-06-17')
+    >>> normalise_date("19870305"), normalise_date("20240305 10:15")
+    ('1987-03-05', '2024-03-05T10:15:00')
     >>> normalise_date("0001-11-30") is None, normalise_date("soon") is None
     (True, True)
     """
