@@ -308,6 +308,24 @@ def test_index_defaults_to_environment_variable(tmp_path):
     assert json.loads(out.stdout)["documents"] == 1
 
 
+def test_add_keeps_the_fuller_copy_of_a_repeated_id(demo_copy):
+    """As a rebuild does (and as its summary says): a feed's summary and the page it links
+    arrive with one id, the longer first or second."""
+    index, tmp_path = demo_copy, demo_copy.parent
+    start = stats(index)["documents"]
+    short = {"id": "twice-1", "title": "Ferry short", "body": "Ferry crews walked out. " * 3}
+    full = {"id": "twice-1", "title": "Ferry full", "body": "Ferry crews walked out. " * 30}
+    for order, (first, second) in enumerate([(short, full), (full, short)]):
+        batch = tmp_path / f"twice-{order}.jsonl"
+        batch.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", "utf-8")
+        added = json.loads(newsindex("add", str(batch), "--index", str(index), "--json").stdout)
+        assert added["duplicates"] == 1 and added["documents"] == start + 1
+        shown = newsindex("show", "twice-1", "--index", str(index), "--json").stdout
+        article = json.loads(shown)["article"]
+        assert article["title"] == "Ferry full" and article["word_count"] == 120
+        assert search_ids(index, "ferry crews") == ["twice-1"]
+
+
 def test_add_joins_a_syndicated_copy_to_its_story(tmp_path):
     index = tmp_path / "ix"
     newsindex("rebuild", str(WIRE), "--index", str(index), "--silent")

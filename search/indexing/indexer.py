@@ -457,22 +457,27 @@ def _upsert(
 ) -> IndexReport:
     """Upsert articles by id into the live generation: an id already there is deleted and
     written again; new copies join existing stories. New documents go into new segments
-    (written as a rebuild writes them), published in one commit with the deletions."""
+    (written as a rebuild writes them), published in one commit with the deletions. An id
+    repeated in the input keeps its fuller copy, as in a rebuild."""
     # The first article is read (forking the extraction workers) before the index and the
     # story state are opened: the workers then do not carry those pages.
     signed_articles = _primed(signed_articles)
     with _live_update(index_path, report, settings, "add") as (ix, stories):
         live = Path(ix.storage.folder)
+        words: dict[str, int] = {}  # id -> word count of the copy written, for repeated ids
+        fuller: dict[str, Article] = {}  # id -> a later, longer copy to write instead
         with ix.searcher() as searcher, _builder(ix, live, workers, _new_writer(ix)) as builder:
-            seen: set[str] = set()
             for article, signed in signed_articles:
                 if isinstance(article, Skipped):
                     report.skipped.append(article)
                     continue
-                if article.id in seen:
+                if article.id in words:
                     report.duplicates += 1
+                    if article.word_count > words[article.id]:
+                        words[article.id] = article.word_count
+                        fuller[article.id] = article
                     continue
-                seen.add(article.id)
+                words[article.id] = article.word_count
                 if searcher.document_number(id=article.id) is not None:
                     report.updated += 1
                     stories.remove(article.id)
@@ -484,6 +489,7 @@ def _upsert(
                 if progress:
                     progress(1)
             _stage(progress, "writing the index")
+        _replace_with_fuller_copies(ix, stories, fuller.values())
     return report
 
 
