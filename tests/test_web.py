@@ -11,6 +11,9 @@ import io
 import json
 import re
 import shutil
+import socket
+import subprocess
+import sys
 from xml.etree import ElementTree
 
 import pytest
@@ -504,11 +507,46 @@ def test_serve_refuses_a_bad_setting_in_one_line(demo_index, monkeypatch):
     assert result.output == "Error: setting max_per_page must be a whole number, not 'lots'\n"
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_serve_says_where_and_what(demo_index):
     from web.serve import describe
 
-    line = describe("127.0.0.1", 8080, demo_index, 2)
-    assert "http://localhost:8080/" in line and "(2 workers" in line
+    port = free_port()
+    line = describe("127.0.0.1", port, demo_index, 2)
+    assert f"http://localhost:{port}/" in line and "(2 workers" in line
     # the count comes from the manifest, without a searcher: it must agree with one
     with NewsIndex.open(demo_index) as news:
         assert f"Serving {news.stats().documents:,} articles from" in line
+
+
+def test_serve_on_a_port_in_use_is_one_line(demo_index):
+    """Not "Serving ..." and then gunicorn's five seconds of retries and ten log lines."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "search.cli", "serve", "--port", str(port)]
+            + ["--index", str(demo_index)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == f"Error: --port {port} is in use on 127.0.0.1: another server has it\n"
+
+
+def test_serve_on_an_unknown_host_is_one_line(demo_index):
+    from click.testing import CliRunner
+
+    from search.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--host", "no-such-host.invalid"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot serve on --host 'no-such-host.invalid': ")
+    assert len(result.output.splitlines()) == 1

@@ -7,12 +7,14 @@ same worker answers searches.
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from search.errors import NewsIndexError
+from search.errors import BadParameter, NewsIndexError
 
 #: Threads per worker: searches hold the GIL, so a few are enough to keep streams moving.
 THREADS = 4
@@ -60,11 +62,34 @@ def gunicorn_options(host: str, port: int, workers: int | None) -> dict[str, Any
     }
 
 
+def check_address(host: str, port: int) -> None:
+    """``BadParameter`` unless this process can listen on ``host:port``: gunicorn would
+    retry for five seconds, log ten errors and exit, after ``serve`` said it was serving."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as error:
+        reason = error.args[-1] if error.args else error
+        raise BadParameter(f"cannot serve on host {host!r}: {reason}") from None
+    family, kind, proto, _, address = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                why = f"port {port} is in use on {host}: another server has it"
+            else:
+                why = f"cannot listen on {host}:{port}: {error.strerror or error}"
+            raise BadParameter(why) from None
+
+
 def describe(host: str, port: int, index: str | os.PathLike | None, workers: int | None) -> str:
     """The line ``newsindex serve`` prints: where to point a browser, and what it serves.
 
-    Checks the settings first (a bad one is a ``NewsIndexError``: one line, exit 1).
+    Checks the address and the settings first (a bad one is a ``NewsIndexError``: one
+    line, exit 1).
     """
+    check_address(host, port)
     from web import create_app
     from web.index import get_news
 
