@@ -246,3 +246,31 @@ def test_browse_counts_follow_adds(tmp_path, demo_articles):
     assert after.total == len({a.story or a.id for a in everything})
     for facet in FACETS:
         assert folded(counts(after, facet)) == story_counts(everything, facet)
+
+
+def test_dates_are_the_days_readers_are_shown_not_utcs(tmp_path):
+    """An article published at 20:00 in California on 31 December is shown as 31 December:
+    its year and month facets, ``published:`` queries, the date filter and the newest-first
+    order go by that day too (in UTC it was already 1 January)."""
+    from search import NewsIndex
+
+    bodies = {
+        "west": "The bay ferry adds a late sailing for the holiday crowds, the operator said. ",
+        "east": "Storms cancelled the first ferry of the year across the strait on Monday. ",
+        "tokyo": "A new ferry route links two island towns, cutting the trip to an hour. ",
+    }
+    records = [
+        {"id": "west", "title": "Late ferry", "published": "2024-12-31T20:00:00-08:00"},
+        {"id": "east", "title": "Early ferry", "published": "2025-01-01T01:00:00+00:00"},
+        {"id": "tokyo", "title": "Tokyo ferry", "published": "2025-01-01T08:00:00+09:00"},
+    ]
+    news = NewsIndex(tmp_path)
+    news.rebuild([{**record, "body": bodies[record["id"]] * 3} for record in records])
+    with NewsIndex.open(tmp_path) as news:
+        shown = {hit.id: hit.published[:10] for hit in news.search("ferry").hits}
+        assert shown == {"west": "2024-12-31", "east": "2025-01-01", "tokyo": "2025-01-01"}
+        years = {v.value: v.count for v in news.search("ferry", facets=["year"]).facets["year"]}
+        assert years == {"2024": 1, "2025": 2}
+        assert [h.id for h in news.search("ferry", filters={"year": ["2024"]}).hits] == ["west"]
+        assert [h.id for h in news.search("ferry published:2024-12-31").hits] == ["west"]
+        assert [h.id for h in news.search("ferry", sort="newest").hits] == ["tokyo", "east", "west"]

@@ -365,6 +365,24 @@ def test_hostile_article_renders_inert(writable):
     ElementTree.fromstring(atom.encode())  # still well-formed XML
 
 
+def test_control_characters_never_break_the_atom_feed(writable):
+    """A stray control byte in an article or in the query: XML 1.0 cannot carry it."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    record = {
+        "id": "ctl-1",
+        "title": "Pangolins\x01 return\x08 to the valley",
+        "body": "Pangolins\x0c were seen again\x02 in the valley reserve this spring. " * 3,
+    }
+    assert writable.post("/api/articles", json=record, headers=auth).status_code == 200
+    hit = writable.get("/api/search?q=pangolins").get_json()["hits"][0]
+    assert hit["title"] == "Pangolins  return  to the valley"
+    for query in ("pangolins", "pangolins\x01\x02"):
+        feed = writable.get("/search.atom", query_string={"q": query})
+        assert feed.status_code == 200
+        entries = ElementTree.fromstring(feed.data).findall("{http://www.w3.org/2005/Atom}entry")
+        assert len(entries) == 1
+
+
 # -- writing --------------------------------------------------------------------------------------
 
 

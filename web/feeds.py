@@ -24,6 +24,9 @@ bp = Blueprint("feeds", __name__)
 
 #: Entries in a search's Atom feed.
 FEED_ENTRIES = 20
+#: What XML 1.0 cannot carry even escaped: control characters (a query can hold them, and
+#: an index written before ``schema.printable`` can too), lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @bp.get("/search.atom")
@@ -40,7 +43,7 @@ def atom() -> Response:
         **(params.search_kwargs() | {"sort": "newest", "per_page": FEED_ENTRIES, "facets": []})
     )
     feed = render_template("search.atom.xml", params=params, result=result.to_dict())
-    return Response(feed, mimetype="application/atom+xml")
+    return Response(_NOT_XML.sub("", feed), mimetype="application/atom+xml")
 
 
 @bp.get("/opensearch.xml")

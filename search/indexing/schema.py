@@ -165,18 +165,17 @@ def byline_text(article: Article) -> str:
 
 
 def parse_published(value: str | None) -> datetime | None:
-    """Read the ISO 8601 ``published`` value back into a naive UTC datetime."""
+    """The ISO 8601 ``published`` value as the clock read where it was published: its
+    offset dropped, not applied. The date a reader is shown (``2024-12-31T20:00-08:00`` is
+    31 December) is then the date that ``published:`` queries, the date filters, the year
+    and month facets and the newest-first order go by; in UTC it was 1 January."""
     if not value:
         return None
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if when.tzinfo is not None:
-        from datetime import UTC
-
-        when = when.astimezone(UTC).replace(tzinfo=None)
-    return when
+    return when.replace(tzinfo=None)
 
 
 def facet_values(article: Article) -> dict[str, list[str]]:
@@ -193,24 +192,36 @@ def facet_values(article: Article) -> dict[str, list[str]]:
     }
 
 
+#: Control characters other than tab and line breaks: no text means them (a stray byte of
+#: an export, a typesetting code), and XML 1.0 cannot carry them, so one would break the
+#: Atom feed of any search that shows the article.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character a space (words stay apart, as the analyser
+    already splits them there)."""
+    return _CONTROLS.sub(" ", text)
+
+
 def _clean(value: str) -> str:
-    return unicodedata.normalize("NFC", value)
+    return unicodedata.normalize("NFC", printable(value))
 
 
 def article_to_document(article: Article) -> dict[str, Any]:
     """The keyword arguments for ``writer.add_document`` (lists bypass the analyzer)."""
     doc: dict[str, Any] = {
         "id": article.id,
-        "title": article.title or "",
+        "title": printable(article.title or ""),
         "byline": byline_text(article),
-        "body": article.body or "",
+        "body": printable(article.body or ""),
         "word_count": article.word_count,
         "source_file": article.source_file,
     }
     if article.title_from_lead:
         # The lead is in the body already: its words must not weigh as a headline's.
         doc["title"] = ""
-        doc["_stored_title"] = article.title
+        doc["_stored_title"] = printable(article.title or "")
         doc["title_from_lead"] = True
     if article.url:
         doc["url"] = article.url
