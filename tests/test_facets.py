@@ -180,6 +180,10 @@ def test_choose_facets(demo_news):
         ({"filters": {"colour": ["red"]}}, "unknown filter field 'colour'"),
         ({"facet_size": 0}, "facet_size must be"),
         ({"facet_mode": "both"}, "unknown facet_mode 'both'"),
+        # a date bucket no article could be in would list nothing, as if the archive were empty
+        ({"filters": {"year": "abc"}}, "filter year takes a year such as 2024, not 'abc'"),
+        ({"filters": {"month": "2024-13"}}, "filter month takes a month such as 2024-03"),
+        ({"filters": {"month": "2024"}}, "filter month takes a month such as 2024-03"),
     ],
 )
 def test_bad_facet_parameters(demo_news, options, message):

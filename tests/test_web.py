@@ -249,6 +249,8 @@ def test_api_articles_related_facets_and_timeline(client, news):
         ("/export.csv?sort=&sort=newest", "bad_parameter"),  # schemathesis: which sort?
         ("/api/related/x?limit=1&limit=2", "bad_parameter"),
         ("/search.atom?page=abc", "bad_parameter"),
+        ("/api/search?q=oil&year=abc", "bad_parameter"),
+        ("/api/search?q=oil&month=2024-13", "bad_parameter"),
         ("/api/articles/no-such-id", "article_not_found"),
         ("/api/nothing-here", "not_found"),
     ],
@@ -469,6 +471,8 @@ SAMPLE = {
     "facet_size": "3",
     "facet_mode": "copies",
     "collapse": "true",
+    "year": "2025",
+    "month": "2025-01",
     "from": "2024",
     "to": "2026",
     "compare": "wind",
