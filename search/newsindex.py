@@ -185,9 +185,12 @@ class NewsIndex:
             return indexer.add(items, self.path, format=format, field_map=field_map, **options)
         return indexer.add_articles(items, self.path, **options)
 
-    def delete(self, ids: Sequence[str]) -> IndexReport:
-        """Delete articles by id; unknown ids are listed in the report's ``not_found``."""
-        return indexer.delete(list(ids), self.path, settings=self.settings)
+    def delete(self, ids: str | Sequence[str]) -> IndexReport:
+        """Delete articles by id (one id, or several); unknown ids are listed in the
+        report's ``not_found``."""
+        return indexer.delete(
+            [ids] if isinstance(ids, str) else list(ids), self.path, settings=self.settings
+        )
 
 
 class _Records(list):

@@ -218,6 +218,11 @@ def test_stats_and_generation_change_with_writes(tmp_path):
         news.delete(["extra-1"])
         with pytest.raises(ArticleNotFound):
             news.get("extra-1")
+        news.add([extra])
+        gone = news.delete("extra-1")  # one id as a string, as ``add`` takes one path
+        assert (gone.deleted, gone.not_found) == (1, [])
+        with pytest.raises(ArticleNotFound):
+            news.get("extra-1")
 
 
 # -- error kinds ---------------------------------------------------------------------------------
