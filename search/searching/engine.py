@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import classify
 from whoosh import query as wq
+from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import EmptyIndexError
 
 from search.article import Article
@@ -138,7 +139,14 @@ class SearchEngine:
                 stamp = _manifest_stamp(self.store.manifest_path)
                 try:
                     return self._refreshed(stamp)
-                except (IndexDamaged, EmptyIndexError, OSError, EOFError, ValueError) as exc:
+                except (
+                    IndexDamaged,
+                    EmptyIndexError,
+                    FileFormatError,
+                    OSError,
+                    EOFError,
+                    ValueError,
+                ) as exc:
                     # A writer may publish anew and remove what was named a moment ago
                     # between reading the names and opening the files (as Lucene retries a
                     # vanished commit point): try again with what is named now.

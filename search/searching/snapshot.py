@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from search.errors import IndexDamaged
 from search.indexing.latent import DIMENSIONS, LATENT_COLUMN, LatentSpace, decode
 from search.indexing.merged_postings import pieces_over, with_pieces
 from search.indexing.postings import PostingArrays
@@ -156,6 +157,8 @@ class Snapshot:
         #: Each segment's ``(reader, docnum offset)``, in the order of ``leaf_postings``.
         self.leaves = leaves
         folder = index.storage.folder
+        #: The index folder (the generation's parent), named when its files are damaged.
+        self.index_path = os.path.dirname(folder)
         cache = cache or SegmentCache()
         parts = cache.arrays([leaf for leaf, _ in leaves], folder)
         #: Each leaf's posting arrays (None where Whoosh's writer made the segment).
@@ -252,7 +255,14 @@ class Snapshot:
         the dict is shared: read it, do not change it)."""
         found = self._stored.get(docnum)
         if found is None:
-            found = self._stored[docnum] = self.searcher.stored_fields(docnum)
+            try:
+                found = self._stored[docnum] = self.searcher.stored_fields(docnum)
+            except (TypeError, OSError, EOFError, ValueError) as exc:
+                # Whoosh's reader of a segment whose stored column is gone or cut short
+                raise IndexDamaged(
+                    f"the index at {self.index_path} is damaged (stored articles: "
+                    f"{type(exc).__name__}: {exc}): rebuild it with `newsindex rebuild`"
+                ) from exc
             if len(self._stored) > STORED_KEPT:
                 self._stored.popitem(last=False)
         else:
