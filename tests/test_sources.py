@@ -181,14 +181,14 @@ def test_feed_fields_are_canonical(feeds):
     assert "<b>" not in alerts["title"] and "authors" not in alerts  # empty <name></name>
 
 
-def test_feed_dates_iso_utc_or_raw_when_unparsable(feeds):
+def test_feed_dates_keep_their_offset_or_raw_when_unparsable(feeds):
     uol = feeds["uol-noticias-rss-nodecl-latin1.xml"][0]
     assert uol["published"] == "Seg, 24 Set 2018 19:42:40 -0300"
     assert not any("published" in e for e in feeds["heise-online-rss090.xml"])
     cnn = feeds["cnn-homepage-rss2.xml"]
     assert sum("published" not in e for e in cnn) == 10
     never = feeds["neverwinter-news-rss2-relative-links.xml"][0]
-    assert never["published"] == "2017-12-07T18:00:29+00:00"  # two-digit year
+    assert never["published"] == "2017-12-07T10:00:29-08:00"  # two-digit year, PST kept
 
 
 def test_feed_relative_links_never_become_urls(feeds):
@@ -349,12 +349,29 @@ def test_rss_entry_fields_and_relative_link(tmp_path):
         "url": "https://wire.example/news/1",
         "title": "Relative",
         "body_html": "<p>Hello</p>",
-        "published": "2024-06-01T10:00:00+00:00",
+        "published": "2024-06-01T12:00:00+02:00",  # the offset it was written with
         "authors": ["Jo Bloggs"],
         "topics": ["world"],
         "publisher": "Demo Wire",
         "language": "en",
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "published"),
+    [
+        # 22:30 in New York on the 5th is the 6th in UTC: the day readers are shown stays
+        ("Tue, 05 Mar 2024 22:30:00 EST", "2024-03-05T22:30:00-05:00"),
+        ("Mon, 01 Jul 2024 02:00:00 +0530", "2024-07-01T02:00:00+05:30"),
+        # a zone RSS does not define is not passed off as UTC: the time, without an offset
+        ("Tue, 05 Mar 2024 10:00:00 CEST", "2024-03-05T10:00:00"),
+        ("2024-03-05T10:00:00+01:00", "2024-03-05T10:00:00+01:00"),
+    ],
+)
+def test_rss_dates_keep_the_offset_they_were_written_with(tmp_path, written, published):
+    feed = RSS.replace("Sat, 01 Jun 2024 12:00:00 +0200", written)
+    (record,) = read(write(tmp_path / "feed.rss", feed))
+    assert record.fields["published"] == published
 
 
 def test_feed_in_utf16_with_bom(tmp_path):

@@ -12,6 +12,7 @@ channel's link where it has one; a link that stays relative is kept as an id, no
 from __future__ import annotations
 
 import calendar
+import email.utils
 import html
 import io
 import json
@@ -147,13 +148,33 @@ def _entry_authors(entry: Mapping[str, Any]) -> list[str] | str | None:
 
 
 def feed_date(entry: Mapping[str, Any]) -> str | None:
-    """``published`` as ISO 8601 UTC when feedparser could parse it, else as written."""
+    """``published`` (else ``updated``) as ISO 8601 with the offset it was written with, so
+    a story filed at 22:30 EST on 5 March stays on the 5th, as its page says; a zone RSS
+    does not define (``CEST``) leaves the time without an offset. Else feedparser's reading
+    (in UTC), else the text as written."""
     # dict.get: feedparser's own get() quietly swaps in ``updated`` for ``published``.
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = dict.get(entry, key)
+    for key in ("published", "updated"):
+        written, parsed = dict.get(entry, key), dict.get(entry, f"{key}_parsed")
+        local = _as_written(written) if isinstance(written, str) else None
+        if local:
+            return local
         if parsed:
             return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat()
-    return dict.get(entry, "published") or dict.get(entry, "updated")
+        if written:
+            return written
+    return None
+
+
+def _as_written(text: str) -> str | None:
+    """An RFC 822 (RSS) or ISO 8601 (Atom) date in ISO 8601, its own offset kept."""
+    try:
+        return email.utils.parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        return None
 
 
 def _absolute_url(link: str | None, base: str | None) -> str | None:
