@@ -543,6 +543,23 @@ def test_a_title_field_cut_at_a_quote_gives_way_to_the_whole_title():
     assert page("title_cut_at_quote.html").title == 'Alcalde califica el puente de "inservible"'
 
 
+def test_entities_in_json_ld_are_decoded():
+    """WordPress's SEO plugins write HTML entities into JSON-LD strings."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "NewsArticle", "author": "Rhys O&#039;Neil",'
+        ' "headline": "Dog&#039;s rescue &amp; river cheered"}'
+    )
+    content = extract_page(
+        f'<html><head><title>Site</title><script type="application/ld+json">{ld}</script>'
+        "</head><body><div class='article-body'><p>Coastguards rescued a spaniel from a cliff"
+        " ledge near Whitby on Monday after it chased a rabbit.</p><p>The dog, named"
+        " Biscuit, had been stuck for three hours before the crew reached it.</p></div>"
+        "</body></html>"
+    )
+    assert content.title == "Dog's rescue & river cheered"
+    assert content.authors == ["Rhys O'Neil"]
+
+
 @pytest.mark.parametrize(
     ("value", "iso"),
     [("1988", None), ("2017/01", None), ("2017-01", None), ("2017/01/30", "2017-01-30")],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import html
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -148,7 +149,7 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
             data = json.loads(script.text.strip().rstrip(";"), strict=False)
         except ValueError:
             continue
-        objects.extend(_flatten_jsonld(data))
+        objects.extend(_flatten_jsonld(_unescaped(data)))
 
     def rank(obj: dict) -> int:
         ranks = [ARTICLE_TYPES.index(t) for t in _types(obj) if t in ARTICLE_TYPES]
@@ -158,6 +159,18 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
     posts = [obj for obj in objects if any(t in POST_TYPES for t in _types(obj))]
     return sorted(typed, key=rank), by_id, posts
+
+
+def _unescaped(data):
+    """JSON-LD with HTML entities in its strings decoded: WordPress's SEO plugins write
+    ``"headline": "Dog&#039;s rescue &amp; river"``, which means the text with the quote."""
+    if isinstance(data, str):
+        return html.unescape(data) if "&" in data else data
+    if isinstance(data, list):
+        return [_unescaped(item) for item in data]
+    if isinstance(data, dict):
+        return {key: _unescaped(value) for key, value in data.items()}
+    return data
 
 
 def _types(obj: dict) -> list:
