@@ -144,6 +144,25 @@ def test_byline_becomes_authors():
     assert (copy.agency, copy.dateline, copy.body) == ("AP", "PARIS", "The talks.")
 
 
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By MARI YAMAGUCHI and JOSH BOAK Associated Press",  # AP's own style: no comma
+        "By Mari Yamaguchi and Josh Boak, The Associated Press",
+    ],
+)
+def test_an_agency_straight_after_the_names_is_the_agency(byline):
+    copy = clean_wire_copy(f"{byline}\n\nTOKYO (AP) — A strong earthquake shook Japan.")
+    assert [name.title() for name in copy.authors] == ["Mari Yamaguchi", "Josh Boak"]
+    assert (copy.agency, copy.dateline) == ("AP", "TOKYO")
+    assert copy.body == "A strong earthquake shook Japan."
+
+
+def test_a_name_ending_in_an_agencys_one_word_name_is_a_name():
+    copy = clean_wire_copy("By Thomas Reuter\n\nBERLIN (dpa) - The talks went on.")
+    assert copy.authors == ["Thomas Reuter"] and copy.agency == "dpa"
+
+
 def test_long_block_after_separator_stays_in_the_body():
     story = "Lead paragraph.\n\n___\n\n" + "WHAT'S NEXT: " + "A long explainer section. " * 60
     assert "WHAT'S NEXT" in clean_wire_copy(story).body

@@ -18,7 +18,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from search.extract.agencies import agency_named
+from search.extract.agencies import AGENCY_NAMES, agency_named
 
 #: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:";
 #: "Redaktion:" too, but "Redaktion Polizeiticker" is a desk, not a person named "Polizeiticker".
@@ -141,6 +141,8 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
 
     >>> parse_byline("by Janie Gabbett, Reuters")
     Byline(names=['Janie Gabbett'], agency='Reuters')
+    >>> parse_byline("By MARI YAMAGUCHI and JOSH BOAK Associated Press")
+    Byline(names=['MARI YAMAGUCHI', 'JOSH BOAK'], agency='AP')
     >>> parse_byline("VON MORITZ GATHMANN am 21. April 2020").names
     ['MORITZ GATHMANN']
     >>> parse_byline("Grant Tinsley, PhD; Perry Bacon Jr.").names
@@ -157,6 +159,7 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
     if _LINK.match(text):
         return byline
     text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0].rstrip(" ,;"))
+    text = _AGENCY_AFTER_NAMES.sub(r", \1", text)  # "MARI YAMAGUCHI Associated Press"
     # an aside in brackets is one part, not split at its "und": "Empa (Materialprüfungs- und
     # Forschungsanstalt)"; an agency in brackets stays a part ("Jane Roe (AP)")
     text = _BRACKETED.sub(lambda m: f", {m[1]}" if agency_named(m[1]) else " ", text)
@@ -176,6 +179,14 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
 
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+#: An agency's name of two words or more straight after the names, with no comma: AP's own
+#: style ("By MARI YAMAGUCHI Associated Press"). One-word names are left alone: "Reuter" and
+#: "Bernama" end a person's name as often.
+_AGENCY_AFTER_NAMES = re.compile(
+    r"(?<=[^\s,;])\s+((?i:"
+    + "|".join(re.escape(s) for s in sorted(AGENCY_NAMES, key=len, reverse=True) if " " in s)
+    + r"))$"
+)
 
 
 def _clean_part(part: str) -> str:
