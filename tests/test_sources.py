@@ -374,6 +374,29 @@ def test_rss_dates_keep_the_offset_they_were_written_with(tmp_path, written, pub
     assert record.fields["published"] == published
 
 
+ATOM_WITH_AUTHOR = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Jane's Notes</title><id>urn:f</id>
+<updated>2024-05-02T10:00:00Z</updated><author><name>Jane Doe</name></author>
+<entry><title>Own author</title><id>urn:1</id><updated>2024-05-01T10:00:00Z</updated>
+<author><name>Ann Lee</name></author><content>The harbour reopened on Friday.</content></entry>
+<entry><title>Feed's author</title><id>urn:2</id><updated>2024-05-02T10:00:00Z</updated>
+<content>The ferry returned on Saturday.</content></entry>
+</feed>"""
+
+
+def test_an_atom_entry_without_an_author_has_the_feeds(tmp_path):
+    own, inherited = read(write(tmp_path / "notes.atom", ATOM_WITH_AUTHOR))
+    assert own.fields["authors"] == ["Ann Lee"]
+    assert inherited.fields["authors"] == ["Jane Doe"]  # RFC 4287, 4.2.1
+
+
+def test_an_rss_channels_editor_is_not_the_items_author(tmp_path):
+    editor = "<managingEditor>desk@wire.example (Max Editor)</managingEditor>"
+    feed = RSS.replace("<dc:creator>Jo Bloggs</dc:creator>", editor)
+    (record,) = read(write(tmp_path / "feed.rss", feed))
+    assert "authors" not in record.fields
+
+
 def test_feed_in_utf16_with_bom(tmp_path):
     data = RSS.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     (record,) = read(write(tmp_path / "feed16.xml", data))

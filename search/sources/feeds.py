@@ -82,7 +82,11 @@ def read_feed(name: str, data: bytes) -> Iterator[RawRecord]:
         if parsed.get("version"):
             raise SkipFile("no entries")
         raise SkipFile(f"not a valid feed ({_bozo_reason(parsed)})")
-    yield from _entry_records(name, [entry_fields(entry, parsed.feed) for entry in parsed.entries])
+    # Atom: an entry without an author has the feed's (RFC 4287, 4.2.1); RSS has no such rule
+    # (a channel's managingEditor is an editor's address, not the items' writer).
+    feed_authors = _entry_authors(parsed.feed) if parsed.version.startswith("atom") else None
+    entries = [entry_fields(entry, parsed.feed, feed_authors) for entry in parsed.entries]
+    yield from _entry_records(name, entries)
 
 
 def _entry_records(name: str, entries: list[dict[str, Any]]) -> Iterator[RawRecord]:
@@ -100,8 +104,13 @@ def _bozo_reason(parsed: Mapping[str, Any]) -> str:
     return message.split("\n", 1)[0].lower()
 
 
-def entry_fields(entry: Mapping[str, Any], channel: Mapping[str, Any]) -> dict[str, Any]:
-    """Canonical fields of one feedparser entry, with the channel supplying the publisher."""
+def entry_fields(
+    entry: Mapping[str, Any],
+    channel: Mapping[str, Any],
+    feed_authors: list[str] | str | None = None,
+) -> dict[str, Any]:
+    """Canonical fields of one feedparser entry, with the channel supplying the publisher
+    (and ``feed_authors`` the authors of an entry that names none)."""
     fields: dict[str, Any] = {}
     base = channel.get("link")
     guid = entry.get("id")
@@ -111,7 +120,7 @@ def entry_fields(entry: Mapping[str, Any], channel: Mapping[str, Any]) -> dict[s
     set_field(fields, "title", _plain_title(entry))
     _set_entry_body(fields, entry)
     set_field(fields, "published", feed_date(entry))
-    set_field(fields, "authors", _entry_authors(entry))
+    set_field(fields, "authors", _entry_authors(entry) or feed_authors)
     set_field(fields, "topics", [tag.get("term") for tag in entry.get("tags") or []])
     # RSS <source> names the outlet an aggregator's item comes from (Google News, Alerts)
     source = entry.get("source") or {}
