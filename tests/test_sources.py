@@ -392,7 +392,9 @@ def test_an_atom_entry_without_an_author_has_the_feeds(tmp_path):
 
 def test_an_rss_channels_editor_is_not_the_items_author(tmp_path):
     editor = "<managingEditor>desk@wire.example (Max Editor)</managingEditor>"
-    feed = RSS.replace("<dc:creator>Jo Bloggs</dc:creator>", editor)
+    feed = RSS.replace("<dc:creator>Jo Bloggs</dc:creator>", "").replace(
+        "</language>", "</language>" + editor
+    )
     (record,) = read(write(tmp_path / "feed.rss", feed))
     assert "authors" not in record.fields
 
