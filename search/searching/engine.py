@@ -272,9 +272,10 @@ class SearchEngine:
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
             total_copies = int(final.sum())
             total = matched.count if collapse and matched is not None else total_copies
-            suggestion = suggest(
-                snap.searcher, parsed, total_copies, snap.corrections, self._suggest_until()
-            )
+            # "did you mean" gets query_time_limit_ms of its own, from now
+            suggesting = self._deadline()
+            until = suggesting.at if suggesting else None
+            suggestion = suggest(snap.searcher, parsed, total_copies, snap.corrections, until)
         return SearchResult(
             query=parsed.text,
             sort=sort,
@@ -291,12 +292,6 @@ class SearchEngine:
             facet_mode=facet_mode,
             filters=chosen,
         )
-
-    def _suggest_until(self) -> float | None:
-        """When "did you mean" stops looking at further words (``query_time_limit_ms``
-        from now; no limit for 0)."""
-        limit = self.settings.query_time_limit_ms
-        return time.perf_counter() + limit / 1000 if limit > 0 else None
 
     def _deadline(self) -> Deadline | None:
         """When the query being matched must be done by (``query_time_limit_ms``)."""
