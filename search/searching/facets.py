@@ -15,6 +15,7 @@ visible and a user can widen the selection.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import itemgetter
@@ -22,6 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from search.errors import BadParameter
 from search.indexing.schema import FACET_FIELDS, FACET_SEP, facet_term
 from search.indexing.whoosh_internals import column_bytes
 
@@ -336,6 +338,10 @@ class Facet:
     def label(self, value: str) -> str:
         return value
 
+    def check(self, value: str) -> None:
+        """``BadParameter`` for a filter value no article could hold; any text may be an
+        agency, a place or a name."""
+
     def order(self, data: FacetData, counts: np.ndarray, size: int) -> list[int]:
         """The first ``size`` codes with a count: most frequent first, then alphabetically."""
         present = np.flatnonzero(counts)
@@ -378,6 +384,18 @@ class DateFacet(Facet):
     """Publication year or month, newest bucket first."""
 
     type = "date"
+    #: What a value of each date facet looks like, as a pattern and as an example.
+    FORMS: ClassVar[dict[str, tuple[re.Pattern, str]]] = {
+        "year": (re.compile(r"\d{4}"), "a year such as 2024"),
+        "month": (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "a month such as 2024-03"),
+    }
+
+    def check(self, value: str) -> None:
+        """A year or month filter that no article could match (``abc``, ``2024-13``) would
+        list nothing and look like an empty archive: refused."""
+        pattern, example = self.FORMS[self.name]
+        if not pattern.fullmatch(value):
+            raise BadParameter(f"filter {self.name} takes {example}, not {value!r}")
 
     def order(self, data: FacetData, counts: np.ndarray, size: int) -> list[int]:
         present = np.flatnonzero(counts)

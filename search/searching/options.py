@@ -8,7 +8,6 @@ sorts and limits, nothing of Whoosh, so a second backend behind ``search.NewsInd
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,27 +48,12 @@ def check_filters(filters: Mapping[str, Sequence[str] | str] | None) -> Filters:
         if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
             raise BadParameter(f"filter {name} takes text values, not {values!r}")
         values = [v.strip() for v in values if v.strip()]
-        for value in values:
-            _check_date_bucket(name, value)
+        if name in FACETS:
+            for value in values:
+                FACETS[name].check(value)
         if values:
             clean[name] = list(dict.fromkeys([*clean.get(name, []), *values]))
     return clean
-
-
-#: What a value of the date facets looks like: they filter on buckets, not free text.
-_DATE_BUCKETS = {
-    "year": (re.compile(r"\d{4}"), "a year such as 2024"),
-    "month": (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "a month such as 2024-03"),
-}
-
-
-def _check_date_bucket(name: str, value: str) -> None:
-    """``BadParameter`` for a year or month filter that no article could match (``abc``,
-    ``2024-13``): it would list nothing and look like an empty archive."""
-    if name in _DATE_BUCKETS:
-        pattern, example = _DATE_BUCKETS[name]
-        if not pattern.fullmatch(value):
-            raise BadParameter(f"filter {name} takes {example}, not {value!r}")
 
 
 def check_facets(facets: Sequence[str] | None) -> list[str]:
