@@ -326,6 +326,26 @@ def test_add_keeps_the_fuller_copy_of_a_repeated_id(demo_copy):
         assert search_ids(index, "ferry crews") == ["twice-1"]
 
 
+@pytest.mark.parametrize("command", ["rebuild", "add"])
+def test_of_three_copies_of_an_id_the_fullest_is_kept(demo_copy, command):
+    """Not merely one fuller than the first: short, full, then medium keeps the full."""
+    index, tmp_path = demo_copy, demo_copy.parent
+    copies = [("Ferry short", 3), ("Ferry full", 30), ("Ferry medium", 15)]
+    batch = tmp_path / "thrice.jsonl"
+    batch.write_text(
+        "".join(
+            json.dumps({"id": "thrice-1", "title": t, "body": "Ferry crews walked out. " * n})
+            + "\n"
+            for t, n in copies
+        ),
+        "utf-8",
+    )
+    done = newsindex(command, str(batch), "--index", str(index), "--json")
+    assert json.loads(done.stdout)["duplicates"] == 2
+    shown = newsindex("show", "thrice-1", "--index", str(index), "--json").stdout
+    assert json.loads(shown)["article"]["title"] == "Ferry full"
+
+
 def test_add_joins_a_syndicated_copy_to_its_story(tmp_path):
     index = tmp_path / "ix"
     newsindex("rebuild", str(WIRE), "--index", str(index), "--silent")

@@ -214,8 +214,7 @@ def build_generation(
             row = stories.row_of(article.id)
             if row is not None:
                 report.duplicates += 1
-                if article.word_count > words[row]:
-                    fuller[article.id] = article
+                _keep_fuller(fuller, article, words[row])
                 continue
             words.append(article.word_count)
             article.story = _assign_story(stories, article, signed)
@@ -257,6 +256,14 @@ def _handed_on(items: list[T]) -> Iterator[T]:
     items.reverse()
     while items:
         yield items.pop()
+
+
+def _keep_fuller(fuller: dict[str, Article], article: Article, written_words: int) -> None:
+    """Note ``article``, a repeat of an id written with ``written_words`` words, in
+    ``fuller`` (id -> the copy to write instead) if it is the fullest copy so far."""
+    kept = fuller.get(article.id)
+    if article.word_count > (kept.word_count if kept else written_words):
+        fuller[article.id] = article
 
 
 def _replace_with_fuller_copies(ix, stories, articles: Iterable[Article]) -> None:
@@ -473,9 +480,7 @@ def _upsert(
                     continue
                 if article.id in words:
                     report.duplicates += 1
-                    if article.word_count > words[article.id]:
-                        words[article.id] = article.word_count
-                        fuller[article.id] = article
+                    _keep_fuller(fuller, article, words[article.id])
                     continue
                 words[article.id] = article.word_count
                 if searcher.document_number(id=article.id) is not None:
