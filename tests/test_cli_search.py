@@ -58,6 +58,16 @@ def test_json_equals_the_library(demo_index, demo_news):
     assert without_timing(json.loads(result.output)) == without_timing(expected)
 
 
+def test_listing_says_where_the_near_matches_begin(demo_index, demo_news):
+    result = demo_news.search("cocoa exporters", per_page=50)
+    first_near = next(number for number, hit in enumerate(result.hits, 1) if hit.near)
+    done = run("search", "cocoa exporters", "--per-page", "50", "--index", str(demo_index))
+    assert done.returncode == 0, done.stderr
+    assert "articles holding some of them follow" in done.stdout
+    before, after = done.stdout.split("These hold some of the words, not all:")
+    assert f"{first_near - 1:>3}. " in before and f"{first_near:>3}. " in after
+
+
 def test_listing_in_a_real_process(demo_index, demo_news):
     done = run("search", "cocoa", "--sort", "newest", "--index", str(demo_index))
     assert done.returncode == 0, done.stderr

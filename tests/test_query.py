@@ -146,8 +146,21 @@ def test_field_names_are_case_insensitive():
 
 def test_words_are_all_required_and_stemmed(demo_news, docs):
     expected = having(docs, "cocoa") & having(docs, "export")
-    assert set(all_ids(demo_news, "cocoa exporters")) == expected
+    assert set(all_ids(demo_news, "cocoa AND exporters")) == expected
     assert expected
+
+
+def test_a_short_list_goes_on_with_articles_holding_one_of_two_words(demo_news, docs):
+    """Fewer than ten articles hold both words typed: the list goes on with those holding
+    one, each marked ``near``, after every article holding both."""
+    both = having(docs, "cocoa") & having(docs, "export")
+    either = having(docs, "cocoa") | having(docs, "export")
+    assert 0 < len(both) < 10 < len(either)
+    result = demo_news.search("cocoa exporters", per_page=100, collapse=False, facets=[])
+    assert result.near_matches and result.total == len(either)
+    listed = [(hit.id in both, hit.near) for hit in result.hits]
+    assert listed == [(True, False)] * len(both) + [(False, True)] * (len(either) - len(both))
+    assert {hit.id for hit in result.hits} == either
 
 
 def test_case_and_accents_do_not_matter(demo_news):

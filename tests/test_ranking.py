@@ -90,7 +90,7 @@ def test_a_title_made_from_the_lead_is_shown_but_not_weighed_as_a_headline(news)
 
 
 def test_briefs_rank_after_stories_yet_first_when_they_match_best(news):
-    assert ids(news, "nickel prices") == ["nickel-story", "flash"]
+    assert ids(news, "nickel prices")[:2] == ["nickel-story", "flash"]
     assert ids(news, "nickel indication")[0] == "flash-only"
 
 
@@ -103,6 +103,44 @@ def test_a_long_query_finds_stories_missing_one_word_after_those_with_all(news):
     assert ids(news, "border wall funding")[2] == "two-of-three"
     assert ids(news, "border AND wall AND funding") == ["together", "apart"]
     assert news.search("border wall funding", facets=[], collapse=False).total == 3
+
+
+def test_a_short_list_goes_on_with_near_matches_when_ranked_by_relevance(news):
+    """``nickel prices``: two records hold both words, so the list goes on with the one
+    holding ``nickel`` alone; sorted by date, switched off, or with an explicit ``AND``, the
+    list is what holds both."""
+    result = news.search("nickel prices", per_page=20, facets=[], collapse=False)
+    assert result.near_matches and result.total == 3
+    assert [(hit.id, hit.near) for hit in result.hits] == [
+        ("nickel-story", False),
+        ("flash", False),
+        ("flash-only", True),
+    ]
+    both = {"nickel-story", "flash"}
+    assert set(ids(news, "nickel AND prices")) == both
+    newest = news.search("nickel prices", sort="newest", facets=[], collapse=False)
+    assert not newest.near_matches and {hit.id for hit in newest.hits} == both
+    with NewsIndex.open(news.path, ranking=replace(DEFAULT_RANKING, few_matches=0)) as strict:
+        assert set(ids(strict, "nickel prices")) == both
+    # a filter leaves fewer: near matches are those the filter lets through
+    filtered = news.search(
+        "nickel prices", filters={"published": "2024-03-05.."}, facets=[], collapse=False
+    )
+    assert [(hit.id, hit.near) for hit in filtered.hits] == [("flash", False), ("flash-only", True)]
+
+
+def test_near_matches_stay_below_every_full_match_after_ranking_by_subject(reuters_news):
+    """Ranking again by subject and feedback reorders the best matches by what they are
+    about; a story lacking a word typed must still come after every story holding them all."""
+    shown = 0
+    for query in ["tungsten prices", "canola crop", "nonfarm payrolls", "sunflower oil"]:
+        result = reuters_news.search(query, per_page=100, facets=[], collapse=False)
+        if not result.near_matches:
+            continue
+        near = [hit.near for hit in result.hits]
+        assert near == sorted(near), query  # every full match (False) before any near one
+        shown += 1
+    assert shown >= 2
 
 
 # -- the byline finds, the text ranks; feedback from the best matches --------------------------

@@ -152,6 +152,20 @@ def test_did_you_mean_is_a_link(client):
     assert 'did you mean <a href="/?q=offshore">offshore</a>?' in html
 
 
+def test_a_short_list_says_where_the_near_matches_begin(client):
+    """``cocoa exporters``: few stories hold both words; the API marks the rest ``near`` and
+    the page says so once, above them."""
+    api = client.get("/api/search?q=cocoa+exporters&per_page=50").json
+    near = [hit["near"] for hit in api["hits"]]
+    assert api["near_matches"] and near == sorted(near) and False in near and True in near
+    html = client.get("/?q=cocoa+exporters&per_page=50").text
+    assert "so stories holding some of them follow" in text_of(html)
+    assert html.count('class="near-note"') == 1
+    assert html.count('class="hit near"') == near.count(True)
+    plain = client.get("/api/search?q=cocoa+exporters&sort=newest").json
+    assert not plain["near_matches"] and not any(hit["near"] for hit in plain["hits"])
+
+
 def test_empty_state_says_what_to_try(client):
     html = client.get("/?q=zebra+unicorn&agency=AP").text
     assert "Nothing matches “zebra unicorn”" in html

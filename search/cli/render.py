@@ -102,8 +102,13 @@ def render_search(result: SearchResult) -> str:
     if not result.hits and result.total:
         last_page = "page 1" if result.pages == 1 else f"pages 1 to {result.pages:,}"
         lines.append(f"Page {result.page:,} is past the end: the results fill {last_page}.")
+    if result.near_matches:
+        lines.append("Few articles hold every word, so articles holding some of them follow.")
     lines.append("")
     for offset, hit in enumerate(result.hits):
+        if hit.near and (offset == 0 or not result.hits[offset - 1].near):
+            lines.append("These hold some of the words, not all:")
+            lines.append("")
         lines.append(render_hit(first + offset, hit))
         lines.append("")
     counted = {name: values for name, values in result.facets.items() if values}

@@ -62,7 +62,14 @@ from search.searching.results import (
     TimelinePoint,
     TimelineSeries,
 )
-from search.searching.scoring import DEFAULT_RANKING, Deadline, Ranking, evaluate, warm
+from search.searching.scoring import (
+    DEFAULT_RANKING,
+    Deadline,
+    Ranking,
+    evaluate,
+    rank_below,
+    warm,
+)
 from search.searching.snapshot import NO_DATE, SegmentCache, Snapshot
 from search.searching.snippets import make_snippet
 from search.searching.suggest import suggest
@@ -244,6 +251,12 @@ class SearchEngine:
             matching = self._deadline()
             base, scores = self._evaluate(snap, parsed, matching)
             final, masks = self._filtered(snap, base, chosen)
+            strict = final
+            if self._too_few(parsed, sort, final):
+                wider, wider_scores = self._evaluate(snap, parsed, matching, missing=1)
+                wider_final, _ = self._filtered(snap, wider, chosen)
+                if np.count_nonzero(wider_final) > np.count_nonzero(final):
+                    base, scores, final = wider, wider_scores, wider_final
             facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
             # The browse page (no query, no filter) counts the whole archive: once per snapshot.
             browsing = parsed.match_all and not chosen
@@ -268,14 +281,22 @@ class SearchEngine:
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:
                 scores = rescore(snap, parsed.query, final, scores, self.ranking)
+                if final is not strict:  # near matches stay below, whatever the rescoring
+                    scores = scores.copy()
+                    rank_below(scores, strict, final & ~strict)
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
+            if final is not strict:
+                for hit, one in zip(hits, ranked[(page - 1) * per_page :], strict=True):
+                    hit.near = not strict[one.docnum]
             total_copies = int(final.sum())
             total = matched.count if collapse and matched is not None else total_copies
             # "did you mean" gets query_time_limit_ms of its own, from now
             suggesting = self._deadline()
             until = suggesting.at if suggesting else None
-            suggestion = suggest(snap.searcher, parsed, total_copies, snap.corrections, until)
+            # near matches do not make a misspelt word right: suggest by what held them all
+            held = total_copies if final is strict else int(np.count_nonzero(strict))
+            suggestion = suggest(snap.searcher, parsed, held, snap.corrections, until)
         return SearchResult(
             query=parsed.text,
             sort=sort,
@@ -291,6 +312,20 @@ class SearchEngine:
             collapse=collapse,
             facet_mode=facet_mode,
             filters=chosen,
+            near_matches=final is not strict,
+        )
+
+    def _too_few(self, parsed: ParsedQuery, sort: str, final: np.ndarray) -> bool:
+        """Whether a relevance-ranked list is so short (``Ranking.few_matches``) that it
+        should go on with near matches: documents lacking one more of the words typed side
+        by side than a match may, ranked below those holding them all. A reader who typed
+        ``tungsten prices`` is better served by the stories on tungsten than by one result."""
+        few = self.ranking.few_matches
+        return (
+            sort == "relevance"
+            and self.ranking.soft_words
+            and parsed.typed_words
+            and np.count_nonzero(final) < few
         )
 
     def _deadline(self) -> Deadline | None:
@@ -298,18 +333,18 @@ class SearchEngine:
         return Deadline.after(self.settings.query_time_limit_ms)
 
     def _evaluate(
-        self, snap: Snapshot, parsed: ParsedQuery, deadline: Deadline | None
+        self, snap: Snapshot, parsed: ParsedQuery, deadline: Deadline | None, missing: int = 0
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """``evaluate`` of a user's query, remembered for the last few queries of this
         snapshot (read-only arrays: a caller that wrote into one would fail loudly)."""
         # repr: the query's classes too
-        key = (snap.generation, snap.version, id(snap), repr(parsed.query), self.ranking)
+        key = (snap.generation, snap.version, id(snap), repr(parsed.query), self.ranking, missing)
         with self._evaluations_lock:
             found = self._evaluations.get(key)
             if found is not None:
                 self._evaluations.move_to_end(key)
                 return found
-        found = evaluate(snap, parsed.query, deadline, self.ranking)
+        found = evaluate(snap, parsed.query, deadline, self.ranking, missing)
         for array in found:
             if array is not None:
                 array.flags.writeable = False

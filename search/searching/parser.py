@@ -232,6 +232,12 @@ class ParsedQuery:
         """Whether relevance means anything: some text-field term outside ``NOT``."""
         return not self.match_all and _has_text_leaf(self.query)
 
+    @property
+    def typed_words(self) -> bool:
+        """Whether some words were typed side by side (two or more, outside ``NOT``): the
+        query a match may hold only some of (``scoring.words_needed``)."""
+        return _has_typed_words(self.query)
+
     def words(self) -> list[str]:
         """The plain words the user typed (no field, wildcard or operator), for suggestions."""
         return list(_plain_words(self.text))
@@ -245,6 +251,16 @@ def _has_text_leaf(q: query.Query) -> bool:
     if q.is_leaf():
         return q.field() in TEXT_FIELDS
     return any(_has_text_leaf(child) for child in q.children())
+
+
+def _has_typed_words(q: query.Query) -> bool:
+    if isinstance(q, query.Not):
+        return False
+    if isinstance(q, query.AndNot):
+        return _has_typed_words(q.a)
+    if isinstance(q, TypedWords) and sum(plain_word(p) is not None for p in q.subqueries) > 1:
+        return True
+    return not q.is_leaf() and any(_has_typed_words(child) for child in q.children())
 
 
 def _positive_terms(q: query.Query, reader, until: float | None = None) -> Iterator[str]:

@@ -59,6 +59,9 @@ class Hit:
     snippet: str
     story: str | None
     also_ran: AlsoRan = field(default_factory=AlsoRan)
+    #: Listed because few articles held enough of the words typed: it lacks one more
+    #: (``SearchResult.near_matches``).
+    near: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -73,6 +76,7 @@ class Hit:
             "snippet": self.snippet,
             "story": self.story,
             "also_ran": self.also_ran.to_dict(),
+            "near": self.near,
         }
 
 
@@ -118,6 +122,10 @@ class SearchResult:
     collapse: bool
     facet_mode: str
     filters: dict[str, list[str]] = field(default_factory=dict)
+    #: Fewer than ``Ranking.few_matches`` articles held enough of the words typed, so the
+    #: list goes on with those lacking one more (each marked ``Hit.near``), below the rest;
+    #: the totals and facets count them.
+    near_matches: bool = False
 
     @property
     def pages(self) -> int:
@@ -140,6 +148,7 @@ class SearchResult:
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "facets_timed_out": self.facets_timed_out,
             "suggestion": self.suggestion,
+            "near_matches": self.near_matches,
         }
 
 

@@ -7,7 +7,9 @@ term's postings are read once per searcher, a block at a time, into arrays (``do
 docnums with a score array alongside:
 
 - words typed side by side (``parser.TypedWords``) need ``words_needed`` of them (all of
-  one or two), and documents holding every word rank above those missing one;
+  one or two), and documents holding every word rank above those missing one; when fewer
+  than ``Ranking.few_matches`` documents match, the engine asks again with one more word
+  allowed missing (``missing``);
 - ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra; an ``And``
   evaluates its rarest part first and reads the others only in the postings blocks that can
   hold one of its documents so far (a block's last docnum is in its header);
@@ -100,6 +102,10 @@ class Ranking:
     )
     #: Typed words need ``words_needed`` of them (Solr's ``mm``), else all of them.
     soft_words: bool = True
+    #: When fewer than this many documents hold enough of the typed words (``soft_words``),
+    #: one more word may be missing: a short list goes on with near matches, below the rest.
+    #: 0 turns it off.
+    few_matches: int = 10
     #: Of the best ``rescore_window`` documents, those with the query words side by side rise
     #: by up to this share (``rescoring``); 0 turns proximity off.
     proximity: float = 0.3
@@ -509,7 +515,7 @@ def words_needed(count: int) -> int:
     return int(count * 0.8)
 
 
-def _rank_below(scores: np.ndarray, first: np.ndarray, then: np.ndarray) -> None:
+def rank_below(scores: np.ndarray, first: np.ndarray, then: np.ndarray) -> None:
     """Scale the scores of ``then`` (in place) so that all rank below those of ``first``."""
     if not first.any() or not then.any():
         return
@@ -569,10 +575,12 @@ def evaluate(
     q: wq.Query,
     deadline: Deadline | None = None,
     ranking: Ranking = DEFAULT_RANKING,
+    missing: int = 0,
 ) -> Scored:
     """``(mask, scores)``: live documents of ``snap`` matching ``q``, with BM25F scores;
-    ``QueryTooSlow`` if still at it after ``deadline``."""
-    return Evaluator(snap, term_store(snap), deadline, ranking).evaluate(q)
+    ``QueryTooSlow`` if still at it after ``deadline``. ``missing``: how many more typed
+    words a match may lack than ``words_needed`` allows (``Ranking.few_matches``)."""
+    return Evaluator(snap, term_store(snap), deadline, ranking, missing).evaluate(q)
 
 
 class Evaluator:
@@ -584,11 +592,13 @@ class Evaluator:
         terms: TermStore,
         deadline: Deadline | None = None,
         ranking: Ranking = DEFAULT_RANKING,
+        missing: int = 0,
     ) -> None:
         self.snap = snap
         self.terms = terms
         self.deadline = deadline
         self.ranking = ranking
+        self.missing = missing
 
     def _on_time(self, done: int = 0) -> None:
         """Look at the clock every ``CHECK_EVERY``-th unit of work (each call when 0)."""
@@ -673,7 +683,9 @@ class Evaluator:
         """Typed words: every other part required, at least ``words_needed`` of the words;
         documents holding every word rank above those missing some (Solr's ``mm``)."""
         words = [p for p in parts if plain_word(p) is not None]
-        needed = words_needed(len(words)) if self.ranking.soft_words else len(words)
+        needed = len(words)
+        if self.ranking.soft_words:
+            needed = max(1, words_needed(len(words)) - self.missing)
         if needed >= len(words):
             return self._and(parts, within)
         others = [p for p in parts if plain_word(p) is None]
@@ -687,7 +699,7 @@ class Evaluator:
         enough = held >= needed
         mask = enough if mask is None else mask & enough
         if scores is not None:
-            _rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
+            rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
         return mask, scores
 
     def _or(self, parts: Iterable[Scored]) -> Scored:
