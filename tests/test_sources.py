@@ -298,6 +298,16 @@ def test_map_given_twice_is_refused():
         parse_field_map(["body=a", "body=b"])
 
 
+def test_map_columns_no_record_had_are_known_once_the_records_are_read(tmp_path):
+    jsonl = write(tmp_path / "a.jsonl", json.dumps({"headline": "H", "copy": "Text."}) + "\n")
+    csv_file = write(tmp_path / "b.csv", "title,copy,Byline\nT,Body.,Ann Lee\n")
+    field_map = {"body": "copy", "authors": "byline", "published": "sent_at"}
+    results = read_sources([str(jsonl), str(csv_file)], field_map=field_map)
+    assert [r.fields["body"] for r in results] == ["Text.", "Body."]
+    # byline: one file had it (in another case); sent_at: no record at all
+    assert results.unmatched_map() == {"published": "sent_at"}
+
+
 # Formats: json, csv, feeds written here --------------------------------------------------
 
 
