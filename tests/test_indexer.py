@@ -183,6 +183,32 @@ def test_a_map_naming_an_unknown_field_is_refused_before_reading(tmp_path):
     assert line.startswith("Error: --map: unknown field 'bdy' (known: id, url, title, body, ")
 
 
+def test_a_csv_row_with_an_unclosed_quote_is_reported_and_the_other_rows_indexed(tmp_path):
+    export = tmp_path / "desk.csv"
+    export.write_text(
+        "title,body\n"
+        "Ferry strike ends,Harbour ferries sailed again on Monday.\n"
+        '"Council votes,The council voted on the budget.\n'
+        "Bridge reopens,The old bridge reopened to traffic.\n"
+        'Library extends hours,"The library will open ""late"" on Fridays."\n',
+        "utf-8",
+    )
+    index = str(tmp_path / "ix")
+    done = newsindex("rebuild", str(export), "--index", index)
+    assert done.stderr.splitlines() == [
+        f"{export}:3: not valid CSV (',' expected after '\"', line 5)"
+    ]
+    assert "skipped 1 file or record" in done.stdout
+    articles = [
+        json.loads(line) for line in newsindex("export", "", "--index", index).stdout.splitlines()
+    ]
+    assert sorted((a["title"], a["word_count"]) for a in articles) == [
+        ("Bridge reopens", 6),
+        ("Ferry strike ends", 6),
+        ("Library extends hours", 7),
+    ]
+
+
 def test_unknown_format_is_a_usage_error(tmp_path):
     done = newsindex("rebuild", str(WIRE), "--format", "pdf", "--index", str(tmp_path), check=False)
     assert done.returncode == 2 and "Invalid value for '--format'" in done.stderr

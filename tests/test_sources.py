@@ -343,6 +343,54 @@ def test_csv_in_cp1252_and_gzip(tmp_path):
     assert record.fields == {"title": "Café opens", "body": "Price £3 and “fair”"}
 
 
+PLAIN_ROWS = "Good three,Body three.\nGood four,Body four.\n"
+QUOTED_ROWS = 'Good three,Body three.\nGood four,"Body ""four"", quoted"\n'
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "after", "reason"),
+    [
+        ('"Bad title,Body two\n', PLAIN_ROWS, "a quote is never closed"),
+        ('Bad row,"Body two left open\n', PLAIN_ROWS, "a quote is never closed"),
+        # Left open, the quote is closed by the next quote, two lines down: read leniently,
+        # lines 3 to 5 would be one row, its body the text between the two quotes.
+        ('Bad row,"Body two left open\n', QUOTED_ROWS, "',' expected after '\"', line 5"),
+    ],
+)
+def test_csv_row_with_an_unclosed_quote_is_skipped_and_the_rows_around_it_kept(
+    tmp_path, bad_line, after, reason
+):
+    path = write(tmp_path / "desk.csv", "title,body\nGood one,Body one.\n" + bad_line + after)
+    results = read(path)
+    assert skips(results) == [Skipped(f"{path}:3", f"not valid CSV ({reason})")]
+    kept = records(results)
+    assert [r.fields["title"] for r in kept] == ["Good one", "Good three", "Good four"]
+    assert [r.line for r in kept] == [2, 4, 5]
+    assert kept[2].fields["body"] in ("Body four.", 'Body "four", quoted')
+
+
+def test_csv_text_after_a_closing_quote_is_read_as_lenient_readers_do(tmp_path):
+    path = write(tmp_path / "sloppy.csv", 'title,body\n"Paris" ,Talks resumed.\nB,"y" \n')
+    results = read(path)
+    assert not skips(results)
+    assert [r.fields for r in results] == [
+        {"title": "Paris", "body": "Talks resumed."},
+        {"title": "B", "body": "y"},
+    ]
+
+
+def test_csv_field_over_the_limit_ends_the_file_keeping_the_rows_before(tmp_path):
+    text = 'title,body\nGood one,Body one.\nBad,"' + "long line\n" * 300 + 'x"\nLost,row\n'
+    path = write(tmp_path / "huge.csv", text)
+    results = read(path, max_bytes=1000)
+    assert [r.fields["title"] for r in records(results)] == ["Good one"]
+    assert skips(results) == [
+        Skipped(
+            f"{path}:3", "not valid CSV (a field over 1000 bytes; the rest of the file not read)"
+        )
+    ]
+
+
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <channel><title>Demo Wire</title><link>https://wire.example/</link><language>en</language>
