@@ -737,3 +737,22 @@ def test_a_record_without_text_is_skipped_with_its_line_or_item(tmp_path):
         Skipped(f"{jsonl}:2", "no article text"),
         Skipped(f"{rss}, item 1 (id n1)", "no article text"),
     ]
+
+
+def test_a_record_of_dashes_and_dots_is_no_article_whatever_its_format(tmp_path):
+    from search.extract import extract_or_skip
+
+    text = write(tmp_path / "dash.txt", "  —  \n\n…\n")
+    csv_file = write(tmp_path / "rows.csv", "id,title,body\nc1,—,...\nc2,Real title,\n")
+    jsonl = write(tmp_path / "rows.jsonl", json.dumps({"id": "j1", "title": "•", "body": "– –"}))
+    rss = write(tmp_path / "feed.rss", RSS.replace("<title>Relative</title>", "<title>-</title>"))
+    rss = write(rss, rss.read_text().replace("&lt;p&gt;Hello&lt;/p&gt;", "&lt;p&gt;…&lt;/p&gt;"))
+    results = list(map(extract_or_skip, read(text, csv_file, jsonl, rss)))
+    assert skips(results) == [
+        Skipped(str(text), "no article text"),
+        Skipped(f"{csv_file}:2", "no article text"),
+        Skipped(f"{jsonl}:1", "no article text"),
+        Skipped(f"{rss}, item 1 (id n1)", "no article text"),
+    ]
+    (headline_only,) = [r for r in results if not isinstance(r, Skipped)]
+    assert (headline_only.title, headline_only.word_count) == ("Real title", 0)
