@@ -136,11 +136,24 @@ def render_copy(copy: Copy) -> str:
     return "\n".join(lines)
 
 
+def byline_text(article: Article) -> str:
+    """``By Ann Lee, Bo Chan; with Tom Ellison``: who wrote it and who contributed, as the
+    article page says it (a contributor is credited at the foot of wire copy, not in the
+    byline, so an article may have contributors and no authors: ``With Tom Ellison``)."""
+    parts = []
+    if article.authors:
+        parts.append("By " + ", ".join(article.authors))
+    if article.contributors:
+        parts.append(("with " if parts else "With ") + ", ".join(article.contributors))
+    return "; ".join(parts)
+
+
 def render_article(article: Article, copies: list[Copy]) -> str:
     """An article in full, then the other copies of its story and how they differ."""
     lines = [click.style(article.title or "(no title)", bold=True), _where(article)]
-    if article.authors:
-        lines.append("By " + ", ".join(article.authors))
+    byline = byline_text(article)
+    if byline:
+        lines.append(byline)
     if article.url:
         lines.append(article.url)
     if article.topics:
