@@ -205,6 +205,24 @@ def test_show_and_related(demo_index, demo_news):
     assert missing.output.strip() == "Error: no article with id 'nope'"
 
 
+@pytest.mark.parametrize(
+    ("article_id", "authors", "contributors", "credit"),
+    [
+        ("brief-016", ["Tom Whitby"], ["Mira Hoffmann"], "By Tom Whitby; with Mira Hoffmann"),
+        ("cc-2024-11-0087", [], ["Noor Jansen"], "With Noor Jansen"),  # a credit line only
+    ],
+)
+def test_show_credits_contributors_beside_the_authors(
+    demo_index, article_id, authors, contributors, credit
+):
+    done = run("show", article_id, "--index", str(demo_index))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[2] == credit  # under the headline and the dateline
+    as_json = json.loads(run("show", article_id, "--json", "--index", str(demo_index)).stdout)
+    assert as_json["article"]["authors"] == authors
+    assert as_json["article"]["contributors"] == contributors
+
+
 # -- errors and names agree with the README (issue 10, item 6) -------------------------------
 
 

@@ -137,6 +137,78 @@ def test_user_mistakes_are_one_line(tmp_path, args, message):
     assert "Traceback" not in done.stderr
 
 
+EXPORT = "".join(
+    json.dumps({"id": f"desk-{n}", "headline": title, "copy_text": body}) + "\n"
+    for n, (title, body) in enumerate(
+        [
+            ("Ferry strike ends", "Harbour ferries sailed again on Monday after a week."),
+            ("Bridge reopens", "The old bridge reopened to traffic after repairs."),
+        ]
+    )
+)
+NO_SUCH_LINE = '--map body=nosuch: no record had a column "nosuch"'
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_map_naming_a_column_no_record_has_says_so_on_stderr(tmp_path, jobs):
+    export = tmp_path / "desk.jsonl"
+    export.write_text(EXPORT, "utf-8")
+    index = str(tmp_path / "ix")
+    typo = ("--map", "body=nosuch", "--map", "title=HEADLINE")
+    done = newsindex("rebuild", str(export), "--index", index, "-j", jobs, *typo)
+    assert done.stderr.splitlines() == [NO_SUCH_LINE]  # title=HEADLINE matched "headline"
+    assert done.stdout.startswith("Indexed 2 articles")
+    as_json = newsindex("rebuild", str(export), "--index", index, "-j", jobs, "--json", *typo)
+    assert json.loads(as_json.stdout)["unmatched_map"] == {"body": "nosuch"}
+    added = newsindex("add", str(export), "--index", index, *typo)
+    assert added.stderr.splitlines() == [NO_SUCH_LINE]
+    extracted = newsindex("extract", str(export), *typo)
+    assert extracted.stderr.splitlines() == [NO_SUCH_LINE]
+    # the column the map names, in one file of the run, is enough
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"title": "T", "nosuch": "A body here."}) + "\n", "utf-8")
+    both = newsindex("rebuild", str(export), str(other), "--index", index, *typo, "--json")
+    assert json.loads(both.stdout)["unmatched_map"] == {} and both.stderr == ""
+
+
+def test_a_map_naming_an_unknown_field_is_refused_before_reading(tmp_path):
+    export = tmp_path / "desk.jsonl"
+    export.write_text(EXPORT, "utf-8")
+    index = tmp_path / "ix"
+    done = newsindex(
+        "rebuild", str(export), "--index", str(index), "--map", "bdy=copy_text", check=False
+    )
+    assert done.returncode == 1 and not index.exists()
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("Error: --map: unknown field 'bdy' (known: id, url, title, body, ")
+
+
+def test_a_csv_row_with_an_unclosed_quote_is_reported_and_the_other_rows_indexed(tmp_path):
+    export = tmp_path / "desk.csv"
+    export.write_text(
+        "title,body\n"
+        "Ferry strike ends,Harbour ferries sailed again on Monday.\n"
+        '"Council votes,The council voted on the budget.\n'
+        "Bridge reopens,The old bridge reopened to traffic.\n"
+        'Library extends hours,"The library will open ""late"" on Fridays."\n',
+        "utf-8",
+    )
+    index = str(tmp_path / "ix")
+    done = newsindex("rebuild", str(export), "--index", index)
+    assert done.stderr.splitlines() == [
+        f"{export}:3: not valid CSV (',' expected after '\"', line 5)"
+    ]
+    assert "skipped 1 file or record" in done.stdout
+    articles = [
+        json.loads(line) for line in newsindex("export", "", "--index", index).stdout.splitlines()
+    ]
+    assert sorted((a["title"], a["word_count"]) for a in articles) == [
+        ("Bridge reopens", 6),
+        ("Ferry strike ends", 6),
+        ("Library extends hours", 7),
+    ]
+
+
 def test_unknown_format_is_a_usage_error(tmp_path):
     done = newsindex("rebuild", str(WIRE), "--format", "pdf", "--index", str(tmp_path), check=False)
     assert done.returncode == 2 and "Invalid value for '--format'" in done.stderr

@@ -298,6 +298,16 @@ def test_map_given_twice_is_refused():
         parse_field_map(["body=a", "body=b"])
 
 
+def test_map_columns_no_record_had_are_known_once_the_records_are_read(tmp_path):
+    jsonl = write(tmp_path / "a.jsonl", json.dumps({"headline": "H", "copy": "Text."}) + "\n")
+    csv_file = write(tmp_path / "b.csv", "title,copy,Byline\nT,Body.,Ann Lee\n")
+    field_map = {"body": "copy", "authors": "byline", "published": "sent_at"}
+    results = read_sources([str(jsonl), str(csv_file)], field_map=field_map)
+    assert [r.fields["body"] for r in results] == ["Text.", "Body."]
+    # byline: one file had it (in another case); sent_at: no record at all
+    assert results.unmatched_map() == {"published": "sent_at"}
+
+
 # Formats: json, csv, feeds written here --------------------------------------------------
 
 
@@ -331,6 +341,54 @@ def test_csv_in_cp1252_and_gzip(tmp_path):
     text = "headline,content\nCafé opens,Price £3 and “fair”\n".encode("cp1252")
     (record,) = read(write(tmp_path / "a.csv.gz", gzip.compress(text)))
     assert record.fields == {"title": "Café opens", "body": "Price £3 and “fair”"}
+
+
+PLAIN_ROWS = "Good three,Body three.\nGood four,Body four.\n"
+QUOTED_ROWS = 'Good three,Body three.\nGood four,"Body ""four"", quoted"\n'
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "after", "reason"),
+    [
+        ('"Bad title,Body two\n', PLAIN_ROWS, "a quote is never closed"),
+        ('Bad row,"Body two left open\n', PLAIN_ROWS, "a quote is never closed"),
+        # Left open, the quote is closed by the next quote, two lines down: read leniently,
+        # lines 3 to 5 would be one row, its body the text between the two quotes.
+        ('Bad row,"Body two left open\n', QUOTED_ROWS, "',' expected after '\"', line 5"),
+    ],
+)
+def test_csv_row_with_an_unclosed_quote_is_skipped_and_the_rows_around_it_kept(
+    tmp_path, bad_line, after, reason
+):
+    path = write(tmp_path / "desk.csv", "title,body\nGood one,Body one.\n" + bad_line + after)
+    results = read(path)
+    assert skips(results) == [Skipped(f"{path}:3", f"not valid CSV ({reason})")]
+    kept = records(results)
+    assert [r.fields["title"] for r in kept] == ["Good one", "Good three", "Good four"]
+    assert [r.line for r in kept] == [2, 4, 5]
+    assert kept[2].fields["body"] in ("Body four.", 'Body "four", quoted')
+
+
+def test_csv_text_after_a_closing_quote_is_read_as_lenient_readers_do(tmp_path):
+    path = write(tmp_path / "sloppy.csv", 'title,body\n"Paris" ,Talks resumed.\nB,"y" \n')
+    results = read(path)
+    assert not skips(results)
+    assert [r.fields for r in results] == [
+        {"title": "Paris", "body": "Talks resumed."},
+        {"title": "B", "body": "y"},
+    ]
+
+
+def test_csv_field_over_the_limit_ends_the_file_keeping_the_rows_before(tmp_path):
+    text = 'title,body\nGood one,Body one.\nBad,"' + "long line\n" * 300 + 'x"\nLost,row\n'
+    path = write(tmp_path / "huge.csv", text)
+    results = read(path, max_bytes=1000)
+    assert [r.fields["title"] for r in records(results)] == ["Good one"]
+    assert skips(results) == [
+        Skipped(
+            f"{path}:3", "not valid CSV (a field over 1000 bytes; the rest of the file not read)"
+        )
+    ]
 
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -679,3 +737,22 @@ def test_a_record_without_text_is_skipped_with_its_line_or_item(tmp_path):
         Skipped(f"{jsonl}:2", "no article text"),
         Skipped(f"{rss}, item 1 (id n1)", "no article text"),
     ]
+
+
+def test_a_record_of_dashes_and_dots_is_no_article_whatever_its_format(tmp_path):
+    from search.extract import extract_or_skip
+
+    text = write(tmp_path / "dash.txt", "  —  \n\n…\n")
+    csv_file = write(tmp_path / "rows.csv", "id,title,body\nc1,—,...\nc2,Real title,\n")
+    jsonl = write(tmp_path / "rows.jsonl", json.dumps({"id": "j1", "title": "•", "body": "– –"}))
+    rss = write(tmp_path / "feed.rss", RSS.replace("<title>Relative</title>", "<title>-</title>"))
+    rss = write(rss, rss.read_text().replace("&lt;p&gt;Hello&lt;/p&gt;", "&lt;p&gt;…&lt;/p&gt;"))
+    results = list(map(extract_or_skip, read(text, csv_file, jsonl, rss)))
+    assert skips(results) == [
+        Skipped(str(text), "no article text"),
+        Skipped(f"{csv_file}:2", "no article text"),
+        Skipped(f"{jsonl}:1", "no article text"),
+        Skipped(f"{rss}, item 1 (id n1)", "no article text"),
+    ]
+    (headline_only,) = [r for r in results if not isinstance(r, Skipped)]
+    assert (headline_only.title, headline_only.word_count) == ("Real title", 0)

@@ -92,7 +92,9 @@ def source_options(fn: Callable) -> Callable:
         "field_map",
         multiple=True,
         metavar="FIELD=COLUMN",
-        help="Take a field from another column of an export, e.g. body=content_original.",
+        help="Take a field from another column of an export, e.g. body=content_original. "
+        "A mapping whose column no record has is named on standard error, as skipped files "
+        "are; the run goes on and, as with them, exits 0.",
     )(fn)
 
 
@@ -199,6 +201,7 @@ def extract(
         newsindex extract ../shared/corpora/seed/srnnews-japan-britain.txt
         newsindex extract desk.csv --format csv --output-format text
     """
+    from search.cli.render import unmatched_map_lines
     from search.indexing.indexer import IndexReport, read_articles
 
     report = IndexReport()
@@ -213,6 +216,8 @@ def extract(
                 f"{article.publisher or '-'} · {article.published or 'undated'} · "
                 f"{article.word_count} words\n"
             )
+    for line in unmatched_map_lines(report.unmatched_map):
+        click.echo(line, err=True)
     for skip in report.skipped:
         click.echo(f"skipped {skip.source_file}: {skip.reason}", err=True)
 

@@ -10,6 +10,7 @@ import html
 import re
 import textwrap
 import time
+from collections.abc import Mapping
 
 import click
 
@@ -140,11 +141,24 @@ def render_copy(copy: Copy) -> str:
     return "\n".join(lines)
 
 
+def byline_text(article: Article) -> str:
+    """``By Ann Lee, Bo Chan; with Tom Ellison``: who wrote it and who contributed, as the
+    article page says it (a contributor is credited at the foot of wire copy, not in the
+    byline, so an article may have contributors and no authors: ``With Tom Ellison``)."""
+    parts = []
+    if article.authors:
+        parts.append("By " + ", ".join(article.authors))
+    if article.contributors:
+        parts.append(("with " if parts else "With ") + ", ".join(article.contributors))
+    return "; ".join(parts)
+
+
 def render_article(article: Article, copies: list[Copy]) -> str:
     """An article in full, then the other copies of its story and how they differ."""
     lines = [click.style(article.title or "(no title)", bold=True), _where(article)]
-    if article.authors:
-        lines.append("By " + ", ".join(article.authors))
+    byline = byline_text(article)
+    if byline:
+        lines.append(byline)
     if article.url:
         lines.append(article.url)
     if article.topics:
@@ -233,9 +247,19 @@ class ProgressLine:
         self.stream.flush()
 
 
+def unmatched_map_lines(unmatched: Mapping[str, str]) -> list[str]:
+    """One line per ``--map`` whose column no record had: a typo that would otherwise
+    leave every body or title empty, or taken from another column, without a word."""
+    return [
+        f'--map {field}={column}: no record had a column "{column}"'
+        for field, column in unmatched.items()
+    ]
+
+
 def render_report(report: IndexReport, verb: str, shown_skips: int) -> tuple[str, str]:
     """The end of an indexing run: what changed and what the index holds (for standard
-    output), and the skipped files with their reasons (for standard error)."""
+    output); the ``--map`` columns no record had and the skipped files with their reasons
+    (for standard error)."""
     if verb == "Deleted":
         lines = [f"Deleted {plural(report.deleted, 'article')}"]
         if report.not_found:
@@ -263,7 +287,8 @@ def render_report(report: IndexReport, verb: str, shown_skips: int) -> tuple[str
     lines.append(
         f"Index now: {plural(report.documents, 'article')} in {plural(report.stories, 'story')}"
     )
-    details = [f"{skip.source_file}: {skip.reason}" for skip in report.skipped[:shown_skips]]
+    details = unmatched_map_lines(report.unmatched_map)
+    details += [f"{skip.source_file}: {skip.reason}" for skip in report.skipped[:shown_skips]]
     if len(report.skipped) > shown_skips:
         details.append(f"… and {len(report.skipped) - shown_skips:,} more")
     return "\n".join(lines) + "\n", "".join(f"{d}\n" for d in details)

@@ -11,7 +11,8 @@ news-aware steps:
    page metadata, then what the copy itself says), normalising dates and publisher names;
 4. give the article a stable id (its own, else its URL, else a hash of its content).
 
-A record with neither title nor body gives ``None`` (the indexer counts it as skipped).
+A record with neither title nor body gives ``None`` (the indexer counts it as skipped), and
+so does one whose title and body hold no word, only punctuation (``—``, ``…``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ MAX_TITLE_CHARS = 160
 MAX_TITLE_WORDS = 25
 #: When a story has no headline, its first sentence, cut to this length, stands in.
 FALLBACK_TITLE_CHARS = 110
+#: A letter or digit of any script: a title or body without one says nothing.
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def extract_text(html: bytes) -> str:
@@ -158,8 +161,8 @@ def _finish(
 ) -> Article | None:
     body = copy.body.strip()
     title = re.sub(r"\s+", " ", title or "").strip()
-    if not body and not title:
-        return None
+    if not _WORD_CHAR.search(body) and not _WORD_CHAR.search(title):
+        return None  # an empty article, or one of dashes and dots: nothing to find or read
     authors = list(dict.fromkeys((authors or []) + copy.authors))
     agency = normalise_agency(agency) or copy.agency or _credited_agency(authors)
     authors = [name for name in authors if not agency_named(name)]

@@ -69,6 +69,8 @@ class IndexReport:
     seconds: float = 0.0
     documents: int = 0
     stories: int = 0
+    #: ``{field: column}`` of the field map entries (``--map``) whose column no record had
+    unmatched_map: dict[str, str] = field(default_factory=dict)
 
     @property
     def docs_per_second(self) -> float:
@@ -94,6 +96,7 @@ class IndexReport:
             "docs_per_second": round(self.docs_per_second, 1),
             "documents": self.documents,
             "stories": self.stories,
+            "unmatched_map": self.unmatched_map,
         }
 
 
@@ -110,6 +113,29 @@ def extracted_articles(
             yield item
 
 
+def _noting_unmatched_map(
+    items: Iterable[T], unmatched: Callable[[], dict[str, str]], report: IndexReport
+) -> Iterator[T]:
+    """``items``; once they are all read, the field map's columns that none had go into
+    ``report`` (``unmatched``: the mapper's ``unmatched``), for the run to name."""
+    yield from items
+    report.unmatched_map = unmatched()
+
+
+def _records_read(
+    sources: Sequence[str],
+    report: IndexReport,
+    format: str | None,
+    field_map: Mapping[str, str] | None,
+) -> Iterator[RawRecord | Skipped]:
+    """Reader output for ``sources``, its unmatched field map noted in ``report`` at the end.
+    Bad paths raise ``BadSource`` here, before anything is read."""
+    from search.sources import read_sources
+
+    records = read_sources(sources, format=format, field_map=field_map)
+    return _noting_unmatched_map(records, records.unmatched_map, report)
+
+
 def read_articles(
     sources: Sequence[str],
     report: IndexReport,
@@ -117,10 +143,8 @@ def read_articles(
     format: str | None = None,
     field_map: Mapping[str, str] | None = None,
 ) -> Iterator[Article]:
-    """Articles from source paths. Bad paths raise ``BadSource`` on the first ``next()``."""
-    from search.sources import read_sources
-
-    return extracted_articles(read_sources(sources, format=format, field_map=field_map), report)
+    """Articles from source paths. Bad paths raise ``BadSource`` at once."""
+    return extracted_articles(_records_read(sources, report, format, field_map), report)
 
 
 def records_to_articles(
@@ -142,7 +166,7 @@ def records_to_articles(
         else Skipped(f"{source_name}[{n}]", "not an object with article fields")
         for n, record in enumerate(records)
     )
-    return extracted_articles(items, report)
+    return extracted_articles(_noting_unmatched_map(items, mapper.unmatched, report), report)
 
 
 def _primed(items: Iterator[T]) -> Iterator[T]:
@@ -404,9 +428,8 @@ def _signed_sources(
     there too) when more than one, else here (unsigned; the caller signs). Close it to stop
     the pool at once."""
     from search.indexing.parallel import extract_in_parallel
-    from search.sources import read_sources
 
-    items = read_sources(sources, format=format, field_map=field_map)
+    items = _records_read(sources, report, format, field_map)
     if workers > 1:
         return extract_in_parallel(items, workers)
     return ((article, None) for article in extracted_articles(items, report))

@@ -166,6 +166,13 @@ class FieldMapper:
     def __init__(self, field_map: Mapping[str, str] | None = None) -> None:
         self.field_map = dict(field_map or {})
         self._plans: dict[tuple[str, ...], list[tuple[str, list[str]]]] = {}
+        #: Canonical keys whose ``field_map`` column some record (or CSV header) had.
+        self._matched: set[str] = set()
+
+    def unmatched(self) -> dict[str, str]:
+        """The ``field_map`` entries whose column no record mapped so far had. A typo there
+        matches nothing, so the field falls back to its aliases or stays empty: say so."""
+        return {c: column for c, column in self.field_map.items() if c not in self._matched}
 
     def has_text_column(self, keys: Sequence[str]) -> bool:
         """Whether records with these keys can give a title or a body (checked on CSV headers)."""
@@ -198,6 +205,7 @@ class FieldMapper:
             key = source if source in keys else by_lower.get(source.lower())
             if key is not None:
                 overridden[canonical] = key
+                self._matched.add(canonical)
         taken = set(overridden.values())
         ranked: dict[str, list[tuple[int, str]]] = {}
         for key in keys:

@@ -75,11 +75,12 @@ def read_sources(
     field_map: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
-) -> Iterator[RawRecord | Skipped]:
+) -> SourceRecords:
     """Records from files, directories, globs, ``-`` (stdin) and their ``.gz``.
 
     Raises ``BadSource`` at once (not on first iteration) for a missing path, a glob that
-    matches nothing or an unknown format; every later problem is a ``Skipped``.
+    matches nothing or an unknown format; every later problem is a ``Skipped``. Once they
+    are read, ``unmatched_map()`` names the ``field_map`` columns no record had.
     """
     if isinstance(sources, str):
         sources = [sources]
@@ -87,7 +88,24 @@ def read_sources(
         raise BadSource(f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
     mapper = FieldMapper(validate_field_map(field_map))
     files = expand_sources(sources)
-    return _read_all(files, format, mapper, max_bytes, stdin)
+    return SourceRecords(_read_all(files, format, mapper, max_bytes, stdin), mapper)
+
+
+class SourceRecords(Iterator[Record]):
+    """The records of ``read_sources``, and what reading them showed of the field map: the
+    run's report must name a ``--map`` column that no record had (a typo), and only the
+    mapper that read every record knows."""
+
+    def __init__(self, records: Iterator[Record], mapper: FieldMapper) -> None:
+        self._records = records
+        self._mapper = mapper
+
+    def __next__(self) -> Record:
+        return next(self._records)
+
+    def unmatched_map(self) -> dict[str, str]:
+        """``{field: column}`` of the field map entries whose column no record read so far had."""
+        return self._mapper.unmatched()
 
 
 def _read_all(

@@ -14,8 +14,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from search.sources.encoding import decode, unicode_encoding
@@ -213,50 +216,146 @@ def read_csv(source: Source, mapper: FieldMapper, max_bytes: int) -> Iterator[Re
 def csv_records(
     name: str, lines: Iterable[bytes | None], mapper: FieldMapper, max_bytes: int
 ) -> Iterator[Record]:
-    """Rows of CSV ``lines``; a row the csv module rejects ends the file.
+    """Rows of CSV ``lines``, the first naming the columns; a bad row costs only itself.
 
     As with JSONL the file may be any size; ``max_bytes`` bounds each line instead (the csv
     module's own limit, 128 KB, is too small for article bodies). A row that holds a line
-    that could not be read (damaged UTF-8, too long) is skipped with that line's reason.
+    that could not be read (damaged UTF-8, too long) is skipped with that line's reason; a
+    row the csv module cannot read (``_csv_rows``) is skipped with where it begins.
     """
-    problems: dict[int, Skipped] = {}
-
-    def texts() -> Iterator[str]:
-        for number, text, problem in decoded_lines(name, lines, max_bytes):
-            if problem:
-                problems[number] = problem
-            yield text or "\ufffd\n"  # a line over the limit still makes its row
-
-    stream = texts()
-    first_line = next(stream, "")
+    numbered = decoded_lines(name, lines, max_bytes)
+    first = next(numbered, (1, "", None))
     csv.field_size_limit(max_bytes)
-    reader = csv.DictReader(_chain(first_line, stream), dialect=sniff_dialect(first_line))
-    header = [column for column in (reader.fieldnames or []) if column]
-    if not mapper.has_text_column(header):
+    rows = _csv_rows(name, itertools.chain([first], numbered), sniff_dialect(first[1]), max_bytes)
+    header = next(rows, None)
+    if isinstance(header, Skipped):
+        raise SkipFile(f"{header.reason} in the header")
+    columns = header.values if header else []
+    if not mapper.has_text_column([column for column in columns if column]):
         raise SkipFile("no title or body column")
-    rows, skipped, last_line = 0, 0, 1
-    try:
-        for row in reader:
-            spanned = [problems.pop(n) for n in list(problems) if last_line < n <= reader.line_num]
-            last_line = reader.line_num
-            if spanned:
-                skipped += 1
-                yield Skipped(f"{name}:{reader.line_num}", spanned[0].reason)
-                continue
-            fields = mapper.map(row)
-            if fields:
-                rows += 1
-                yield _fields_record(name, fields, line=reader.line_num)
-    except csv.Error as error:
-        yield Skipped(f"{name}:{reader.line_num}", f"not valid CSV ({error})")
-        return
-    if not rows and not skipped:
+    read = 0
+    for row in rows:
+        if isinstance(row, Skipped):
+            read += 1
+            yield row
+            continue
+        if row.problem:
+            read += 1
+            yield Skipped(f"{name}:{row.last}", row.problem.reason)
+            continue
+        fields = mapper.map(dict(itertools.zip_longest(columns, row.values[: len(columns)])))
+        if fields:
+            read += 1
+            yield _fields_record(name, fields, line=row.last)
+    if not read:
         raise SkipFile("no records")
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+#: A decoded line: its number, its text, and why it could not be read (or None).
+Line = tuple[int, str, Skipped | None]
+
+
+@dataclass
+class CsvRow:
+    """One row's values, the line it ends on, and why a line of it could not be read."""
+
+    values: list[str]
+    last: int
+    problem: Skipped | None
+
+
+class _RowLines:
+    """The lines a ``csv.reader`` reads, each kept until its row is done: a row the reader
+    rejects is passed over by reading again the lines after its first."""
+
+    def __init__(self, lines: Iterator[Line]) -> None:
+        self._lines = lines
+        self._again: deque[Line] = deque()
+        self.row: list[Line] = []
+        #: whether the current row ran into the end of the file
+        self.ended = False
+
+    def __iter__(self) -> _RowLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.popleft() if self._again else next(self._lines, None)
+        if line is None:
+            self.ended = True
+            raise StopIteration
+        self.row.append(line)
+        return line[1] or "\ufffd\n"  # a line over the limit still makes its row
+
+    def next_row(self) -> None:
+        self.row, self.ended = [], False
+
+    def pass_over_first_line(self) -> None:
+        """Read the current row's lines again from its second, as the start of a row."""
+        self._again.extendleft(reversed(self.row[1:]))
+        self.next_row()
+
+
+def _csv_rows(
+    name: str, lines: Iterator[Line], dialect: type[csv.Dialect], max_bytes: int
+) -> Iterator[CsvRow | Skipped]:
+    """The rows of ``lines``, read strictly; a row the csv module rejects is one ``Skipped``
+    naming the line it begins on, and reading goes on from the line after that one.
+
+    Read leniently, as the csv module does by default, a quote left open (``"Bad title,``)
+    runs on to the end of the file and takes every row after it into one field: an article
+    with the rest of the file for a headline and no body. Read strictly, that is an error
+    (at the end of the file, or at the next quote, which then closes a field that runs on);
+    the row's first line goes, and the lines after it are rows again. Text after a closing
+    quote (``"Paris" ,``) is tolerated on a row of one line, as lenient readers do.
+    A field past ``max_bytes`` ends the file: there is no telling where its row ends.
+    """
+    source = _RowLines(lines)
+    reader = csv.reader(source, dialect, strict=True)
+    while True:
+        source.next_row()
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            values = _lenient_row(source, dialect)
+            if values is None:
+                too_large = _field_too_large(error)
+                yield _bad_row(name, source, str(error), max_bytes if too_large else None)
+                if too_large:
+                    return
+                source.pass_over_first_line()
+                continue
+        if values:  # a blank line is no row
+            problem = next((line[2] for line in source.row if line[2]), None)
+            yield CsvRow(values, source.row[-1][0], problem)
+
+
+def _bad_row(name: str, source: _RowLines, error: str, field_limit: int | None) -> Skipped:
+    """Why the current row cannot be read, at the line it begins on (``desk.csv:3``)."""
+    start, stop = source.row[0][0], source.row[-1][0]
+    if field_limit is not None:
+        detail = f"a field over {human_size(field_limit)}; the rest of the file not read"
+    elif source.ended:
+        detail = "a quote is never closed"
+    else:
+        detail = error if stop == start else f"{error}, line {stop}"
+    return Skipped(f"{name}:{start}", f"not valid CSV ({detail})")
+
+
+def _lenient_row(source: _RowLines, dialect: type[csv.Dialect]) -> list[str] | None:
+    """A row of one line the strict reader refused, read leniently; None when it spans lines
+    or ran into the end of the file (a quote left open), or not even lenience reads it."""
+    if len(source.row) != 1 or source.ended:
+        return None
+    try:
+        return next(csv.reader([source.row[0][1]], dialect), [])
+    except csv.Error:
+        return None
+
+
+def _field_too_large(error: csv.Error) -> bool:
+    return "field larger than field limit" in str(error)
 
 
 def sniff_dialect(header_line: str) -> type[csv.Dialect]:
