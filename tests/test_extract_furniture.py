@@ -141,3 +141,19 @@ def test_a_feed_items_closing_call_to_read_leaves_its_body():
         "The librarian said the club's youngest members had one piece of advice for newcomers:"
         " keep reading.",
     ]
+
+
+def test_an_export_bodys_date_lines_at_its_ends_leave_it():
+    body = "\n\n".join(
+        [
+            "Updated 5:32 PM EDT, Tue April 2, 2024",
+            "The mayor opened the bridge on Monday after two years of work and a long dispute.",
+            "Cyclists crossed it within minutes of the opening, and the first bus at noon.",
+            "Published: 1 April 2024",
+        ]
+    )
+    article = article_from_fields({"title": "Bridge opens", "body": body})
+    assert article.body.split("\n\n") == [
+        "The mayor opened the bridge on Monday after two years of work and a long dispute.",
+        "Cyclists crossed it within minutes of the opening, and the first bus at noon.",
+    ]

@@ -962,3 +962,17 @@ def test_a_chinese_or_japanese_story_is_kept():
         assert page is not None, title
         assert page.title == title
         assert body[:10] in page.body
+
+
+def test_a_date_label_line_in_the_storys_head_or_foot_leaves_the_body():
+    """ "Published: 2 April 2024" under the byline and "Updated 5:32 PM EDT, ..." under the
+    last paragraph date the story; the date is read, the lines leave the text. A timeline's
+    date heading and sentences that mention a date are the story's, and stay."""
+    story = page("date_label_lines.html")
+    assert story.published == "2024-04-02"
+    paragraphs = story.body.split("\n\n")
+    assert paragraphs[0].startswith("The island ferry runs again")
+    assert paragraphs[-1].startswith("Islanders had relied on that boat")
+    assert "Published" not in story.body and "Updated" not in story.body
+    assert "12 January 2024" in paragraphs
+    assert "when the work began on 14 November 2023." in story.body

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.extract.agencies import AGENCY_WORDS
+from search.extract.dates import is_date_line
 
 #: Furniture lines are short; a longer line that merely starts like one is story text.
 MAX_FURNITURE_CHARS = 160
@@ -325,9 +326,32 @@ def strip_call_to_read(paragraph: str) -> tuple[str, list[str]]:
     return paragraph, removed
 
 
+#: A line of this many words is a paragraph of the story's text (a headline, a byline or a
+#: date line is shorter).
+MIN_PROSE_WORDS = 12
+
+
+def edge_date_lines(lines: list[str]) -> list[int]:
+    """Indexes of the lines that only date the story ("Published: 3 April 2024") in its head,
+    before its first paragraph of text, or in its foot, after the last. Between them such a
+    line heads an entry of a timeline or a live blog, and is the story's."""
+    prose = [
+        index
+        for index, line in enumerate(lines)
+        if len(line.split()) >= MIN_PROSE_WORDS and not is_date_line(line)
+    ]
+    first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
+    return [
+        index
+        for index, line in enumerate(lines)
+        if (index < first or index > last) and is_date_line(line)
+    ]
+
+
 def clean_lines(lines: list[str], *, page_end: bool = False) -> Cleaned:
-    """Non-empty ``lines`` without furniture, a trailing related-links section and the call
-    to read on that ends the last line ("... Read more...").
+    """Non-empty ``lines`` without furniture, a trailing related-links section, the lines
+    that only date the story in its head or foot and the call to read on that ends the last
+    line ("... Read more...").
 
     ``page_end`` for text extracted from a whole page, whose last lines are often the page's
     own ("... sign up for our newsletter"): closing prompts go too. In a story's copy the
@@ -343,6 +367,9 @@ def clean_lines(lines: list[str], *, page_end: bool = False) -> Cleaned:
             removed.append((kind, line))
         else:
             kept.append(line)
+    dated = edge_date_lines(kept)
+    removed += [("dateline", kept[index]) for index in dated]
+    kept = [line for index, line in enumerate(kept) if index not in dated]
     while kept:  # the last line's closing call to read; a line that was only one goes
         last, calls = strip_call_to_read(kept[-1])
         removed += [("teaser", call) for call in calls]
