@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from search.extract import article_from_fields
+from search.extract import article_from_fields, extract_or_skip
 from search.extract.furniture import furniture_kind
 from search.extract.wire import clean_wire_copy, split_paragraphs, strip_furniture
 from search.indexing.syndication import StoryIndex
+from search.sources import read_sources
 
 ALLSIDES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "allsides"
+FEEDS = Path(__file__).resolve().parent / "fixtures" / "feeds"
 
 FURNITURE = [
     ("Image copyright Getty Images Image caption The mayor at the opening", "caption"),
@@ -121,3 +123,37 @@ def test_gallery_pages_no_longer_look_like_one_story():
         stories["cleaned"].add(cleaned.assign(article_id, clean_wire_copy(body).body, None))
     assert len(stories["raw"]) == 1
     assert len(stories["cleaned"]) == 2
+
+
+def test_a_feed_items_closing_call_to_read_leaves_its_body():
+    """ "Read more...", "Continue reading →", WordPress's "The post ... appeared first on ..."
+    and Slashdot's "Read more of this story at ..." end the excerpt, not the story; a story
+    that ends on the same words as its own ("keep reading.") keeps them."""
+    articles = [extract_or_skip(item) for item in read_sources([str(FEEDS / "calls_to_read.rss")])]
+    assert [article.body for article in articles] == [
+        "The island ferry runs again after four months in dry dock, the harbour office said on"
+        " Monday.",
+        "The harbour wall that storms breached in January has been rebuilt, the council said.",
+        "The old fish market reopened on Saturday after a year of repairs to its roof.\n\n"
+        "Traders said the first morning was the busiest in a decade.",
+        "The lifeboat crew that rescued four fishermen in February was honoured at a ceremony on"
+        " Friday.",
+        "The librarian said the club's youngest members had one piece of advice for newcomers:"
+        " keep reading.",
+    ]
+
+
+def test_an_export_bodys_date_lines_at_its_ends_leave_it():
+    body = "\n\n".join(
+        [
+            "Updated 5:32 PM EDT, Tue April 2, 2024",
+            "The mayor opened the bridge on Monday after two years of work and a long dispute.",
+            "Cyclists crossed it within minutes of the opening, and the first bus at noon.",
+            "Published: 1 April 2024",
+        ]
+    )
+    article = article_from_fields({"title": "Bridge opens", "body": body})
+    assert article.body.split("\n\n") == [
+        "The mayor opened the bridge on Monday after two years of work and a long dispute.",
+        "Cyclists crossed it within minutes of the opening, and the first bus at noon.",
+    ]

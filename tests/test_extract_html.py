@@ -962,3 +962,75 @@ def test_a_chinese_or_japanese_story_is_kept():
         assert page is not None, title
         assert page.title == title
         assert body[:10] in page.body
+
+
+def test_a_date_label_line_in_the_storys_head_or_foot_leaves_the_body():
+    """ "Published: 2 April 2024" under the byline and "Updated 5:32 PM EDT, ..." under the
+    last paragraph date the story; the date is read, the lines leave the text. A timeline's
+    date heading and sentences that mention a date are the story's, and stay."""
+    story = page("date_label_lines.html")
+    assert story.published == "2024-04-02"
+    paragraphs = story.body.split("\n\n")
+    assert paragraphs[0].startswith("The island ferry runs again")
+    assert paragraphs[-1].startswith("Islanders had relied on that boat")
+    assert "Published" not in story.body and "Updated" not in story.body
+    assert "12 January 2024" in paragraphs
+    assert "when the work began on 14 November 2023." in story.body
+
+
+def test_a_json_ld_graph_gives_the_address_and_the_site_names_the_publisher():
+    """Without a canonical link or og:url, the article's JSON-LD ``url`` is its address; an
+    article that names no publisher is the outlet's its ``WebSite`` names (before the company
+    its ``Organization`` names)."""
+    story = page("jsonld_graph_without_canonical.html")
+    assert story.url == "https://harbour-herald.example/2024/04/02/ferry/"
+    assert story.publisher == "Harbour Herald"
+
+
+_FERRY_URL = "https://harbour-herald.example/2024/04/02/ferry/"
+
+
+def _ld_page(article: dict, head: str = "") -> bytes:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", **article}
+    return (
+        f"<html><head>{head}<script type='application/ld+json'>{json.dumps(data)}</script>"
+        f"</head><body><h1>Ferry back in service</h1>{_STORY}</body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("article", "head", "url"),
+    [
+        # the page the article is the main entity of: a URL, or a WebPage by its address
+        ({"mainEntityOfPage": _FERRY_URL}, "", _FERRY_URL),
+        ({"mainEntityOfPage": {"@type": "WebPage", "@id": _FERRY_URL}}, "", _FERRY_URL),
+        # the article's own url before the page it is on
+        ({"url": _FERRY_URL, "mainEntityOfPage": _FERRY_URL + "amp/"}, "", _FERRY_URL),
+        # a canonical link and og:url still come first
+        (
+            {"url": _FERRY_URL},
+            f"<link rel='canonical' href='{_FERRY_URL}?p=1'>",
+            _FERRY_URL + "?p=1",
+        ),
+        (
+            {"url": _FERRY_URL},
+            f"<meta property='og:url' content='{_FERRY_URL}?p=2'>",
+            _FERRY_URL + "?p=2",
+        ),
+    ],
+)
+def test_the_json_ld_articles_address_when_the_page_gives_no_other(article, head, url):
+    assert extract_page(_ld_page(article, head)).url == url
+
+
+def test_the_articles_own_publisher_before_the_sites_name():
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Harbour Herald Network"},
+            {"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Quay Times"}},
+        ],
+    }
+    script = f"<script type='application/ld+json'>{json.dumps(graph)}</script>"
+    html = f"<html><head>{script}</head><body><h1>Ferry back</h1>{_STORY}</body></html>"
+    assert extract_page(html.encode()).publisher == "Quay Times"

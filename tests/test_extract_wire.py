@@ -22,6 +22,7 @@ from search.extract.wire import clean_wire_copy, credit_names, parse_dateline
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 SEED = CORPORA / "seed" / "srnnews-japan-britain.txt"
+WIRE = Path(__file__).resolve().parent / "fixtures" / "wire"
 
 
 def corpus(path: Path) -> Path:
@@ -75,12 +76,30 @@ def test_seed_other_fields(seed):
         ("UNITED NATIONS (AP) — The", "UNITED NATIONS", "AP", None),
         ("WASHINGTON — The Senate", "WASHINGTON", None, None),
         ("London (CNN)It was the interview", "LONDON", "CNN", None),
+        # a date in figures: ISO is read, day and month in either order are not
+        ("LONDON, 2024-04-03 — Oil", "LONDON", None, "2024-04-03"),
+        ("PORTHLEVEN, England, 03/04/2024 - The", "PORTHLEVEN, England", None, None),
+        ("BERLIN, 03.04.2024 (dpa) - Die", "BERLIN", "dpa", None),
     ],
 )
 def test_parse_dateline(lead, place, agency, date):
     found = parse_dateline(lead)
     assert (found.place, found.agency, found.date) == (place, agency, date)
     assert lead[found.length :][:1].isalpha()
+
+
+@pytest.mark.parametrize(
+    ("name", "dateline", "published", "opening"),
+    [
+        ("dateline-iso-date.txt", "LONDON", "2024-04-03", "Oil prices rose on Wednesday"),
+        # 3 April or 4 March: the story is not dated rather than dated wrong
+        ("dateline-day-month-figures.txt", "PORTHLEVEN, England", None, "The harbour wall"),
+    ],
+)
+def test_a_dateline_with_a_date_in_figures(name, dateline, published, opening):
+    story = article_from_text((WIRE / name).read_text("utf-8"), name)
+    assert (story.dateline, story.published) == (dateline, published)
+    assert story.body.startswith(opening)
 
 
 @pytest.mark.parametrize(

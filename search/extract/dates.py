@@ -243,3 +243,58 @@ def _valid_day(year: int, month: int, day: int) -> str | None:
     except ValueError:
         return None
     return found.isoformat() if _plausible(found) else None
+
+
+#: Labels a page prints before its story's date: "Published: 3 April 2024", "Updated 5:32 PM".
+DATE_LABEL = (
+    r"(?:(?:first|last|originally)\s+)?(?:published|updated|posted|modified|filed|released)"
+    r"|date|veröffentlicht|aktualisiert|erschienen|erstellt|stand|publié|mis à jour"
+    r"|publicado|actualizado|pubblicato|aggiornato"
+)
+_WEEKDAY = (
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?|tuesday|wednesday|thursday"
+    r"|saturday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi"
+    r"|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado"
+    r"|domingo"
+)
+#: The words a date line may hold besides its label: times ("5:32 PM", "17h32", "17.32 Uhr"),
+#: weekdays, months, days and years, zones ("EDT", "UTC+1") and the small words between them.
+#: Longer forms come first: each word is matched atomically, never split again.
+_DATE_LINE_WORD = (
+    r"\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?|\d{1,2}[:h.]\d\d(?::\d\d)?"
+    rf"|(?:{_WEEKDAY}|{_MONTH_WORD}|{_ABBREVIATED})\.?|\d{{1,4}}(?:st|nd|rd|th|\.)?"
+    r"|[ap]\.?m\.?|uhr|(?-i:[A-Z]{2,4})|(?:utc|gmt)\s?[+-]\s?\d{1,2}(?::?\d\d)?"
+    r"|on|at|am|um|le|à|de|el|a las|alle|il"
+    r"|(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?) ago"
+)
+#: Labelled dates one after the other: "Published: April 3, 2024 | Updated: April 4, 2024".
+#: Atomic words and possessive repeats keep a long line of figures from backtracking.
+_DATE_LINE = re.compile(
+    rf"^\W*(?:[\s,.;|·•/()–—-]*+(?>(?:(?:{DATE_LABEL})\s*:?|{_DATE_LINE_WORD})(?!\w)))++\W*$",
+    re.I,
+)
+_CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[:h.]\d\d(?!\d)")
+_DATE_LABEL_START = re.compile(rf"^\W*(?:{DATE_LABEL})\b", re.I)
+
+
+def is_date_line(line: str) -> bool:
+    """Whether a line says only when the story was published or updated, label and all
+    ("Published: 3 April 2024", "Updated 5:32 PM EDT, Tue April 2, 2024"): a page prints it
+    in the story's container, where it is furniture, not text. A sentence that mentions a
+    date has other words and is not one.
+
+    >>> is_date_line("Updated 5:32 PM EDT, Tue April 2, 2024")
+    True
+    >>> is_date_line("Published: 3 April 2024")
+    True
+    >>> is_date_line("Published on 3 April 2024, the report found rents rising.")
+    False
+    >>> is_date_line("Updated 17h32"), is_date_line("1h30")
+    (True, False)
+    """
+    line = line.strip()
+    if len(line) > MAX_DATE_CHARS or not _DATE_LINE.match(line):
+        return False
+    # a time alone dates the story only after a label: "1h30" alone is a recipe's
+    labelled_time = _DATE_LABEL_START.match(line) and _CLOCK_TIME.search(line)
+    return bool(date_in_text(line) or labelled_time)

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.extract.agencies import AGENCY_WORDS
+from search.extract.dates import is_date_line
 
 #: Furniture lines are short; a longer line that merely starts like one is story text.
 MAX_FURNITURE_CHARS = 160
@@ -282,9 +283,75 @@ CLOSING_PROMPT = re.compile(
 #: At most this many closing prompts are dropped from the end.
 CLOSING_LINES = 3
 
+#: Labels of a link or a line that sends the reader on to the rest of the story.
+CALL_TO_READ = (
+    r"read (?:more|the full|full)|continue reading|keep reading|weiterlesen|mehr lesen"
+    r"|leer más|lire la suite"
+)
+#: What may follow such a label in the same sentence: "of this story", "at Slashdot", the
+#: story's title in quotes (Continue reading “Ferry back” →).
+_CALL_TO_READ_REST = (
+    r"(?:\s+(?:of this (?:story|article|post)|(?:at|on) [^.!?]{1,40}"
+    r"|[\"“'‘][^\"”'’]{1,150}[\"”'’]))*"
+)
+#: A call to read on as the last sentence of a paragraph: feed excerpts and CMS teasers end
+#: "... on Monday. Read more...", "... Continue reading →", and WordPress puts "The post
+#: <title> appeared first on <site>." under every feed item. It must follow a sentence's end
+#: (or open the line), so a story's own last words ("... told us to keep reading.") stay.
+TRAILING_CALL_TO_READ = re.compile(
+    r"(?:^|(?<=[.!?…\]»”)→›>])|(?<=[.!?][\"']))\s*"
+    rf"(?:(?:{CALL_TO_READ}){_CALL_TO_READ_REST}\W*"
+    r"|the post .{1,200}? appeared first on .{1,80})$",
+    re.I,
+)
+#: A paragraph may end in two of them ("... Continue reading → The post ... first on Y.").
+MAX_CALLS_TO_READ = 2
+
+
+def strip_call_to_read(paragraph: str) -> tuple[str, list[str]]:
+    """``paragraph`` without the calls to read on that end it, and the calls removed.
+
+    >>> strip_call_to_read("The ferry runs again. Read more...")
+    ('The ferry runs again.', ['Read more...'])
+    >>> strip_call_to_read("She told them to keep reading.")
+    ('She told them to keep reading.', [])
+    """
+    removed: list[str] = []
+    for _ in range(MAX_CALLS_TO_READ):
+        found = TRAILING_CALL_TO_READ.search(paragraph)
+        if not found:
+            break
+        removed.insert(0, found.group().strip())
+        paragraph = paragraph[: found.start()].rstrip()
+    return paragraph, removed
+
+
+#: A line of this many words is a paragraph of the story's text (a headline, a byline or a
+#: date line is shorter).
+MIN_PROSE_WORDS = 12
+
+
+def edge_date_lines(lines: list[str]) -> list[int]:
+    """Indexes of the lines that only date the story ("Published: 3 April 2024") in its head,
+    before its first paragraph of text, or in its foot, after the last. Between them such a
+    line heads an entry of a timeline or a live blog, and is the story's."""
+    prose = [
+        index
+        for index, line in enumerate(lines)
+        if len(line.split()) >= MIN_PROSE_WORDS and not is_date_line(line)
+    ]
+    first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
+    return [
+        index
+        for index, line in enumerate(lines)
+        if (index < first or index > last) and is_date_line(line)
+    ]
+
 
 def clean_lines(lines: list[str], *, page_end: bool = False) -> Cleaned:
-    """Non-empty ``lines`` without furniture and a trailing related-links section.
+    """Non-empty ``lines`` without furniture, a trailing related-links section, the lines
+    that only date the story in its head or foot and the call to read on that ends the last
+    line ("... Read more...").
 
     ``page_end`` for text extracted from a whole page, whose last lines are often the page's
     own ("... sign up for our newsletter"): closing prompts go too. In a story's copy the
@@ -300,6 +367,16 @@ def clean_lines(lines: list[str], *, page_end: bool = False) -> Cleaned:
             removed.append((kind, line))
         else:
             kept.append(line)
+    dated = edge_date_lines(kept)
+    removed += [("dateline", kept[index]) for index in dated]
+    kept = [line for index, line in enumerate(kept) if index not in dated]
+    while kept:  # the last line's closing call to read; a line that was only one goes
+        last, calls = strip_call_to_read(kept[-1])
+        removed += [("teaser", call) for call in calls]
+        if last:
+            kept[-1] = last
+            break
+        kept.pop()
     for _ in range(CLOSING_LINES if page_end else 0):
         if kept and len(kept[-1]) <= MAX_FURNITURE_CHARS and CLOSING_PROMPT.search(kept[-1]):
             removed.append(("prompt", kept.pop()))

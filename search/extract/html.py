@@ -35,7 +35,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from search.extract.furniture import clean_lines
+from search.extract.furniture import CALL_TO_READ, clean_lines
 from search.extract.html_metadata import PageMetadata, extract_metadata
 from search.sources.encoding import codec_name
 from search.sources.encoding import decode as decode_bytes
@@ -400,11 +400,10 @@ _BLOCK_TAGS = frozenset(
 )
 #: Labels of links to the rest of the story ("Read more"), dropped with their link; such
 #: lines without a link go with the furniture (``furniture``) in wire cleaning.
-_READ_MORE = re.compile(
-    r"^\W*(?:read (?:more|the full|full)|continue reading|weiterlesen|mehr lesen|leer más"
-    r"|lire la suite)\b",
-    re.I,
-)
+_READ_MORE = re.compile(rf"^\W*(?:{CALL_TO_READ})\b", re.I)
+#: The rest of such a link's sentence after it ("<a>Read more of this story</a> at
+#: Slashdot."): it goes with the link, or "at Slashdot." is left as a paragraph.
+_READ_MORE_TAIL = re.compile(r"^\s*(?:at|on|from)\s+[^.!?<>\n]{1,40}[.!?]?\s*$", re.I)
 _SHARE_LINK = re.compile(r"share|facebook|twitter|whatsapp|linkedin|mailto:|pinterest", re.I)
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")
 _SPACE_RUNS = re.compile(r"[ \t\r\f\v\xa0]+")
@@ -428,6 +427,8 @@ def html_fragment_to_text(fragment: str) -> str:
         _drop_keep_tail(element)
     for link in list(root.iter("a")):
         label = link.text_content().strip()
+        if _READ_MORE.match(label) and _READ_MORE_TAIL.match(link.tail or ""):
+            link.tail = None
         if _READ_MORE.match(label) or _SHARE_LINK.search(link.get("href", "")) and len(label) < 40:
             _drop_keep_tail(link)
     for element in root.iter(etree.Element):

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 from htmldate import find_date
@@ -68,6 +68,8 @@ class _Sources:
     by_id: dict[str, dict] = field(default_factory=dict)
     #: forum and social posts (see ``POST_TYPES``)
     posts: list[dict] = field(default_factory=list)
+    #: the objects that describe the site (see ``SITE_TYPES``)
+    sites: list[dict] = field(default_factory=list)
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
@@ -137,9 +139,11 @@ ARTICLE_TYPES = (
 POST_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting"})
 
 
-def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, dict], list[dict]]:
+def _jsonld_objects(
+    tree: lxml.html.HtmlElement,
+) -> tuple[list[dict], dict[str, dict], list[dict], list[dict]]:
     """The page's JSON-LD objects that describe an article (best type first), every object
-    by its ``@id``, and its forum or social posts."""
+    by its ``@id``, its forum or social posts, and the objects that describe its site."""
     objects: list[dict] = []
     for script in tree.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
@@ -158,7 +162,27 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> tuple[list[dict], dict[str, 
     typed = [obj for obj in objects if rank(obj) < len(ARTICLE_TYPES)]
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
     posts = [obj for obj in objects if any(t in POST_TYPES for t in _types(obj))]
-    return sorted(typed, key=rank), by_id, posts
+    return sorted(typed, key=rank), by_id, posts, _site_objects(objects)
+
+
+#: schema.org types a site describes itself by beside its article (the ``@graph`` of Yoast
+#: and Rank Math): the site first, whose name is the outlet's, then the outlet's owner.
+SITE_TYPES = ("WebSite", "NewsMediaOrganization", "Organization")
+
+
+def _site_objects(objects: list[dict]) -> list[dict]:
+    """The page's top-level JSON-LD objects that describe its site, in ``SITE_TYPES`` order;
+    a person (a blogger's ``["Person", "Organization"]``) is a writer, not an outlet."""
+
+    def rank(obj: dict) -> int:
+        return min(SITE_TYPES.index(t) for t in _types(obj) if t in SITE_TYPES)
+
+    sites = [
+        obj
+        for obj in objects
+        if "Person" not in _types(obj) and any(t in SITE_TYPES for t in _types(obj))
+    ]
+    return sorted(sites, key=rank)
 
 
 def _unescaped(data):
@@ -1578,13 +1602,35 @@ def _date_in_text(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
 
 
 def _canonical_url(src: _Sources, url: str | None) -> str | None:
+    """The page's address for itself: its canonical link, else ``og:url``, else its JSON-LD
+    article's ``url``, else the page that article is the main entity of; else ``url``, the
+    address it was read from (which may be a redirect's or carry tracking parameters)."""
     link = src.tree.xpath(".//link[@rel='canonical']/@href")
-    found = (link[0] if link else None) or src.first("og:url")
-    if found and found.strip():
-        found = urljoin(url or "", found.strip())
-        if urlsplit(found).scheme in ("http", "https"):
-            return found
+    candidates = [link[0] if link else None, src.first("og:url"), *_ld_urls(src)]
+    for found in candidates:
+        if isinstance(found, str) and found.strip():
+            found = urljoin(url or "", found.strip())
+            if urlsplit(found).scheme in ("http", "https"):
+                return found
     return url
+
+
+def _ld_urls(src: _Sources) -> list[str]:
+    """Addresses the JSON-LD article gives itself: its ``url``, then its ``mainEntityOfPage``
+    (a URL, or a ``WebPage`` by ``@id``, whose ``url`` is the address and whose ``@id`` is
+    one but for a fragment: Yoast's ``https://site/story/#webpage``)."""
+    found = []
+    for value in [*src.ld("url"), *src.ld("mainEntityOfPage")]:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                reference = item.get("@id")
+                if "url" not in item and isinstance(reference, str):
+                    item = src.by_id.get(reference, item)
+                address = item.get("url") or reference
+                item = urldefrag(address).url if isinstance(address, str) else None
+            if isinstance(item, str):
+                found.append(item)
+    return found
 
 
 #: "Site » Feed", "Site - Comments Feed", "Site RSS": the title of a page's feed link.
@@ -1620,6 +1666,12 @@ def _site_name(src: _Sources) -> str | None:
         if names:
             return names[0].strip()
     return None
+
+
+def _site_object_names(src: _Sources) -> list[str]:
+    """The names the page's site gives itself in its JSON-LD (its ``WebSite``, then its
+    ``Organization``): the outlet when its article names no publisher."""
+    return [name for obj in src.sites for name, _ in _ld_names(obj, src)]
 
 
 #: An archived copy's address holds the original one: ``web.archive.org/web/2019.../http://x``.
@@ -1705,8 +1757,8 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> PageMetadata:
     """Everything the page says about itself, each field from its best source."""
-    jsonld, by_id, posts = _jsonld_objects(tree)
-    src = _Sources(_meta_tags(tree), jsonld, tree, by_id, posts)
+    jsonld, by_id, posts, sites = _jsonld_objects(tree)
+    src = _Sources(_meta_tags(tree), jsonld, tree, by_id, posts, sites)
     page_url = _canonical_url(src, url)
     site = _site_name(src)
     if site and len(site.split()) > MAX_SITE_NAME_WORDS:
@@ -1727,7 +1779,10 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Pag
         title=_title(src, title_names),
         authors=_authors(src, names),
         published=_published(src, page_url, _dayfirst(locale), title_names),
-        publisher=_publisher([site, *publishers, *src.all("publisher")], page_url or url) or domain,
+        publisher=_publisher(
+            [site, *publishers, *src.all("publisher"), *_site_object_names(src)], page_url or url
+        )
+        or domain,
         language=language,
         topics=_topics(src),
         url=page_url,

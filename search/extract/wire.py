@@ -61,18 +61,23 @@ _MONTH = (
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
     r"\s+\d{1,2}(?:,\s*\d{4})?"
 )
+#: A dateline's date in figures: ISO ``2024-04-03`` or ``03/04/2024``, ``03.04.2024``.
+_ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+_NUMERIC_DAY = rf"{_ISO_DAY}|\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}})"
+_DATE = rf"{_MONTH}|{_NUMERIC_DAY}"
 _UPPER_PLACE = r"[A-Z][A-Z.'\u2019\- ]*[A-Z.]"
 _TITLE_PLACE = r"[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3}"
 _REGION = r"(?:,\s*[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3})?"
 _AGENCY = r"\((?P<agency>[A-Za-z][\w .&'\u2019-]{0,40})\)"
 
-#: ``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``, ``LONDON, March 3 (Reuters) -``, ``WASHINGTON —``.
+#: ``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``, ``LONDON, March 3 (Reuters) -``, ``WASHINGTON —``,
+#: ``LONDON, 2024-04-03 —``.
 DATELINE_UPPER = re.compile(
-    rf"^(?P<place>{_UPPER_PLACE}{_REGION})(?:,\s*(?P<date>{_MONTH}))?\s*(?:{_AGENCY})?\s*{_DASH}\s*"
+    rf"^(?P<place>{_UPPER_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?\s*(?:{_AGENCY})?\s*{_DASH}\s*"
 )
 #: ``Washington (CNN) —``: a title-case place counts only with an agency in parentheses.
 DATELINE_TITLE = re.compile(
-    rf"^(?P<place>{_TITLE_PLACE}{_REGION})(?:,\s*(?P<date>{_MONTH}))?\s*{_AGENCY}\s*{_DASH}\s*"
+    rf"^(?P<place>{_TITLE_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?\s*{_AGENCY}\s*{_DASH}\s*"
 )
 #: ``London (CNN)It was``: no dash at all, so only a known agency makes it a dateline.
 DATELINE_BARE = re.compile(
@@ -165,8 +170,26 @@ def parse_dateline(text: str) -> Dateline | None:
         return None
     # One spelling per place, as wires write it: ``Washington (CNN)`` files under WASHINGTON.
     place = city.strip().upper() + (comma + region if comma else "")
-    date = match.groupdict().get("date")
+    date = dateline_date(match.groupdict().get("date"))
     return Dateline(place=place, agency=agency, date=date, length=match.end())
+
+
+def dateline_date(written: str | None) -> str | None:
+    """The date a dateline gives, where it can be read without guessing.
+
+    Words (``Feb 26``, ``Jan 5, 2025``) and ISO (``2024-04-03``) say which number is the
+    month; ``03/04/2024`` (or ``03.04.2024``) does not. It is 3 April where the day is
+    written first (Britain and most of the world) and 4 March where the month is (the
+    United States), and nothing in a dateline says which the desk followed: its place is
+    where the story was filed, not where the desk sits. Such a date is left unread rather
+    than risk a day a month off, and the feed's or the page's own date stands.
+
+    >>> dateline_date("Feb 26"), dateline_date("2024-04-03"), dateline_date("03/04/2024")
+    ('Feb 26', '2024-04-03', None)
+    """
+    if written and re.fullmatch(_NUMERIC_DAY, written) and not re.fullmatch(_ISO_DAY, written):
+        return None
+    return written
 
 
 def _looks_like_upper_place(place: str, match: re.Match) -> bool:
