@@ -85,6 +85,8 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         ("(oil OR gas", "oil OR gas"),
         ("oil)) ((", "oil"),
         ("oil^", "oil"),
+        ("oil OR", "oil"),
+        ("- oil", "oil"),
         ("cocoa -", "cocoa"),
         ("cocoa NOT", "cocoa"),
         ("title:", "title"),
@@ -96,10 +98,30 @@ def test_malformed_queries_are_read_as_meant(demo_news, text, meant):
     assert expected and all_ids(demo_news, text) == expected
 
 
-@pytest.mark.parametrize("text", ["-", "NOT", "[", "~", '""', "AND OR"])
-def test_queries_of_nothing_but_syntax_find_nothing(demo_news, text):
+#: Queries with no word left to search for: operators, punctuation, stopwords.
+SYNTAX_ALONE = ["AND", "OR", "NOT", "-", "+", '""', "()", "(", '"', "[", "~", "AND OR", "- -"]
+
+
+@pytest.mark.parametrize("text", [*SYNTAX_ALONE, "the of", "-the", "NOT ()"])
+def test_queries_of_nothing_but_syntax_list_everything(demo_news, text):
+    """As an empty query does (Solr's edismax, Google), not nothing; the result says why."""
     result = demo_news.search(text)  # read leniently, not refused
-    assert result.total == 0 and result.hits == []
+    browse = demo_news.search("")
+    assert result.total == browse.total > 0 and result.sort == "newest"
+    assert all_ids(demo_news, text) == all_ids(demo_news, "")
+    assert result.facets == browse.facets
+    assert result.query == text
+    assert result.notice == (
+        f"nothing to search for in {text!r} (operators and the commonest words are not "
+        "searched), so everything is listed"
+    )
+    assert browse.notice is None and demo_news.search("oil").notice is None
+
+
+def test_a_query_of_nothing_but_syntax_charts_and_exports_everything(demo_news):
+    assert demo_news.timeline("AND OR").series[0].total == demo_news.timeline("").series[0].total
+    exported = [article.id for article in demo_news.export("- -", sort="newest")]
+    assert exported == [article.id for article in demo_news.export("", sort="newest")]
 
 
 @pytest.mark.parametrize(
@@ -259,10 +281,6 @@ def test_date_ranges(demo_news, demo_articles):
         "2025-01-01", "2025-12-31"
     )
     assert dated("2025-11-28", "2025-11-28")
-
-
-def test_stop_words_alone_match_nothing(demo_news):
-    assert demo_news.search("the of").total == 0
 
 
 def test_quoted_facet_values_match_whole(allsides_news, allsides_slice):

@@ -152,6 +152,20 @@ def test_did_you_mean_is_a_link(client):
     assert 'did you mean <a href="/?q=offshore">offshore</a>?' in html
 
 
+def test_a_query_of_operators_alone_lists_everything_with_a_note(client):
+    browse = client.get("/api/search").json
+    api = client.get("/api/search?q=AND+OR").json
+    assert api["total"] == browse["total"] > 0 and api["hits"] == browse["hits"]
+    assert api["query"] == "AND OR" and api["notice"].startswith("nothing to search for in")
+    assert browse["notice"] is None
+    page = client.get("/?q=-")
+    assert page.status_code == 200
+    text = text_of(page.text).replace("&#39;", "'")
+    assert "Note: nothing to search for in '-'" in text
+    assert f"{browse['total']} stories" in text and "Nothing matches" not in text
+    assert browse["hits"][0]["title"] in text
+
+
 def test_empty_state_says_what_to_try(client):
     html = client.get("/?q=zebra+unicorn&agency=AP").text
     assert "Nothing matches “zebra unicorn”" in html

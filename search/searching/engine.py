@@ -291,6 +291,7 @@ class SearchEngine:
             collapse=collapse,
             facet_mode=facet_mode,
             filters=chosen,
+            notice=parsed.notice,
         )
 
     def _deadline(self) -> Deadline | None:

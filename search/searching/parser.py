@@ -18,7 +18,9 @@ What it accepts (Lucene-like, and lenient):
   ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short.
 
 A stray quote, a dangling operator or unbalanced parentheses are read leniently (Whoosh's
-parser ignores what it cannot use); a date it cannot read is refused with ``BadQuery``.
+parser ignores what it cannot use); a query with nothing left to search for (``AND``, ``-``,
+``""``, ``the``) lists everything, as an empty query does, and says so in ``notice``. A date it
+cannot read is refused with ``BadQuery``.
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ FIELD_SYNONYMS = {
 #: Longer input is refused rather than parsed (a paste accident, not a query); the
 #: ``max_query_chars`` setting overrides it.
 MAX_QUERY_CHARS = 2000
+#: A message quotes at most this much of a query.
+SHOWN_CHARS = 80
 #: A wildcard or fuzzy term expands to at most this many index terms for highlighting.
 MAX_HIGHLIGHT_EXPANSION = 200
 
@@ -85,6 +89,11 @@ FUZZY_PREFIX = 1
 #: ``NOT word`` and ``-word`` (a minus that starts a word, so ``u-turn`` stays a word).
 NOT_PATTERN = r"(^|(?<=[\s(]))(NOT(?=\s)|-(?=[\w\"(]))"
 DATE_HELP = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+#: What a query with nothing left to search for is told (it lists everything).
+NOTHING_TO_SEARCH = (
+    "nothing to search for in {query!r} (operators and the commonest words are not "
+    "searched), so everything is listed"
+)
 
 
 class QueryDate(fields.DATETIME):
@@ -216,6 +225,8 @@ class ParsedQuery:
     text: str
     query: query.Query
     match_all: bool = False
+    #: Said to the user about how the query was read (``NOTHING_TO_SEARCH``), else None.
+    notice: str | None = None
 
     def highlight_terms(self, reader, until: float | None = None) -> frozenset[str]:
         """The body terms (stemmed, as indexed) a hit can contain because of this query.
@@ -328,6 +339,11 @@ def _check_errors(q: query.Query) -> None:
             _check_errors(child)
 
 
+def _shown(text: str) -> str:
+    """``text`` as a message quotes it: at most 80 characters (a pasted page is not echoed)."""
+    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 3]}..."
+
+
 def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
     """Read what a user typed; an empty query matches every document."""
     if not isinstance(text, str | None):
@@ -345,10 +361,14 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
     except RecursionError:
         raise BadQuery("cannot read the query: its parentheses nest too deep") from None
     except Exception as exc:  # the parser's own failures are the user's query, read badly
-        shown = text if len(text) <= 80 else f"{text[:77]}..."
-        raise BadQuery(f"cannot read the query {shown!r}: {exc}") from None
+        raise BadQuery(f"cannot read the query {_shown(text)!r}: {exc}") from None
     _check_errors(q)
     q = q.normalize()
     if isinstance(q, query.Every):
         return ParsedQuery(text, q, match_all=True)
+    if isinstance(q, type(query.NullQuery)):
+        # Operators, punctuation or stopwords alone: Whoosh would match nothing; a search
+        # box lists everything for a query with no word in it, as for an empty one.
+        notice = NOTHING_TO_SEARCH.format(query=_shown(text))
+        return ParsedQuery(text, query.Every(), match_all=True, notice=notice)
     return ParsedQuery(text, q)

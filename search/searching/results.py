@@ -101,7 +101,8 @@ class SearchResult:
     """A page of hits with totals, facet counts and a spelling suggestion.
 
     ``total`` counts what is listed: stories when ``collapse`` is on, copies otherwise;
-    ``total_copies`` always counts documents.
+    ``total_copies`` always counts documents. ``notice`` says how the query was read when
+    that is not what it seems (a query of operators alone lists everything), else None.
     """
 
     query: str
@@ -118,6 +119,7 @@ class SearchResult:
     collapse: bool
     facet_mode: str
     filters: dict[str, list[str]] = field(default_factory=dict)
+    notice: str | None = None
 
     @property
     def pages(self) -> int:
@@ -140,6 +142,7 @@ class SearchResult:
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "facets_timed_out": self.facets_timed_out,
             "suggestion": self.suggestion,
+            "notice": self.notice,
         }
 
 
