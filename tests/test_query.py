@@ -90,6 +90,9 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         ("cocoa -", "cocoa"),
         ("cocoa NOT", "cocoa"),
         ("title:", "title"),
+        ('oil agency:""', "oil"),
+        ('cocoa -publisher:""', "cocoa"),
+        ("oil [ TO ]", "oil"),
         ("*", ""),
     ],
 )
@@ -100,9 +103,11 @@ def test_malformed_queries_are_read_as_meant(demo_news, text, meant):
 
 #: Queries with no word left to search for: operators, punctuation, stopwords.
 SYNTAX_ALONE = ["AND", "OR", "NOT", "-", "+", '""', "()", "(", '"', "[", "~", "AND OR", "- -"]
+#: Field values with nothing in them.
+EMPTY_VALUES = ['agency:""', 'publisher:"  "', 'title:""', "[ TO ]"]
 
 
-@pytest.mark.parametrize("text", [*SYNTAX_ALONE, "the of", "-the", "NOT ()"])
+@pytest.mark.parametrize("text", [*SYNTAX_ALONE, *EMPTY_VALUES, "the of", "-the", "NOT ()"])
 def test_queries_of_nothing_but_syntax_list_everything(demo_news, text):
     """As an empty query does (Solr's edismax, Google), not nothing; the result says why."""
     result = demo_news.search(text)  # read leniently, not refused

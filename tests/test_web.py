@@ -166,6 +166,22 @@ def test_a_query_of_operators_alone_lists_everything_with_a_note(client):
     assert browse["hits"][0]["title"] in text
 
 
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("oil AND", "oil"),
+        ("- oil", "oil"),
+        ('oil agency:""', "oil"),
+    ],
+)
+def test_dangling_syntax_beside_words_searches_the_words(client, typed, meant):
+    got = client.get("/api/search", query_string={"q": typed})
+    assert got.status_code == 200
+    expected = client.get("/api/search", query_string={"q": meant}).json
+    assert got.json["total"] == expected["total"] > 0 and got.json["hits"] == expected["hits"]
+    assert got.json["notice"] is None
+
+
 def test_empty_state_says_what_to_try(client):
     html = client.get("/?q=zebra+unicorn&agency=AP").text
     assert "Nothing matches “zebra unicorn”" in html

@@ -316,6 +316,30 @@ def _plain_words(text: str) -> Iterator[str]:
             yield match.group()
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _holds_nothing(leaf: query.Query) -> bool:
+    """Whether a field value is empty: ``agency:""``, ``agency:"  "``, a range with no ends
+    (``[ TO ]``). Whoosh would look for an empty term and find nothing."""
+    if isinstance(leaf, query.Phrase):
+        return all(_blank(word) for word in leaf.words)
+    if isinstance(leaf, query.TermRange):
+        return _blank(leaf.start) and _blank(leaf.end)
+    if isinstance(leaf, query.Term):
+        return _blank(leaf.text)
+    return False
+
+
+def _without_empty_values(q: query.Query) -> query.Query:
+    """``q`` with each empty field value made a NullQuery, which ``normalize`` drops: an
+    empty value dangles as an operator does (``oil agency:""`` searches ``oil``)."""
+    if q.is_leaf():
+        return query.NullQuery if _holds_nothing(q) else q
+    return q.apply(_without_empty_values)
+
+
 def _check_errors(q: query.Query) -> None:
     """Whoosh marks what it could not parse with an ``error`` attribute; refuse those.
 
@@ -363,12 +387,13 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
     except Exception as exc:  # the parser's own failures are the user's query, read badly
         raise BadQuery(f"cannot read the query {_shown(text)!r}: {exc}") from None
     _check_errors(q)
-    q = q.normalize()
+    q = _without_empty_values(q).normalize()
     if isinstance(q, query.Every):
         return ParsedQuery(text, q, match_all=True)
     if isinstance(q, type(query.NullQuery)):
-        # Operators, punctuation or stopwords alone: Whoosh would match nothing; a search
-        # box lists everything for a query with no word in it, as for an empty one.
+        # Operators, punctuation, stopwords or empty values alone: Whoosh would match
+        # nothing; a search box lists everything for a query with no word in it, as for an
+        # empty one.
         notice = NOTHING_TO_SEARCH.format(query=_shown(text))
         return ParsedQuery(text, query.Every(), match_all=True, notice=notice)
     return ParsedQuery(text, q)
