@@ -90,6 +90,19 @@ def test_a_query_of_operators_alone_lists_everything_and_says_so(demo_index, dem
     assert json.loads(listed.stdout)["total"] == everything.total
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("title: cocoa", "title:cocoa"), ("cocoa published:>", "cocoa")]
+)
+def test_dangling_syntax_is_read_as_meant_in_a_real_process(demo_index, typed, meant):
+    done = run("search", typed, "--json", "--index", str(demo_index))
+    assert done.returncode == 0 and done.stderr == ""
+    expected = run("search", meant, "--json", "--index", str(demo_index))
+    assert without_timing(json.loads(done.stdout)) == {
+        **without_timing(json.loads(expected.stdout)),
+        "query": typed,
+    }
+
+
 def test_all_copies_flag_lists_copies(demo_index, demo_news):
     collapsed = json.loads(invoke("search", "cocoa", "--json", "--index", str(demo_index)).output)
     result = invoke("search", "cocoa", "--all-copies", "--json", "--index", str(demo_index))

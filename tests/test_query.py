@@ -89,7 +89,15 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         ("- oil", "oil"),
         ("cocoa -", "cocoa"),
         ("cocoa NOT", "cocoa"),
-        ("title:", "title"),
+        ("oil title:", "oil"),
+        ("title: AND cocoa", "cocoa"),
+        ("cocoa published:>=", "cocoa"),
+        ("(author:) cocoa", "cocoa"),
+        ("title: -cocoa", "-cocoa"),
+        ("title: cocoa", "title:cocoa"),
+        ('headline:  "central bank"', 'title:"central bank"'),
+        ("published:> 2025-11-28", "published:>2025-11-28"),
+        ("agency: AP", "agency:AP"),
         ('oil agency:""', "oil"),
         ('cocoa -publisher:""', "cocoa"),
         ("oil [ TO ]", "oil"),
@@ -103,11 +111,14 @@ def test_malformed_queries_are_read_as_meant(demo_news, text, meant):
 
 #: Queries with no word left to search for: operators, punctuation, stopwords.
 SYNTAX_ALONE = ["AND", "OR", "NOT", "-", "+", '""', "()", "(", '"', "[", "~", "AND OR", "- -"]
-#: Field values with nothing in them.
+#: Field values with nothing in them, field names with no value.
 EMPTY_VALUES = ['agency:""', 'publisher:"  "', 'title:""', "[ TO ]"]
+FIELDS_ALONE = ["title:", "published:", "year:>=", "author:", "(title:)", "title: AND"]
 
 
-@pytest.mark.parametrize("text", [*SYNTAX_ALONE, *EMPTY_VALUES, "the of", "-the", "NOT ()"])
+@pytest.mark.parametrize(
+    "text", [*SYNTAX_ALONE, *EMPTY_VALUES, *FIELDS_ALONE, "the of", "-the", "NOT ()"]
+)
 def test_queries_of_nothing_but_syntax_list_everything(demo_news, text):
     """As an empty query does (Solr's edismax, Google), not nothing; the result says why."""
     result = demo_news.search(text)  # read leniently, not refused
@@ -134,6 +145,7 @@ def test_a_query_of_nothing_but_syntax_charts_and_exports_everything(demo_news):
     [
         ("published:[garbage TO 1987]", "cannot read the date 'garbage'"),
         ("published:>soon", "cannot read the date 'soon'"),
+        ("published:> soon", "cannot read the date 'soon'"),  # as Lucene: published:>soon
         ("published:0000", "cannot read the date '0000'"),  # parsed, but before year 1
         ("published:[0000-01 TO 2000]", "cannot read the date '0000-01'"),
         ("published:[1987-05 TO 1987-03]", "is empty"),

@@ -172,6 +172,8 @@ def test_a_query_of_operators_alone_lists_everything_with_a_note(client):
         ("oil AND", "oil"),
         ("- oil", "oil"),
         ('oil agency:""', "oil"),
+        ("oil title:", "oil"),
+        ("title: oil", "title:oil"),
     ],
 )
 def test_dangling_syntax_beside_words_searches_the_words(client, typed, meant):

@@ -12,7 +12,8 @@ What it accepts (Lucene-like, and lenient):
   (``dateline:tokyo``, ``agency:AP``, ``publisher:"New York Times"``), a quoted value matching
   whole and a word any word of the value (``authors:doe`` finds Jane Doe); obvious other
   names are read as ours (``author:`` as ``authors:``, ``date:`` as ``published:``) and an
-  unknown field is refused, naming the fields there are;
+  unknown field is refused, naming the fields there are; ``title: oil`` is ``title:oil``
+  (as in Lucene), and a field name with no value (``title:``) is left out;
 - ``wild*``, fuzzy ``starmr~`` (one edit; ``starmr~2`` two);
 - dates: ``published:[2016-01-01 TO 2016-12-31]``, ``published:>2019`` (after 2019),
   ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short.
@@ -26,7 +27,7 @@ cannot read is refused with ``BadQuery``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -285,21 +286,42 @@ _WORD = re.compile(r"(?<![\w:*?~.\-])[^\W\d_]{3,}(?![\w:*?~(])")
 _FIELD_VALUE = re.compile(r"\b\w+:(?:\"[^\"]*\"?|\[[^\]]*\]?|\{[^}]*\}?|\S+)")
 #: ``name:`` directly followed by a value (``Update: oil`` and ``http://`` are words).
 _FIELD_NAME = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(?=[^\s/:])")
+#: ``name:`` (or ``name:>``, ``name:<=``) then a space or nothing: ``title: oil``, ``title:``.
+_NAME_APART = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):([<>]=?)?(?:\s+|(?=\)|$))")
+#: What cannot start a field's value: the end, ``)``, an operator (``AND``, ``-oil``),
+#: another ``name:``.
+_NO_VALUE = re.compile(r"$|[)+-]|(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)(?=[\s)]|$)|[A-Za-z_]\w*:")
 _QUOTED = re.compile(r'"[^"]*"?')
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def _outside_quotes(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str) -> str:
+    """``pattern.sub(replace, text)`` for the matches outside quoted text (``"title: oil"``
+    is words, whatever the syntax in it)."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+
+    def outside(match: re.Match) -> str:
+        if any(start < match.start() < end for start, end in quoted):
+            return match.group()
+        return replace(match)
+
+    return pattern.sub(outside, text)
+
+
+def _field_named(typed: str) -> str:
+    """The field ``typed`` names as the index spells it (``Author`` → ``authors``), which
+    may be no field of ours."""
+    return FIELD_SYNONYMS.get(typed.lower(), typed.lower())
 
 
 def _canonical_field_names(text: str) -> str:
     """Field names as the index spells them: ``Title:oil`` → ``title:oil``, ``author:doe`` →
     ``authors:doe``; an unknown name is refused (Whoosh would search it as a word, silently
     finding nothing). Quoted text is left alone."""
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
 
     def rename(match: re.Match) -> str:
-        if any(start < match.start() < end for start, end in quoted):
-            return match.group()
         typed = match.group(1)
-        name = FIELD_SYNONYMS.get(typed.lower(), typed.lower())
+        name = _field_named(typed)
         if name not in QUERY_FIELDS:
             raise BadQuery(
                 f"unknown field {typed!r}: use one of {', '.join(QUERY_FIELDS)} "
@@ -307,7 +329,25 @@ def _canonical_field_names(text: str) -> str:
             )
         return f"{name}:"
 
-    return _FIELD_NAME.sub(rename, text)
+    return _outside_quotes(_FIELD_NAME, rename, text)
+
+
+def _fields_joined(text: str) -> str:
+    """Each field name set apart from its value joined to it, as Lucene reads it
+    (``title: oil`` is ``title:oil``, ``published:> 2024`` is ``published:>2024``); one
+    with no value after it (``title:``, ``published:>``, ``title: AND oil``) dropped, as it
+    dangles like an operator, where Whoosh would search the name as a word. Another
+    ``name:`` is left a word (``Update: oil``)."""
+
+    def join(match: re.Match) -> str:
+        name, comparison = match.group(1), match.group(2) or ""
+        if _field_named(name) not in QUERY_FIELDS:
+            return match.group()
+        if _NO_VALUE.match(match.string, match.end()):
+            return " "
+        return f"{name}:{comparison}"
+
+    return _outside_quotes(_NAME_APART, join, text)
 
 
 def _plain_words(text: str) -> Iterator[str]:
@@ -377,7 +417,7 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
         raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
     if not text or text == "*":
         return ParsedQuery(text, query.Every(), match_all=True)
-    text_for_parser = _canonical_field_names(text)
+    text_for_parser = _canonical_field_names(_fields_joined(text))
     try:
         q = query_parser().parse(text_for_parser, normalize=False)
     except BadQuery:
