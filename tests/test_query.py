@@ -98,6 +98,11 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         ('headline:  "central bank"', 'title:"central bank"'),
         ("published:> 2025-11-28", "published:>2025-11-28"),
         ("agency: AP", "agency:AP"),
+        ("published:[2025-11-28 TO ]", "published:>=2025-11-28"),
+        ("published:[* TO 2024-03}", "published:<2024-03"),
+        ("published:[2024]", "year:2024"),
+        ("cocoa published:[ TO ]", "cocoa"),
+        ("cocoa published:[]", "cocoa"),
         ('oil agency:""', "oil"),
         ('cocoa -publisher:""', "cocoa"),
         ("oil [ TO ]", "oil"),
@@ -112,7 +117,8 @@ def test_malformed_queries_are_read_as_meant(demo_news, text, meant):
 #: Queries with no word left to search for: operators, punctuation, stopwords.
 SYNTAX_ALONE = ["AND", "OR", "NOT", "-", "+", '""', "()", "(", '"', "[", "~", "AND OR", "- -"]
 #: Field values with nothing in them, field names with no value.
-EMPTY_VALUES = ['agency:""', 'publisher:"  "', 'title:""', "[ TO ]"]
+EMPTY_VALUES = ['agency:""', 'publisher:"  "', 'title:""', "[ TO ]", "published:[ TO ]"]
+EMPTY_VALUES += ["published:[* TO *]", "year:{}"]
 FIELDS_ALONE = ["title:", "published:", "year:>=", "author:", "(title:)", "title: AND"]
 
 

@@ -16,7 +16,8 @@ What it accepts (Lucene-like, and lenient):
   (as in Lucene), and a field name with no value (``title:``) is left out;
 - ``wild*``, fuzzy ``starmr~`` (one edit; ``starmr~2`` two);
 - dates: ``published:[2016-01-01 TO 2016-12-31]``, ``published:>2019`` (after 2019),
-  ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short.
+  ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short; a range's end
+  left blank or ``*`` is open (``[2019 TO *]``).
 
 A stray quote, a dangling operator or unbalanced parentheses are read leniently (Whoosh's
 parser ignores what it cannot use); a query with nothing left to search for (``AND``, ``-``,
@@ -124,7 +125,12 @@ class QueryDate(fields.DATETIME):
         return edge - 1 if upper else edge
 
     def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
-        first, last = self._bucket(qstring)
+        # What reaches here in brackets is a range with no TO: ``[2024]`` is 2024, and ``[]``
+        # no date, left out as a dangling operator is.
+        text = qstring.strip().strip("[]{}")
+        if _blank(text):
+            return query.NullQuery
+        first, last = self._bucket(text)
         start, end = datetime_to_long(first), datetime_to_long(last)
         return query.NumericRange(DATE_FIELD, start, end, boost=boost, constantscore=True)
 
@@ -137,11 +143,25 @@ class QueryDate(fields.DATETIME):
         endexcl: bool,
         boost: float = 1.0,
     ) -> query.Query:
+        """A date range; an end left blank or ``*`` (``[2024 TO ]``, ``[* TO 2024]``) is
+        open, and a range with neither end limits nothing: it is left out."""
+        start, end = _range_end(start), _range_end(end)
+        if start is None and end is None:
+            return query.NullQuery
         low = self._bound(start, after=startexcl, upper=False) if start is not None else None
         high = self._bound(end, after=not endexcl, upper=True) if end is not None else None
         if low is not None and high is not None and low > high:
             raise BadQuery(f"the date range {start} TO {end} is empty: its start is after its end")
         return query.NumericRange(DATE_FIELD, low, high, boost=boost, constantscore=True)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _range_end(value: str | None) -> str | None:
+    """A range's end as typed, None when it is open (left blank or ``*``, as in Lucene)."""
+    return None if _blank(value) or value.strip() == "*" else value
 
 
 class TypedWords(query.And):
@@ -356,17 +376,13 @@ def _plain_words(text: str) -> Iterator[str]:
             yield match.group()
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _holds_nothing(leaf: query.Query) -> bool:
     """Whether a field value is empty: ``agency:""``, ``agency:"  "``, a range with no ends
     (``[ TO ]``). Whoosh would look for an empty term and find nothing."""
     if isinstance(leaf, query.Phrase):
         return all(_blank(word) for word in leaf.words)
     if isinstance(leaf, query.TermRange):
-        return _blank(leaf.start) and _blank(leaf.end)
+        return _range_end(leaf.start) is None and _range_end(leaf.end) is None
     if isinstance(leaf, query.Term):
         return _blank(leaf.text)
     return False
