@@ -91,7 +91,12 @@ def test_a_query_of_operators_alone_lists_everything_and_says_so(demo_index, dem
 
 
 @pytest.mark.parametrize(
-    ("typed", "meant"), [("title: cocoa", "title:cocoa"), ("cocoa published:>", "cocoa")]
+    ("typed", "meant"),
+    [
+        ("title: cocoa", "title:cocoa"),
+        ("cocoa published:>", "cocoa"),
+        ("oil OR OR gas", "oil OR gas"),
+    ],
 )
 def test_dangling_syntax_is_read_as_meant_in_a_real_process(demo_index, typed, meant):
     done = run("search", typed, "--json", "--index", str(demo_index))

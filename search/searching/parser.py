@@ -312,6 +312,11 @@ _NAME_APART = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):([<>]=?)?(?:\s+|(?=\)|$))")
 #: another ``name:``.
 _NO_VALUE = re.compile(r"$|[)+-]|(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)(?=[\s)]|$)|[A-Za-z_]\w*:")
 _QUOTED = re.compile(r'"[^"]*"?')
+#: A piece of the query as operators see it: a quoted run, a parenthesis, anything else.
+_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
+#: Operators between two operands, and before one.
+_BINARY = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
+_UNARY = frozenset({"NOT", "-", "+"})
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
@@ -332,6 +337,35 @@ def _field_named(typed: str) -> str:
     """The field ``typed`` names as the index spells it (``Author`` → ``authors``), which
     may be no field of ours."""
     return FIELD_SYNONYMS.get(typed.lower(), typed.lower())
+
+
+def _dangles(token: str, before: str | None, after: str | None) -> bool:
+    """Whether the operator ``token`` lacks an operand, between the last token kept
+    (``before``) and the next one (``after``); None is the query's start or end."""
+    if token in _BINARY:
+        missing_before = before is None or before == "(" or before in _BINARY | _UNARY
+        return missing_before or after in (None, ")")
+    return token in _UNARY and after in (None, ")")
+
+
+def _without_dangling_operators(text: str) -> str:
+    """``text`` less each operator that lacks an operand: ``OR`` at the start or end of a
+    group or after another operator (``oil OR OR gas`` is ``oil OR gas``, ``oil AND OR
+    gas`` ``oil AND gas``), ``NOT`` or ``-`` before a ``)``. Whoosh reads those as words,
+    which a facet field searches (``agency:(AP OR)`` looked for an agency named "or") and
+    which turned ``OR OR`` into AND."""
+    tokens = list(_TOKEN.finditer(text))
+    dangling: list[tuple[int, int]] = []
+    before: str | None = None
+    for at, token in enumerate(tokens):
+        after = tokens[at + 1].group() if at + 1 < len(tokens) else None
+        if _dangles(token.group(), before, after):
+            dangling.append(token.span())
+        else:
+            before = token.group()
+    for start, end in reversed(dangling):
+        text = f"{text[:start]} {text[end:]}"
+    return text
 
 
 def _canonical_field_names(text: str) -> str:
@@ -433,7 +467,7 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
         raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
     if not text or text == "*":
         return ParsedQuery(text, query.Every(), match_all=True)
-    text_for_parser = _canonical_field_names(_fields_joined(text))
+    text_for_parser = _canonical_field_names(_without_dangling_operators(_fields_joined(text)))
     try:
         q = query_parser().parse(text_for_parser, normalize=False)
     except BadQuery:
