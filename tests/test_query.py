@@ -103,6 +103,10 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         ("published:[2024]", "year:2024"),
         ("cocoa published:[ TO ]", "cocoa"),
         ("cocoa published:[]", "cocoa"),
+        ("published:[2025-11-28 TO", "published:>=2025-11-28"),
+        ("cocoa published:{2024 TO", "cocoa published:>2024"),
+        ("agency:(AP OR Reuters", "agency:AP OR agency:Reuters"),
+        ("oil title:(", "oil"),
         ("oil OR OR gas", "oil OR gas"),
         ("oil OR AND gas", "oil OR gas"),
         ("agency:(AP OR)", "agency:AP"),
@@ -124,7 +128,7 @@ SYNTAX_ALONE = ["AND", "OR", "NOT", "-", "+", '""', "()", "(", '"', "[", "~", "A
 #: Field values with nothing in them, field names with no value.
 EMPTY_VALUES = ['agency:""', 'publisher:"  "', 'title:""', "[ TO ]", "published:[ TO ]"]
 EMPTY_VALUES += ["published:[* TO *]", "year:{}"]
-FIELDS_ALONE = ["title:", "published:", "year:>=", "author:", "(title:)", "title: AND"]
+FIELDS_ALONE = ["title:", "published:", "year:>=", "author:", "(title:)", "title: AND", "title:("]
 
 
 @pytest.mark.parametrize(

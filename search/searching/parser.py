@@ -311,6 +311,9 @@ _NAME_APART = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):([<>]=?)?(?:\s+|(?=\)|$))")
 #: What cannot start a field's value: the end, ``)``, an operator (``AND``, ``-oil``),
 #: another ``name:``.
 _NO_VALUE = re.compile(r"$|[)+-]|(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)(?=[\s)]|$)|[A-Za-z_]\w*:")
+#: A field's range left open at the end of the query: ``published:[2024 TO``.
+_UNCLOSED_RANGE = re.compile(r"(?<![\w\"])[A-Za-z_]\w*:([\[{])[^\]}]*$")
+_RANGE_CLOSERS = {"[": "]", "{": "}"}
 _QUOTED = re.compile(r'"[^"]*"?')
 #: A piece of the query as operators see it: a quoted run, a parenthesis, anything else.
 _TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
@@ -366,6 +369,23 @@ def _without_dangling_operators(text: str) -> str:
     for start, end in reversed(dangling):
         text = f"{text[:start]} {text[end:]}"
     return text
+
+
+def _closed(text: str) -> str:
+    """``text`` with a field's range and the parentheses left open closed at its end, as
+    a stray quote is (``published:[2024 TO`` is ``published:[2024 TO]``, after 2024;
+    ``agency:(AP OR Reuters`` keeps both in ``agency``), where Whoosh would read the
+    bracket as part of a date or end the field at the ``OR``."""
+    text = _outside_quotes(
+        _UNCLOSED_RANGE, lambda match: match.group() + _RANGE_CLOSERS[match.group(1)], text
+    )
+    depth = 0
+    for token in _TOKEN.finditer(text):  # a quoted run is one token: its parentheses are words
+        if token.group() == "(":
+            depth += 1
+        elif token.group() == ")":
+            depth = max(depth - 1, 0)
+    return text + ")" * depth
 
 
 def _canonical_field_names(text: str) -> str:
@@ -467,7 +487,8 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
         raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
     if not text or text == "*":
         return ParsedQuery(text, query.Every(), match_all=True)
-    text_for_parser = _canonical_field_names(_without_dangling_operators(_fields_joined(text)))
+    tidied = _without_dangling_operators(_closed(_fields_joined(text)))
+    text_for_parser = _canonical_field_names(tidied)
     try:
         q = query_parser().parse(text_for_parser, normalize=False)
     except BadQuery:
