@@ -108,6 +108,11 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         ("agency:(AP OR Reuters", "agency:AP OR agency:Reuters"),
         ("oil title:(", "oil"),
         ("oil OR OR gas", "oil OR gas"),
+        ("oil *", "oil"),
+        ("oil ?", "oil"),
+        ("*:* -oil", "-oil"),
+        ("cocoa *:*", "cocoa"),
+        ("*:*", ""),
         ("oil OR AND gas", "oil OR gas"),
         ("agency:(AP OR)", "agency:AP"),
         ("agency:(OR Reuters)", "agency:Reuters"),
@@ -125,6 +130,7 @@ def test_malformed_queries_are_read_as_meant(demo_news, text, meant):
 
 #: Queries with no word left to search for: operators, punctuation, stopwords.
 SYNTAX_ALONE = ["AND", "OR", "NOT", "-", "+", '""', "()", "(", '"', "[", "~", "AND OR", "- -"]
+SYNTAX_ALONE += ["(*)", "?"]
 #: Field values with nothing in them, field names with no value.
 EMPTY_VALUES = ['agency:""', 'publisher:"  "', 'title:""', "[ TO ]", "published:[ TO ]"]
 EMPTY_VALUES += ["published:[* TO *]", "year:{}"]
@@ -189,6 +195,8 @@ def test_too_long_query_is_refused():
 
 def test_empty_query_matches_all():
     assert parse_query("").match_all and parse_query("   ").match_all
+    for everything in ("*", "*:*"):  # asked for: no notice
+        assert parse_query(everything).match_all and parse_query(everything).notice is None
 
 
 def test_field_names_are_case_insensitive():

@@ -177,6 +177,7 @@ def test_a_query_of_operators_alone_lists_everything_with_a_note(client):
         ("oil published:[2025 TO *]", "oil published:>=2025"),
         ("agency:(AP OR)", "agency:AP"),
         ("oil published:[2025 TO", "oil published:>=2025"),
+        ("oil *", "oil"),
     ],
 )
 def test_dangling_syntax_beside_words_searches_the_words(client, typed, meant):

@@ -320,6 +320,8 @@ _TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
 #: Operators between two operands, and before one.
 _BINARY = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
 _UNARY = frozenset({"NOT", "-", "+"})
+#: "Anything": as the whole query it lists everything; beside words it limits nothing.
+_MATCH_ALL = frozenset({"*", "*:*"})
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
@@ -343,12 +345,17 @@ def _field_named(typed: str) -> str:
 
 
 def _dangles(token: str, before: str | None, after: str | None) -> bool:
-    """Whether the operator ``token`` lacks an operand, between the last token kept
-    (``before``) and the next one (``after``); None is the query's start or end."""
+    """Whether ``token``, an operator or a lone wildcard, lacks an operand (or limits
+    nothing), between the last token kept (``before``) and the next one (``after``); None is
+    the query's start or end."""
     if token in _BINARY:
         missing_before = before is None or before == "(" or before in _BINARY | _UNARY
         return missing_before or after in (None, ")")
-    return token in _UNARY and after in (None, ")")
+    if token in _UNARY:
+        return after in (None, ")")
+    # A lone * (or ?) among words: Whoosh refused it as a wildcard with no letters, and made
+    # an AND holding *:* match everything ('*:* -oil' listed oil too).
+    return token in _MATCH_ALL or token == "?"
 
 
 def _without_dangling_operators(text: str) -> str:
@@ -356,7 +363,8 @@ def _without_dangling_operators(text: str) -> str:
     group or after another operator (``oil OR OR gas`` is ``oil OR gas``, ``oil AND OR
     gas`` ``oil AND gas``), ``NOT`` or ``-`` before a ``)``. Whoosh reads those as words,
     which a facet field searches (``agency:(AP OR)`` looked for an agency named "or") and
-    which turned ``OR OR`` into AND."""
+    which turned ``OR OR`` into AND. A lone ``*`` or ``?`` limits nothing and goes too
+    (``oil *`` is ``oil``, ``*:* -oil`` is ``-oil``)."""
     tokens = list(_TOKEN.finditer(text))
     dangling: list[tuple[int, int]] = []
     before: str | None = None
@@ -485,7 +493,7 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
     text = (text or "").strip()
     if len(text) > max_chars:
         raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
-    if not text or text == "*":
+    if not text or text in _MATCH_ALL:
         return ParsedQuery(text, query.Every(), match_all=True)
     tidied = _without_dangling_operators(_closed(_fields_joined(text)))
     text_for_parser = _canonical_field_names(tidied)
