@@ -439,20 +439,24 @@ def _plain_words(text: str) -> Iterator[str]:
 
 
 def _holds_nothing(leaf: query.Query) -> bool:
-    """Whether a field value is empty: ``agency:""``, ``agency:"  "``, a range with no ends
-    (``[ TO ]``). Whoosh would look for an empty term and find nothing."""
+    """Whether a field value of a normalised query is empty: ``agency:""`` (a blank term),
+    a range with no ends (``[ TO ]``, ``[* TO *]``: a blank or ``*`` term; ``[TO]``: a
+    field's Every). Whoosh would look for an empty term and find nothing."""
     if isinstance(leaf, query.Phrase):
         return all(_blank(word) for word in leaf.words)
     if isinstance(leaf, query.TermRange):
         return _range_end(leaf.start) is None and _range_end(leaf.end) is None
     if isinstance(leaf, query.Term):
-        return _blank(leaf.text)
-    return False
+        return _range_end(leaf.text) is None
+    return isinstance(leaf, query.Every) and leaf.fieldname is not None
 
 
 def _without_empty_values(q: query.Query) -> query.Query:
     """``q`` with each empty field value made a NullQuery, which ``normalize`` drops: an
-    empty value dangles as an operator does (``oil agency:""`` searches ``oil``)."""
+    empty value dangles as an operator does (``oil agency:""`` searches ``oil``).
+
+    Give it a normalised query: normalising flattens nested groups (``((((oil))))``), which
+    this walks at three stack frames a level."""
     if q.is_leaf():
         return query.NullQuery if _holds_nothing(q) else q
     return q.apply(_without_empty_values)
@@ -499,14 +503,14 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
     text_for_parser = _canonical_field_names(tidied)
     try:
         q = query_parser().parse(text_for_parser, normalize=False)
+        _check_errors(q)
+        q = _without_empty_values(q.normalize()).normalize()
     except BadQuery:
         raise
-    except RecursionError:
+    except RecursionError:  # in Whoosh's parser or in a walk of what it made
         raise BadQuery("cannot read the query: its parentheses nest too deep") from None
     except Exception as exc:  # the parser's own failures are the user's query, read badly
         raise BadQuery(f"cannot read the query {_shown(text)!r}: {exc}") from None
-    _check_errors(q)
-    q = _without_empty_values(q).normalize()
     if isinstance(q, query.Every):
         return ParsedQuery(text, q, match_all=True)
     if isinstance(q, type(query.NullQuery)):
