@@ -306,23 +306,23 @@ _WORD = re.compile(r"(?<![\w:*?~.\-])[^\W\d_]{3,}(?![\w:*?~(])")
 _FIELD_VALUE = re.compile(r"\b\w+:(?:\"[^\"]*\"?|\[[^\]]*\]?|\{[^}]*\}?|\S+)")
 #: ``name:`` directly followed by a value (``Update: oil`` and ``http://`` are words).
 _FIELD_NAME = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(?=[^\s/:])")
+#: Operators between two operands, before one, and all the words of the syntax.
+_BINARY = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
+_UNARY = frozenset({"NOT", "-", "+"})
+_OPERATORS = _BINARY | {"NOT", "TO"}
 #: ``name:`` (or ``name:>``, ``name:<=``) then a space or nothing: ``title: oil``, ``title:``.
 _NAME_APART = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):([<>]=?)?(?:\s+|(?=\)|$))")
 #: What cannot start a field's value: the end, ``)``, an operator (``AND``, ``-oil``),
 #: another ``name:``.
-_NO_VALUE = re.compile(r"$|[)+-]|(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)(?=[\s)]|$)|[A-Za-z_]\w*:")
+_NO_VALUE = re.compile(rf"$|[)+-]|(?:{'|'.join(sorted(_OPERATORS))})(?=[\s)]|$)|[A-Za-z_]\w*:")
 #: A field's range left open at the end of the query: ``published:[2024 TO``.
 _UNCLOSED_RANGE = re.compile(r"(?<![\w\"])[A-Za-z_]\w*:([\[{])[^\]}]*$")
 _RANGE_CLOSERS = {"[": "]", "{": "}"}
 _QUOTED = re.compile(r'"[^"]*"?')
 #: A piece of the query as operators see it: a quoted run, a parenthesis, anything else.
 _TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
-#: Operators between two operands, and before one.
-_BINARY = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
-_UNARY = frozenset({"NOT", "-", "+"})
 #: "Anything": as the whole query it lists everything; beside words it limits nothing.
 _MATCH_ALL = frozenset({"*", "*:*"})
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
 def _outside_quotes(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str) -> str:
@@ -349,7 +349,7 @@ def _dangles(token: str, before: str | None, after: str | None) -> bool:
     nothing), between the last token kept (``before``) and the next one (``after``); None is
     the query's start or end."""
     if token in _BINARY:
-        missing_before = before is None or before == "(" or before in _BINARY | _UNARY
+        missing_before = before is None or before == "(" or before in _BINARY or before in _UNARY
         return missing_before or after in (None, ")")
     if token in _UNARY:
         return after in (None, ")")
