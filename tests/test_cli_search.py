@@ -85,6 +85,39 @@ def test_suggestion_is_shown(demo_index):
     assert "Did you mean: cocoa?" in result.output
 
 
+def test_a_query_of_operators_alone_lists_everything_and_says_so(demo_index, demo_news):
+    done = run("search", "AND OR", "--per-page", "3", "--index", str(demo_index))
+    assert done.returncode == 0 and done.stderr == ""
+    everything = demo_news.search("", per_page=3)
+    head, note = done.stdout.splitlines()[:2]
+    assert head.startswith(f"{everything.total:,} stories")
+    assert note == (
+        "Note: nothing to search for in 'AND OR' (operators and the commonest words are not "
+        "searched), so everything is listed"
+    )
+    assert f"  1. {everything.hits[0].title}" in done.stdout
+    listed = run("search", '""', "--json", "--index", str(demo_index))
+    assert json.loads(listed.stdout)["total"] == everything.total
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("title: cocoa", "title:cocoa"),
+        ("cocoa published:>", "cocoa"),
+        ("oil OR OR gas", "oil OR gas"),
+    ],
+)
+def test_dangling_syntax_is_read_as_meant_in_a_real_process(demo_index, typed, meant):
+    done = run("search", typed, "--json", "--index", str(demo_index))
+    assert done.returncode == 0 and done.stderr == ""
+    expected = run("search", meant, "--json", "--index", str(demo_index))
+    assert without_timing(json.loads(done.stdout)) == {
+        **without_timing(json.loads(expected.stdout)),
+        "query": typed,
+    }
+
+
 def test_all_copies_flag_lists_copies(demo_index, demo_news):
     collapsed = json.loads(invoke("search", "cocoa", "--json", "--index", str(demo_index)).output)
     result = invoke("search", "cocoa", "--all-copies", "--json", "--index", str(demo_index))

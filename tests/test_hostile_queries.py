@@ -222,3 +222,9 @@ def test_parentheses_nested_too_deep_are_refused_in_one_short_line():
     with pytest.raises(UserError) as refused:
         parse_query("(" * 999 + "a" + ")" * 999)  # 1,000 deep, within max_query_chars
     assert str(refused.value) == "cannot read the query: its parentheses nest too deep"
+
+
+def test_parentheses_nested_500_deep_are_read():
+    """Deep but readable: each walk of the parsed query fits in Python's stack."""
+    parsed = parse_query("(" * 500 + "house" + ")" * 499)
+    assert str(parsed.query) == "(title:hous OR byline:hous OR body:hous)"

@@ -85,9 +85,41 @@ def having_phrase(docs, words: list[str]) -> set[str]:
         ("(oil OR gas", "oil OR gas"),
         ("oil)) ((", "oil"),
         ("oil^", "oil"),
+        ("oil OR", "oil"),
+        ("- oil", "oil"),
         ("cocoa -", "cocoa"),
         ("cocoa NOT", "cocoa"),
-        ("title:", "title"),
+        ("oil title:", "oil"),
+        ("title: AND cocoa", "cocoa"),
+        ("cocoa published:>=", "cocoa"),
+        ("(author:) cocoa", "cocoa"),
+        ("title: -cocoa", "-cocoa"),
+        ("title: cocoa", "title:cocoa"),
+        ('headline:  "central bank"', 'title:"central bank"'),
+        ("published:> 2025-11-28", "published:>2025-11-28"),
+        ("agency: AP", "agency:AP"),
+        ("published:[2025-11-28 TO ]", "published:>=2025-11-28"),
+        ("published:[* TO 2024-03}", "published:<2024-03"),
+        ("published:[2024]", "year:2024"),
+        ("cocoa published:[ TO ]", "cocoa"),
+        ("cocoa published:[]", "cocoa"),
+        ("published:[2025-11-28 TO", "published:>=2025-11-28"),
+        ("cocoa published:{2024 TO", "cocoa published:>2024"),
+        ("agency:(AP OR Reuters", "agency:AP OR agency:Reuters"),
+        ("oil title:(", "oil"),
+        ("oil OR OR gas", "oil OR gas"),
+        ("oil *", "oil"),
+        ("oil ?", "oil"),
+        ("*:* -oil", "-oil"),
+        ("cocoa *:*", "cocoa"),
+        ("*:*", ""),
+        ("oil OR AND gas", "oil OR gas"),
+        ("agency:(AP OR)", "agency:AP"),
+        ("agency:(OR Reuters)", "agency:Reuters"),
+        ("agency:(Reuters -) cocoa", "agency:Reuters cocoa"),
+        ('oil agency:""', "oil"),
+        ('cocoa -publisher:""', "cocoa"),
+        ("oil [ TO ]", "oil"),
         ("*", ""),
     ],
 )
@@ -96,10 +128,37 @@ def test_malformed_queries_are_read_as_meant(demo_news, text, meant):
     assert expected and all_ids(demo_news, text) == expected
 
 
-@pytest.mark.parametrize("text", ["-", "NOT", "[", "~", '""', "AND OR"])
-def test_queries_of_nothing_but_syntax_find_nothing(demo_news, text):
+#: Queries with no word left to search for: operators, punctuation, stopwords.
+SYNTAX_ALONE = ["AND", "OR", "NOT", "-", "+", '""', "()", "(", '"', "[", "~", "AND OR", "- -"]
+SYNTAX_ALONE += ["(*)", "?"]
+#: Field values with nothing in them, field names with no value.
+EMPTY_VALUES = ['agency:""', 'publisher:"  "', 'title:""', "[ TO ]", "published:[ TO ]"]
+EMPTY_VALUES += ["published:[* TO *]", "year:{}"]
+FIELDS_ALONE = ["title:", "published:", "year:>=", "author:", "(title:)", "title: AND", "title:("]
+
+
+@pytest.mark.parametrize(
+    "text", [*SYNTAX_ALONE, *EMPTY_VALUES, *FIELDS_ALONE, "the of", "-the", "NOT ()"]
+)
+def test_queries_of_nothing_but_syntax_list_everything(demo_news, text):
+    """As an empty query does (Solr's edismax, Google), not nothing; the result says why."""
     result = demo_news.search(text)  # read leniently, not refused
-    assert result.total == 0 and result.hits == []
+    browse = demo_news.search("")
+    assert result.total == browse.total > 0 and result.sort == "newest"
+    assert all_ids(demo_news, text) == all_ids(demo_news, "")
+    assert result.facets == browse.facets
+    assert result.query == text
+    assert result.notice == (
+        f"nothing to search for in {text!r} (operators and the commonest words are not "
+        "searched), so everything is listed"
+    )
+    assert browse.notice is None and demo_news.search("oil").notice is None
+
+
+def test_a_query_of_nothing_but_syntax_charts_and_exports_everything(demo_news):
+    assert demo_news.timeline("AND OR").series[0].total == demo_news.timeline("").series[0].total
+    exported = [article.id for article in demo_news.export("- -", sort="newest")]
+    assert exported == [article.id for article in demo_news.export("", sort="newest")]
 
 
 @pytest.mark.parametrize(
@@ -107,6 +166,7 @@ def test_queries_of_nothing_but_syntax_find_nothing(demo_news, text):
     [
         ("published:[garbage TO 1987]", "cannot read the date 'garbage'"),
         ("published:>soon", "cannot read the date 'soon'"),
+        ("published:> soon", "cannot read the date 'soon'"),  # as Lucene: published:>soon
         ("published:0000", "cannot read the date '0000'"),  # parsed, but before year 1
         ("published:[0000-01 TO 2000]", "cannot read the date '0000-01'"),
         ("published:[1987-05 TO 1987-03]", "is empty"),
@@ -135,6 +195,8 @@ def test_too_long_query_is_refused():
 
 def test_empty_query_matches_all():
     assert parse_query("").match_all and parse_query("   ").match_all
+    for everything in ("*", "*:*"):  # asked for: no notice
+        assert parse_query(everything).match_all and parse_query(everything).notice is None
 
 
 def test_field_names_are_case_insensitive():
@@ -272,10 +334,6 @@ def test_date_ranges(demo_news, demo_articles):
         "2025-01-01", "2025-12-31"
     )
     assert dated("2025-11-28", "2025-11-28")
-
-
-def test_stop_words_alone_match_nothing(demo_news):
-    assert demo_news.search("the of").total == 0
 
 
 def test_quoted_facet_values_match_whole(allsides_news, allsides_slice):

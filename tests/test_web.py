@@ -166,6 +166,42 @@ def test_a_short_list_says_where_the_near_matches_begin(client):
     assert not plain["near_matches"] and not any(hit["near"] for hit in plain["hits"])
 
 
+def test_a_query_of_operators_alone_lists_everything_with_a_note(client):
+    browse = client.get("/api/search").json
+    api = client.get("/api/search?q=AND+OR").json
+    assert api["total"] == browse["total"] > 0 and api["hits"] == browse["hits"]
+    assert api["query"] == "AND OR" and api["notice"].startswith("nothing to search for in")
+    assert browse["notice"] is None
+    page = client.get("/?q=-")
+    assert page.status_code == 200
+    text = text_of(page.text).replace("&#39;", "'")
+    assert "Note: nothing to search for in '-'" in text
+    assert f"{browse['total']} stories" in text and "Nothing matches" not in text
+    assert browse["hits"][0]["title"] in text
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("oil AND", "oil"),
+        ("- oil", "oil"),
+        ('oil agency:""', "oil"),
+        ("oil title:", "oil"),
+        ("title: oil", "title:oil"),
+        ("oil published:[2025 TO *]", "oil published:>=2025"),
+        ("agency:(AP OR)", "agency:AP"),
+        ("oil published:[2025 TO", "oil published:>=2025"),
+        ("oil *", "oil"),
+    ],
+)
+def test_dangling_syntax_beside_words_searches_the_words(client, typed, meant):
+    got = client.get("/api/search", query_string={"q": typed})
+    assert got.status_code == 200
+    expected = client.get("/api/search", query_string={"q": meant}).json
+    assert got.json["total"] == expected["total"] > 0 and got.json["hits"] == expected["hits"]
+    assert got.json["notice"] is None
+
+
 def test_empty_state_says_what_to_try(client):
     html = client.get("/?q=zebra+unicorn&agency=AP").text
     assert "Nothing matches “zebra unicorn”" in html

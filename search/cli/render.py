@@ -89,7 +89,7 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def render_search(result: SearchResult) -> str:
-    """The whole listing: summary, suggestion, hits, facet counts."""
+    """The whole listing: summary, notice, suggestion, hits, facet counts."""
     first = (result.page - 1) * result.per_page + 1
     last = first + len(result.hits) - 1
     head = plural(result.total, "story" if result.collapse else "article")
@@ -98,6 +98,8 @@ def render_search(result: SearchResult) -> str:
     if result.hits:
         head += f", showing {first:,}-{last:,} (page {result.page:,} of {result.pages:,})"
     lines = [f"{head}, sorted by {result.sort}, {result.took_ms:.0f} ms"]
+    if result.notice:
+        lines.append(f"Note: {result.notice}")
     if result.suggestion:
         lines.append(f"Did you mean: {click.style(result.suggestion, bold=True)}?")
     if not result.hits and result.total:

@@ -313,6 +313,7 @@ class SearchEngine:
             facet_mode=facet_mode,
             filters=chosen,
             near_matches=final is not strict,
+            notice=parsed.notice,
         )
 
     def _too_few(self, parsed: ParsedQuery, sort: str, final: np.ndarray) -> bool:

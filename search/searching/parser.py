@@ -12,19 +12,23 @@ What it accepts (Lucene-like, and lenient):
   (``dateline:tokyo``, ``agency:AP``, ``publisher:"New York Times"``), a quoted value matching
   whole and a word any word of the value (``authors:doe`` finds Jane Doe); obvious other
   names are read as ours (``author:`` as ``authors:``, ``date:`` as ``published:``) and an
-  unknown field is refused, naming the fields there are;
+  unknown field is refused, naming the fields there are; ``title: oil`` is ``title:oil``
+  (as in Lucene), and a field name with no value (``title:``) is left out;
 - ``wild*``, fuzzy ``starmr~`` (one edit; ``starmr~2`` two);
 - dates: ``published:[2016-01-01 TO 2016-12-31]``, ``published:>2019`` (after 2019),
-  ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short.
+  ``published:>=2019-05``, ``published:2019``, and ``year:2019`` for short; a range's end
+  left blank or ``*`` is open (``[2019 TO *]``).
 
 A stray quote, a dangling operator or unbalanced parentheses are read leniently (Whoosh's
-parser ignores what it cannot use); a date it cannot read is refused with ``BadQuery``.
+parser ignores what it cannot use); a query with nothing left to search for (``AND``, ``-``,
+``""``, ``the``) lists everything, as an empty query does, and says so in ``notice``. A date it
+cannot read is refused with ``BadQuery``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -73,6 +77,8 @@ FIELD_SYNONYMS = {
 #: Longer input is refused rather than parsed (a paste accident, not a query); the
 #: ``max_query_chars`` setting overrides it.
 MAX_QUERY_CHARS = 2000
+#: A message quotes at most this much of a query.
+SHOWN_CHARS = 80
 #: A wildcard or fuzzy term expands to at most this many index terms for highlighting.
 MAX_HIGHLIGHT_EXPANSION = 200
 
@@ -85,6 +91,11 @@ FUZZY_PREFIX = 1
 #: ``NOT word`` and ``-word`` (a minus that starts a word, so ``u-turn`` stays a word).
 NOT_PATTERN = r"(^|(?<=[\s(]))(NOT(?=\s)|-(?=[\w\"(]))"
 DATE_HELP = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+#: What a query with nothing left to search for is told (it lists everything).
+NOTHING_TO_SEARCH = (
+    "nothing to search for in {query!r} (operators and the commonest words are not "
+    "searched), so everything is listed"
+)
 
 
 class QueryDate(fields.DATETIME):
@@ -114,7 +125,12 @@ class QueryDate(fields.DATETIME):
         return edge - 1 if upper else edge
 
     def parse_query(self, fieldname: str, qstring: str, boost: float = 1.0) -> query.Query:
-        first, last = self._bucket(qstring)
+        # What reaches here in brackets is a range with no TO: ``[2024]`` is 2024, and ``[]``
+        # no date, left out as a dangling operator is.
+        text = qstring.strip().strip("[]{}")
+        if _blank(text):
+            return query.NullQuery
+        first, last = self._bucket(text)
         start, end = datetime_to_long(first), datetime_to_long(last)
         return query.NumericRange(DATE_FIELD, start, end, boost=boost, constantscore=True)
 
@@ -127,11 +143,25 @@ class QueryDate(fields.DATETIME):
         endexcl: bool,
         boost: float = 1.0,
     ) -> query.Query:
+        """A date range; an end left blank or ``*`` (``[2024 TO ]``, ``[* TO 2024]``) is
+        open, and a range with neither end limits nothing: it is left out."""
+        start, end = _range_end(start), _range_end(end)
+        if start is None and end is None:
+            return query.NullQuery
         low = self._bound(start, after=startexcl, upper=False) if start is not None else None
         high = self._bound(end, after=not endexcl, upper=True) if end is not None else None
         if low is not None and high is not None and low > high:
             raise BadQuery(f"the date range {start} TO {end} is empty: its start is after its end")
         return query.NumericRange(DATE_FIELD, low, high, boost=boost, constantscore=True)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _range_end(value: str | None) -> str | None:
+    """A range's end as typed, None when it is open (left blank or ``*``, as in Lucene)."""
+    return None if _blank(value) or value.strip() == "*" else value
 
 
 class TypedWords(query.And):
@@ -216,6 +246,8 @@ class ParsedQuery:
     text: str
     query: query.Query
     match_all: bool = False
+    #: Said to the user about how the query was read (``NOTHING_TO_SEARCH``), else None.
+    notice: str | None = None
 
     def highlight_terms(self, reader, until: float | None = None) -> frozenset[str]:
         """The body terms (stemmed, as indexed) a hit can contain because of this query.
@@ -290,21 +322,104 @@ _WORD = re.compile(r"(?<![\w:*?~.\-])[^\W\d_]{3,}(?![\w:*?~(])")
 _FIELD_VALUE = re.compile(r"\b\w+:(?:\"[^\"]*\"?|\[[^\]]*\]?|\{[^}]*\}?|\S+)")
 #: ``name:`` directly followed by a value (``Update: oil`` and ``http://`` are words).
 _FIELD_NAME = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):(?=[^\s/:])")
+#: Operators between two operands, before one, and all the words of the syntax.
+_BINARY = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
+_UNARY = frozenset({"NOT", "-", "+"})
+_OPERATORS = _BINARY | {"NOT", "TO"}
+#: ``name:`` (or ``name:>``, ``name:<=``) then a space or nothing: ``title: oil``, ``title:``.
+_NAME_APART = re.compile(r"(?<![\w\"])([A-Za-z_]\w*):([<>]=?)?(?:\s+|(?=\)|$))")
+#: What cannot start a field's value: the end, ``)``, an operator (``AND``, ``-oil``),
+#: another ``name:``.
+_NO_VALUE = re.compile(rf"$|[)+-]|(?:{'|'.join(sorted(_OPERATORS))})(?=[\s)]|$)|[A-Za-z_]\w*:")
+#: A field's range left open at the end of the query: ``published:[2024 TO``.
+_UNCLOSED_RANGE = re.compile(r"(?<![\w\"])[A-Za-z_]\w*:([\[{])[^\]}]*$")
+_RANGE_CLOSERS = {"[": "]", "{": "}"}
 _QUOTED = re.compile(r'"[^"]*"?')
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+#: A piece of the query as operators see it: a quoted run, a parenthesis, anything else.
+_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
+#: "Anything": as the whole query it lists everything; beside words it limits nothing.
+_MATCH_ALL = frozenset({"*", "*:*"})
+
+
+def _outside_quotes(pattern: re.Pattern, replace: Callable[[re.Match], str], text: str) -> str:
+    """``pattern.sub(replace, text)`` for the matches outside quoted text (``"title: oil"``
+    is words, whatever the syntax in it)."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+
+    def outside(match: re.Match) -> str:
+        if any(start < match.start() < end for start, end in quoted):
+            return match.group()
+        return replace(match)
+
+    return pattern.sub(outside, text)
+
+
+def _field_named(typed: str) -> str:
+    """The field ``typed`` names as the index spells it (``Author`` → ``authors``), which
+    may be no field of ours."""
+    return FIELD_SYNONYMS.get(typed.lower(), typed.lower())
+
+
+def _dangles(token: str, before: str | None, after: str | None) -> bool:
+    """Whether ``token``, an operator or a lone wildcard, lacks an operand (or limits
+    nothing), between the last token kept (``before``) and the next one (``after``); None is
+    the query's start or end."""
+    if token in _BINARY:
+        missing_before = before is None or before == "(" or before in _BINARY or before in _UNARY
+        return missing_before or after in (None, ")")
+    if token in _UNARY:
+        return after in (None, ")")
+    # A lone * (or ?) among words: Whoosh refused it as a wildcard with no letters, and made
+    # an AND holding *:* match everything ('*:* -oil' listed oil too).
+    return token in _MATCH_ALL or token == "?"
+
+
+def _without_dangling_operators(text: str) -> str:
+    """``text`` less each operator that lacks an operand: ``OR`` at the start or end of a
+    group or after another operator (``oil OR OR gas`` is ``oil OR gas``, ``oil AND OR
+    gas`` ``oil AND gas``), ``NOT`` or ``-`` before a ``)``. Whoosh reads those as words,
+    which a facet field searches (``agency:(AP OR)`` looked for an agency named "or") and
+    which turned ``OR OR`` into AND. A lone ``*`` or ``?`` limits nothing and goes too
+    (``oil *`` is ``oil``, ``*:* -oil`` is ``-oil``)."""
+    tokens = list(_TOKEN.finditer(text))
+    dangling: list[tuple[int, int]] = []
+    before: str | None = None
+    for at, token in enumerate(tokens):
+        after = tokens[at + 1].group() if at + 1 < len(tokens) else None
+        if _dangles(token.group(), before, after):
+            dangling.append(token.span())
+        else:
+            before = token.group()
+    for start, end in reversed(dangling):
+        text = f"{text[:start]} {text[end:]}"
+    return text
+
+
+def _closed(text: str) -> str:
+    """``text`` with a field's range and the parentheses left open closed at its end, as
+    a stray quote is (``published:[2024 TO`` is ``published:[2024 TO]``, after 2024;
+    ``agency:(AP OR Reuters`` keeps both in ``agency``), where Whoosh would read the
+    bracket as part of a date or end the field at the ``OR``."""
+    text = _outside_quotes(
+        _UNCLOSED_RANGE, lambda match: match.group() + _RANGE_CLOSERS[match.group(1)], text
+    )
+    depth = 0
+    for token in _TOKEN.finditer(text):  # a quoted run is one token: its parentheses are words
+        if token.group() == "(":
+            depth += 1
+        elif token.group() == ")":
+            depth = max(depth - 1, 0)
+    return text + ")" * depth
 
 
 def _canonical_field_names(text: str) -> str:
     """Field names as the index spells them: ``Title:oil`` → ``title:oil``, ``author:doe`` →
     ``authors:doe``; an unknown name is refused (Whoosh would search it as a word, silently
     finding nothing). Quoted text is left alone."""
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
 
     def rename(match: re.Match) -> str:
-        if any(start < match.start() < end for start, end in quoted):
-            return match.group()
         typed = match.group(1)
-        name = FIELD_SYNONYMS.get(typed.lower(), typed.lower())
+        name = _field_named(typed)
         if name not in QUERY_FIELDS:
             raise BadQuery(
                 f"unknown field {typed!r}: use one of {', '.join(QUERY_FIELDS)} "
@@ -312,13 +427,55 @@ def _canonical_field_names(text: str) -> str:
             )
         return f"{name}:"
 
-    return _FIELD_NAME.sub(rename, text)
+    return _outside_quotes(_FIELD_NAME, rename, text)
+
+
+def _fields_joined(text: str) -> str:
+    """Each field name set apart from its value joined to it, as Lucene reads it
+    (``title: oil`` is ``title:oil``, ``published:> 2024`` is ``published:>2024``); one
+    with no value after it (``title:``, ``published:>``, ``title: AND oil``) dropped, as it
+    dangles like an operator, where Whoosh would search the name as a word. Another
+    ``name:`` is left a word (``Update: oil``)."""
+
+    def join(match: re.Match) -> str:
+        name, comparison = match.group(1), match.group(2) or ""
+        if _field_named(name) not in QUERY_FIELDS:
+            return match.group()
+        if _NO_VALUE.match(match.string, match.end()):
+            return " "
+        return f"{name}:{comparison}"
+
+    return _outside_quotes(_NAME_APART, join, text)
 
 
 def _plain_words(text: str) -> Iterator[str]:
     for match in _WORD.finditer(_FIELD_VALUE.sub(" ", text)):
         if match.group() not in _OPERATORS:
             yield match.group()
+
+
+def _holds_nothing(leaf: query.Query) -> bool:
+    """Whether a field value of a normalised query is empty: ``agency:""`` (a blank term),
+    a range with no ends (``[ TO ]``, ``[* TO *]``: a blank or ``*`` term; ``[TO]``: a
+    field's Every). Whoosh would look for an empty term and find nothing."""
+    if isinstance(leaf, query.Phrase):
+        return all(_blank(word) for word in leaf.words)
+    if isinstance(leaf, query.TermRange):
+        return _range_end(leaf.start) is None and _range_end(leaf.end) is None
+    if isinstance(leaf, query.Term):
+        return _range_end(leaf.text) is None
+    return isinstance(leaf, query.Every) and leaf.fieldname is not None
+
+
+def _without_empty_values(q: query.Query) -> query.Query:
+    """``q`` with each empty field value made a NullQuery, which ``normalize`` drops: an
+    empty value dangles as an operator does (``oil agency:""`` searches ``oil``).
+
+    Give it a normalised query: normalising flattens nested groups (``((((oil))))``), which
+    this walks at three stack frames a level."""
+    if q.is_leaf():
+        return query.NullQuery if _holds_nothing(q) else q
+    return q.apply(_without_empty_values)
 
 
 def _check_errors(q: query.Query) -> None:
@@ -344,6 +501,11 @@ def _check_errors(q: query.Query) -> None:
             _check_errors(child)
 
 
+def _shown(text: str) -> str:
+    """``text`` as a message quotes it: at most 80 characters (a pasted page is not echoed)."""
+    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 3]}..."
+
+
 def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
     """Read what a user typed; an empty query matches every document."""
     if not isinstance(text, str | None):
@@ -351,20 +513,26 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
     text = (text or "").strip()
     if len(text) > max_chars:
         raise BadQuery(f"the query is too long ({len(text):,} characters, at most {max_chars:,})")
-    if not text or text == "*":
+    if not text or text in _MATCH_ALL:
         return ParsedQuery(text, query.Every(), match_all=True)
-    text_for_parser = _canonical_field_names(text)
+    tidied = _without_dangling_operators(_closed(_fields_joined(text)))
+    text_for_parser = _canonical_field_names(tidied)
     try:
         q = query_parser().parse(text_for_parser, normalize=False)
+        _check_errors(q)
+        q = _without_empty_values(q.normalize()).normalize()
     except BadQuery:
         raise
-    except RecursionError:
+    except RecursionError:  # in Whoosh's parser or in a walk of what it made
         raise BadQuery("cannot read the query: its parentheses nest too deep") from None
     except Exception as exc:  # the parser's own failures are the user's query, read badly
-        shown = text if len(text) <= 80 else f"{text[:77]}..."
-        raise BadQuery(f"cannot read the query {shown!r}: {exc}") from None
-    _check_errors(q)
-    q = q.normalize()
+        raise BadQuery(f"cannot read the query {_shown(text)!r}: {exc}") from None
     if isinstance(q, query.Every):
         return ParsedQuery(text, q, match_all=True)
+    if isinstance(q, type(query.NullQuery)):
+        # Operators, punctuation, stopwords or empty values alone: Whoosh would match
+        # nothing; a search box lists everything for a query with no word in it, as for an
+        # empty one.
+        notice = NOTHING_TO_SEARCH.format(query=_shown(text))
+        return ParsedQuery(text, query.Every(), match_all=True, notice=notice)
     return ParsedQuery(text, q)

@@ -105,7 +105,8 @@ class SearchResult:
     """A page of hits with totals, facet counts and a spelling suggestion.
 
     ``total`` counts what is listed: stories when ``collapse`` is on, copies otherwise;
-    ``total_copies`` always counts documents.
+    ``total_copies`` always counts documents. ``notice`` says how the query was read when
+    that is not what it seems (a query of operators alone lists everything), else None.
     """
 
     query: str
@@ -126,6 +127,7 @@ class SearchResult:
     #: list goes on with those lacking one more (each marked ``Hit.near``), below the rest;
     #: the totals and facets count them.
     near_matches: bool = False
+    notice: str | None = None
 
     @property
     def pages(self) -> int:
@@ -149,6 +151,7 @@ class SearchResult:
             "facets_timed_out": self.facets_timed_out,
             "suggestion": self.suggestion,
             "near_matches": self.near_matches,
+            "notice": self.notice,
         }
 
 

@@ -166,6 +166,7 @@
     function render(result) {
       const noun = result.total === 1 ? "story" : "stories";
       status.textContent = result.total ? `${result.total.toLocaleString()} ${noun}` : "No stories match.";
+      if (result.notice) status.append(` (${result.notice})`);
       if (result.suggestion) {
         const fix = el("button", { type: "button", class: "ni-chip" }, `Did you mean ${result.suggestion}?`);
         fix.addEventListener("click", () => { input.value = state.q = result.suggestion; run(); });
