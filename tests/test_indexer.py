@@ -311,7 +311,7 @@ def test_add_upserts_and_delete_removes(demo_copy):
     story.write_text(json.dumps(record) + "\n", "utf-8")
     added = json.loads(newsindex("add", str(story), "--index", str(index), "--json").stdout)
     assert (added["indexed"], added["updated"], added["documents"]) == (1, 0, start + 1)
-    assert search_ids(index, "harbour bridge") == ["local-1"]
+    assert search_ids(index, "harbour AND bridge") == ["local-1"]
 
     record["title"] = "Harbour bridge reopens to traffic"
     record["body"] = "Quellmark engineers cleared the span. " * 10
@@ -395,7 +395,7 @@ def test_add_keeps_the_fuller_copy_of_a_repeated_id(demo_copy):
         shown = newsindex("show", "twice-1", "--index", str(index), "--json").stdout
         article = json.loads(shown)["article"]
         assert article["title"] == "Ferry full" and article["word_count"] == 120
-        assert search_ids(index, "ferry crews") == ["twice-1"]
+        assert search_ids(index, "ferry AND crews") == ["twice-1"]
 
 
 @pytest.mark.parametrize("command", ["rebuild", "add"])
