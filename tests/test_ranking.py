@@ -110,7 +110,7 @@ def test_a_short_list_goes_on_with_near_matches_when_ranked_by_relevance(news):
     holding ``nickel`` alone; sorted by date, switched off, or with an explicit ``AND``, the
     list is what holds both."""
     result = news.search("nickel prices", per_page=20, facets=[], collapse=False)
-    assert result.near_matches and result.total == 3
+    assert result.near_matches == 1 and result.total == 3
     assert [(hit.id, hit.near) for hit in result.hits] == [
         ("nickel-story", False),
         ("flash", False),

@@ -157,9 +157,12 @@ def test_a_short_list_says_where_the_near_matches_begin(client):
     the page says so once, above them."""
     api = client.get("/api/search?q=cocoa+exporters&per_page=50").json
     near = [hit["near"] for hit in api["hits"]]
-    assert api["near_matches"] and near == sorted(near) and False in near and True in near
+    assert near == sorted(near) and False in near and True in near
+    assert api["near_matches"] == near.count(True) and api["total"] == len(near)
     html = client.get("/?q=cocoa+exporters&per_page=50").text
-    assert "so stories holding some of them follow" in text_of(html)
+    held, more = near.count(False), near.count(True)
+    assert f"{held} stor" in text_of(html) and "every word of your search" in text_of(html)
+    assert f"{more} stories holding some of them follow" in text_of(html)
     assert html.count('class="near-note"') == 1
     assert html.count('class="hit near"') == near.count(True)
     plain = client.get("/api/search?q=cocoa+exporters&sort=newest").json

@@ -106,7 +106,13 @@ def render_search(result: SearchResult) -> str:
         last_page = "page 1" if result.pages == 1 else f"pages 1 to {result.pages:,}"
         lines.append(f"Page {result.page:,} is past the end: the results fill {last_page}.")
     if result.near_matches:
-        lines.append("Few articles hold every word, so articles holding some of them follow.")
+        unit = "story" if result.collapse else "article"
+        held = result.total - result.near_matches
+        lines.append(
+            f"{plural(held, unit)} {'holds' if held == 1 else 'hold'} every word; "
+            f"{plural(result.near_matches, unit)} holding some of them "
+            f"{'follows' if result.near_matches == 1 else 'follow'}."
+        )
     lines.append("")
     for offset, hit in enumerate(result.hits):
         if hit.near and (offset == 0 or not result.hits[offset - 1].near):

@@ -291,6 +291,10 @@ class SearchEngine:
                     hit.near = not strict[one.docnum]
             total_copies = int(final.sum())
             total = matched.count if collapse and matched is not None else total_copies
+            near = 0
+            if final is not strict:
+                holding = snap.stories.among(strict).count if collapse else None
+                near = total - (int(np.count_nonzero(strict)) if holding is None else holding)
             # "did you mean" gets query_time_limit_ms of its own, from now
             suggesting = self._deadline()
             until = suggesting.at if suggesting else None
@@ -312,7 +316,7 @@ class SearchEngine:
             collapse=collapse,
             facet_mode=facet_mode,
             filters=chosen,
-            near_matches=final is not strict,
+            near_matches=near,
             notice=parsed.notice,
         )
 

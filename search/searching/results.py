@@ -123,10 +123,11 @@ class SearchResult:
     collapse: bool
     facet_mode: str
     filters: dict[str, list[str]] = field(default_factory=dict)
-    #: Fewer than ``Ranking.few_matches`` articles held enough of the words typed, so the
-    #: list goes on with those lacking one more (each marked ``Hit.near``), below the rest;
-    #: the totals and facets count them.
-    near_matches: bool = False
+    #: How many of ``total`` lack one more of the words typed than a match may (each marked
+    #: ``Hit.near``): listed, below the rest, because fewer than ``Ranking.few_matches``
+    #: articles held enough of them. The facets count them; the coverage chart and the
+    #: exports count only what holds the words.
+    near_matches: int = 0
     notice: str | None = None
 
     @property
