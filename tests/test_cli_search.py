@@ -280,6 +280,17 @@ def test_usage_mistakes_are_one_line_and_exit_2(demo_index, args, start):
     assert line.endswith(f"(see {command} --help)")
 
 
+def test_a_query_read_as_an_option_says_how_to_search_it(demo_index):
+    """``newsindex search -oil`` (stories without oil): Click reads ``-o`` as an option."""
+    done = run("search", "-oil", "--index", str(demo_index))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "goes last, after '--': newsindex search -- -oil" in done.stderr
+    meant = run("search", "--index", str(demo_index), "--", "-oil")
+    assert meant.returncode == 0 and " stories" in meant.stdout.splitlines()[0]
+    other = run("stats", "-x", "--index", str(demo_index))  # takes no query: no such hint
+    assert other.returncode == 2 and "after '--'" not in other.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "line"),
     [

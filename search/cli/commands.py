@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,13 @@ class NewsIndexGroup(click.Group):
             )
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "newsindex"
-            click.echo(f"Error: {exc.format_message()} (see {where} --help)", err=True)
+            message = exc.format_message()
+            query = _query_taken_for_an_option(exc, sys.argv[1:] if args is None else args)
+            if query:
+                message += (
+                    f" A query that starts with '-' goes last, after '--': {where} -- {query}"
+                )
+            click.echo(f"Error: {message} (see {where} --help)", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -53,6 +60,17 @@ class NewsIndexGroup(click.Group):
             click.echo("Aborted.", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _query_taken_for_an_option(exc: click.UsageError, args: Sequence[str]) -> str | None:
+    """The word Click read as an unknown option (``newsindex search -oil``: ``-o``) when the
+    command takes a query, which is what the user meant it as; else None."""
+    if not isinstance(exc, click.NoSuchOption) or exc.ctx is None:
+        return None
+    if not any(param.name == "query" for param in exc.ctx.command.params):
+        return None
+    typed = [a for a in args if a.startswith(exc.option_name) and not a.startswith("--")]
+    return shlex.quote(typed[0]) if typed else None
 
 
 def _news(index_path: Path | None):
