@@ -568,6 +568,23 @@ def test_openapi_parameters_are_the_ones_routes_take(client, news):
             assert client.get(url, query_string={"unknown_name": "1"}).status_code == 400, path
 
 
+def test_openapi_schemas_name_every_key_the_api_answers_with(client):
+    """A key added to a ``to_dict()`` and not to ``web/openapi.json`` is a key an intranet
+    developer reading the schema never learns of (``near_matches``, ``not_found``)."""
+    from search.indexing.indexer import IndexReport
+
+    schemas = openapi_document()["components"]["schemas"]
+    answered = {
+        "SearchResult": client.get("/api/search?q=cocoa+exporters").json,
+        "Hit": client.get("/api/search?q=cocoa").json["hits"][0],
+        "Timeline": client.get("/api/timeline?q=cocoa").json,
+        "IndexReport": IndexReport().to_dict(),
+    }
+    for name, data in answered.items():
+        missing = set(data) - set(schemas[name]["properties"])
+        assert not missing, f"{name} lacks {sorted(missing)}"
+
+
 # -- newsindex serve ------------------------------------------------------------------------------
 
 
