@@ -480,7 +480,7 @@ def test_rebuild_of_a_folder_without_news_keeps_the_archive(tmp_path, demo_copy)
 def test_rebuild_with_the_wrong_format_keeps_the_archive(demo_copy):
     export = DEMO / "exports" / "coastline-courier-cms-export.jsonl"
     line = refused(demo_copy, str(export), extra=("--format", "csv"))
-    assert "skipped 1 (e.g. 1 × no title or body column)" in line
+    assert "skipped 1 (e.g. 1 × no title or body column (its columns: {" in line
 
 
 def test_rebuild_that_skips_most_of_its_input_and_shrinks_is_refused(tmp_path, demo_copy):

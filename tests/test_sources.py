@@ -559,7 +559,11 @@ BAD_FILES = {
     "broken.json": (b'{"title": ', "not valid JSON (line 1: Expecting value)"),
     "allbad.jsonl": (b"nope\n", "not valid JSON (line 1: Expecting value)"),
     "empty.json": (b"[]", "no records"),
-    "notext.csv": (b"name,price\nwidget,3\n", "no title or body column"),
+    "notext.csv": (
+        b"name,price\nwidget,3\n",
+        "no title or body column (its columns: name, price; name the text's with --map "
+        "body=COLUMN)",
+    ),
     "garbage.xml": (b"<?xml version='1.0'?><config><a>1</b></config>", "not a valid feed"),
     "empty-feed.rss": (
         b"<rss version='2.0'><channel><title>T</title></channel></rss>",

@@ -231,8 +231,9 @@ def csv_records(
     if isinstance(header, Skipped):
         raise SkipFile(f"{header.reason} in the header")
     columns = header.values if header else []
-    if not mapper.has_text_column([column for column in columns if column]):
-        raise SkipFile("no title or body column")
+    named = [column for column in columns if column]
+    if not mapper.has_text_column(named):
+        raise SkipFile(f"no title or body column ({_columns_hint(named)})")
     read = 0
     for row in rows:
         if isinstance(row, Skipped):
@@ -249,6 +250,23 @@ def csv_records(
             yield _fields_record(name, fields, line=row.last)
     if not read:
         raise SkipFile("no records")
+
+
+#: A "no title or body column" reason names at most this many of the file's columns.
+SHOWN_COLUMNS = 8
+SHOWN_NAME_CHARS = 30
+
+
+def _columns_hint(columns: list[str]) -> str:
+    """What to do about a header with no text column: its columns, and how to name one
+    (a mistyped ``--map body=...`` ends here too)."""
+    if not columns:
+        return "the first line names no columns"
+    names = [
+        c if len(c) <= SHOWN_NAME_CHARS else c[: SHOWN_NAME_CHARS - 3] + "..." for c in columns
+    ]
+    shown = ", ".join(names[:SHOWN_COLUMNS]) + (", ..." if len(names) > SHOWN_COLUMNS else "")
+    return f"its columns: {shown}; name the text's with --map body=COLUMN"
 
 
 #: A decoded line: its number, its text, and why it could not be read (or None).
