@@ -743,6 +743,29 @@ def test_a_record_without_text_is_skipped_with_its_line_or_item(tmp_path):
     ]
 
 
+def test_a_feed_skip_names_the_item_by_its_place_in_the_feed(tmp_path):
+    """An entry with nothing but a date is item 2 of the feed, and the next one item 3: a
+    reader counting the feed's items finds the one named."""
+    from search.extract import extract_or_skip
+
+    item = "<item><title>{}</title><description>{}</description><guid>{}</guid></item>"
+    rss = write(
+        tmp_path / "gaps.rss",
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Desk</title>"
+        + item.format("Ferry timetable changes", "The ferry will sail hourly.", "a1")
+        + "<item><pubDate>Mon, 02 Dec 2024 10:00:00 GMT</pubDate></item>"
+        + item.format("-", "", "a3")
+        + item.format("Council approves bridge budget", "The council approved it.", "a4")
+        + "</channel></rss>",
+    )
+    results = list(map(extract_or_skip, read(rss)))
+    assert skips(results) == [
+        Skipped(f"{rss}, item 2", "no article text"),
+        Skipped(f"{rss}, item 3 (id a3)", "no article text"),
+    ]
+    assert [r.id for r in results if not isinstance(r, Skipped)] == ["a1", "a4"]
+
+
 def test_a_record_of_dashes_and_dots_is_no_article_whatever_its_format(tmp_path):
     from search.extract import extract_or_skip
 

@@ -90,11 +90,11 @@ def read_feed(name: str, data: bytes) -> Iterator[RawRecord]:
 
 
 def _entry_records(name: str, entries: list[dict[str, Any]]) -> Iterator[RawRecord]:
-    """Entries that say something; one with no title, text or link is not an article."""
-    real = [fields for fields in entries if fields.keys() & ARTICLE_KEYS]
-    if not real:
+    """Every entry, numbered by its place in the feed, so that a skip names the item a reader
+    would count to; one with no title, text or link is then skipped as "no article text"."""
+    if not any(fields.keys() & ARTICLE_KEYS for fields in entries):
         raise SkipFile("no entries")
-    for number, fields in enumerate(real, start=1):
+    for number, fields in enumerate(entries, start=1):
         yield RawRecord(source_file=name, kind="fields", fields=fields, item=number)
 
 
