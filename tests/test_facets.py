@@ -278,3 +278,33 @@ def test_dates_are_the_days_readers_are_shown_not_utcs(tmp_path):
         assert [h.id for h in news.search("ferry", filters={"year": ["2024"]}).hits] == ["west"]
         assert [h.id for h in news.search("ferry published:2024-12-31").hits] == ["west"]
         assert [h.id for h in news.search("ferry", sort="newest").hits] == ["tokyo", "east", "west"]
+
+
+@pytest.mark.parametrize("collapse", [True, False])
+@pytest.mark.parametrize(("query", "near"), [("oil prices", True), ("analysts said", False)])
+def test_a_count_is_what_clicking_it_lists_when_near_matches_may_follow(
+    demo_news, collapse, query, near
+):
+    """``oil prices``: fewer than ten demo articles hold both words, so the list goes on with
+    near matches; ``analysts said``: more do, but fewer than ten of one outlet's. Each facet
+    value counts what clicking it lists, near matches included: whether they follow is the
+    query's to decide, over the archive, not the filter's."""
+    mode = "stories" if collapse else "copies"  # what the total counts
+    result = demo_news.search(query, facets=list(FACETS), collapse=collapse, facet_mode=mode)
+    assert bool(result.near_matches) == near
+    for name, values in result.facets.items():
+        for value in values:
+            clicked = demo_news.search(
+                query, filters={name: [value.value]}, facets=[], collapse=collapse
+            )
+            assert clicked.total == value.count, (name, value.value)
+
+
+def test_an_export_lists_what_the_page_lists_near_matches_included(demo_news):
+    listed = demo_news.search("oil prices", per_page=100, facets=[], collapse=False)
+    assert listed.near_matches and listed.total < 100
+    assert [a.id for a in demo_news.export("oil prices")] == [h.id for h in listed.hits]
+    newest = demo_news.search("oil prices", sort="newest", per_page=100, collapse=False)
+    assert [a.id for a in demo_news.export("oil prices", sort="newest")] == [
+        h.id for h in newest.hits
+    ]

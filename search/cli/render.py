@@ -108,15 +108,19 @@ def render_search(result: SearchResult) -> str:
     if result.near_matches:
         unit = "story" if result.collapse else "article"
         held = result.total - result.near_matches
+        near = plural(result.near_matches, unit)
+        one = result.near_matches == 1
         lines.append(
-            f"{plural(held, unit)} {'holds' if held == 1 else 'hold'} every word; "
-            f"{plural(result.near_matches, unit)} holding some of them "
-            f"{'follows' if result.near_matches == 1 else 'follow'}."
+            f"{plural(held, unit)} {'matches' if held == 1 else 'match'} the search; {near} "
+            f"holding fewer of its words {'follows' if one else 'follow'}."
+            if held
+            else f"Nothing matches the search in full; {near} {'holds' if one else 'hold'} "
+            "some of its words."
         )
     lines.append("")
     for offset, hit in enumerate(result.hits):
         if hit.near and (offset == 0 or not result.hits[offset - 1].near):
-            lines.append("These hold some of the words, not all:")
+            lines.append("These hold fewer of the words:")
             lines.append("")
         lines.append(render_hit(first + offset, hit))
         lines.append("")

@@ -249,14 +249,8 @@ class SearchEngine:
             # The limit is the query's own work: opening a snapshot after an add (seconds at
             # a million articles) is not the query's cost and must not refuse it.
             matching = self._deadline()
-            base, scores = self._evaluate(snap, parsed, matching)
+            base, scores, held = self._matches(snap, parsed, sort, matching)
             final, masks = self._filtered(snap, base, chosen)
-            strict = final
-            if self._too_few(parsed, sort, final):
-                wider, wider_scores = self._evaluate(snap, parsed, matching, missing=1)
-                wider_final, _ = self._filtered(snap, wider, chosen)
-                if np.count_nonzero(wider_final) > np.count_nonzero(final):
-                    base, scores, final = wider, wider_scores, wider_final
             facets_until = time.perf_counter() + settings.facet_time_limit_ms / 1000
             # The browse page (no query, no filter) counts the whole archive: once per snapshot.
             browsing = parsed.match_all and not chosen
@@ -280,27 +274,23 @@ class SearchEngine:
             )
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:
-                scores = rescore(snap, parsed.query, final, scores, self.ranking)
-                if final is not strict:  # near matches stay below, whatever the rescoring
-                    scores = scores.copy()
-                    rank_below(scores, strict, final & ~strict)
+                scores = self._relevance(snap, parsed, final, scores, held)
             ranked = self._rank(snap, final, scores, sort, collapse, page * per_page)
             hits = self._hits(snap, parsed, ranked[(page - 1) * per_page :], final, matching)
-            if final is not strict:
-                for hit, one in zip(hits, ranked[(page - 1) * per_page :], strict=True):
-                    hit.near = not strict[one.docnum]
             total_copies = int(final.sum())
             total = matched.count if collapse and matched is not None else total_copies
-            near = 0
-            if final is not strict:
-                holding = snap.stories.among(strict).count if collapse else None
-                near = total - (int(np.count_nonzero(strict)) if holding is None else holding)
+            near, holding = 0, total_copies
+            if held is not None:
+                for hit, one in zip(hits, ranked[(page - 1) * per_page :], strict=True):
+                    hit.near = not held[one.docnum]
+                holding = int(np.count_nonzero(final & held))
+                stories = snap.stories.among(final & held).count if collapse else holding
+                near = total - stories
             # "did you mean" gets query_time_limit_ms of its own, from now
             suggesting = self._deadline()
             until = suggesting.at if suggesting else None
             # near matches do not make a misspelt word right: suggest by what held them all
-            held = total_copies if final is strict else int(np.count_nonzero(strict))
-            suggestion = suggest(snap.searcher, parsed, held, snap.corrections, until)
+            suggestion = suggest(snap.searcher, parsed, holding, snap.corrections, until)
         return SearchResult(
             query=parsed.text,
             sort=sort,
@@ -320,18 +310,46 @@ class SearchEngine:
             notice=parsed.notice,
         )
 
-    def _too_few(self, parsed: ParsedQuery, sort: str, final: np.ndarray) -> bool:
-        """Whether a relevance-ranked list is so short (``Ranking.few_matches``) that it
-        should go on with near matches: documents lacking one more of the words typed side
-        by side than a match may, ranked below those holding them all. A reader who typed
-        ``tungsten prices`` is better served by the stories on tungsten than by one result."""
+    def _matches(
+        self, snap: Snapshot, parsed: ParsedQuery, sort: str, deadline: Deadline | None
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """The query's matches in the archive with their scores, and, when they go on with
+        near matches, the documents among them holding enough of the words (else None).
+
+        Near matches (``Ranking.few_matches``): when fewer than that many documents in the
+        archive hold enough of the words typed side by side, a relevance-ranked list goes on
+        with those lacking one more, ranked below (``_relevance``). A reader who typed
+        ``tungsten prices`` is better served by the stories on tungsten than by one result.
+        Decided before the filters, so that a facet's count is what clicking it lists."""
+        base, scores = self._evaluate(snap, parsed, deadline)
         few = self.ranking.few_matches
-        return (
+        if not (
             sort == "relevance"
             and self.ranking.soft_words
             and parsed.typed_words
-            and np.count_nonzero(final) < few
-        )
+            and np.count_nonzero(base) < few
+        ):
+            return base, scores, None
+        wider, wider_scores = self._evaluate(snap, parsed, deadline, missing=1)
+        if np.count_nonzero(wider) == np.count_nonzero(base):
+            return base, scores, None
+        return wider, wider_scores, base
+
+    def _relevance(
+        self,
+        snap: Snapshot,
+        parsed: ParsedQuery,
+        final: np.ndarray,
+        scores: np.ndarray,
+        held: np.ndarray | None,
+    ) -> np.ndarray:
+        """``scores`` ranked again by the signals on top of BM25F (``rescore``); near
+        matches stay below the documents holding enough of the words, whatever those do."""
+        scores = rescore(snap, parsed.query, final, scores, self.ranking)
+        if held is not None:
+            scores = scores.copy()
+            rank_below(scores, final & held, final & ~held)
+        return scores
 
     def _deadline(self) -> Deadline | None:
         """When the query being matched must be done by (``query_time_limit_ms``)."""
@@ -657,11 +675,11 @@ class SearchEngine:
         check_choice("sort", sort, SORTS)
         parsed = self.parse(query)
         with self._using() as snap:
-            base, scores = evaluate(snap, parsed.query, self._deadline(), self.ranking)
+            base, scores, held = self._matches(snap, parsed, sort, self._deadline())
             final, _ = self._filtered(snap, base, chosen)
             sort = "newest" if sort == "relevance" and not parsed.scored else sort
             if sort == "relevance" and scores is not None:
-                scores = rescore(snap, parsed.query, final, scores, self.ranking)
+                scores = self._relevance(snap, parsed, final, scores, held)
             ranked = self._rank(snap, final, scores, sort, collapse, int(final.sum()))
             order = np.array([r.docnum for r in ranked], dtype=np.int64)
             snap.pin()

@@ -125,8 +125,8 @@ class SearchResult:
     filters: dict[str, list[str]] = field(default_factory=dict)
     #: How many of ``total`` lack one more of the words typed than a match may (each marked
     #: ``Hit.near``): listed, below the rest, because fewer than ``Ranking.few_matches``
-    #: articles held enough of them. The facets count them; the coverage chart and the
-    #: exports count only what holds the words.
+    #: articles in the archive held enough of them. The facets and the exports count them;
+    #: the coverage chart counts only what holds the words.
     near_matches: int = 0
     notice: str | None = None
 
