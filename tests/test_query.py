@@ -81,6 +81,8 @@ def having_phrase(docs, words: list[str]) -> set[str]:
     [
         ('"cocoa prices', "cocoa prices"),
         ("oil AND", "oil"),
+        ("oil && prices", "oil AND prices"),  # Lucene's symbols for AND and OR
+        ("oil || gold", "oil OR gold"),
         ("OR gas", "gas"),
         ("(oil OR gas", "oil OR gas"),
         ("oil)) ((", "oil"),
@@ -318,6 +320,12 @@ def test_fuzzy(demo_news, docs):
     expected = {i for i, fields in docs.items() if close & set(sum(fields, []))}
     assert having(docs, "cocoa") <= expected
     assert set(all_ids(demo_news, "cocoo~")) == expected
+
+
+def test_fuzzy_edits_stop_at_two(demo_news):
+    """``oil~5`` matched most of the archive; past two edits Lucene stops too."""
+    assert all_ids(demo_news, "oil~5") == all_ids(demo_news, "oil~2")
+    assert all_ids(demo_news, "oil~9") == all_ids(demo_news, "oil~2") != []
 
 
 def test_date_ranges(demo_news, demo_articles):
