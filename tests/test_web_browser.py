@@ -227,6 +227,27 @@ def test_widget_on_another_origin(browser, site, intranet):
     shoot(page, "widget-desktop")
 
 
+def test_widget_says_where_near_matches_begin(browser, site, intranet):
+    """``offshore grid``: one demo story holds both words; the widget says the rest hold
+    fewer, and marks where they begin, as the search page does."""
+    root, origin = intranet
+    page_html = readme_intranet_page().replace("http://localhost:8080", site)
+    (root / "near.html").write_text(page_html, encoding="utf-8")
+    page = new_page(browser)
+    page.goto(f"{origin}/near.html")
+    page.locator("#news-search .ni-hit").first.wait_for()
+    page.locator("#news-search input").fill("offshore grid")
+    page.wait_for_function(
+        "() => document.querySelector('#news-search').shadowRoot"
+        ".querySelector('.ni-status').textContent.includes('fewer of the words')"
+    )
+    assert page.locator("#news-search .ni-near").count() == 1
+    before_near = page.locator("#news-search .ni-near").evaluate(
+        "li => [...li.parentElement.children].indexOf(li)"
+    )
+    assert before_near >= 1  # the story holding both words comes first
+
+
 def test_page_works_without_javascript(browser, site):
     page = new_page(browser, java_script_enabled=False)
     page.goto(site)

@@ -40,6 +40,7 @@
     .ni-hit a { color: #1d4f91; font-weight: 700; text-decoration: none; font-family: Georgia, "Times New Roman", serif; font-size: 16px; }
     .ni-hit a:hover { text-decoration: underline; }
     .ni-meta { color: #5b6170; font-size: 12.5px; margin: 2px 0; }
+    .ni-near { color: #5b6170; font-size: 12.5px; font-style: italic; list-style: none; }
     .ni-snippet { margin: 2px 0 0; font-size: 13.5px; }
     mark { background: #ffe98a; color: inherit; padding: 0 1px; border-radius: 2px; }
     .ni-more { display: inline-block; margin-top: 8px; font-size: 13px; color: #1d4f91; }
@@ -167,6 +168,12 @@
       const noun = result.total === 1 ? "story" : "stories";
       status.textContent = result.total ? `${result.total.toLocaleString()} ${noun}` : "No stories match.";
       if (result.notice) status.append(` (${result.notice})`);
+      if (result.near_matches) {
+        const held = result.total - result.near_matches;
+        status.append(held
+          ? `, ${result.near_matches.toLocaleString()} of them holding fewer of the words`
+          : ", none holding every word");
+      }
       if (result.suggestion) {
         const fix = el("button", { type: "button", class: "ni-chip" }, `Did you mean ${result.suggestion}?`);
         fix.addEventListener("click", () => { input.value = state.q = result.suggestion; run(); });
@@ -192,7 +199,10 @@
         }
       }
       list.replaceChildren();
+      let nearBefore = false;
       for (const hit of result.hits || []) {
+        if (hit.near && !nearBefore) list.append(el("li", { class: "ni-near", role: "presentation" }, "These hold fewer of the words."));
+        nearBefore = hit.near;
         const link = el("a", { href: new URL(`articles/${encodeURIComponent(hit.id)}`, SERVER).href, target: "_blank", rel: "noopener" }, hit.title || "(untitled)");
         const meta = [formatDate(hit.published), hit.dateline, hit.agency, hit.publisher !== hit.agency ? hit.publisher : null]
           .filter(Boolean).join(" · ");
