@@ -171,7 +171,8 @@ def test_a_query_of_nothing_but_syntax_charts_and_exports_everything(demo_news):
         ("published:> soon", "cannot read the date 'soon'"),  # as Lucene: published:>soon
         ("published:0000", "cannot read the date '0000'"),  # parsed, but before year 1
         ("published:[0000-01 TO 2000]", "cannot read the date '0000-01'"),
-        ("published:[1987-05 TO 1987-03]", "is empty"),
+        ("published:[1987-05 TO 1987-03]", "is empty: its start is after its end"),
+        ("published:{1987 TO 1988}", r"is empty: no day lies between its ends once they are"),
         ("*ing", "a wildcard needs at least 2 letters before"),
         ("o*", "a wildcard needs at least 2 letters before"),
     ],

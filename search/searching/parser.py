@@ -154,7 +154,13 @@ class QueryDate(fields.DATETIME):
         low = self._bound(start, after=startexcl, upper=False) if start is not None else None
         high = self._bound(end, after=not endexcl, upper=True) if end is not None else None
         if low is not None and high is not None and low > high:
-            raise BadQuery(f"the date range {start} TO {end} is empty: its start is after its end")
+            if self._bound(start, after=False, upper=False) > self._bound(
+                end, after=True, upper=True
+            ):
+                why = "its start is after its end"
+            else:  # {2024 TO 2025}: each end left out, and no day between them
+                why = "no day lies between its ends once they are left out ({ }); use [ ]"
+            raise BadQuery(f"the date range {start} TO {end} is empty: {why}")
         return query.NumericRange(DATE_FIELD, low, high, boost=boost, constantscore=True)
 
 
