@@ -120,7 +120,9 @@ def render_search(result: SearchResult) -> str:
     lines.append("")
     for offset, hit in enumerate(result.hits):
         if hit.near and (offset == 0 or not result.hits[offset - 1].near):
-            lines.append("These hold fewer of the words:")
+            lines.append(
+                f"{'This holds' if result.near_matches == 1 else 'These hold'} fewer of the words:"
+            )
             lines.append("")
         lines.append(render_hit(first + offset, hit))
         lines.append("")
