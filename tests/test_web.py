@@ -204,6 +204,18 @@ def test_dangling_syntax_beside_words_searches_the_words(client, typed, meant):
     assert got.json["notice"] is None
 
 
+def test_sorted_by_date_an_empty_list_points_to_the_near_matches(client):
+    """No demo story mentions tungsten: by date the list is empty, by best match it lists
+    the stories on prices; the empty page says so, with a link."""
+    best = client.get("/api/search?q=tungsten+prices").json
+    assert best["near_matches"] == best["total"] > 0
+    html = client.get("/?q=tungsten+prices&sort=newest").text
+    assert "Nothing matches" in html
+    assert '<a href="/?q=tungsten+prices">Sort by best match</a>' in html
+    assert f"{best['total']} stories hold some of the words" in text_of(html)
+    assert "Sort by best match" not in client.get("/?q=zebra+unicorn&sort=newest").text
+
+
 def test_empty_state_says_what_to_try(client):
     html = client.get("/?q=zebra+unicorn&agency=AP").text
     assert "Nothing matches “zebra unicorn”" in html

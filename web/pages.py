@@ -33,6 +33,10 @@ def search() -> Response | tuple[str, int]:
     news = get_news()
     try:
         result = news.search(**(params.search_kwargs() | {"facet_size": size}))
+        near_by_relevance = 0  # sorted by date, nothing holds the words: say what best match lists
+        if not result.total and params.q and result.sort != "relevance":
+            best = news.search(**(params.search_kwargs() | {"sort": "relevance", "facets": []}))
+            near_by_relevance = best.near_matches
         charts = None
         if result.total or params.compare:  # compared queries may match where q does not
             timeline = news.timeline(**params.timeline_kwargs()).to_dict()
@@ -43,7 +47,13 @@ def search() -> Response | tuple[str, int]:
     api = url_for("api.search") + "?" + urlencode(api_args)
     deepest = settings().max_result_window // result.per_page
     page = _search_page(
-        params, result=result.to_dict(), charts=charts, shown=shown, api=api, max_page=deepest
+        params,
+        result=result.to_dict(),
+        charts=charts,
+        shown=shown,
+        api=api,
+        max_page=deepest,
+        near_by_relevance=near_by_relevance,
     )
     return Response(page, headers={"Link": f'<{api}>; rel="alternate"; type="application/json"'})
 
