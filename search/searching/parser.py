@@ -271,58 +271,50 @@ class ParsedQuery:
     @property
     def scored(self) -> bool:
         """Whether relevance means anything: some text-field term outside ``NOT``."""
-        return not self.match_all and _has_text_leaf(self.query)
+        return not self.match_all and any(
+            part.is_leaf() and part.field() in TEXT_FIELDS for part in _outside_not(self.query)
+        )
 
     @property
     def typed_words(self) -> bool:
         """Whether some words were typed side by side (two or more, outside ``NOT``): the
         query a match may hold only some of (``scoring.words_needed``)."""
-        return _has_typed_words(self.query)
+        return any(
+            isinstance(part, TypedWords)
+            and sum(plain_word(p) is not None for p in part.subqueries) > 1
+            for part in _outside_not(self.query)
+        )
 
     def words(self) -> list[str]:
         """The plain words the user typed (no field, wildcard or operator), for suggestions."""
         return list(_plain_words(self.text))
 
 
-def _has_text_leaf(q: query.Query) -> bool:
+def _outside_not(q: query.Query) -> Iterator[query.Query]:
+    """``q`` and its parts that a document can match because of: none under a ``NOT`` (nor
+    the excluded side of an ``ANDNOT``), as a document never matches because of those."""
     if isinstance(q, query.Not):
-        return False
+        return
     if isinstance(q, query.AndNot):
-        return _has_text_leaf(q.a)
-    if q.is_leaf():
-        return q.field() in TEXT_FIELDS
-    return any(_has_text_leaf(child) for child in q.children())
-
-
-def _has_typed_words(q: query.Query) -> bool:
-    if isinstance(q, query.Not):
-        return False
-    if isinstance(q, query.AndNot):
-        return _has_typed_words(q.a)
-    if isinstance(q, TypedWords) and sum(plain_word(p) is not None for p in q.subqueries) > 1:
-        return True
-    return not q.is_leaf() and any(_has_typed_words(child) for child in q.children())
+        yield from _outside_not(q.a)
+        return
+    yield q
+    if not q.is_leaf():
+        for child in q.children():
+            yield from _outside_not(child)
 
 
 def _positive_terms(q: query.Query, reader, until: float | None = None) -> Iterator[str]:
-    if isinstance(q, query.Not):
-        return
-    if isinstance(q, query.AndNot):
-        yield from _positive_terms(q.a, reader, until)
-        return
-    if q.is_leaf():
-        if q.field() not in TEXT_FIELDS:
-            return
-        expanded = q.expanded_terms(reader, phrases=True) if q.has_terms() else []
+    for leaf in _outside_not(q):
+        if not leaf.is_leaf() or leaf.field() not in TEXT_FIELDS:
+            continue
+        expanded = leaf.expanded_terms(reader, phrases=True) if leaf.has_terms() else []
         for count, (_field, text) in enumerate(expanded):
             if count >= MAX_HIGHLIGHT_EXPANSION:
                 break
             yield text.decode("utf-8") if isinstance(text, bytes) else text
-            if until is not None and isinstance(q, query.MultiTerm) and perf_counter() > until:
+            if until is not None and isinstance(leaf, query.MultiTerm) and perf_counter() > until:
                 break
-        return
-    for child in q.children():
-        yield from _positive_terms(child, reader, until)
 
 
 #: A token of the query string that is a plain word: not an operator, field or pattern.
