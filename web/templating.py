@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from flask import Flask, g, url_for
 from markupsafe import Markup, escape
 
+from search.wording import plural
 from web import chart
 from web.params import SearchParams
 
@@ -149,10 +150,6 @@ def page_window(page: int, last: int, around: int = 2) -> list[int | None]:
             window.append(None)
         window.append(number)
     return window
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
 def init_app(app: Flask) -> None:

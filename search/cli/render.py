@@ -18,6 +18,7 @@ from search.article import Article
 from search.indexing.indexer import IndexReport
 from search.indexing.latent import MIN_ARTICLES
 from search.searching.results import Copy, FacetValue, Hit, SearchResult, Timeline
+from search.wording import plural
 
 WIDTH = 100
 INDENT = "    "
@@ -80,12 +81,6 @@ def render_facet(name: str, values: list[FacetValue]) -> str:
         f"{v.label} ({v.count:,}{', selected' if v.selected else ''})" for v in values
     )
     return f"  {name}: {shown}"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 story``, ``2 stories``, ``3 articles``, ``1,234 articles``."""
-    many = many or (word[:-1] + "ies" if word.endswith("y") else word + "s")
-    return f"{count:,} {word if count == 1 else many}"
 
 
 def render_search(result: SearchResult) -> str:

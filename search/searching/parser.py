@@ -42,6 +42,7 @@ from whoosh.qparser.syntax import AndGroup
 
 from search.errors import BadQuery
 from search.indexing.schema import KEYWORD_FIELDS, build_schema
+from search.wording import shown
 
 #: Where bare words are looked up, each scored (BM25F; the title's boost is in the schema).
 TEXT_FIELDS = ("title", "byline", "body")
@@ -516,11 +517,6 @@ def _check_errors(q: query.Query) -> None:
             _check_errors(child)
 
 
-def _shown(text: str) -> str:
-    """``text`` as a message quotes it: at most 80 characters (a pasted page is not echoed)."""
-    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 3]}..."
-
-
 def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQuery:
     """Read what a user typed; an empty query matches every document."""
     if not isinstance(text, str | None):
@@ -541,13 +537,13 @@ def parse_query(text: str | None, max_chars: int = MAX_QUERY_CHARS) -> ParsedQue
     except RecursionError:  # in Whoosh's parser or in a walk of what it made
         raise BadQuery("cannot read the query: its parentheses nest too deep") from None
     except Exception as exc:  # the parser's own failures are the user's query, read badly
-        raise BadQuery(f"cannot read the query {_shown(text)!r}: {exc}") from None
+        raise BadQuery(f"cannot read the query {shown(text, SHOWN_CHARS)!r}: {exc}") from None
     if isinstance(q, query.Every):
         return ParsedQuery(text, q, match_all=True)
     if isinstance(q, type(query.NullQuery)):
         # Operators, punctuation, stopwords or empty values alone: Whoosh would match
         # nothing; a search box lists everything for a query with no word in it, as for an
         # empty one.
-        notice = NOTHING_TO_SEARCH.format(query=_shown(text))
+        notice = NOTHING_TO_SEARCH.format(query=shown(text, SHOWN_CHARS))
         return ParsedQuery(text, query.Every(), match_all=True, notice=notice)
     return ParsedQuery(text, q)

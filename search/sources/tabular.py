@@ -35,6 +35,7 @@ from search.sources.files import (
 )
 from search.sources.records import RawRecord, Skipped
 from search.sources.text import invalid_text_reason
+from search.wording import shown
 
 #: Keys under which an export object holds its list of articles.
 LIST_KEYS = ("items", "articles", "data", "results", "docs", "entries", "stories", "records")
@@ -262,11 +263,9 @@ def _columns_hint(columns: list[str]) -> str:
     (a mistyped ``--map body=...`` ends here too)."""
     if not columns:
         return "the first line names no columns"
-    names = [
-        c if len(c) <= SHOWN_NAME_CHARS else c[: SHOWN_NAME_CHARS - 3] + "..." for c in columns
-    ]
-    shown = ", ".join(names[:SHOWN_COLUMNS]) + (", ..." if len(names) > SHOWN_COLUMNS else "")
-    return f"its columns: {shown}; name the text's with --map body=COLUMN"
+    names = [shown(column, SHOWN_NAME_CHARS) for column in columns]
+    listed = ", ".join(names[:SHOWN_COLUMNS]) + (", ..." if len(names) > SHOWN_COLUMNS else "")
+    return f"its columns: {listed}; name the text's with --map body=COLUMN"
 
 
 #: A decoded line: its number, its text, and why it could not be read (or None).
