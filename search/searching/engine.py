@@ -283,8 +283,9 @@ class SearchEngine:
             if held is not None:
                 for hit, one in zip(hits, ranked[(page - 1) * per_page :], strict=True):
                     hit.near = not held[one.docnum]
-                holding = int(np.count_nonzero(final & held))
-                stories = snap.stories.among(final & held).count if collapse else holding
+                holding_mask = final & held
+                holding = int(np.count_nonzero(holding_mask))
+                stories = snap.stories.among(holding_mask).count if collapse else holding
                 near = total - stories
             # "did you mean" gets query_time_limit_ms of its own, from now
             suggesting = self._deadline()
@@ -322,16 +323,14 @@ class SearchEngine:
         ``tungsten prices`` is better served by the stories on tungsten than by one result.
         Decided before the filters, so that a facet's count is what clicking it lists."""
         base, scores = self._evaluate(snap, parsed, deadline)
+        matched = np.count_nonzero(base)
         few = self.ranking.few_matches
         if not (
-            sort == "relevance"
-            and self.ranking.soft_words
-            and parsed.typed_words
-            and np.count_nonzero(base) < few
+            sort == "relevance" and self.ranking.soft_words and parsed.typed_words and matched < few
         ):
             return base, scores, None
         wider, wider_scores = self._evaluate(snap, parsed, deadline, missing=1)
-        if np.count_nonzero(wider) == np.count_nonzero(base):
+        if np.count_nonzero(wider) == matched:
             return base, scores, None
         return wider, wider_scores, base
 
