@@ -1,5 +1,6 @@
 """How messages and listings word a count and quote what a user gave, in one place for the
-CLI, the web pages and the library's errors.
+CLI and the library's messages (the web pages keep their own ``plural``: they reach the
+library through its API only).
 
 >>> plural(1, "story"), plural(1234, "story"), plural(2, "other copy", "other copies")
 ('1 story', '1,234 stories', '2 other copies')

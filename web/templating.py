@@ -14,7 +14,6 @@ from urllib.parse import quote, urlencode, urlsplit
 from flask import Flask, g, url_for
 from markupsafe import Markup, escape
 
-from search.wording import plural
 from web import chart
 from web.params import SearchParams
 
@@ -150,6 +149,12 @@ def page_window(page: int, last: int, around: int = 2) -> list[int | None]:
             window.append(None)
         window.append(number)
     return window
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 story``, ``2 other copies``: the pages pass the plural of a -y word. Not
+    ``search.wording.plural``: the web reaches the library through its API only (test_seam)."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
 def init_app(app: Flask) -> None:
