@@ -12,6 +12,7 @@ best matches ranks above those that mention the word in passing, once or twice
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -141,6 +142,43 @@ def test_near_matches_stay_below_every_full_match_after_ranking_by_subject(reute
         assert near == sorted(near), query  # every full match (False) before any near one
         shown += 1
     assert shown >= 2
+
+
+def _holds(news, hit, pattern: str) -> bool:
+    article = news.get(hit.id)
+    return re.search(pattern, f"{article.title} {article.body}", re.IGNORECASE) is not None
+
+
+PRICES = r"\bpric(e|es|ed|ing)\b"
+
+
+def test_a_common_word_does_not_narrow_the_list_beside_a_rarer_one(reuters_news):
+    """``coffee prices`` on a commodity wire, where "prices" is in a sixth of the stories:
+    the stories holding both words come first, then the other stories on coffee, marked
+    near; none lacks "coffee". Turned off, the list is what holds both."""
+    result = reuters_news.search("coffee prices", per_page=100, facets=[], collapse=False)
+    near = [hit for hit in result.hits if hit.near]
+    full = [hit for hit in result.hits if not hit.near]
+    assert len(full) >= 10 and near and result.near_matches == len(near)
+    assert [hit.near for hit in result.hits] == sorted(hit.near for hit in result.hits)
+    assert all(_holds(reuters_news, hit, r"\bcoffees?\b") for hit in result.hits)
+    assert all(_holds(reuters_news, hit, PRICES) for hit in full)
+    assert not any(_holds(reuters_news, hit, PRICES) for hit in near)
+    both = set(ids(reuters_news, "coffee AND prices"))
+    assert {hit.id for hit in full} == both
+    off = replace(DEFAULT_RANKING, common_share=0.0)
+    with NewsIndex.open(reuters_news.path, ranking=off) as strict:
+        assert set(ids(strict, "coffee prices")) == both
+
+
+def test_common_words_alone_narrow_as_typed(reuters_news):
+    """Two common words (``oil prices``) are all the reader gave: every one is needed; and
+    sorted by date, nothing follows what holds every word."""
+    result = reuters_news.search("oil prices", per_page=10, facets=[], collapse=False)
+    assert result.total >= 10 and not result.near_matches
+    newest = reuters_news.search("coffee prices", sort="newest", facets=[], collapse=False)
+    assert not newest.near_matches
+    assert newest.total == len(set(ids(reuters_news, "coffee AND prices")))
 
 
 # -- the byline finds, the text ranks; feedback from the best matches --------------------------

@@ -67,6 +67,7 @@ from search.searching.scoring import (
     Deadline,
     Ranking,
     evaluate,
+    has_common_words,
     rank_below,
     warm,
 )
@@ -317,19 +318,28 @@ class SearchEngine:
         """The query's matches in the archive with their scores, and, when they go on with
         near matches, the documents among them holding enough of the words (else None).
 
-        Near matches (``Ranking.few_matches``): when fewer than that many documents in the
-        archive hold enough of the words typed side by side, a relevance-ranked list goes on
-        with those lacking one more, ranked below (``_relevance``). A reader who typed
-        ``tungsten prices`` is better served by the stories on tungsten than by one result.
+        Near matches go on from them in a relevance-ranked list, ranked below
+        (``_relevance``), when the words were typed side by side:
+
+        - those lacking only words common in the archive, typed beside a rarer one
+          (``Ranking.common_share``): ``hog prices`` goes on to the other stories on hogs,
+          as "prices" is in a sixth of a commodity wire;
+        - then, while fewer than ``Ranking.few_matches`` documents are listed, those lacking
+          one more word: a reader who typed ``tungsten prices`` is better served by the
+          stories on tungsten than by one result.
+
         Decided before the filters, so that a facet's count is what clicking it lists."""
         base, scores = self._evaluate(snap, parsed, deadline)
-        matched = np.count_nonzero(base)
-        few = self.ranking.few_matches
-        if not (
-            sort == "relevance" and self.ranking.soft_words and parsed.typed_words and matched < few
-        ):
+        groups = parsed.typed_groups
+        if not (sort == "relevance" and self.ranking.soft_words and groups):
             return base, scores, None
-        wider, wider_scores = self._evaluate(snap, parsed, deadline, missing=1)
+        matched = np.count_nonzero(base)
+        common = has_common_words(snap, groups, self.ranking)
+        wider, wider_scores = base, scores
+        if common:
+            wider, wider_scores = self._evaluate(snap, parsed, deadline, common=True)
+        if np.count_nonzero(wider) < self.ranking.few_matches:
+            wider, wider_scores = self._evaluate(snap, parsed, deadline, 1, common)
         if np.count_nonzero(wider) == matched:
             return base, scores, None
         return wider, wider_scores, base
@@ -355,18 +365,24 @@ class SearchEngine:
         return Deadline.after(self.settings.query_time_limit_ms)
 
     def _evaluate(
-        self, snap: Snapshot, parsed: ParsedQuery, deadline: Deadline | None, missing: int = 0
+        self,
+        snap: Snapshot,
+        parsed: ParsedQuery,
+        deadline: Deadline | None,
+        missing: int = 0,
+        common: bool = False,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """``evaluate`` of a user's query, remembered for the last few queries of this
         snapshot (read-only arrays: a caller that wrote into one would fail loudly)."""
         # repr: the query's classes too
-        key = (snap.generation, snap.version, id(snap), repr(parsed.query), self.ranking, missing)
+        query = repr(parsed.query)
+        key = (snap.generation, snap.version, id(snap), query, self.ranking, missing, common)
         with self._evaluations_lock:
             found = self._evaluations.get(key)
             if found is not None:
                 self._evaluations.move_to_end(key)
                 return found
-        found = evaluate(snap, parsed.query, deadline, self.ranking, missing)
+        found = evaluate(snap, parsed.query, deadline, self.ranking, missing, common)
         for array in found:
             if array is not None:
                 array.flags.writeable = False

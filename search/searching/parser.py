@@ -277,14 +277,21 @@ class ParsedQuery:
         )
 
     @property
+    def typed_groups(self) -> list[list[str]]:
+        """The plain words (as indexed) of each group of two or more typed side by side,
+        outside ``NOT``: the groups a match may hold only some of (``scoring.words_needed``)."""
+        groups = []
+        for part in _outside_not(self.query):
+            if isinstance(part, TypedWords):
+                words = [w for w in map(plain_word, part.subqueries) if w is not None]
+                if len(words) > 1:
+                    groups.append(words)
+        return groups
+
+    @property
     def typed_words(self) -> bool:
-        """Whether some words were typed side by side (two or more, outside ``NOT``): the
-        query a match may hold only some of (``scoring.words_needed``)."""
-        return any(
-            isinstance(part, TypedWords)
-            and sum(plain_word(p) is not None for p in part.subqueries) > 1
-            for part in _outside_not(self.query)
-        )
+        """Whether some words were typed side by side (two or more, outside ``NOT``)."""
+        return bool(self.typed_groups)
 
     def words(self) -> list[str]:
         """The plain words the user typed (no field, wildcard or operator), for suggestions."""

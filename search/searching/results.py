@@ -59,8 +59,8 @@ class Hit:
     snippet: str
     story: str | None
     also_ran: AlsoRan = field(default_factory=AlsoRan)
-    #: Listed because few articles held enough of the words typed: it lacks one more
-    #: (``SearchResult.near_matches``).
+    #: A near match, listed below the rest: it lacks a common word typed beside a rarer one,
+    #: or one more word, as few articles held enough of them (``SearchResult.near_matches``).
     near: bool = False
 
     def to_dict(self) -> dict:
@@ -123,10 +123,11 @@ class SearchResult:
     collapse: bool
     facet_mode: str
     filters: dict[str, list[str]] = field(default_factory=dict)
-    #: How many of ``total`` lack one more of the words typed than a match may (each marked
-    #: ``Hit.near``): listed, below the rest, because fewer than ``Ranking.few_matches``
-    #: articles in the archive held enough of them. The facets and the exports count them;
-    #: the coverage chart counts only what holds the words.
+    #: How many of ``total`` are near matches (each marked ``Hit.near``), listed below the
+    #: rest: they lack only words common in the archive typed beside a rarer one
+    #: (``Ranking.common_share``), or one more word, as fewer than ``Ranking.few_matches``
+    #: articles held enough of them. The facets and the exports count them; the coverage
+    #: chart counts only what holds the words.
     near_matches: int = 0
     notice: str | None = None
 

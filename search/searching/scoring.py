@@ -7,9 +7,10 @@ term's postings are read once per searcher, a block at a time, into arrays (``do
 docnums with a score array alongside:
 
 - words typed side by side (``parser.TypedWords``) need ``words_needed`` of them (all of
-  one or two), and documents holding every word rank above those missing one; when fewer
-  than ``Ranking.few_matches`` documents match, the engine asks again with one more word
-  allowed missing (``missing``);
+  one or two), and documents holding every word rank above those missing one; the engine
+  asks again for near matches (``common``: without the words common in the archive, when
+  a rarer word was typed beside them; ``missing``: with one more word allowed missing, when
+  fewer than ``Ranking.few_matches`` documents match);
 - ``And``/``Or``/``Not``/``AndNot``/``AndMaybe``/``Require`` are mask algebra; an ``And``
   evaluates its rarest part first and reads the others only in the postings blocks that can
   hold one of its documents so far (a block's last docnum is in its header);
@@ -32,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from math import log
 
 import numpy as np
@@ -106,6 +108,11 @@ class Ranking:
     #: one more word may be missing: a short list goes on with near matches, below the rest.
     #: 0 turns it off.
     few_matches: int = 10
+    #: A typed word in at least this share of the archive's bodies, typed beside a rarer
+    #: word, does not narrow the list: documents lacking it follow as near matches (the
+    #: idea of Lucene's ``CommonTermsQuery``). ``hog prices`` goes on from the stories
+    #: holding both words to the other stories on hogs. 0 turns it off.
+    common_share: float = 0.02
     #: Of the best ``rescore_window`` documents, those with the query words side by side rise
     #: by up to this share (``rescoring``); 0 turns proximity off.
     proximity: float = 0.3
@@ -515,6 +522,14 @@ def words_needed(count: int) -> int:
     return int(count * 0.8)
 
 
+def common_words(words: list[str], frequency: Callable[[str], int], limit: float) -> list[str]:
+    """Of ``words`` typed side by side, those in at least ``limit`` documents
+    (``Ranking.common_share``), when some other word is rarer: else none, as a query of
+    common words alone is all the reader gave to go on."""
+    common = [w for w in words if frequency(w) >= limit]
+    return common if len(common) < len(words) else []
+
+
 def rank_below(scores: np.ndarray, first: np.ndarray, then: np.ndarray) -> None:
     """Scale the scores of ``then`` (in place) so that all rank below those of ``first``."""
     if not first.any() or not then.any():
@@ -576,11 +591,23 @@ def evaluate(
     deadline: Deadline | None = None,
     ranking: Ranking = DEFAULT_RANKING,
     missing: int = 0,
+    common: bool = False,
 ) -> Scored:
     """``(mask, scores)``: live documents of ``snap`` matching ``q``, with BM25F scores;
     ``QueryTooSlow`` if still at it after ``deadline``. ``missing``: how many more typed
-    words a match may lack than ``words_needed`` allows (``Ranking.few_matches``)."""
-    return Evaluator(snap, term_store(snap), deadline, ranking, missing).evaluate(q)
+    words a match may lack than ``words_needed`` allows (``Ranking.few_matches``);
+    ``common``: whether it may lack the common ones too (``Ranking.common_share``)."""
+    return Evaluator(snap, term_store(snap), deadline, ranking, missing, common).evaluate(q)
+
+
+def has_common_words(snap: Snapshot, groups: list[list[str]], ranking: Ranking) -> bool:
+    """Whether some group of typed words holds a common word beside a rarer one, so that
+    ``evaluate(..., common=True)`` can find more than the query as typed."""
+    if not ranking.common_share:
+        return False
+    terms = term_store(snap)
+    limit = ranking.common_share * snap.ndocs
+    return any(common_words(g, partial(terms.frequency, "body"), limit) for g in groups)
 
 
 class Evaluator:
@@ -593,12 +620,14 @@ class Evaluator:
         deadline: Deadline | None = None,
         ranking: Ranking = DEFAULT_RANKING,
         missing: int = 0,
+        common: bool = False,
     ) -> None:
         self.snap = snap
         self.terms = terms
         self.deadline = deadline
         self.ranking = ranking
         self.missing = missing
+        self.common = common and ranking.soft_words and ranking.common_share > 0
 
     def _on_time(self, done: int = 0) -> None:
         """Look at the clock every ``CHECK_EVERY``-th unit of work (each call when 0)."""
@@ -685,22 +714,48 @@ class Evaluator:
         words = [p for p in parts if plain_word(p) is not None]
         needed = len(words)
         if self.ranking.soft_words:
-            needed = max(1, words_needed(len(words)) - self.missing)
-        if needed >= len(words):
+            needed = max(1, self._needed(len(words)))
+        common = self._common(words)
+        if needed >= len(words) and not common:
             return self._and(parts, within)
         others = [p for p in parts if plain_word(p) is None]
         mask, scores = self._and(others, within) if others else (None, None)
         inner = within if mask is None else np.flatnonzero(mask)
         held = np.zeros(self.snap.ndocs, dtype=np.int16)
-        for word in words:
+        enough = np.zeros(self.snap.ndocs, dtype=bool)
+        rest = words
+        if common:  # the rarer words decide, the common ones only rank
+            rare = [w for w in words if w not in common]
+            for word in rare:
+                m, s = self._eval(word, inner)
+                held += m
+                scores = _add(scores, s)
+            enough = held >= max(1, self._needed(len(rare)))
+            if needed >= len(words):  # nothing else can match: read the rest only there
+                inner = np.flatnonzero(enough) if inner is None else inner[enough[inner]]
+            rest = common
+        for word in rest:
             m, s = self._eval(word, inner)
             held += m
             scores = _add(scores, s)
-        enough = held >= needed
+        enough |= held >= needed
         mask = enough if mask is None else mask & enough
         if scores is not None:
             rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
         return mask, scores
+
+    def _needed(self, count: int) -> int:
+        """Of ``count`` typed words, how many a match needs here (``missing`` fewer)."""
+        return words_needed(count) - self.missing
+
+    def _common(self, words: list[wq.Query]) -> list[wq.Query]:
+        """The typed words that do not narrow the list, when asked for (``common``)."""
+        if not self.common:
+            return []
+        texts = {plain_word(w): w for w in words}
+        limit = self.ranking.common_share * self.snap.ndocs
+        common = common_words(list(texts), partial(self.terms.frequency, "body"), limit)
+        return [texts[t] for t in common]
 
     def _or(self, parts: Iterable[Scored]) -> Scored:
         """Folded one part at a time: a thousand OR terms hold two arrays, not two thousand."""
