@@ -289,15 +289,27 @@ def test_a_count_is_what_clicking_it_lists_when_near_matches_may_follow(
     near matches; ``analysts said``: more do, but fewer than ten of one outlet's. Each facet
     value counts what clicking it lists, near matches included: whether they follow is the
     query's to decide, over the archive, not the filter's."""
-    mode = "stories" if collapse else "copies"  # what the total counts
-    result = demo_news.search(query, facets=list(FACETS), collapse=collapse, facet_mode=mode)
+    result = _assert_counts_are_what_clicking_lists(demo_news, query, collapse)
     assert bool(result.near_matches) == near
+
+
+def test_a_count_is_what_clicking_it_lists_when_a_common_word_does_not_narrow(reuters_news):
+    """``coffee prices`` on the Reuters slice: ten or more stories hold both words, and the
+    coffee stories lacking "prices" (a common word there) follow as near matches."""
+    result = _assert_counts_are_what_clicking_lists(reuters_news, "coffee prices", True)
+    assert result.near_matches and result.total - result.near_matches >= 10
+
+
+def _assert_counts_are_what_clicking_lists(news, query: str, collapse: bool):
+    mode = "stories" if collapse else "copies"  # what the total counts
+    result = news.search(query, facets=list(FACETS), collapse=collapse, facet_mode=mode)
     for name, values in result.facets.items():
         for value in values:
-            clicked = demo_news.search(
+            clicked = news.search(
                 query, filters={name: [value.value]}, facets=[], collapse=collapse
             )
             assert clicked.total == value.count, (name, value.value)
+    return result
 
 
 def test_an_export_lists_what_the_page_lists_near_matches_included(demo_news):
