@@ -156,19 +156,46 @@ def test_a_map_naming_a_column_no_record_has_says_so_on_stderr(tmp_path, jobs):
     index = str(tmp_path / "ix")
     typo = ("--map", "body=nosuch", "--map", "title=HEADLINE")
     done = newsindex("rebuild", str(export), "--index", index, "-j", jobs, *typo)
-    assert done.stderr.splitlines() == [NO_SUCH_LINE]  # title=HEADLINE matched "headline"
+    # title=HEADLINE matched "headline"; with no body column, the records are headlines
+    headlines = f"{export}: none of its 2 records has a body: read as headlines only"
+    assert done.stderr.splitlines() == [NO_SUCH_LINE, headlines]
     assert done.stdout.startswith("Indexed 2 articles")
     as_json = newsindex("rebuild", str(export), "--index", index, "-j", jobs, "--json", *typo)
     assert json.loads(as_json.stdout)["unmatched_map"] == {"body": "nosuch"}
     added = newsindex("add", str(export), "--index", index, *typo)
-    assert added.stderr.splitlines() == [NO_SUCH_LINE]
+    assert added.stderr.splitlines() == [NO_SUCH_LINE, headlines]
     extracted = newsindex("extract", str(export), *typo)
-    assert extracted.stderr.splitlines() == [NO_SUCH_LINE]
+    assert extracted.stderr.splitlines() == [NO_SUCH_LINE, headlines]
     # the column the map names, in one file of the run, is enough
     other = tmp_path / "other.jsonl"
     other.write_text(json.dumps({"title": "T", "nosuch": "A body here."}) + "\n", "utf-8")
     both = newsindex("rebuild", str(export), str(other), "--index", index, *typo, "--json")
     assert json.loads(both.stdout)["unmatched_map"] == {} and both.stderr == ""
+
+
+def test_a_headline_only_export_is_indexed_with_a_warning(tmp_path):
+    """A CSV of headlines (no body column) is legitimate, but an ``add`` of it replaces the
+    stored articles of its ids with headlines only: the run says so, and exits 0."""
+    full = tmp_path / "desk.jsonl"
+    full.write_text(EXPORT, "utf-8")
+    heads = tmp_path / "heads.csv"
+    heads.write_text("id,headline,words\ndesk-0,Ferry strike ends,300\n", "utf-8")
+    index = str(tmp_path / "ix")
+    built = newsindex("rebuild", str(full), "--index", index, "--map", "body=copy_text")
+    assert built.stderr == ""
+    added = newsindex("add", str(heads), "--index", index)
+    assert added.stdout.startswith("Updated 1 article ")
+    assert added.stderr.splitlines() == [
+        f"{heads}: its one record has no body: read as a headline only"
+    ]
+    assert "Harbour ferries" not in newsindex("show", "desk-0", "--index", index).stdout
+    as_json = json.loads(newsindex("add", str(heads), "--index", index, "--json").stdout)
+    assert as_json["warnings"] == [
+        {
+            "source_file": str(heads),
+            "warning": "its one record has no body: read as a headline only",
+        }
+    ]
 
 
 def test_a_map_naming_an_unknown_field_is_refused_before_reading(tmp_path):

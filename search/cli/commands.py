@@ -219,7 +219,7 @@ def extract(
         newsindex extract ../shared/corpora/seed/srnnews-japan-britain.txt
         newsindex extract desk.csv --format csv --output-format text
     """
-    from search.cli.render import unmatched_map_lines
+    from search.cli.render import reading_lines
     from search.indexing.indexer import IndexReport, read_articles
 
     report = IndexReport()
@@ -234,7 +234,7 @@ def extract(
                 f"{article.publisher or '-'} · {article.published or 'undated'} · "
                 f"{article.word_count} words\n"
             )
-    for line in unmatched_map_lines(report.unmatched_map):
+    for line in reading_lines(report):
         click.echo(line, err=True)
     for skip in report.skipped:
         click.echo(f"skipped {skip.source_file}: {skip.reason}", err=True)

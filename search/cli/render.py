@@ -10,7 +10,6 @@ import html
 import re
 import textwrap
 import time
-from collections.abc import Mapping
 
 import click
 
@@ -256,19 +255,20 @@ class ProgressLine:
         self.stream.flush()
 
 
-def unmatched_map_lines(unmatched: Mapping[str, str]) -> list[str]:
-    """One line per ``--map`` whose column no record had: a typo that would otherwise
-    leave every body or title empty, or taken from another column, without a word."""
+def reading_lines(report: IndexReport) -> list[str]:
+    """One line per ``--map`` whose column no record had (a typo that would otherwise leave
+    every body or title empty, or taken from another column, without a word) and per file
+    read as headlines only."""
     return [
         f'--map {field}={column}: no record had a column "{column}"'
-        for field, column in unmatched.items()
-    ]
+        for field, column in report.unmatched_map.items()
+    ] + [f"{w.source_file}: {w.warning}" for w in report.warnings]
 
 
 def render_report(report: IndexReport, verb: str, shown_skips: int) -> tuple[str, str]:
     """The end of an indexing run: what changed and what the index holds (for standard
-    output); the ``--map`` columns no record had and the skipped files with their reasons
-    (for standard error)."""
+    output); the ``--map`` columns no record had, the files read as headlines only and the
+    skipped files with their reasons (for standard error)."""
     if verb == "Deleted":
         lines = [f"Deleted {plural(report.deleted, 'article')}"]
         if report.not_found:
@@ -296,7 +296,7 @@ def render_report(report: IndexReport, verb: str, shown_skips: int) -> tuple[str
     lines.append(
         f"Index now: {plural(report.documents, 'article')} in {plural(report.stories, 'story')}"
     )
-    details = unmatched_map_lines(report.unmatched_map)
+    details = reading_lines(report)
     details += [f"{skip.source_file}: {skip.reason}" for skip in report.skipped[:shown_skips]]
     if len(report.skipped) > shown_skips:
         details.append(f"… and {len(report.skipped) - shown_skips:,} more")

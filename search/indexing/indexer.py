@@ -30,7 +30,8 @@ from search.indexing.schema import SCHEMA_VERSION, article_to_document, build_sc
 from search.indexing.store import IndexStore, Manifest, default_index_path, utc_now
 from search.indexing.whoosh_internals import remove_uncommitted_files
 from search.settings import Settings
-from search.sources import RawRecord, Skipped
+from search.sources import RawRecord, Skipped, SourceWarning
+from search.sources.records import noting_headline_only
 
 #: Memory for Whoosh's posting pool before it spills a run to disk; one big pool means
 #: one segment at commit, which is what search wants.
@@ -71,6 +72,8 @@ class IndexReport:
     stories: int = 0
     #: ``{field: column}`` of the field map entries (``--map``) whose column no record had
     unmatched_map: dict[str, str] = field(default_factory=dict)
+    #: Files read, but as headlines only (no record held a body)
+    warnings: list[SourceWarning] = field(default_factory=list)
 
     @property
     def docs_per_second(self) -> float:
@@ -97,6 +100,9 @@ class IndexReport:
             "documents": self.documents,
             "stories": self.stories,
             "unmatched_map": self.unmatched_map,
+            "warnings": [
+                {"source_file": w.source_file, "warning": w.warning} for w in self.warnings
+            ],
         }
 
 
@@ -133,6 +139,7 @@ def _records_read(
     from search.sources import read_sources
 
     records = read_sources(sources, format=format, field_map=field_map)
+    report.warnings = records.warnings  # filled as the files are read
     return _noting_unmatched_map(records, records.unmatched_map, report)
 
 
@@ -166,6 +173,7 @@ def records_to_articles(
         else Skipped(f"{source_name}[{n}]", "not an object with article fields")
         for n, record in enumerate(records)
     )
+    items = noting_headline_only(source_name, items, report.warnings)
     return extracted_articles(_noting_unmatched_map(items, mapper.unmatched, report), report)
 
 

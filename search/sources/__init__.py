@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from search.sources.fieldmap import CANONICAL_KEYS, parse_field_map
 from search.sources.reader import DEFAULT_MAX_BYTES, FORMATS, read_sources
-from search.sources.records import RawRecord, Skipped
+from search.sources.records import RawRecord, Skipped, SourceWarning
 
 __all__ = [
     "CANONICAL_KEYS",
@@ -17,6 +17,7 @@ __all__ = [
     "FORMATS",
     "RawRecord",
     "Skipped",
+    "SourceWarning",
     "parse_field_map",
     "read_sources",
 ]

@@ -33,7 +33,7 @@ from search.sources.files import (
     reason_for_os_error,
 )
 from search.sources.html import read_html
-from search.sources.records import RawRecord, Skipped
+from search.sources.records import RawRecord, Skipped, SourceWarning, noting_headline_only
 from search.sources.tabular import CSV_DELIMITERS, read_csv, read_json, read_jsonl
 from search.sources.text import read_text
 
@@ -80,7 +80,8 @@ def read_sources(
 
     Raises ``BadSource`` at once (not on first iteration) for a missing path, a glob that
     matches nothing or an unknown format; every later problem is a ``Skipped``. Once they
-    are read, ``unmatched_map()`` names the ``field_map`` columns no record had.
+    are read, ``unmatched_map()`` names the ``field_map`` columns no record had, and
+    ``warnings`` the files read as headlines only.
     """
     if isinstance(sources, str):
         sources = [sources]
@@ -88,7 +89,9 @@ def read_sources(
         raise BadSource(f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
     mapper = FieldMapper(validate_field_map(field_map))
     files = expand_sources(sources)
-    return SourceRecords(_read_all(files, format, mapper, max_bytes, stdin), mapper)
+    warnings: list[SourceWarning] = []
+    records = _read_all(files, format, mapper, max_bytes, stdin, warnings)
+    return SourceRecords(records, mapper, warnings)
 
 
 class SourceRecords(Iterator[Record]):
@@ -96,9 +99,13 @@ class SourceRecords(Iterator[Record]):
     run's report must name a ``--map`` column that no record had (a typo), and only the
     mapper that read every record knows."""
 
-    def __init__(self, records: Iterator[Record], mapper: FieldMapper) -> None:
+    def __init__(
+        self, records: Iterator[Record], mapper: FieldMapper, warnings: list[SourceWarning]
+    ) -> None:
         self._records = records
         self._mapper = mapper
+        #: The files read so far whose records held no body (filled as they are read).
+        self.warnings = warnings
 
     def __next__(self) -> Record:
         return next(self._records)
@@ -114,11 +121,13 @@ def _read_all(
     mapper: FieldMapper,
     max_bytes: int,
     stdin: BinaryIO | None,
+    warnings: list[SourceWarning],
 ) -> Iterator[Record]:
     for source in files:
         if source.name == STDIN_NAME and source.data is None:
             source = read_stdin(stdin, max_bytes)
-        yield from read_source(source, format, mapper, max_bytes)
+        records = read_source(source, format, mapper, max_bytes)
+        yield from noting_headline_only(source.name, records, warnings)
 
 
 def read_source(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -48,3 +49,33 @@ class Skipped:
 
     source_file: str
     reason: str
+
+
+@dataclass
+class SourceWarning:
+    """A file that was read, yet not as its reader may think, for the run summary: one
+    whose records held no body gave headlines only (an ``add`` of them empties the bodies
+    of the stored articles with their ids)."""
+
+    source_file: str
+    warning: str
+
+
+def noting_headline_only(
+    name: str, records: Iterable[RawRecord | Skipped], warnings: list[SourceWarning]
+) -> Iterator[RawRecord | Skipped]:
+    """``records`` of one file (or request) named ``name``; once read, a warning in
+    ``warnings`` if some were export or feed rows and none of them held a body."""
+    rows = with_body = 0
+    for record in records:
+        if isinstance(record, RawRecord) and record.kind == "fields":
+            rows += 1
+            with_body += bool(record.fields.get("body") or record.fields.get("body_html"))
+        yield record
+    if rows and not with_body:
+        warning = (
+            "its one record has no body: read as a headline only"
+            if rows == 1
+            else f"none of its {rows:,} records has a body: read as headlines only"
+        )
+        warnings.append(SourceWarning(name, warning))
