@@ -198,6 +198,31 @@ def test_a_headline_only_export_is_indexed_with_a_warning(tmp_path):
     ]
 
 
+def test_the_headline_warning_counts_the_records_read_and_looks_inside_markup(tmp_path):
+    """Records skipped for holding no text are not counted as headlines (a file of them
+    only gets no warning), and a body of empty markup is no body."""
+    lines = {
+        "mixed.jsonl": [{"id": "a", "title": "Ferry strike ends"}, {"id": "b", "foo": "bar"}],
+        "shell.jsonl": [
+            {"id": "c", "title": "Bridge reopens", "body_html": "<div><p> </p></div>"},
+            {"id": "d", "title": "Dock closes", "body_html": "<script>track()</script>"},
+        ],
+        "allskip.jsonl": [{"foo": "bar"}, {"foo": "baz"}],
+        "full.jsonl": [
+            {"id": "e", "title": "Quay opens", "body_html": "<p>The quay opened.</p>"},
+            {"id": "f", "title": "Pier shuts"},
+        ],
+    }
+    for name, records in lines.items():
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    done = newsindex("extract", *(str(tmp_path / name) for name in lines))
+    warnings = [line for line in done.stderr.splitlines() if not line.startswith("skipped ")]
+    assert warnings == [
+        f"{tmp_path / 'mixed.jsonl'}: its one record has no body: read as a headline only",
+        f"{tmp_path / 'shell.jsonl'}: none of its 2 records has a body: read as headlines only",
+    ]
+
+
 def test_a_map_naming_an_unknown_field_is_refused_before_reading(tmp_path):
     export = tmp_path / "desk.jsonl"
     export.write_text(EXPORT, "utf-8")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -179,6 +180,70 @@ def test_common_words_alone_narrow_as_typed(reuters_news):
     newest = reuters_news.search("coffee prices", sort="newest", facets=[], collapse=False)
     assert not newest.near_matches
     assert newest.total == len(set(ids(reuters_news, "coffee AND prices")))
+
+
+def _metals_archive(fillers: int) -> list[dict]:
+    """Three zinc stories (two on its market, one of them a tin report) among ``fillers``
+    others, a tenth of them on a market and a tenth holding a report: "market" and "report"
+    are common, "zinc" and "tin" rare (under 2% of 200 articles, not of 140)."""
+    records = [
+        _record(
+            "zinc-tin", "Zinc market notes", "The zinc market and tin traders met.", "2024-05-01"
+        ),
+        _record(
+            "zinc-tin-report",
+            "Zinc market report",
+            "The zinc market report named tin traders.",
+            "2024-05-02",
+        ),
+        _record("zinc-smelter", "Zinc smelter shuts", "The zinc smelter closed.", "2024-05-03"),
+    ]
+    for n in range(fillers):
+        topic = "The fish market opened early." if n % 10 == 0 else "Farmers met."
+        extra = " A report followed." if n % 10 == 5 else ""
+        records.append(_record(f"filler-{n}", f"Local notes {n}", topic + extra, "2024-04-01"))
+    return records
+
+
+@pytest.fixture(scope="module")
+def metals(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("metals")
+    news = NewsIndex(folder / "index")
+    news.rebuild(_metals_archive(197))
+    return folder / "index"
+
+
+def test_what_a_not_excludes_is_taken_as_typed(metals):
+    """``-(tin report)`` excludes what holds both words: a common word there must not widen
+    what it excludes to every story on tin, so the zinc market story without a report
+    stays, while the zinc story on its own follows as a near match."""
+    with NewsIndex.open(metals, ranking=replace(DEFAULT_RANKING, few_matches=0)) as news:
+        listed = news.search("zinc market -(tin report)", facets=[], collapse=False)
+        assert [(hit.id, hit.near) for hit in listed.hits] == [
+            ("zinc-tin", False),
+            ("zinc-smelter", True),
+        ]
+        assert ids(news, "zinc market NOT (tin report)") == ["zinc-tin", "zinc-smelter"]
+
+
+def test_a_field_term_narrows_as_typed_however_common_its_word(metals):
+    with NewsIndex.open(metals, ranking=replace(DEFAULT_RANKING, few_matches=0)) as news:
+        assert set(ids(news, "zinc market")) == {"zinc-tin", "zinc-tin-report", "zinc-smelter"}
+        assert set(ids(news, "zinc title:market")) == {"zinc-tin", "zinc-tin-report"}
+
+
+def test_how_common_a_word_is_counts_live_articles_only(metals, tmp_path):
+    """Deleting 60 of 200 articles makes "zinc" (3) common, as in an archive built with the
+    140 left: the same archive ranks the same whatever its history."""
+    shutil.copytree(metals, tmp_path / "index")
+    NewsIndex(tmp_path / "index").delete([f"filler-{n}" for n in range(137, 197)])
+    fresh = NewsIndex(tmp_path / "fresh")
+    fresh.rebuild(_metals_archive(137))
+    strict = replace(DEFAULT_RANKING, few_matches=0)
+    for path in (tmp_path / "index", tmp_path / "fresh"):
+        with NewsIndex.open(path, ranking=strict) as news:
+            result = news.search("zinc market", facets=[], collapse=False)
+            assert (result.total, result.near_matches) == (2, 0), path
 
 
 # -- the byline finds, the text ranks; feedback from the best matches --------------------------

@@ -277,13 +277,13 @@ class ParsedQuery:
         )
 
     @property
-    def typed_groups(self) -> list[list[str]]:
-        """The plain words (as indexed) of each group of two or more typed side by side,
+    def typed_groups(self) -> list[list[query.Query]]:
+        """The plain words (``plain_word``) of each group of two or more typed side by side,
         outside ``NOT``: the groups a match may hold only some of (``scoring.words_needed``)."""
         groups = []
         for part in _outside_not(self.query):
             if isinstance(part, TypedWords):
-                words = [w for w in map(plain_word, part.subqueries) if w is not None]
+                words = [p for p in part.subqueries if plain_word(p) is not None]
                 if len(words) > 1:
                     groups.append(words)
         return groups

@@ -33,7 +33,6 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from math import log
 
 import numpy as np
@@ -522,11 +521,19 @@ def words_needed(count: int) -> int:
     return int(count * 0.8)
 
 
-def common_words(words: list[str], frequency: Callable[[str], int], limit: float) -> list[str]:
-    """Of ``words`` typed side by side, those in at least ``limit`` documents
-    (``Ranking.common_share``), when some other word is rarer: else none, as a query of
-    common words alone is all the reader gave to go on."""
-    common = [w for w in words if frequency(w) >= limit]
+def common_words(snap: Snapshot, words: list[wq.Query], ranking: Ranking) -> list[wq.Query]:
+    """Of ``words`` typed side by side (``plain_word`` parts), the bare ones (not a field's
+    term: ``title:prices`` is a restriction the reader typed) in the bodies of at least
+    ``Ranking.common_share`` of the live articles, when some other word is rarer: else
+    none, as a query of common words alone is all the reader gave to go on. A deleted
+    article's words count until its segment is merged away, as in Lucene."""
+    if not ranking.common_share:
+        return []
+    frequency = term_store(snap).frequency
+    limit = ranking.common_share * snap.live_count
+    common = [
+        w for w in words if isinstance(w, wq.Or) and frequency("body", plain_word(w)) >= limit
+    ]
     return common if len(common) < len(words) else []
 
 
@@ -600,14 +607,10 @@ def evaluate(
     return Evaluator(snap, term_store(snap), deadline, ranking, missing, common).evaluate(q)
 
 
-def has_common_words(snap: Snapshot, groups: list[list[str]], ranking: Ranking) -> bool:
+def has_common_words(snap: Snapshot, groups: list[list[wq.Query]], ranking: Ranking) -> bool:
     """Whether some group of typed words holds a common word beside a rarer one, so that
     ``evaluate(..., common=True)`` can find more than the query as typed."""
-    if not ranking.common_share:
-        return False
-    terms = term_store(snap)
-    limit = ranking.common_share * snap.ndocs
-    return any(common_words(g, partial(terms.frequency, "body"), limit) for g in groups)
+    return any(common_words(snap, group, ranking) for group in groups)
 
 
 class Evaluator:
@@ -656,7 +659,7 @@ class Evaluator:
         if isinstance(q, wq.Or):
             return self._or(self._eval(c, within) for c in q.subqueries)
         if isinstance(q, wq.Not):
-            mask, _ = self._eval(q.query, within)
+            mask, _ = self._as_typed()._eval(q.query, within)
             return self.snap.live & ~mask, None
         if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
             return self._binary(q, within)
@@ -673,7 +676,8 @@ class Evaluator:
     def _binary(self, q, within: np.ndarray | None) -> Scored:
         """``a ANDNOT b``, ``a ANDMAYBE b``, ``a REQUIRE b``: b only matters where a matches."""
         a, a_scores = self._eval(q.a, within)
-        b, b_scores = self._eval(q.b, np.flatnonzero(a))
+        evaluator = self._as_typed() if isinstance(q, wq.AndNot) else self
+        b, b_scores = evaluator._eval(q.b, np.flatnonzero(a))
         if isinstance(q, wq.AndNot):
             return a & ~b, a_scores
         if isinstance(q, wq.AndMaybe):
@@ -744,18 +748,20 @@ class Evaluator:
             rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
         return mask, scores
 
+    def _as_typed(self) -> Evaluator:
+        """This evaluator without near matches, for what a ``NOT`` excludes: near matches
+        widen what a query lists, so the words it excludes must be taken as typed."""
+        if not (self.missing or self.common):
+            return self
+        return Evaluator(self.snap, self.terms, self.deadline, self.ranking)
+
     def _needed(self, count: int) -> int:
         """Of ``count`` typed words, how many a match needs here (``missing`` fewer)."""
         return words_needed(count) - self.missing
 
     def _common(self, words: list[wq.Query]) -> list[wq.Query]:
         """The typed words that do not narrow the list, when asked for (``common``)."""
-        if not self.common:
-            return []
-        texts = {plain_word(w): w for w in words}
-        limit = self.ranking.common_share * self.snap.ndocs
-        common = common_words(list(texts), partial(self.terms.frequency, "body"), limit)
-        return [texts[t] for t in common]
+        return common_words(self.snap, words, self.ranking) if self.common else []
 
     def _or(self, parts: Iterable[Scored]) -> Scored:
         """Folded one part at a time: a thousand OR terms hold two arrays, not two thousand."""

@@ -152,6 +152,7 @@ class Snapshot:
         self.version = reader.generation()
         self.ndocs = reader.doc_count_all()
         self.live = self._live_mask(reader)
+        self.live_count = int(np.count_nonzero(self.live))
         # An empty index has one leaf without a segment (Whoosh's EmptyReader): no documents.
         leaves = [(leaf, at) for leaf, at in reader.leaf_readers() if leaf.segment() is not None]
         #: Each segment's ``(reader, docnum offset)``, in the order of ``leaf_postings``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -51,6 +52,11 @@ class Skipped:
     reason: str
 
 
+#: A markup tag, and a script or style with its content, left out when looking for text.
+_TAG = re.compile(r"<[^>]*>")
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
 @dataclass
 class SourceWarning:
     """A file that was read, yet not as its reader may think, for the run summary: one
@@ -69,8 +75,10 @@ def noting_headline_only(
     rows = with_body = 0
     for record in records:
         if isinstance(record, RawRecord) and record.kind == "fields":
-            rows += 1
-            with_body += bool(record.fields.get("body") or record.fields.get("body_html"))
+            fields = record.fields
+            has_body = _has_text(fields.get("body")) or _has_text(fields.get("body_html"), True)
+            rows += has_body or _has_text(fields.get("title"))  # else skipped: no text
+            with_body += has_body
         yield record
     if rows and not with_body:
         warning = (
@@ -79,3 +87,13 @@ def noting_headline_only(
             else f"none of its {rows:,} records has a body: read as headlines only"
         )
         warnings.append(SourceWarning(name, warning))
+
+
+def _has_text(value: object, markup: bool = False) -> bool:
+    """Whether a field's value holds a letter or digit (outside tags, scripts and styles
+    when it is ``markup``): an empty body or ``<p> </p>`` does not."""
+    if not isinstance(value, str):
+        return bool(value)
+    if markup:
+        value = _TAG.sub(" ", _SCRIPT.sub(" ", value))
+    return any(ch.isalnum() for ch in value)
