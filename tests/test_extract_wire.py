@@ -163,6 +163,25 @@ def test_byline_becomes_authors():
     assert (copy.agency, copy.dateline, copy.body) == ("AP", "PARIS", "The talks.")
 
 
+LEAD = "The Senate passed the bill on Tuesday after a debate that lasted most of the night"
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title", "authors"),
+    [
+        ("By Jane Doe, Associated Press", LEAD, ["Jane Doe"]),
+        ("BY JANE DOE AND JOHN ROE", LEAD, ["JANE DOE", "JOHN ROE"]),
+        ("By the numbers: a year of storms", "By the numbers: a year of storms", []),
+    ],
+)
+def test_a_story_opening_with_its_byline_has_no_headline_of_it(first_line, title, authors):
+    """A text file that starts with the byline: the byline names the authors, and the lead
+    stands in for the headline, as for any story without one."""
+    story = article_from_text(f"{first_line}\n\nWASHINGTON (AP) — {LEAD}.\n", "bill.txt")
+    assert (story.title, story.authors, story.dateline) == (title, authors, "WASHINGTON")
+    assert story.title_from_lead == bool(authors)
+
+
 @pytest.mark.parametrize(
     "byline",
     [

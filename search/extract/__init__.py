@@ -24,7 +24,7 @@ from typing import Any
 from ..article import Article, content_id, url_id
 from ..sources import RawRecord, Skipped
 from .agencies import agency_named, normalise_agency
-from .bylines import Byline, parse_byline
+from .bylines import PARAGRAPH_PREFIX, Byline, parse_byline
 from .dates import date_with_year, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
@@ -74,9 +74,16 @@ def split_title(text: str) -> tuple[str, str]:
         and len(first.split()) <= MAX_TITLE_WORDS
         and not first.endswith((".", ",", ";", ":"))
         and parse_dateline(first) is None
+        and not _is_byline(first)
     ):
         return first, rest.strip()
     return "", stripped
+
+
+def _is_byline(line: str) -> bool:
+    """Whether a first line is the story's byline ("By Jane Roe, Associated Press"), not its
+    headline: "By" and nothing but names and an agency after it ("By the numbers" is not)."""
+    return PARAGRAPH_PREFIX.match(line) is not None and bool(parse_byline(line, strict=True).names)
 
 
 #: The attribution that ends a lead: ", aid groups said Tuesday.", ", officials say."
