@@ -314,3 +314,29 @@ def test_allsides_sources_join_into_fewer_outlets():
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("byline", "agency"), [("By The Associated Press", "AP"), ("By Reuters Staff", "Reuters")]
+)
+def test_a_byline_naming_only_an_agency_leaves_the_body(byline, agency):
+    copy = clean_wire_copy(f"{byline}\n\nDENVER ({agency}) — Town officials approved a plan.")
+    assert (copy.dateline, copy.agency, copy.authors) == ("DENVER", agency, [])
+    assert copy.body == "Town officials approved a plan."
+
+
+def test_story_sentences_that_look_like_furniture_stay():
+    """ "Copyright lawyers ..." is the story's; "Copyright 2024 The Associated Press ..." is
+    not. "Reporting by ProPublica ... found that ..." reports a finding, not who wrote it."""
+    copy = clean_wire_copy(
+        "NEW YORK (AP) — A court heard a music sampling case.\n\n"
+        "Copyright lawyers packed the courtroom.\n\n"
+        "Reporting by ProPublica and the Texas Tribune found that inspectors flagged cracks.\n\n"
+        "Copyright 2024 The Associated Press. All rights reserved."
+    )
+    assert copy.body == (
+        "A court heard a music sampling case.\n\n"
+        "Copyright lawyers packed the courtroom.\n\n"
+        "Reporting by ProPublica and the Texas Tribune found that inspectors flagged cracks."
+    )
+    assert copy.contributors == []

@@ -24,7 +24,7 @@ from typing import Any
 from ..article import Article, content_id, url_id
 from ..sources import RawRecord, Skipped
 from .agencies import agency_named, normalise_agency
-from .bylines import PARAGRAPH_PREFIX, Byline, parse_byline
+from .bylines import Byline, byline_paragraph, parse_byline
 from .dates import date_with_year, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
@@ -81,9 +81,10 @@ def split_title(text: str) -> tuple[str, str]:
 
 
 def _is_byline(line: str) -> bool:
-    """Whether a first line is the story's byline ("By Jane Roe, Associated Press"), not its
-    headline: "By" and nothing but names and an agency after it ("By the numbers" is not)."""
-    return PARAGRAPH_PREFIX.match(line) is not None and bool(parse_byline(line, strict=True).names)
+    """Whether a first line is the story's byline ("By Jane Roe, Associated Press", "By The
+    Associated Press"), not its headline: "By" and nothing but names and an agency after it
+    ("By the numbers" is not)."""
+    return byline_paragraph(line) is not None
 
 
 #: The attribution that ends a lead: ", aid groups said Tuesday.", ", officials say."

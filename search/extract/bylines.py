@@ -194,8 +194,11 @@ def _clean_part(part: str) -> str:
     part = re.sub(r"\([^)]*\)?", " ", part)  # "(Pressesprecher des EJW)"
     part = _TRAILING_FURNITURE.sub("", part)
     without_roles = _ROLE_AFTER.sub("", _ROLE_BEFORE.sub("", part.strip()))
-    # a role word that leaves a single word behind is part of a pen name ("Rasender Reporter")
-    part = without_roles if " " in without_roles.strip() or " " not in part.strip() else part
+    # a role word that leaves a single word behind is part of a pen name ("Rasender Reporter"),
+    # unless that word is an agency's ("Reuters Staff")
+    single = " " not in without_roles.strip()
+    if not single or " " not in part.strip() or agency_named(without_roles.strip()):
+        part = without_roles
     part = " ".join(part.split()).strip(" ,:;-–—|()[]\"'~*©»«")
     last = part.rsplit(" ", 1)[-1]
     if part.endswith(".") and len(last) > 4:  # a sentence's full stop, not "Jr." or "C."
@@ -286,10 +289,12 @@ def byline_paragraph(paragraph: str) -> Byline | None:
 
     >>> byline_paragraph("By Jane Doe and John Roe, Associated Press")
     Byline(names=['Jane Doe', 'John Roe'], agency='AP')
+    >>> byline_paragraph("By The Associated Press")
+    Byline(names=[], agency='AP')
     >>> byline_paragraph("By the end of the week the talks had failed.") is None
     True
     """
     if not PARAGRAPH_PREFIX.match(paragraph) or len(paragraph) > MAX_NAME_CHARS * 2:
         return None
     byline = parse_byline(paragraph, strict=True)
-    return byline if byline.names else None
+    return byline if byline.names or byline.agency else None

@@ -150,7 +150,7 @@ RULES: list[Rule] = [
     # copyright and source lines, a wire desk's code ("aja/PAP", "dpa/lno")
     _rule(
         "credit",
-        r"^\W*(?:©|\(c\)\s*\d{4}|copyright\b)"
+        r"^\W*(?:©|\(c\)\s*\d{4}|copyright\b(?!\s+(?-i:[a-z])))"
         rf"|^\W*(?:[a-z]{{2,4}}\s?/\s?)?(?:{AGENCY_WORDS})(?:\s?/\s?[a-z]{{2,4}})?\W*$",
     ),
     # a short source credit ("Quelle: Landesregierung"); a longer one describes data, and stays

@@ -279,11 +279,32 @@ def credit_names(credit: str) -> list[str]:
 
 def _is_credit(paragraph: str) -> bool:
     short = len(paragraph) < 400
-    return short and bool(
-        CREDIT_CONTRIBUTED.match(paragraph)
-        or CREDIT_REPORTING.match(paragraph)
-        or CREDIT_CONTRIBUTING.match(paragraph)
-    )
+    if not short:
+        return False
+    if CREDIT_CONTRIBUTED.match(paragraph):
+        return True
+    if CREDIT_REPORTING.match(paragraph):  # names only: "Reporting by X found that ..." not
+        return _names_and_credit_words(paragraph)
+    return bool(CREDIT_CONTRIBUTING.match(paragraph))
+
+
+#: The lower-case words a "Reporting by" credit holds besides names: "Reporting by Jane Roe
+#: in Kyiv; Additional reporting by John Doe; Editing by Ann Lee and Mark Potter". Any other
+#: ("Reporting by ProPublica found that inspectors flagged cracks") makes it a sentence.
+_CREDIT_WORDS_TEXT = """
+    and by in from to this report story article also contributed contributing reporting
+    editing writing additional compiled reported with the of at for staff video photo
+    photographer photographers journalist journalists writer writers reporter reporters
+    correspondent correspondents producer producers editor editors researcher researchers
+    de da del der van von la le al el bin ibn
+"""
+_CREDIT_WORDS = frozenset(_CREDIT_WORDS_TEXT.split())
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]*\b")
+
+
+def _names_and_credit_words(paragraph: str) -> bool:
+    text = re.sub(r"[’']s\b", "", paragraph)  # "CNN's Jane Roe"
+    return all(word in _CREDIT_WORDS for word in _LOWER_WORD.findall(text))
 
 
 def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
