@@ -340,3 +340,21 @@ def test_story_sentences_that_look_like_furniture_stay():
         "Reporting by ProPublica and the Texas Tribune found that inspectors flagged cracks."
     )
     assert copy.contributors == []
+
+
+@pytest.mark.parametrize(
+    ("line", "published"),
+    [
+        ("Published March 5, 2024", "2024-03-05"),
+        ("Updated 2:15 PM EST, Tuesday, March 5, 2024", "2024-03-05"),
+        ("Published: 05/03/2024 14:00 GMT", None),  # day or month first: not guessed
+    ],
+)
+def test_a_line_that_only_dates_a_text_story_dates_it(line, published):
+    story = article_from_text(
+        f"Markets rally on rate-cut hopes\n\n{line}\n\n"
+        "NEW YORK (AP) — Stocks rallied on Tuesday as traders bet on cuts later in the year.\n",
+        "markets.txt",
+    )
+    assert (story.published, story.dateline) == (published, "NEW YORK")
+    assert story.body.startswith("Stocks rallied")

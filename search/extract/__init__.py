@@ -25,7 +25,7 @@ from ..article import Article, content_id, url_id
 from ..sources import RawRecord, Skipped
 from .agencies import agency_named, normalise_agency
 from .bylines import Byline, byline_paragraph, parse_byline
-from .dates import date_with_year, normalise_date
+from .dates import date_in_text, date_with_year, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
 from .wire import WireCopy, clean_wire_copy, parse_dateline
@@ -152,6 +152,17 @@ def _byline(value: Any) -> Byline:
     return byline
 
 
+def _printed_date(removed: list[tuple[str, str]]) -> str | None:
+    """The date a line that only dated the story printed ("Published March 5, 2024"), which
+    left the body as furniture, for a story nothing else dates; a date in figures alone
+    ("05/03/2024") is not guessed, day against month."""
+    for kind, line in removed:
+        found = date_in_text(line, slashed=False) if kind == "dateline" else None
+        if found:
+            return normalise_date(found)
+    return None
+
+
 def _finish(
     *,
     title: str,
@@ -177,6 +188,7 @@ def _finish(
     when = normalise_date(published)
     if not when and copy.dateline_date and re.search(r"\d{4}", copy.dateline_date):
         when = normalise_date(copy.dateline_date)
+    when = when or _printed_date(copy.furniture)
     publisher = normalise_publisher(publisher, url) or normalise_publisher(copy.footer_site)
     publisher = publisher or publisher_from_url(url) or agency
     url = url.strip() if url else None
