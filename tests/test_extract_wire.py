@@ -358,3 +358,13 @@ def test_a_line_that_only_dates_a_text_story_dates_it(line, published):
     )
     assert (story.published, story.dateline) == (published, "NEW YORK")
     assert story.body.startswith("Stocks rallied")
+
+
+def test_reuters_credits_above_its_standards_line_leave_and_editors_are_not_contributors():
+    copy = clean_wire_copy(
+        "KYIV (Reuters) - Ukraine said talks would resume on Monday.\n\n"
+        "Reporting by Olena Harmash and Pavel Polityuk; Editing by Sandra Maler and Diane Craft"
+        "\n\nOur Standards: The Thomson Reuters Trust Principles."
+    )
+    assert copy.body == "Ukraine said talks would resume on Monday."
+    assert copy.contributors == ["Olena Harmash", "Pavel Polityuk"]

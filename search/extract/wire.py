@@ -94,6 +94,7 @@ FOOTER_PATTERNS = [
     re.compile(r"^all rights reserved\.?$", re.I),
     re.compile(rf"^(?i:follow) (?:{AGENCY_WORDS})[’']?s? .*(?i:coverage|at) .*$"),
     re.compile(r"^reuters?$", re.I),
+    re.compile(r"^our standards:\s*the thomson reuters trust principles\.?$", re.I),
 ]
 #: Names: capitalised words, initials, particles, hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
 _PARTICLES = r"(?:de|da|del|der|van|von|la|le|al|el|bin|ibn)"
@@ -263,7 +264,9 @@ def credit_names(credit: str) -> list[str]:
         flags=re.I,
     )
     names: list[str] = []
-    # Each clause: "Reporting by A in Paris; Editing by B" or "A in Tokyo and B in Seoul".
+    # editors and desk staff are not the story's contributors: "...; Editing by B and C"
+    text = re.split(r"\b(?:editing|edited) by\b", text, flags=re.I)[0]
+    # Each clause: "Reporting by A in Paris; Writing by B" or "A in Tokyo and B in Seoul".
     for clause in re.split(r";|\band\b|,(?=\s*[A-Z])", text):
         clause = re.sub(r"\(|\)", " ", clause).strip()
         if re.match(r"^(?:editing|edited|graphics|photos?)\b", clause, re.I):
