@@ -170,7 +170,7 @@ LEAD = "The Senate passed the bill on Tuesday after a debate that lasted most of
     ("first_line", "title", "authors"),
     [
         ("By Jane Doe, Associated Press", LEAD, ["Jane Doe"]),
-        ("BY JANE DOE AND JOHN ROE", LEAD, ["JANE DOE", "JOHN ROE"]),
+        ("BY JANE DOE AND JOHN ROE", LEAD, ["Jane Doe", "John Roe"]),
         ("By the numbers: a year of storms", "By the numbers: a year of storms", []),
     ],
 )

@@ -142,9 +142,9 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
     >>> parse_byline("by Janie Gabbett, Reuters")
     Byline(names=['Janie Gabbett'], agency='Reuters')
     >>> parse_byline("By MARI YAMAGUCHI and JOSH BOAK Associated Press")
-    Byline(names=['MARI YAMAGUCHI', 'JOSH BOAK'], agency='AP')
+    Byline(names=['Mari Yamaguchi', 'Josh Boak'], agency='AP')
     >>> parse_byline("VON MORITZ GATHMANN am 21. April 2020").names
-    ['MORITZ GATHMANN']
+    ['Moritz Gathmann']
     >>> parse_byline("Grant Tinsley, PhD; Perry Bacon Jr.").names
     ['Grant Tinsley', 'Perry Bacon Jr.']
     >>> parse_byline("Kersti Wolnow sagt").names, parse_byline("jane@example.com").names
@@ -171,11 +171,30 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
         if agency:
             byline.agency = byline.agency or agency
         elif is_person_name(part, strict=strict):
+            part = from_capitals(part)
             if part.casefold() not in (n.casefold() for n in byline.names):
                 byline.names.append(part)
         elif strict and not _ORGANISATION.search(part):
             return Byline()
     return byline
+
+
+#: A roman numeral ending a name ("John Smith III"), kept in capitals.
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3}|IX|X)\.?$")
+
+
+def from_capitals(name: str) -> str:
+    """A name a wire wrote in capitals, as people write it, so that the authors facet has
+    one spelling of a writer whatever the desk's style; any other name as written.
+
+    >>> from_capitals("MARY-ANN O'NEILL"), from_capitals("JOHN SMITH III")
+    ("Mary-Ann O'Neill", 'John Smith III')
+    >>> from_capitals("Jane Roe"), from_capitals("DPA")
+    ('Jane Roe', 'DPA')
+    """
+    if not name.isupper() or sum(ch.isalpha() for ch in name) < 4:
+        return name
+    return " ".join(word if _ROMAN.match(word) else word.title() for word in name.split())
 
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
