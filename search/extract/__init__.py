@@ -74,17 +74,10 @@ def split_title(text: str) -> tuple[str, str]:
         and len(first.split()) <= MAX_TITLE_WORDS
         and not first.endswith((".", ",", ";", ":"))
         and parse_dateline(first) is None
-        and not _is_byline(first)
+        and byline_paragraph(first) is None  # "By Jane Roe, AP" is a byline ("By the numbers" not)
     ):
         return first, rest.strip()
     return "", stripped
-
-
-def _is_byline(line: str) -> bool:
-    """Whether a first line is the story's byline ("By Jane Roe, Associated Press", "By The
-    Associated Press"), not its headline: "By" and nothing but names and an agency after it
-    ("By the numbers" is not)."""
-    return byline_paragraph(line) is not None
 
 
 #: The attribution that ends a lead: ", aid groups said Tuesday.", ", officials say."

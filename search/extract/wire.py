@@ -97,7 +97,8 @@ FOOTER_PATTERNS = [
     re.compile(r"^our standards:\s*the thomson reuters trust principles\.?$", re.I),
 ]
 #: Names: capitalised words, initials, particles, hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
-_PARTICLES = r"(?:de|da|del|der|van|von|la|le|al|el|bin|ibn)"
+_PARTICLE_WORDS = ("de", "da", "del", "der", "van", "von", "la", "le", "al", "el", "bin", "ibn")
+_PARTICLES = rf"(?:{'|'.join(_PARTICLE_WORDS)})"
 _NAME = rf"[A-Z][\w'\u2019.-]+(?:\s+(?:{_PARTICLES}\s+)*[A-Z][\w'\u2019.-]+){{0,4}}"
 _NAME_RE = re.compile(_NAME)
 CREDIT_CONTRIBUTED = re.compile(
@@ -299,9 +300,8 @@ _CREDIT_WORDS_TEXT = """
     editing writing additional compiled reported with the of at for staff video photo
     photographer photographers journalist journalists writer writers reporter reporters
     correspondent correspondents producer producers editor editors researcher researchers
-    de da del der van von la le al el bin ibn
 """
-_CREDIT_WORDS = frozenset(_CREDIT_WORDS_TEXT.split())
+_CREDIT_WORDS = frozenset(_CREDIT_WORDS_TEXT.split()) | frozenset(_PARTICLE_WORDS)
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]*\b")
 
 

@@ -71,10 +71,11 @@ def noting_headline_only(
     name: str, records: Iterable[RawRecord | Skipped], warnings: list[SourceWarning]
 ) -> Iterator[RawRecord | Skipped]:
     """``records`` of one file (or request) named ``name``; once read, a warning in
-    ``warnings`` if some were export or feed rows and none of them held a body."""
+    ``warnings`` if some were export or feed rows and none of them held a body. Once one
+    holds a body, the rest are not looked at."""
     rows = with_body = 0
     for record in records:
-        if isinstance(record, RawRecord) and record.kind == "fields":
+        if not with_body and isinstance(record, RawRecord) and record.kind == "fields":
             fields = record.fields
             has_body = _has_text(fields.get("body")) or _has_text(fields.get("body_html"), True)
             rows += has_body or _has_text(fields.get("title"))  # else skipped: no text
