@@ -368,3 +368,69 @@ def test_reuters_credits_above_its_standards_line_leave_and_editors_are_not_cont
     )
     assert copy.body == "Ukraine said talks would resume on Monday."
     assert copy.contributors == ["Olena Harmash", "Pavel Polityuk"]
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "dateline", "opening", "ending", "contributors"),
+    [
+        (
+            "editors-note-above-headline.txt",
+            "Villagers describe the night the soldiers came",
+            "HORENKA, Ukraine",
+            "Residents of this village north of the capital",
+            "investigators had begun recording the accounts.",
+            [],
+        ),
+        (
+            "revision-label-above-headline.txt",
+            "Oil climbs as refinery outage tightens supply",
+            "LONDON",
+            "Oil prices rose on Monday",
+            "the finance minister told reporters.",
+            ["Maria Lopez"],
+        ),
+    ],
+)
+def test_a_desk_note_is_neither_the_headline_nor_the_story(
+    name, title, dateline, opening, ending, contributors
+):
+    """An editor's note or a revision label ("UPDATED: Adds comment ...", "(Corrects day
+    ...)") above or below the headline, and a marked correction after the story, are the
+    desk's notes: the headline stays the title, the dateline lead opens the body."""
+    story = article_from_text((WIRE / name).read_text("utf-8"), name)
+    assert (story.title, story.dateline, story.contributors) == (title, dateline, contributors)
+    assert story.body.startswith(opening) and story.body.endswith(ending)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "CORRECTION: An earlier version of this story misstated the day the minister spoke.",
+        "This article has been updated to include comment from the union.",
+    ],
+)
+def test_a_marked_correction_after_the_story_leaves_the_body(note):
+    copy = clean_wire_copy(
+        "BRUSSELS (AP) — Ministers agreed a new budget rule on Tuesday.\n\n"
+        "The rule takes effect next year.\n\n"
+        f"{note}\n\nAssociated Press writer Jane Doe contributed to this report."
+    )
+    assert (
+        copy.body
+        == "Ministers agreed a new budget rule on Tuesday.\n\nThe rule takes effect next year."
+    )
+    assert copy.contributors == ["Jane Doe"]
+    assert ("note", note) in copy.furniture
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Updated figures showed the economy grew 2% in the quarter.",
+        "Corrections officers at the prison went on strike on Monday.",
+        "CHANGES AT THE TOP",
+    ],
+)
+def test_story_text_that_opens_like_a_note_stays(paragraph):
+    copy = clean_wire_copy(f"{paragraph}\n\nThe rest of the story.\n\nIts end.")
+    assert copy.body.startswith(paragraph)

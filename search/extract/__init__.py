@@ -28,7 +28,7 @@ from .bylines import Byline, byline_paragraph, parse_byline
 from .dates import date_in_text, date_with_year, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
-from .wire import WireCopy, clean_wire_copy, parse_dateline
+from .wire import REVISION_LABEL, WireCopy, clean_wire_copy, is_note, parse_dateline
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,10 @@ def split_title(text: str) -> tuple[str, str]:
     ('Ad sales boost Time Warner profit', 'Quarterly profits at US media giant')
     >>> split_title("TOKYO (AP) — Japan and Britain agreed Saturday to accelerate cooperation.")[0]
     ''
+    >>> split_title("UPDATED: Adds comment\\nOil climbs\\n\\nLONDON (Reuters) - Oil rose.")
+    ('Oil climbs', 'LONDON (Reuters) - Oil rose.')
     """
-    stripped = text.lstrip("\ufeff").strip()
+    stripped = _without_notes_above(text.lstrip("\ufeff").strip())
     first, _, rest = stripped.partition("\n")
     first = first.strip()
     if (
@@ -78,6 +80,32 @@ def split_title(text: str) -> tuple[str, str]:
     ):
         return first, rest.strip()
     return "", stripped
+
+
+#: At most this many notes stand above a headline ("EDITOR'S NOTE: ...", "UPDATED: ...").
+MAX_NOTES_ABOVE_TITLE = 3
+_SENTENCE_END = (".", "!", "?", ":", ")", '"', "”")
+
+
+def _without_notes_above(text: str) -> str:
+    """``text`` without the desk's notes above its headline: an editor's note or a revision
+    label ("UPDATED: Adds comment", "CORRECTS spelling of name") is not the headline, and
+    not the story's text either. A label is one line; a note may be wrapped over lines, and
+    ends at a blank line or at a line that ends a sentence (the headline follows)."""
+    for _ in range(MAX_NOTES_ABOVE_TITLE):
+        lines = text.split("\n")
+        end = 1
+        while (
+            not REVISION_LABEL.match(lines[0])
+            and end < len(lines)
+            and lines[end].strip()
+            and not lines[end - 1].rstrip().endswith(_SENTENCE_END)
+        ):
+            end += 1
+        if not is_note(" ".join(" ".join(lines[:end]).split())):
+            break
+        text = "\n".join(lines[end:]).strip()
+    return text
 
 
 #: The attribution that ends a lead: ", aid groups said Tuesday.", ", officials say."

@@ -6,13 +6,16 @@ arrived already extracted (an export's or a feed's body) is cleaned as a page's 
 
 1. ``strip_footers``: trailing syndication footers (``Brought to you by www.srnnews.com``,
    AP/Reuters copyright lines, the 1987 ``Reuter`` signature), remembering the site;
-2. ``strip_credits``: a trailing ``___`` block and credit lines (``... contributed to this
+2. ``strip_notes``: the desk's notes about the story, at its head or its foot (an editor's
+   note, ``UPDATED: Adds comment``, ``(Corrects spelling ...)``, ``This story has been
+   corrected to ...``), kept in ``WireCopy.furniture`` as ``note``;
+3. ``strip_credits``: a trailing ``___`` block and credit lines (``... contributed to this
    report.``, ``Reporting by ...; Editing by ...``), whose names become contributors;
-3. furniture (``search.extract.furniture``): caption and credit paragraphs ("Image copyright
+4. furniture (``search.extract.furniture``): caption and credit paragraphs ("Image copyright
    AFP Image caption ..."), gallery chrome, "Advertisement", prompts to subscribe or share,
    teasers, trailing related-links sections; what left is kept in ``WireCopy.furniture``;
-4. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
-5. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``) into
+5. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
+6. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``) into
    place, agency and date, removed from the body's first words.
 """
 
@@ -96,6 +99,31 @@ FOOTER_PATTERNS = [
     re.compile(r"^reuters?$", re.I),
     re.compile(r"^our standards:\s*the thomson reuters trust principles\.?$", re.I),
 ]
+#: The verbs a desk's revision label opens with: "UPDATED: Adds comment", "(Corrects name)".
+_REVISION_VERBS = (
+    r"(?:adds|corrects|updates|recasts|rewrites|changes|fixes|refiles|repeats|removes"
+    r"|inserts|deletes|clarifies|amends|restores|withdraws|tops|trims)"
+)
+#: A desk's label on a revised story, one line: "UPDATED: Adds comment from the minister",
+#: "CORRECTS spelling of name in paragraph 3", Reuters' "(Adds analyst quote)".
+REVISION_LABEL = re.compile(
+    rf"^(?:UPDATED?|CORRECTED|REFILED?|REPEAT)(?: \d+)?\s*[:—–-]\s*(?i:{_REVISION_VERBS})\b"
+    r"|^(?:ADDS|CORRECTS|UPDATES|RECASTS|REFILES|REPEATS|CLARIFIES)\s+[a-z]"  # "CORRECTS name"
+    rf"|^\((?i:{_REVISION_VERBS})\b[^()]*\)$"
+)
+#: A note from the desk about the story, not the story: an editor's note, a marked correction
+#: ("CORRECTION: An earlier version of this story ...", "This story has been corrected to
+#: show ..."), or a revision label.
+NOTE = re.compile(
+    r"^\W*(?i:editor[’']?s[’']? note(?::|\s+[—–-]+\s)|(?:correction|clarification)\s*:)"
+    r"|^(?i:this (?:story|article|report|version) (?:has been|was) (?:corrected|updated|amended"
+    r"|clarified)|an earlier version of this (?:story|article|report))\b"
+    rf"|{REVISION_LABEL.pattern}"
+)
+#: A note is a paragraph at most this long; a longer one is the story's text.
+MAX_NOTE_CHARS = 800
+#: Notes are looked for in this many paragraphs at the foot (before and after the credits).
+FOOT_NOTE_PARAGRAPHS = 3
 #: Names: capitalised words, initials, particles, hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
 _PARTICLE_WORDS = ("de", "da", "del", "der", "van", "von", "la", "le", "al", "el", "bin", "ibn")
 _PARTICLES = rf"(?:{'|'.join(_PARTICLE_WORDS)})"
@@ -330,6 +358,54 @@ def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     return paragraphs, list(dict.fromkeys(names))
 
 
+def is_note(paragraph: str) -> bool:
+    """Whether a paragraph is a note from the desk about the story, not the story.
+
+    >>> is_note("UPDATED: Adds comment from finance minister"), is_note("(Corrects name)")
+    (True, True)
+    >>> is_note("Updated figures showed the economy grew 2%.")
+    False
+    """
+    return len(paragraph) <= MAX_NOTE_CHARS and bool(NOTE.match(paragraph))
+
+
+def strip_notes(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop the desk's notes at the head of the story (above or below its byline) and in its
+    last paragraphs (a correction sits before or after the credits); return the rest and the
+    notes, as ("note", paragraph).
+
+    An editor's note at the top tells the reader how to take the story ("This story contains
+    graphic descriptions"); it is not the story's lead, which the dateline opens.
+    """
+    head = 0
+    while head < len(paragraphs) and (
+        is_note(paragraphs[head]) or byline_paragraph(paragraphs[head]) is not None
+    ):
+        head += 1
+    foot = max(head, len(paragraphs) - FOOT_NOTE_PARAGRAPHS)
+    kept, notes = [], []
+    for index, paragraph in enumerate(paragraphs):
+        if (index < head or index >= foot) and is_note(paragraph):
+            note, credit = _note_and_credit(paragraph)
+            notes.append(("note", note))
+            paragraph = credit
+        if paragraph:
+            kept.append(paragraph)
+    return kept, notes
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _note_and_credit(paragraph: str) -> tuple[str, str]:
+    """A note and the credit its paragraph ends with, if any: "This story has been updated
+    to include ... Jane Roe contributed to this report." keeps its credit for the credits."""
+    sentences = _SENTENCE_BREAK.split(paragraph)
+    if len(sentences) > 1 and _is_credit(sentences[-1]):
+        return " ".join(sentences[:-1]), sentences[-1]
+    return paragraph, ""
+
+
 def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Drop caption, gallery, advert, prompt and teaser paragraphs; return the rest and what
     went, as (kind, paragraph).
@@ -352,12 +428,13 @@ def clean_wire_copy(text: str) -> WireCopy:
     """Run the steps over a story's text and return the cleaned body and its fields."""
     paragraphs = split_paragraphs(text.replace("\r\n", "\n").replace("\u00a0", " "))
     paragraphs, site, footer_agency = strip_footers(paragraphs)
+    paragraphs, notes = strip_notes(paragraphs)
     paragraphs, contributors = strip_credits(paragraphs)
     paragraphs, more_site, more_agency = strip_footers(paragraphs)
     paragraphs, furniture = strip_furniture(paragraphs)
     paragraphs, byline = strip_byline(paragraphs)
     copy = WireCopy(body="", contributors=contributors, authors=byline.names)
-    copy.furniture = furniture
+    copy.furniture = notes + furniture
     copy.footer_site = site or more_site
     if paragraphs:
         dateline = parse_dateline(paragraphs[0])
