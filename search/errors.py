@@ -89,9 +89,9 @@ class IndexLocked(Conflict):
 
 
 class RebuildRefused(Conflict):
-    """A rebuild that would replace the live index with far less: it indexed nothing, or far
-    fewer articles than the live index holds while skipping most of its input (a wrong path
-    or ``--format``). The live index is unchanged; ``allow_shrink`` insists."""
+    """A rebuild that would replace the live index with far less: it indexed nothing, or
+    fewer than half the articles the live index holds (a wrong path or ``--format``). The
+    live index is unchanged; ``allow_shrink`` insists."""
 
 
 # -- the index itself (the operator's to fix) ----------------------------------------------------

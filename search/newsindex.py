@@ -151,8 +151,8 @@ class NewsIndex:
     ) -> IndexReport:
         """Index ``sources`` (paths, globs, ``-``; or ``Article`` objects) into a new
         generation beside the live one, and swap it in only when complete. A rebuild that
-        indexed nothing, or far fewer articles than the live index holds while skipping most
-        of its input, raises ``RebuildRefused`` unless ``allow_shrink``."""
+        indexed nothing, or fewer than half the articles the live index holds, raises
+        ``RebuildRefused`` unless ``allow_shrink``."""
         items = _articles_or_paths(sources)
         options = {"progress": progress, "settings": self.settings, "allow_shrink": allow_shrink}
         if isinstance(items, _Records):

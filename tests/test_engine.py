@@ -301,7 +301,7 @@ def test_sees_adds_deletes_and_rebuilds(tmp_path, demo_articles):
         assert news.search(collapse=False).total == 24
         with pytest.raises(ArticleNotFound):
             news.get(articles[0].id)
-        rebuild_from_articles(articles[25:], tmp_path)
+        rebuild_from_articles(articles[25:], tmp_path, allow_shrink=True)
         assert {h.id for h in news.search(collapse=False).hits} == {a.id for a in articles[25:]}
 
 

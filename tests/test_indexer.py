@@ -464,7 +464,8 @@ def test_of_three_copies_of_an_id_the_fullest_is_kept(demo_copy, command):
         ),
         "utf-8",
     )
-    done = newsindex(command, str(batch), "--index", str(index), "--json")
+    shrink = ["--allow-shrink"] if command == "rebuild" else []
+    done = newsindex(command, str(batch), "--index", str(index), "--json", *shrink)
     assert json.loads(done.stdout)["duplicates"] == 2
     shown = newsindex("show", "thrice-1", "--index", str(index), "--json").stdout
     assert json.loads(shown)["article"]["title"] == "Ferry full"
@@ -560,9 +561,32 @@ def test_allow_shrink_replaces_the_archive_on_purpose(tmp_path, demo_copy):
     assert search_ids(demo_copy, "") == []  # an empty index still answers
 
 
-def test_a_smaller_rebuild_that_skips_nothing_is_a_choice(demo_copy):
-    newsindex("rebuild", str(DEMO / "wire"), "--index", str(demo_copy), "--silent")
+def test_a_rebuild_from_a_wrong_folder_of_good_news_keeps_the_archive(demo_copy):
+    """Nothing is skipped, but the folder holds a tenth of the archive (a half-mounted share,
+    a cron job pointed at the wrong folder): refused until the shrink is asked for."""
+    live = stats(demo_copy)["documents"]
+    line = refused(demo_copy, str(DEMO / "wire"))
+    assert line.startswith("Error: the rebuild indexed ")
+    assert f" articles where the live index holds {live:,}; the live" in line
+    newsindex(
+        "rebuild", str(DEMO / "wire"), "--index", str(demo_copy), "--silent", "--allow-shrink"
+    )
     assert 0 < stats(demo_copy)["documents"] < 20
+
+
+def test_a_rebuild_that_keeps_half_the_archive_is_not_refused(tmp_path, demo_copy):
+    """Shrinking by less than half (stories aged out of the folder) is routine."""
+    pages = sorted((DEMO / "pages").glob("*.html"))
+    newsindex(
+        "rebuild", str(DEMO / "pages"), "--index", str(demo_copy), "--silent", "--allow-shrink"
+    )
+    live = stats(demo_copy)["documents"]
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for page in pages[: len(pages) // 2 + 1]:
+        shutil.copy(page, kept / page.name)
+    newsindex("rebuild", str(kept), "--index", str(demo_copy), "--silent")
+    assert live / 2 <= stats(demo_copy)["documents"] < live
 
 
 def test_a_first_rebuild_that_indexes_nothing_builds_no_index(tmp_path):

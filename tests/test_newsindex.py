@@ -174,9 +174,9 @@ def test_export_survives_a_rebuild_while_it_streams(tmp_path):
     news.rebuild([str(DEMO)], workers=1)
     rows = news.export("")
     first = next(rows)
-    news.rebuild([str(DEMO / "wire")], workers=1)
+    news.rebuild([str(DEMO / "wire")], workers=1, allow_shrink=True)
     news.search("")  # the engine moves on to the new generation ...
-    news.rebuild([str(DEMO / "feeds")], workers=1)
+    news.rebuild([str(DEMO / "feeds")], workers=1, allow_shrink=True)
     news.search("")
     rest = list(rows)  # ... the export finishes on the one it started with
     assert len(rest) + 1 > 20 and first.id not in {a.id for a in rest}
@@ -283,7 +283,9 @@ def test_index_of_another_schema_is_outdated(demo_path, tmp_path):
     with pytest.raises(IndexOutdated):
         news.add([Article(id="a", title="A", body="Body text.")])
     # The upgrade path the message names: a rebuild replaces it.
-    news.rebuild([Article(id="a", title="Cocoa rally", body="Cocoa prices rose again.")])
+    news.rebuild(
+        [Article(id="a", title="Cocoa rally", body="Cocoa prices rose again.")], allow_shrink=True
+    )
     assert [hit.id for hit in news.search("cocoa").hits] == ["a"]
 
 

@@ -252,8 +252,8 @@ def extract(
 @click.option(
     "--allow-shrink",
     is_flag=True,
-    help="Swap in the new index even if it indexed nothing, or far fewer articles than the "
-    "live one while skipping most of its input.",
+    help="Swap in the new index even if it indexed nothing, or fewer than half the articles "
+    "of the live one (shrinking the archive on purpose).",
 )
 @user_errors
 def rebuild(
@@ -269,9 +269,8 @@ def rebuild(
     """Build a new index from SOURCES and swap it in when complete.
 
     The new index is written beside the live one; a failed or interrupted rebuild leaves
-    the old index serving, and so does one that indexed nothing or far fewer articles than
-    the live index while skipping most of its input (a wrong folder or --format), unless
-    --allow-shrink.
+    the old index serving, and so does one that indexed nothing or fewer than half the
+    articles of the live index (a wrong folder or --format), unless --allow-shrink.
 
     \b
     Example:
