@@ -434,3 +434,27 @@ def test_a_marked_correction_after_the_story_leaves_the_body(note):
 def test_story_text_that_opens_like_a_note_stays(paragraph):
     copy = clean_wire_copy(f"{paragraph}\n\nThe rest of the story.\n\nIts end.")
     assert copy.body.startswith(paragraph)
+
+
+def test_a_bloomberg_story_names_its_agency_and_leaves_its_foot():
+    """Bloomberg opens with the agency alone, "(Bloomberg) --", and ends with the names that
+    assisted and whom to contact, addresses and all: none of that is the story."""
+    story = article_from_text((WIRE / "bloomberg-story.txt").read_text("utf-8"), "bb.txt")
+    assert (story.title, story.agency, story.dateline) == (
+        "Stocks Climb as Traders Weigh Slower Path for Rate Cuts",
+        "Bloomberg",
+        None,
+    )
+    assert story.contributors == ["Jane Doe", "Carlos Mendes"]
+    assert story.body.startswith("Stocks rose for a third day as traders weighed comments")
+    assert story.body.endswith("said Ana Ruiz, a strategist at a New York brokerage.")
+    assert "@" not in story.body and "contact" not in story.body
+
+
+@pytest.mark.parametrize(
+    ("lead", "agency"), [("(Bloomberg) -- Stocks", "Bloomberg"), ("(Reuters) - Oil", "Reuters")]
+)
+def test_a_lead_that_names_only_its_agency(lead, agency):
+    copy = clean_wire_copy(f"{lead} rose on Monday.\n\nTraders said supply was tight.")
+    assert (copy.dateline, copy.agency) == (None, agency)
+    assert copy.body.startswith(lead.split(" ")[-1] + " rose on Monday.")

@@ -5,18 +5,21 @@ wrapped), each a small function testable alone; every source goes through it, so
 arrived already extracted (an export's or a feed's body) is cleaned as a page's is:
 
 1. ``strip_footers``: trailing syndication footers (``Brought to you by www.srnnews.com``,
-   AP/Reuters copyright lines, the 1987 ``Reuter`` signature), remembering the site;
-2. ``strip_notes``: the desk's notes about the story, at its head or its foot (an editor's
+   AP/Reuters/Bloomberg copyright lines, the 1987 ``Reuter`` signature), remembering the site;
+2. ``strip_contacts``: Bloomberg's foot ("To contact the reporter on this story: ..."),
+   kept in ``WireCopy.furniture`` as ``contact``;
+3. ``strip_notes``: the desk's notes about the story, at its head or its foot (an editor's
    note, ``UPDATED: Adds comment``, ``(Corrects spelling ...)``, ``This story has been
    corrected to ...``), kept in ``WireCopy.furniture`` as ``note``;
-3. ``strip_credits``: a trailing ``___`` block and credit lines (``... contributed to this
-   report.``, ``Reporting by ...; Editing by ...``), whose names become contributors;
-4. furniture (``search.extract.furniture``): caption and credit paragraphs ("Image copyright
+4. ``strip_credits``: a trailing ``___`` block and credit lines (``... contributed to this
+   report.``, ``Reporting by ...; Editing by ...``, ``--With assistance from ...``), whose
+   names become contributors; then ``strip_footers`` again, for footers above the credits;
+5. furniture (``search.extract.furniture``): caption and credit paragraphs ("Image copyright
    AFP Image caption ..."), gallery chrome, "Advertisement", prompts to subscribe or share,
    teasers, trailing related-links sections; what left is kept in ``WireCopy.furniture``;
-5. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
-6. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``) into
-   place, agency and date, removed from the body's first words.
+6. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
+7. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``,
+   ``(Bloomberg) --``) into place, agency and date, removed from the body's first words.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from search.extract.agencies import (
     AGENCY_NAMES,
     AGENCY_WORDS,
     agency_mentioned,
+    agency_named,
     normalise_agency,
 )
 from search.extract.bylines import Byline, byline_paragraph
@@ -82,6 +86,8 @@ DATELINE_UPPER = re.compile(
 DATELINE_TITLE = re.compile(
     rf"^(?P<place>{_TITLE_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?\s*{_AGENCY}\s*{_DASH}\s*"
 )
+#: ``(Bloomberg) -- Stocks rose``, ``(Reuters) - Oil``: a known agency alone, no place.
+DATELINE_AGENCY_ONLY = re.compile(rf"^{_AGENCY}\s*{_DASH}\s*")
 #: ``London (CNN)It was``: no dash at all, so only a known agency makes it a dateline.
 DATELINE_BARE = re.compile(
     rf"^(?P<place>{_UPPER_PLACE}|{_TITLE_PLACE}){_REGION}\s*{_AGENCY}\s*(?=[A-Z“\"'])"
@@ -98,6 +104,7 @@ FOOTER_PATTERNS = [
     re.compile(rf"^(?i:follow) (?:{AGENCY_WORDS})[’']?s? .*(?i:coverage|at) .*$"),
     re.compile(r"^reuters?$", re.I),
     re.compile(r"^our standards:\s*the thomson reuters trust principles\.?$", re.I),
+    re.compile(rf"^for more (?:articles|stories) like this,? please visit us at {_SITE}\.?$", re.I),
 ]
 #: The verbs a desk's revision label opens with: "UPDATED: Adds comment", "(Corrects name)".
 _REVISION_VERBS = (
@@ -138,6 +145,19 @@ CREDIT_REPORTING = re.compile(
     r"^\(?(?:(?:additional )?reporting|writing|compiled|reported) by .+\)?\.?$", re.I | re.S
 )
 CREDIT_CONTRIBUTING = re.compile(r"^contributing:\s*(?P<names>.+)$", re.I)
+#: Bloomberg's credit: ``--With assistance from Jane Doe and John Roe.``
+CREDIT_ASSISTANCE = re.compile(
+    r"^-*\s*with (?:additional )?assistance (?:from|by) .+$", re.I | re.S
+)
+#: Bloomberg's foot: "To contact the reporter on this story: Jane Doe in London at
+#: jdoe@bloomberg.net", then the editors responsible; it runs to the end of the story.
+CONTACT = re.compile(
+    r"^to contact the (?:reporters?|editors?|writers?|authors?)\b.{0,40}\bthis"
+    r" (?:story|report|article)\b",
+    re.I,
+)
+#: The contact block is looked for in this many paragraphs at the foot.
+CONTACT_PARAGRAPHS = 6
 SEPARATOR = re.compile(r"^_{3,}$")
 #: Words that introduce a name in a credit but are not part of it.
 _ROLE_WORDS = re.compile(
@@ -148,7 +168,7 @@ _ROLE_WORDS = re.compile(
 
 @dataclass
 class Dateline:
-    place: str
+    place: str | None
     agency: str | None = None
     date: str | None = None
     length: int = 0
@@ -180,8 +200,13 @@ def parse_dateline(text: str) -> Dateline | None:
     ('SALVADOR', None, 'Feb 26')
     >>> parse_dateline("Japan and Britain agreed - on Saturday") is None
     True
+    >>> parse_dateline("(Bloomberg) -- Stocks rose for a third day")
+    Dateline(place=None, agency='Bloomberg', date=None, length=15)
     """
     head = text[:200]
+    if lead := DATELINE_AGENCY_ONLY.match(head):
+        agency = agency_named(lead.group("agency"))
+        return Dateline(place=None, agency=agency, length=lead.end()) if agency else None
     match = DATELINE_UPPER.match(head) or DATELINE_TITLE.match(head)
     if not match:
         match = DATELINE_BARE.match(head)
@@ -287,7 +312,8 @@ def credit_names(credit: str) -> list[str]:
     match = CREDIT_CONTRIBUTED.match(credit)
     text = match.group("lead") if match else credit
     text = re.sub(
-        r"^\(?(?:additional )?(?:reporting|writing|compiled|reported|editing) by ",
+        r"^\(?(?:additional )?(?:reporting|writing|compiled|reported|editing) by "
+        r"|^-*\s*with (?:additional )?assistance (?:from|by) ",
         "",
         text,
         flags=re.I,
@@ -315,8 +341,8 @@ def _is_credit(paragraph: str) -> bool:
         return False
     if CREDIT_CONTRIBUTED.match(paragraph):
         return True
-    if CREDIT_REPORTING.match(paragraph):  # names only: "Reporting by X found that ..." not
-        return _names_and_credit_words(paragraph)
+    if CREDIT_REPORTING.match(paragraph) or CREDIT_ASSISTANCE.match(paragraph):
+        return _names_and_credit_words(paragraph)  # not "Reporting by X found that ..."
     return bool(CREDIT_CONTRIBUTING.match(paragraph))
 
 
@@ -324,7 +350,7 @@ def _is_credit(paragraph: str) -> bool:
 #: in Kyiv; Additional reporting by John Doe; Editing by Ann Lee and Mark Potter". Any other
 #: ("Reporting by ProPublica found that inspectors flagged cracks") makes it a sentence.
 _CREDIT_WORDS_TEXT = """
-    and by in from to this report story article also contributed contributing reporting
+    and by in from to this report story article also contributed contributing reporting assistance
     editing writing additional compiled reported with the of at for staff video photo
     photographer photographers journalist journalists writer writers reporter reporters
     correspondent correspondents producer producers editor editors researcher researchers
@@ -336,6 +362,22 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z]*\b")
 def _names_and_credit_words(paragraph: str) -> bool:
     text = re.sub(r"[’']s\b", "", paragraph)  # "CNN's Jane Roe"
     return all(word in _CREDIT_WORDS for word in _LOWER_WORD.findall(text))
+
+
+def strip_contacts(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop the foot that tells readers whom to contact ("To contact the reporter on this
+    story: ..."), addresses and all; return the rest and what went, as ("contact", paragraph).
+
+    >>> strip_contacts(["Stocks rose.", "To contact the reporter on this story:", "Al Roe at"
+    ...     " aroe@bloomberg.net"])[0]
+    ['Stocks rose.']
+    """
+    start = max(0, len(paragraphs) - CONTACT_PARAGRAPHS)
+    for index in range(start, len(paragraphs)):
+        block = paragraphs[index:]
+        if CONTACT.match(paragraphs[index]) and sum(map(len, block)) <= MAX_CREDIT_BLOCK_CHARS:
+            return paragraphs[:index], [("contact", p) for p in block]
+    return paragraphs, []
 
 
 def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
@@ -428,13 +470,14 @@ def clean_wire_copy(text: str) -> WireCopy:
     """Run the steps over a story's text and return the cleaned body and its fields."""
     paragraphs = split_paragraphs(text.replace("\r\n", "\n").replace("\u00a0", " "))
     paragraphs, site, footer_agency = strip_footers(paragraphs)
+    paragraphs, contacts = strip_contacts(paragraphs)
     paragraphs, notes = strip_notes(paragraphs)
     paragraphs, contributors = strip_credits(paragraphs)
     paragraphs, more_site, more_agency = strip_footers(paragraphs)
     paragraphs, furniture = strip_furniture(paragraphs)
     paragraphs, byline = strip_byline(paragraphs)
     copy = WireCopy(body="", contributors=contributors, authors=byline.names)
-    copy.furniture = notes + furniture
+    copy.furniture = contacts + notes + furniture
     copy.footer_site = site or more_site
     if paragraphs:
         dateline = parse_dateline(paragraphs[0])
