@@ -12,8 +12,8 @@ Two judged sets, from one run:
   result was seen, judged by Reuters' topic codes; never tuned on. The ``first`` set is
   scored twice: over judged articles only (those with a topic code; the others are dropped
   from each ranking before cutting it) and with unjudged articles counted as misses; the
-  ``second``, ``third`` and ``fourth`` sets (written later, blind, like AllSides' confirm
-  set) the same way.
+  ``second``, ``third``, ``fourth`` and ``fifth`` sets (written later, blind, like AllSides'
+  confirm set) the same way.
 
 Engines, each in two modes: newsindex's default ranking (``NewsIndex.search``; ``default`` is
 the query as typed, ``any word`` joins its words with OR), plain Whoosh BM25F and FTS5 bm25
@@ -124,7 +124,7 @@ class Query:
     topic: str
     kind: str
     #: Which set the query belongs to: AllSides' ``half`` (tune, report, confirm), Reuters'
-    #: ``set`` (first, second, third, fourth).
+    #: ``set`` (first, second, third, fourth, fifth).
     group: str
 
 
@@ -377,6 +377,7 @@ REUTERS_SETS = {
     "second": ("second, judged", "second, unjudged"),
     "third": ("third, judged", "third, unjudged"),
     "fourth": ("fourth, judged", "fourth, unjudged"),
+    "fifth": ("fifth, judged", "fifth, unjudged"),
 }
 
 
