@@ -80,6 +80,12 @@ def test_seed_other_fields(seed):
         ("LONDON, 2024-04-03 — Oil", "LONDON", None, "2024-04-03"),
         ("PORTHLEVEN, England, 03/04/2024 - The", "PORTHLEVEN, England", None, None),
         ("BERLIN, 03.04.2024 (dpa) - Die", "BERLIN", "dpa", None),
+        # the Canadian Press, EFE and dpa as they write it
+        ("TORONTO (CP) — Ontario", "TORONTO", "CP", None),
+        ("KELOWNA, B.C. — (CP) — Thousands", "KELOWNA, B.C.", "CP", None),
+        ("MADRID (EFE) — Los", "MADRID", "EFE", None),
+        ("Madrid, Jan 5 (EFE).- Spain's", "MADRID", "EFE", "Jan 5"),
+        ("Hamburg (dpa/lno) - Die", "HAMBURG", "dpa", None),
     ],
 )
 def test_parse_dateline(lead, place, agency, date):
@@ -458,3 +464,13 @@ def test_a_lead_that_names_only_its_agency(lead, agency):
     copy = clean_wire_copy(f"{lead} rose on Monday.\n\nTraders said supply was tight.")
     assert (copy.dateline, copy.agency) == (None, agency)
     assert copy.body.startswith(lead.split(" ")[-1] + " rose on Monday.")
+
+
+def test_a_wires_sign_off_names_the_agency_and_leaves_the_body():
+    """dpa signs its copy off with its desk's code ("dpa/lno"): the agency, not the story."""
+    copy = clean_wire_copy(
+        "Die Lokführer haben für Montag einen Streik angekündigt.\n\n"
+        "Die Bahn nannte den Streik unverhältnismäßig.\n\ndpa/lno"
+    )
+    assert copy.agency == "dpa"
+    assert copy.body.endswith("Die Bahn nannte den Streik unverhältnismäßig.")

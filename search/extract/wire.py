@@ -19,7 +19,9 @@ arrived already extracted (an export's or a feed's body) is cleaned as a page's 
    teasers, trailing related-links sections; what left is kept in ``WireCopy.furniture``;
 6. ``strip_byline``: a leading ``By NAME`` line, whose names become authors;
 7. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``,
-   ``(Bloomberg) --``) into place, agency and date, removed from the body's first words.
+   ``(Bloomberg) --``, ``TORONTO — (CP) —``, ``Madrid, Jan 5 (EFE).-``, ``Hamburg (dpa/lno) -``)
+   into place, agency and date, removed from the body's first words; else a wire's sign-off
+   (``dpa/lno``) that left as furniture names the agency.
 """
 
 from __future__ import annotations
@@ -75,14 +77,17 @@ _DATE = rf"{_MONTH}|{_NUMERIC_DAY}"
 _UPPER_PLACE = r"[A-Z][A-Z.'\u2019\- ]*[A-Z.]"
 _TITLE_PLACE = r"[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3}"
 _REGION = r"(?:,\s*[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3})?"
-_AGENCY = r"\((?P<agency>[A-Za-z][\w .&'\u2019-]{0,40})\)"
+#: ``(AP)``, and a desk's code after the agency: ``(dpa/lno)``; EFE closes it ``(EFE).-``.
+_AGENCY = r"\((?P<agency>[A-Za-z][\w .&'\u2019-]{0,40})(?:/[a-z]{2,4})?\)\.?"
 
 #: ``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``, ``LONDON, March 3 (Reuters) -``, ``WASHINGTON —``,
-#: ``LONDON, 2024-04-03 —``.
+#: ``LONDON, 2024-04-03 —``, and the Canadian Press's ``KELOWNA, B.C. — (CP) —``.
 DATELINE_UPPER = re.compile(
-    rf"^(?P<place>{_UPPER_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?\s*(?:{_AGENCY})?\s*{_DASH}\s*"
+    rf"^(?P<place>{_UPPER_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?"
+    rf"\s*(?:(?:{_DASH}\s*)?{_AGENCY})?\s*{_DASH}\s*"
 )
-#: ``Washington (CNN) —``: a title-case place counts only with an agency in parentheses.
+#: ``Washington (CNN) —``, ``Madrid, Jan 5 (EFE).-``: a title-case place counts only with an
+#: agency in parentheses.
 DATELINE_TITLE = re.compile(
     rf"^(?P<place>{_TITLE_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?\s*{_AGENCY}\s*{_DASH}\s*"
 )
@@ -158,6 +163,12 @@ CONTACT = re.compile(
 )
 #: The contact block is looked for in this many paragraphs at the foot.
 CONTACT_PARAGRAPHS = 6
+#: A wire's sign-off on a line of its own, the agency and its desk's code: ``dpa/lno``,
+#: ``aja/PAP``. Without the code, an agency's name alone on a line may be a speaker's label
+#: ("Bloomberg:") or a quoted name, so it names no agency.
+SIGN_OFF = re.compile(
+    rf"^\W*(?:[a-z]{{2,4}}\s?/\s?({AGENCY_WORDS})|({AGENCY_WORDS})\s?/\s?[a-z]{{2,4}})\W*$"
+)
 SEPARATOR = re.compile(r"^_{3,}$")
 #: Words that introduce a name in a credit but are not part of it.
 _ROLE_WORDS = re.compile(
@@ -460,6 +471,19 @@ def strip_furniture(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, s
     return (cleaned.text.split("\n\n") if cleaned.text else []), cleaned.removed
 
 
+def signed_off_by(furniture: list[tuple[str, str]]) -> str | None:
+    """The agency whose sign-off (``dpa/lno``) left the body as a credit line, if any.
+
+    >>> signed_off_by([("caption", "AP"), ("credit", "dpa/lno")])
+    'dpa'
+    """
+    for kind, line in furniture:
+        found = SIGN_OFF.match(line) if kind == "credit" else None
+        if found:
+            return agency_named(found.group(1) or found.group(2))
+    return None
+
+
 def strip_byline(paragraphs: list[str]) -> tuple[list[str], Byline]:
     """A leading ``By NAME`` paragraph (short, on its own) leaves the body."""
     byline = byline_paragraph(paragraphs[0]) if paragraphs else None
@@ -492,5 +516,6 @@ def clean_wire_copy(text: str) -> WireCopy:
                 dateline.date,
             )
     copy.agency = copy.agency or byline.agency or footer_agency or more_agency
+    copy.agency = copy.agency or signed_off_by(furniture)
     copy.body = "\n\n".join(paragraphs)
     return copy
