@@ -258,6 +258,8 @@ ABLATIONS = {
     "-near matches": replace(DEFAULT_RANKING, few_matches=0),
     # common words narrow the list as the others do (main before 2026-12-07, afternoon)
     "-common words": replace(DEFAULT_RANKING, common_share=0.0),
+    # articles lacking only common words follow as near matches (main before a66fa2a)
+    "common near": replace(DEFAULT_RANKING, common_near=True),
     "-short items": replace(DEFAULT_RANKING, short_item_factor=1.0),
     # the ranking before pseudo-relevance feedback and an unranked byline (main 17002f1)
     "as before": replace(DEFAULT_RANKING, feedback_docs=0, fields=BYLINE_RANKS, latent_weight=0.0),

@@ -318,15 +318,14 @@ class SearchEngine:
         """The query's matches in the archive with their scores, and, when they go on with
         near matches, the documents among them holding enough of the words (else None).
 
-        Near matches go on from them in a relevance-ranked list, ranked below
-        (``_relevance``), when the words were typed side by side:
-
-        - those lacking only words common in the archive, typed beside a rarer one
-          (``Ranking.common_share``): ``hog prices`` goes on to the other stories on hogs,
-          as "prices" is in a sixth of a commodity wire;
-        - then, while fewer than ``Ranking.few_matches`` documents are listed, those lacking
-          one more word: a reader who typed ``tungsten prices`` is better served by the
-          stories on tungsten than by one result.
+        In a relevance-ranked list of words typed side by side, a word common in the archive
+        typed beside a rarer one only ranks (``Ranking.common_share``): ``hog prices``
+        matches the stories on hogs, as "prices" is in a sixth of a commodity wire. Near
+        matches go on from the matches, ranked below them (``_relevance``), while fewer than
+        ``Ranking.few_matches`` documents are listed: those lacking one more word, as a
+        reader who typed ``tungsten prices`` is better served by the stories on tungsten
+        than by one result (and, with ``Ranking.common_near``, first those lacking only the
+        common words).
 
         Decided before the filters, so that a facet's count is what clicking it lists."""
         base, scores = self._evaluate(snap, parsed, deadline)
@@ -338,6 +337,9 @@ class SearchEngine:
         wider, wider_scores = base, scores
         if common:
             wider, wider_scores = self._evaluate(snap, parsed, deadline, common=True)
+            if not self.ranking.common_near:  # they only rank: these are the matches
+                base, scores = wider, wider_scores
+                matched = np.count_nonzero(base)
         if np.count_nonzero(wider) < self.ranking.few_matches:
             wider, wider_scores = self._evaluate(snap, parsed, deadline, 1, common)
         if np.count_nonzero(wider) == matched:

@@ -108,10 +108,14 @@ class Ranking:
     #: 0 turns it off.
     few_matches: int = 10
     #: A typed word in at least this share of the archive's bodies, typed beside a rarer
-    #: word, does not narrow the list: documents lacking it follow as near matches (the
-    #: idea of Lucene's ``CommonTermsQuery``). ``hog prices`` goes on from the stories
-    #: holding both words to the other stories on hogs. 0 turns it off.
+    #: word, only ranks: the rarer words decide what matches, and a document lacking the
+    #: common one competes on score with those holding it (Lucene's ``CommonTermsQuery``).
+    #: ``hog prices`` lists the stories on hogs, those on hog prices likelier first, as
+    #: "prices" is in a sixth of a commodity wire. 0 turns it off.
     common_share: float = 0.02
+    #: Whether documents lacking only common words are near matches instead, listed below
+    #: every document holding them (main before 2026-12-07, evening).
+    common_near: bool = False
     #: Of the best ``rescore_window`` documents, those with the query words side by side rise
     #: by up to this share (``rescoring``); 0 turns proximity off.
     proximity: float = 0.3
@@ -714,7 +718,9 @@ class Evaluator:
 
     def _typed_words(self, parts, within: np.ndarray | None) -> Scored:
         """Typed words: every other part required, at least ``words_needed`` of the words;
-        documents holding every word rank above those missing some (Solr's ``mm``)."""
+        documents holding every word rank above those missing some (Solr's ``mm``). With
+        ``common``, documents holding every rarer word rank above those missing some: the
+        common words only add to the score (``Ranking.common_near`` puts them below)."""
         words = [p for p in parts if plain_word(p) is not None]
         needed = len(words)
         if self.ranking.soft_words:
@@ -728,6 +734,7 @@ class Evaluator:
         held = np.zeros(self.snap.ndocs, dtype=np.int16)
         enough = np.zeros(self.snap.ndocs, dtype=bool)
         rest = words
+        counted, full = held, len(words)  # documents holding fewer rank below
         if common:  # the rarer words decide, the common ones only rank
             rare = [w for w in words if w not in common]
             for word in rare:
@@ -735,6 +742,8 @@ class Evaluator:
                 held += m
                 scores = _add(scores, s)
             enough = held >= max(1, self._needed(len(rare)))
+            if not self.ranking.common_near:
+                counted, full = held.copy(), len(rare)
             if needed >= len(words):  # nothing else can match: read the rest only there
                 inner = np.flatnonzero(enough) if inner is None else inner[enough[inner]]
             rest = common
@@ -745,7 +754,7 @@ class Evaluator:
         enough |= held >= needed
         mask = enough if mask is None else mask & enough
         if scores is not None:
-            rank_below(scores, mask & (held == len(words)), mask & (held < len(words)))
+            rank_below(scores, mask & (counted == full), mask & (counted < full))
         return mask, scores
 
     def _as_typed(self) -> Evaluator:
