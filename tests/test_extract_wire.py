@@ -474,3 +474,21 @@ def test_a_wires_sign_off_names_the_agency_and_leaves_the_body():
     )
     assert copy.agency == "dpa"
     assert copy.body.endswith("Die Bahn nannte den Streik unverhältnismäßig.")
+
+
+@pytest.mark.parametrize(
+    ("byline", "agency"),
+    [
+        ("By Alan Jones, PA Industrial Correspondent", "PA"),
+        ("By ALAN JONES AP Science Writer", "AP"),  # AP's own style: no comma
+        ("By Alan Jones, Press Association Chief Political Editor", "PA"),
+    ],
+)
+def test_a_wires_desk_after_the_name_is_the_agency_not_an_author(byline, agency):
+    story = article_from_text(
+        f"Rail strike called for March\n\n{byline}\n\n"
+        "Rail workers will strike for three days next month, their union said on Monday.\n",
+        "strike.txt",
+    )
+    assert (story.authors, story.agency) == (["Alan Jones"], agency)
+    assert story.body.startswith("Rail workers will strike")

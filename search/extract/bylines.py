@@ -18,7 +18,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from search.extract.agencies import AGENCY_NAMES, agency_named
+from search.extract.agencies import AGENCIES, AGENCY_NAMES, AGENCY_WORDS, agency_named
 
 #: What opens a byline: "By", "Von", "Par", "Por", "Door", "Di", "Przez", "Text von", "Autor:";
 #: "Redaktion:" too, but "Redaktion Polizeiticker" is a desk, not a person named "Polizeiticker".
@@ -145,6 +145,8 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
     Byline(names=['Mari Yamaguchi', 'Josh Boak'], agency='AP')
     >>> parse_byline("VON MORITZ GATHMANN am 21. April 2020").names
     ['Moritz Gathmann']
+    >>> parse_byline("By Alan Jones, PA Industrial Correspondent")
+    Byline(names=['Alan Jones'], agency='PA')
     >>> parse_byline("Grant Tinsley, PhD; Perry Bacon Jr.").names
     ['Grant Tinsley', 'Perry Bacon Jr.']
     >>> parse_byline("Kersti Wolnow sagt").names, parse_byline("jane@example.com").names
@@ -160,10 +162,15 @@ def parse_byline(text: str | None, *, strict: bool = False) -> Byline:
         return byline
     text = _HANGING.sub("", _DATE_START.split(text, maxsplit=1)[0].rstrip(" ,;"))
     text = _AGENCY_AFTER_NAMES.sub(r", \1", text)  # "MARI YAMAGUCHI Associated Press"
+    text = _AGENCY_DESK_AFTER_NAMES.sub(r", \1", text)  # "SETH BORENSTEIN AP Science Writer"
     # an aside in brackets is one part, not split at its "und": "Empa (Materialprüfungs- und
     # Forschungsanstalt)"; an agency in brackets stays a part ("Jane Roe (AP)")
     text = _BRACKETED.sub(lambda m: f", {m[1]}" if agency_named(m[1]) else " ", text)
     for part in _NAME_SEPARATOR.split(text):
+        desk = _AGENCY_DESK.match(part.strip())
+        if desk:  # "PA Industrial Correspondent": the agency's desk, not a person
+            byline.agency = byline.agency or agency_named(desk.group(1))
+            continue
         part = _clean_part(part)
         if not part or _CREDENTIAL.match(part):
             continue
@@ -205,6 +212,27 @@ _AGENCY_AFTER_NAMES = re.compile(
     r"(?<=[^\s,;])\s+((?i:"
     + "|".join(re.escape(s) for s in sorted(AGENCY_NAMES, key=len, reverse=True) if " " in s)
     + r"))$"
+)
+
+
+#: A wire's desk after the names: "PA Industrial Correspondent", "AP Science Writer",
+#: "Reuters Health Correspondent", "Press Association Chief Political Editor".
+_DESK_ROLES = r"(?i:writer|correspondent|reporter|editor|journalist|photographer|producer|staff)s?"
+_DESK_AFTER_AGENCY = rf"(?:[’']s)?(?:\s+[A-Z][\w&-]*){{0,3}}\s+{_DESK_ROLES}"
+_AGENCY_DESK = re.compile(rf"^({AGENCY_WORDS}){_DESK_AFTER_AGENCY}$")
+#: The same desk straight after the names, with no comma (AP's "By SETH BORENSTEIN AP Science
+#: Writer"), for agencies written as acronyms or in two words or more: a one-word name
+#: ("Reuter") ends a person's name as often.
+_AGENCY_DESK_AFTER_NAMES = re.compile(
+    r"(?<=[^\s,;])\s+((?:"
+    + "|".join(
+        re.escape(name)
+        for name in sorted(AGENCIES, key=len, reverse=True)
+        if len(name) <= MAX_ACRONYM_CHARS
+    )
+    + "|(?i:"
+    + "|".join(re.escape(s) for s in sorted(AGENCY_NAMES, key=len, reverse=True) if " " in s)
+    + rf")){_DESK_AFTER_AGENCY})$"
 )
 
 
