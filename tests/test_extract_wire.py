@@ -492,3 +492,46 @@ def test_a_wires_desk_after_the_name_is_the_agency_not_an_author(byline, agency)
     )
     assert (story.authors, story.agency) == (["Alan Jones"], agency)
     assert story.body.startswith("Rail workers will strike")
+
+
+def test_the_lines_that_end_an_ap_story_are_not_its_text():
+    story = article_from_text(
+        (WIRE / "ap-story-trailing-furniture.txt").read_text("utf-8"), "floods.txt"
+    )
+    assert (story.dateline, story.agency, story.contributors) == (
+        "DES MOINES, Iowa",
+        "AP",
+        ["Hannah Fingerhut"],
+    )
+    assert story.body.endswith('"The levees did their job."')
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "-30-",
+        "###",
+        "# # #",
+        "(END)",
+        "Follow Jane Doe on Twitter at https://twitter.com/janedoe",
+        "Follow AP's coverage of the election at https://apnews.com/hub/election-2024",
+        "Find more AP coverage of Asia at https://apnews.com/hub/asia-pacific",
+        "(AP Photo/Jane Doe, File)",
+    ],
+)
+def test_a_line_that_ends_wire_copy_leaves_the_body(line):
+    copy = clean_wire_copy(f"ROME (AP) — The talks went on.\n\nThey ended late.\n\n{line}")
+    assert copy.body == "The talks went on.\n\nThey ended late."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow-up talks are set for March.",
+        "Follow the money, investigators said.",
+        "AP coverage of the trial drew complaints from the defence.",
+    ],
+)
+def test_a_last_line_of_story_text_stays(line):
+    copy = clean_wire_copy(f"ROME (AP) — The talks went on.\n\n{line}")
+    assert copy.body == f"The talks went on.\n\n{line}"

@@ -5,7 +5,9 @@ wrapped), each a small function testable alone; every source goes through it, so
 arrived already extracted (an export's or a feed's body) is cleaned as a page's is:
 
 1. ``strip_footers``: trailing syndication footers (``Brought to you by www.srnnews.com``,
-   AP/Reuters/Bloomberg copyright lines, the 1987 ``Reuter`` signature), remembering the site;
+   AP/Reuters/Bloomberg copyright lines, the 1987 ``Reuter`` signature, "Follow AP's
+   coverage of ... at https://..."), remembering the site; and the lines that end copy
+   (``-30-``, ``###``, "Follow Jane Doe on Twitter at ...", a lone "(AP Photo/Jane Doe)");
 2. ``strip_contacts``: Bloomberg's foot ("To contact the reporter on this story: ..."),
    kept in ``WireCopy.furniture`` as ``contact``;
 3. ``strip_notes``: the desk's notes about the story, at its head or its foot (an editor's
@@ -107,6 +109,17 @@ FOOTER_PATTERNS = [
     re.compile(r"^this material may not be published, broadcast, rewritten.*$", re.I),
     re.compile(r"^all rights reserved\.?$", re.I),
     re.compile(rf"^(?i:follow) (?:{AGENCY_WORDS})[’']?s? .*(?i:coverage|at) .*$"),
+    # "Find more AP coverage of Asia at https://...", "More AP coverage of the war: https://..."
+    re.compile(
+        rf"^(?i:(?:find|see|read|get|for)\s+)?(?i:more\s+)?(?i:of\s+)?(?:{AGENCY_WORDS})[’']?s?\s"
+        r".{0,80}?(?i:coverage)\b.*(?:https?://|www\.|\bat\s+\S+\.[a-z]{2,})\S*\s*$"
+    ),
+    # AP's note on its funded coverage
+    re.compile(
+        rf"^(?:the )?(?:{AGENCY_WORDS})[’']?s? .{{0,80}}\bcoverage receives"
+        r" (?:financial )?support\b.*$",
+        re.S,
+    ),
     re.compile(r"^reuters?$", re.I),
     re.compile(r"^our standards:\s*the thomson reuters trust principles\.?$", re.I),
     re.compile(rf"^for more (?:articles|stories) like this,? please visit us at {_SITE}\.?$", re.I),
@@ -136,6 +149,20 @@ NOTE = re.compile(
 MAX_NOTE_CHARS = 800
 #: Notes are looked for in this many paragraphs at the foot (before and after the credits).
 FOOT_NOTE_PARAGRAPHS = 3
+#: Lines that end a story's copy but name no site or agency: the end marks (``-30-``, ``###``,
+#: ``(END)``), a call to follow the reporter ("Follow Jane Doe on Twitter at ..."), a photo's
+#: credit on its own line ("(AP Photo/Jane Doe)": the story may not be the photo's agency's).
+TRAILING_MARKS = [
+    re.compile(r"^(?:-\s*30\s*-|#(?:\s*#){2,}|\((?:END|ENDS)\)|-*\s*(?:END|ENDS)\s*-*)$", re.I),
+    re.compile(
+        r"^(?i:follow) (?:(?:[A-Z][\w.'’-]+\s+){1,4}|(?i:him|her|them) )(?i:on|at) (?i:twitter|x"
+        r"|facebook|instagram|bluesky|threads|mastodon|linkedin|tiktok)\b.{0,120}$"
+    ),
+    re.compile(
+        rf"^\((?:(?:{AGENCY_WORDS})\s+)?(?i:photos?|video|image)\s*(?:[/:][^()]{{1,80}})?\)$"
+        rf"|^(?:{AGENCY_WORDS})\s+(?i:photos?|video)\s*/\s*[^()/]{{1,60}}$"
+    ),
+]
 #: Names: capitalised words, initials, particles, hyphens (``Mayuko Ono``, ``Jean-Luc de la Rue``).
 _PARTICLE_WORDS = ("de", "da", "del", "der", "van", "von", "la", "le", "al", "el", "bin", "ibn")
 _PARTICLES = rf"(?:{'|'.join(_PARTICLE_WORDS)})"
@@ -297,6 +324,9 @@ def strip_footers(paragraphs: list[str]) -> tuple[list[str], str | None, str | N
     site = agency = None
     while paragraphs:
         last = paragraphs[-1]
+        if any(mark.match(last) for mark in TRAILING_MARKS):
+            paragraphs = paragraphs[:-1]
+            continue
         if _REUTER_SIGNATURE.search(last) and len(last) > len("reuter"):
             paragraphs = [*paragraphs[:-1], _REUTER_SIGNATURE.sub("", last)]
             agency = agency or "Reuters"
