@@ -141,6 +141,16 @@ def test_not_a_dateline(lead):
             ["Jane Doe", "Ali Khan"],
         ),
         ("(Reporting by Maria Lopez in Madrid; Editing by Peter Graff)", ["Maria Lopez"]),
+        # the name follows its role, and a call to follow the writer is not a name
+        (
+            "Cone reported from Sacramento, Calif. Associated Press writer Joan Lowy and AP "
+            "Medical Writer Lauran Neergaard contributed to this report.",
+            ["Joan Lowy", "Lauran Neergaard"],
+        ),
+        (
+            "Contributing: The Associated Press. Follow Richard Wolf on Twitter: @richardjwolf",
+            [],
+        ),
     ],
 )
 def test_credit_names(credit, names):

@@ -349,6 +349,9 @@ def credit_names(credit: str) -> list[str]:
     ['Mayuko Ono']
     >>> credit_names("AP writers Jane Doe in Berlin and John Roe contributed.")
     ['Jane Doe', 'John Roe']
+    >>> credit_names("Cone reported from Sacramento, Calif. AP Medical Writer Lauran Neergaard"
+    ...     " contributed to this report.")
+    ['Lauran Neergaard']
     """
     match = CREDIT_CONTRIBUTED.match(credit)
     text = match.group("lead") if match else credit
@@ -360,6 +363,8 @@ def credit_names(credit: str) -> list[str]:
         flags=re.I,
     )
     names: list[str] = []
+    # a call to follow the writer after the credit: "... Follow Jane Roe on Twitter: @jroe"
+    text = re.sub(r"(?<=[.!?])\s+(?i:follow)\s.*$", "", text)
     # editors and desk staff are not the story's contributors: "...; Editing by B and C"
     text = re.split(r"\b(?:editing|edited) by\b", text, flags=re.I)[0]
     # Each clause: "Reporting by A in Paris; Writing by B" or "A in Tokyo and B in Seoul".
@@ -369,10 +374,13 @@ def credit_names(credit: str) -> list[str]:
             continue  # editors and desk staff are not the story's contributors
         clause = re.sub(r"^.*?\bby\s+", "", clause, flags=re.I)
         clause = re.split(r"\s+(?:in|from|at)\s+[A-Z]", clause)[0]
-        clause = _ROLE_WORDS.sub(" ", clause)
-        found = _NAME_RE.search(clause.strip())
-        if found and len(found.group().split()) >= 2:
-            names.append(found.group().strip(" .,"))
+        # the name follows its role: "Calif. Associated Press writer Joan Lowy", "AP Medical
+        # Writer Lauran Neergaard"
+        for piece in reversed(_ROLE_WORDS.split(clause)):
+            found = _NAME_RE.search(piece.strip())
+            if found and len(found.group().split()) >= 2:
+                names.append(found.group().strip(" .,"))
+                break
     return list(dict.fromkeys(names))
 
 
