@@ -376,6 +376,34 @@ def test_a_line_that_only_dates_a_text_story_dates_it(line, published):
     assert story.body.startswith("Stocks rallied")
 
 
+@pytest.mark.parametrize(
+    ("label", "published"),
+    [
+        ("UPDATED: March 5, 2024 3:45 PM", "2024-03-05"),
+        ("Updated 2:15 PM EST, Tuesday, March 5, 2024", "2024-03-05"),
+        ("UPDATE: New details added", None),
+    ],
+)
+def test_an_update_label_above_the_headline_is_not_the_title(label, published):
+    """A label over the headline is not the headline; when it is a date, it dates the story."""
+    story = article_from_text(
+        f"{label}\n\nMarkets rally on rate-cut hopes\n\n"
+        "NEW YORK (AP) — Stocks rallied on Tuesday as traders bet on cuts later in the year.\n",
+        "markets.txt",
+    )
+    assert (story.title, story.published) == ("Markets rally on rate-cut hopes", published)
+    assert story.body.startswith("Stocks rallied")
+
+
+def test_an_update_headline_over_its_story_stays_the_title():
+    story = article_from_text(
+        "UPDATE: Road reopened after crash\n\nThe road reopened at 5 p.m. on Tuesday after a "
+        "crash closed it for hours, police said.\n",
+        "road.txt",
+    )
+    assert story.title == "UPDATE: Road reopened after crash"
+
+
 def test_reuters_credits_above_its_standards_line_leave_and_editors_are_not_contributors():
     copy = clean_wire_copy(
         "KYIV (Reuters) - Ukraine said talks would resume on Monday.\n\n"

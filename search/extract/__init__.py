@@ -25,7 +25,7 @@ from ..article import Article, content_id, url_id
 from ..sources import RawRecord, Skipped
 from .agencies import agency_named, normalise_agency
 from .bylines import Byline, byline_paragraph, parse_byline
-from .dates import date_in_text, date_with_year, normalise_date
+from .dates import date_in_text, date_with_year, is_date_line, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
 from .wire import REVISION_LABEL, WireCopy, clean_wire_copy, is_note, parse_dateline
@@ -67,19 +67,45 @@ def split_title(text: str) -> tuple[str, str]:
     ('Oil climbs', 'LONDON (Reuters) - Oil rose.')
     """
     stripped = _without_notes_above(text.lstrip("\ufeff").strip())
+    label, stripped = _label_above_title(stripped)
     first, _, rest = stripped.partition("\n")
     first = first.strip()
-    if (
-        first
-        and rest.strip()
-        and len(first) <= MAX_TITLE_CHARS
-        and len(first.split()) <= MAX_TITLE_WORDS
-        and not first.endswith((".", ",", ";", ":"))
-        and parse_dateline(first) is None
-        and byline_paragraph(first) is None  # "By Jane Roe, AP" is a byline ("By the numbers" not)
-    ):
-        return first, rest.strip()
-    return "", stripped
+    if first and rest.strip() and _headline_like(first):
+        rest = rest.strip()
+    else:
+        first, rest = "", stripped
+    if label and is_date_line(label):  # it dates the story: the body's furniture step reads it
+        rest = label + ("\n\n" if _BLANK_LINE.search(rest) else "\n") + rest
+    return first, rest
+
+
+def _headline_like(line: str) -> bool:
+    """A line that can be a headline: short, no sentence's end, neither dateline nor byline."""
+    return (
+        len(line) <= MAX_TITLE_CHARS
+        and len(line.split()) <= MAX_TITLE_WORDS
+        and not line.endswith((".", ",", ";", ":"))
+        and parse_dateline(line) is None
+        and byline_paragraph(line) is None  # "By Jane Roe, AP" is a byline ("By the numbers" not)
+    )
+
+
+#: A label over the headline: "UPDATED: March 5, 2024 3:45 PM", "UPDATE: New details added",
+#: "CORRECTED" (not "Updated figures show ...", a sentence).
+_LABEL = re.compile(r"^\W*(?i:updated?|corrected|correction|refiled?)\b(?!\s+[a-z])")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _label_above_title(text: str) -> tuple[str, str]:
+    """A label line above the headline, and the text without it; ``("", text)`` when what
+    follows is no headline, for then the line is the headline ("UPDATE: Road reopened after
+    crash", then the story)."""
+    first, _, rest = text.partition("\n")
+    rest = rest.strip()
+    following, _, story = rest.partition("\n")
+    if _LABEL.match(first) and _headline_like(following.strip()) and story.strip():
+        return first.strip(), rest
+    return "", text
 
 
 #: At most this many notes stand above a headline ("EDITOR'S NOTE: ...", "UPDATED: ...").
