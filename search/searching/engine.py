@@ -328,18 +328,17 @@ class SearchEngine:
         common words).
 
         Decided before the filters, so that a facet's count is what clicking it lists."""
-        base, scores = self._evaluate(snap, parsed, deadline)
         groups = parsed.typed_groups
         if not (sort == "relevance" and self.ranking.soft_words and groups):
-            return base, scores, None
-        matched = np.count_nonzero(base)
+            return (*self._evaluate(snap, parsed, deadline), None)
         common = has_common_words(snap, groups, self.ranking)
+        # the common words only rank: the query so read is what matches
+        only_rank = common and not self.ranking.common_near
+        base, scores = self._evaluate(snap, parsed, deadline, common=only_rank)
+        matched = np.count_nonzero(base)
         wider, wider_scores = base, scores
-        if common:
+        if common and not only_rank:
             wider, wider_scores = self._evaluate(snap, parsed, deadline, common=True)
-            if not self.ranking.common_near:  # they only rank: these are the matches
-                base, scores = wider, wider_scores
-                matched = np.count_nonzero(base)
         if np.count_nonzero(wider) < self.ranking.few_matches:
             wider, wider_scores = self._evaluate(snap, parsed, deadline, 1, common)
         if np.count_nonzero(wider) == matched:
