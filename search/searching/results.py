@@ -59,8 +59,8 @@ class Hit:
     snippet: str
     story: str | None
     also_ran: AlsoRan = field(default_factory=AlsoRan)
-    #: A near match, listed below the rest: it lacks a common word typed beside a rarer one,
-    #: or one more word, as few articles held enough of them (``SearchResult.near_matches``).
+    #: A near match, listed below the rest: it lacks one more word, as few articles held
+    #: enough of them (``SearchResult.near_matches``).
     near: bool = False
 
     def to_dict(self) -> dict:
@@ -124,9 +124,8 @@ class SearchResult:
     facet_mode: str
     filters: dict[str, list[str]] = field(default_factory=dict)
     #: How many of ``total`` are near matches (each marked ``Hit.near``), listed below the
-    #: rest: they lack only words common in the archive typed beside a rarer one
-    #: (``Ranking.common_share``), or one more word, as fewer than ``Ranking.few_matches``
-    #: articles held enough of them. The facets and the exports count them; the coverage
+    #: rest: they lack one more word, as fewer than ``Ranking.few_matches`` articles held
+    #: enough of them (with ``Ranking.common_near``, also those lacking only common words). The facets and the exports count them; the coverage
     #: chart counts only what holds the words.
     near_matches: int = 0
     notice: str | None = None
