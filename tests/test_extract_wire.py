@@ -404,6 +404,44 @@ def test_an_update_headline_over_its_story_stays_the_title():
     assert story.title == "UPDATE: Road reopened after crash"
 
 
+@pytest.mark.parametrize(
+    ("headline", "title"),
+    [
+        ("UPDATE 2-Oil rises on supply fears", "Oil rises on supply fears"),
+        ("CORRECTED-Oil rises on supply fears", "Oil rises on supply fears"),
+        ("REFILE-UPDATE 1-Oil rises on supply fears", "Oil rises on supply fears"),
+        ("RPT-Oil rises on supply fears", "Oil rises on supply fears"),
+        ("EXCLUSIVE-OPEC weighs deeper cuts, sources say", "OPEC weighs deeper cuts, sources say"),
+        ("WRAPUP 1-Oil rises on supply fears", "Oil rises on supply fears"),
+        ("FOCUS-Why oil traders fear a cold winter", "Why oil traders fear a cold winter"),
+        ("ANALYSIS-Why oil traders fear a cold winter", "Why oil traders fear a cold winter"),
+        ("BREAKINGVIEWS-Oil's rally has legs", "Oil's rally has legs"),
+        # not slugs: hyphenated words, 1987's all-caps headlines, a label with a colon
+        ("X-RAY scanners found the fault", "X-RAY scanners found the fault"),
+        ("F-35 jets grounded after crash", "F-35 jets grounded after crash"),
+        ("Wal-Mart raises wages", "Wal-Mart raises wages"),
+        (
+            "CORRECTION - GM SEES RISE IN EUROPEAN SALES",
+            "CORRECTION - GM SEES RISE IN EUROPEAN SALES",
+        ),
+        (
+            "CORRECTED-HECLA <HL> TO BUY MINE STAKE FROM BP",
+            "CORRECTED-HECLA <HL> TO BUY MINE STAKE FROM BP",
+        ),
+        ("U.S. TRADE DEFICIT NARROWS IN JANUARY", "U.S. TRADE DEFICIT NARROWS IN JANUARY"),
+        ("UPDATE: Road reopened after crash", "UPDATE: Road reopened after crash"),
+    ],
+)
+def test_a_reuters_desk_slug_is_not_part_of_the_headline(headline, title):
+    """Reuters' slug before a headline ("UPDATE 2-", "EXCLUSIVE-") tells its desk the
+    version or kind of story; the reader's title is the headline after it, whether the
+    headline is the text's first line or the record's own title field."""
+    story = article_from_text(f"{headline}\n\nLONDON (Reuters) - Oil rose on Monday.\n", "oil.txt")
+    record = article_from_fields({"title": headline, "body": "Oil rose on Monday."})
+    assert (story.title, record.title) == (title, title)
+    assert story.body == "Oil rose on Monday."
+
+
 def test_reuters_credits_above_its_standards_line_leave_and_editors_are_not_contributors():
     copy = clean_wire_copy(
         "KYIV (Reuters) - Ukraine said talks would resume on Monday.\n\n"

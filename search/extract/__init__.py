@@ -65,8 +65,11 @@ def split_title(text: str) -> tuple[str, str]:
     ''
     >>> split_title("UPDATED: Adds comment\\nOil climbs\\n\\nLONDON (Reuters) - Oil rose.")
     ('Oil climbs', 'LONDON (Reuters) - Oil rose.')
+    >>> split_title("UPDATE 2-Oil rises on supply fears\\n\\nLONDON (Reuters) - Oil rose.")[0]
+    'Oil rises on supply fears'
     """
     stripped = _without_notes_above(text.lstrip("\ufeff").strip())
+    stripped = without_desk_slug(stripped)  # on the first line only
     label, stripped = _label_above_title(stripped)
     first, _, rest = stripped.partition("\n")
     first = first.strip()
@@ -77,6 +80,28 @@ def split_title(text: str) -> tuple[str, str]:
     if label and is_date_line(label):  # it dates the story: the body's furniture step reads it
         rest = label + ("\n\n" if _BLANK_LINE.search(rest) else "\n") + rest
     return first, rest
+
+
+#: Reuters' desk slugs before a headline, a hyphen and no space: "UPDATE 2-Oil rises",
+#: "CORRECTED-", "REFILE-UPDATE 1-", "EXCLUSIVE-", "GLOBAL MARKETS-". They tell the desk the
+#: story's version or kind; the headline is what follows. Only a headline in sentence case
+#: loses its slug: in an all-caps one (1987's "CORRECTED-HECLA <HL> TO BUY MINE STAKE") a
+#: slug cannot be told from the headline's words, and "CORRECTED - GM SEES RISE" keeps its.
+DESK_SLUG = re.compile(
+    r"^(?:(?:UPDATE|WRAPUP|CORRECTED|REFILE|RPT|EXCLUSIVE|FOCUS|ANALYSIS|BREAKINGVIEWS"
+    r"|INSIGHT|SPECIAL REPORT|FACTBOX|EXPLAINER|INTERVIEW|PREVIEW|TIMELINE|COLUMN|BUZZ"
+    r"|POLL|INSTANT VIEW|GLOBAL MARKETS|EMERGING MARKETS|US STOCKS|FOREX|PRECIOUS|GRAINS)"
+    r"(?: \d{1,2})?-)+(?=[^\s-])(?=.*[a-z])"
+)
+
+
+def without_desk_slug(title: str) -> str:
+    """A headline without the Reuters desk slug before it.
+
+    >>> without_desk_slug("REFILE-UPDATE 1-Fed holds rates"), without_desk_slug("X-RAY VISION")
+    ('Fed holds rates', 'X-RAY VISION')
+    """
+    return DESK_SLUG.sub("", title, count=1)
 
 
 def _headline_like(line: str) -> bool:
@@ -226,7 +251,7 @@ def _finish(
     source_file: str | None = None,
 ) -> Article | None:
     body = copy.body.strip()
-    title = re.sub(r"\s+", " ", title or "").strip()
+    title = without_desk_slug(re.sub(r"\s+", " ", title or "").strip())
     if not _WORD_CHAR.search(body) and not _WORD_CHAR.search(title):
         return None  # an empty article, or one of dashes and dots: nothing to find or read
     authors = list(dict.fromkeys((authors or []) + copy.authors))

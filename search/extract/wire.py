@@ -43,7 +43,8 @@ from search.extract.furniture import clean_lines
 
 #: The longest a dateline place runs (``UNITED NATIONS``, ``NAIROBI, Kenya``).
 MAX_PLACE_CHARS = 48
-#: All-caps leads that open a caption or a label, not a dateline (``FILE - In this photo``).
+#: All-caps leads that open a caption or a label, not a dateline (``FILE - In this photo``,
+#: Reuters' desk slugs ``CORRECTED-``, ``RPT-``).
 NOT_PLACES = frozenset(
     {
         "FILE",
@@ -55,6 +56,12 @@ NOT_PLACES = frozenset(
         "ANALYSIS",
         "OPINION",
         "CORRECTION",
+        "CORRECTED",
+        "REFILE",
+        "RPT",
+        "WRAPUP",
+        "FOCUS",
+        "BREAKINGVIEWS",
         "PHOTOS",
         "PHOTO",
         "VIDEO",
