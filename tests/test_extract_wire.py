@@ -173,6 +173,25 @@ def test_1987_reuter_signature_is_dropped_and_names_the_agency():
     assert copy.agency == "Reuters"
 
 
+@pytest.mark.parametrize(
+    "signature", ["Reuter", "REUTER", "Reuter...", "REUTER...^M", "reuter^M", "REUTERS"]
+)
+@pytest.mark.parametrize("line_break", ["\n ", "\n\n"])
+def test_every_spelling_of_the_1987_reuter_sign_off_leaves_and_names_the_agency(
+    signature, line_break
+):
+    """The 1987 wire's sign-off, with the dots and the carriage return ("^M") the archive
+    kept, at the end of the last line or on a line of its own; a story that only names
+    Reuters in its text ("told Reuters") keeps it and names no agency."""
+    copy = clean_wire_copy(f"Standard Oil Co said it plans a venture.{line_break}{signature}")
+    assert (copy.body, copy.agency) == ("Standard Oil Co said it plans a venture.", "Reuters")
+    told = clean_wire_copy("Standard Oil Co plans a venture, a spokesman told Reuters")
+    assert (told.body, told.agency) == (
+        "Standard Oil Co plans a venture, a spokesman told Reuters",
+        None,
+    )
+
+
 def test_byline_becomes_authors():
     copy = clean_wire_copy("By Jane Doe and John Roe, Associated Press\n\nPARIS (AP) — The talks.")
     assert copy.authors == ["Jane Doe", "John Roe"]

@@ -304,8 +304,14 @@ def _looks_like_upper_place(place: str, match: re.Match) -> bool:
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _INDENTED_LINE = re.compile(r"\n(?=[ \t]{2,}\S)")
-#: The 1987 Reuters wire signs off with ``Reuter`` at the end of the last line.
-_REUTER_SIGNATURE = re.compile(r"\s+reuter\s*$", re.I)
+#: The 1987 Reuters wire signs off with ``Reuter`` at the end of the last line, or on a line
+#: of its own; in any case, with dots after it (``REUTER...``) and the ``^M`` of a carriage
+#: return that the archive kept as text. ``Reuters`` (a word in sentences: "told Reuters")
+#: signs off only after a sentence's end.
+_REUTER_SIGNATURE = re.compile(
+    r"(?:^|\s+)(?i:reuter)(?:\.{2,}|…)?(?:\^M)?\s*$"
+    r"|(?:^|(?<=[.!?\"'”)])\s+)(?i:reuters)(?:\.{2,}|…)?(?:\^M)?\s*$"
+)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -334,8 +340,9 @@ def strip_footers(paragraphs: list[str]) -> tuple[list[str], str | None, str | N
         if any(mark.match(last) for mark in TRAILING_MARKS):
             paragraphs = paragraphs[:-1]
             continue
-        if _REUTER_SIGNATURE.search(last) and len(last) > len("reuter"):
-            paragraphs = [*paragraphs[:-1], _REUTER_SIGNATURE.sub("", last)]
+        if signature := _REUTER_SIGNATURE.search(last):
+            rest = last[: signature.start()]
+            paragraphs = [*paragraphs[:-1], rest] if rest else paragraphs[:-1]
             agency = agency or "Reuters"
             continue
         pattern = next((p for p in FOOTER_PATTERNS if p.match(last)), None)
