@@ -151,6 +151,26 @@ def test_not_a_dateline(lead):
             "Contributing: The Associated Press. Follow Richard Wolf on Twitter: @richardjwolf",
             [],
         ),
+        # an outlet is not a person: neither its possessive before a name, nor its name
+        ("Fox News' Morgan Phillis contributed to this report.", ["Morgan Phillis"]),
+        (
+            "NPR's Greg Myre and Fox News’ Andrew O'Reilly contributed.",
+            ["Greg Myre", "Andrew O'Reilly"],
+        ),
+        ("Contributing: John Smith, USA TODAY; The Associated Press", ["John Smith"]),
+        ("Contributing: The Wilmington News Journal", []),
+        (
+            "Contributing: Jane Roe and Sam R. Hall, The (Jackson, Miss.) Clarion-Ledger; Ann Lee,"
+            " Detroit Free Press; Joe Bell, Pensacola (Fla.) News Journal",
+            ["Jane Roe", "Sam R. Hall", "Ann Lee", "Joe Bell"],
+        ),
+        ("Contributing: Matthew VanTryon of The Indianapolis Star", ["Matthew VanTryon"]),
+        ("Lena H. Sun and Larry Register contributed.", ["Lena H. Sun", "Larry Register"]),
+        ("Jane Roe of NPR's Washington Desk contributed to this report.", ["Jane Roe"]),
+        (
+            "Contributing: Ann Lee, Bergen Record; Joe Bell, Sioux Falls Argus Leader",
+            ["Ann Lee", "Joe Bell"],
+        ),
     ],
 )
 def test_credit_names(credit, names):

@@ -210,6 +210,36 @@ _ROLE_WORDS = re.compile(
     r"|correspondents?|producers?|editors?|researchers?|and)\b"
 )
 
+#: The last word of an outlet's name, not a person's: "USA TODAY", "Detroit Free Press",
+#: "Pensacola News Journal", "Milwaukee Journal Sentinel", a hyphened "Clarion-Ledger"; an
+#: outlet's name in a credit often begins with "The" (no person's does).
+_OUTLET_WORDS_TEXT = """
+    news journal times press tribune herald gazette today daily chronicle magazine network
+    radio television tv observer telegraph courier examiner inquirer enquirer dispatch
+    bulletin sentinel republic advertiser democrat ledger american
+"""
+_OUTLET_WORDS = frozenset(_OUTLET_WORDS_TEXT.split())
+#: Outlets' last words that are surnames too ("Larry Register", "Emily Post"): an outlet's
+#: only in a "Contributing:" line, where each name is followed by its outlet ("Stacey
+#: Barchenger, Bergen Record; Lisa Kaczke, Sioux Falls Argus Leader").
+_OUTLET_SURNAMES_TEXT = "post register star record leader mail review globe bee"
+_OUTLET_SURNAMES = frozenset(_OUTLET_SURNAMES_TEXT.split())
+#: An outlet's possessive before a name: "Fox News' Morgan Phillis", "NPR's Greg Myre".
+_OUTLET_POSSESSIVE = re.compile(r"\S+(?:[’']s|s[’'])\s+(?=[A-Z])")
+#: A place in brackets inside an outlet's name: "The (Jackson, Miss.) Clarion-Ledger".
+_BRACKETED_PLACE = re.compile(r"\s*\([^()]*\)(?=\s+[A-Z])")
+_CONTRIBUTING = re.compile(r"^(?:.*\s)?contributing:\s*", re.I)
+
+
+def _is_outlet(name: str, contributing: bool = False) -> bool:
+    words = name.split()
+    last = words[-1].split("-")[-1].lower()
+    return (
+        words[0].lower() == "the"
+        or last in _OUTLET_WORDS
+        or (contributing and last in _OUTLET_SURNAMES)
+    )
+
 
 @dataclass
 class Dateline:
@@ -366,6 +396,8 @@ def credit_names(credit: str) -> list[str]:
     >>> credit_names("Cone reported from Sacramento, Calif. AP Medical Writer Lauran Neergaard"
     ...     " contributed to this report.")
     ['Lauran Neergaard']
+    >>> credit_names("Contributing: John Smith, USA TODAY; Fox News' Ann Lee; The Associated Press")
+    ['John Smith', 'Ann Lee']
     """
     match = CREDIT_CONTRIBUTED.match(credit)
     text = match.group("lead") if match else credit
@@ -376,6 +408,9 @@ def credit_names(credit: str) -> list[str]:
         text,
         flags=re.I,
     )
+    contributing = bool(_CONTRIBUTING.match(text))
+    text = _CONTRIBUTING.sub("", text)
+    text = _BRACKETED_PLACE.sub("", text)
     names: list[str] = []
     # a call to follow the writer after the credit: "... Follow Jane Roe on Twitter: @jroe"
     text = re.sub(r"(?<=[.!?])\s+(?i:follow)\s.*$", "", text)
@@ -387,13 +422,15 @@ def credit_names(credit: str) -> list[str]:
         if re.match(r"^(?:editing|edited|graphics|photos?)\b", clause, re.I):
             continue  # editors and desk staff are not the story's contributors
         clause = re.sub(r"^.*?\bby\s+", "", clause, flags=re.I)
-        clause = re.split(r"\s+(?:in|from|at)\s+[A-Z]", clause)[0]
+        clause = re.split(r"\s+(?:in|from|at|of|for)\s+(?:the\s+)?[A-Z]", clause)[0]
+        clause = _OUTLET_POSSESSIVE.split(clause)[-1]  # "Fox News' Morgan Phillis"
         # the name follows its role: "Calif. Associated Press writer Joan Lowy", "AP Medical
         # Writer Lauran Neergaard"
         for piece in reversed(_ROLE_WORDS.split(clause)):
             found = _NAME_RE.search(piece.strip())
             if found and len(found.group().split()) >= 2:
-                names.append(found.group().strip(" .,"))
+                if not _is_outlet(found.group().strip(" .,"), contributing):
+                    names.append(found.group().strip(" .,"))
                 break
     return list(dict.fromkeys(names))
 
