@@ -581,6 +581,25 @@ def test_a_lead_that_names_only_its_agency(lead, agency):
     assert copy.body.startswith(lead.split(" ")[-1] + " rose on Monday.")
 
 
+@pytest.mark.parametrize(
+    ("lead", "dateline", "agency"),
+    [
+        ("NEW YORK--(BUSINESS WIRE)--", "NEW YORK", "Business Wire"),
+        ("NEW YORK, March 3, 2026 /PRNewswire/ -- ", "NEW YORK", "PR Newswire"),
+        ("WASHINGTON, March 3, 2026 /PRNewswire-USNewswire/ -- ", "WASHINGTON", "PR Newswire"),
+        ("Austin, Texas, March 3, 2026 /PRNewswire/ -- ", "AUSTIN, Texas", "PR Newswire"),
+        ("CHICAGO (PRNewswire) -- ", "CHICAGO", "PR Newswire"),
+        ("SAN FRANCISCO, March 03, 2026 (GLOBE NEWSWIRE) -- ", "SAN FRANCISCO", "GlobeNewswire"),
+    ],
+)
+def test_a_press_release_wires_lead_names_it_as_the_wire_spells_itself(lead, dateline, agency):
+    """Press releases come over their own wires, each with its lead: the wire is filed under
+    its proper name, however the lead capitalises or spaces it, and the lead leaves the body."""
+    copy = clean_wire_copy(f"{lead}Acme Corp. (NYSE: ACME) today announced a new chief executive.")
+    assert (copy.dateline, copy.agency) == (dateline, agency)
+    assert copy.body == "Acme Corp. (NYSE: ACME) today announced a new chief executive."
+
+
 def test_a_wires_sign_off_names_the_agency_and_leaves_the_body():
     """dpa signs its copy off with its desk's code ("dpa/lno"): the agency, not the story."""
     copy = clean_wire_copy(

@@ -39,6 +39,15 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "KNA": ("katholische nachrichten-agentur",),
     "epd": ("evangelischer pressedienst",),
     "SDA": ("keystone-sda", "schweizerische depeschenagentur"),
+    # press-release wires: "NEW YORK--(BUSINESS WIRE)--", "/PRNewswire/", "(GLOBE NEWSWIRE)"
+    "Business Wire": ("businesswire", "businesswire.com"),
+    "PR Newswire": (
+        "prnewswire",
+        "prnewswire.com",
+        "prnewswire-firstcall",
+        "prnewswire-usnewswire",
+    ),
+    "GlobeNewswire": ("globe newswire", "globenewswire.com"),
 }
 
 #: Spelling (lowercased) -> the name the agency is filed under.

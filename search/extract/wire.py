@@ -100,6 +100,8 @@ DATELINE_UPPER = re.compile(
 DATELINE_TITLE = re.compile(
     rf"^(?P<place>{_TITLE_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?\s*{_AGENCY}\s*{_DASH}\s*"
 )
+#: A press-release wire's name between slashes in a dateline: ``/PRNewswire/``, ``/CNW/``.
+_SLASHED_WIRE = re.compile(rf"(?<=\s)/(PRNewswire(?:[- ][A-Za-z]+)?|CNW)/(?=\s*{_DASH})")
 #: ``(Bloomberg) -- Stocks rose``, ``(Reuters) - Oil``: a known agency alone, no place.
 DATELINE_AGENCY_ONLY = re.compile(rf"^{_AGENCY}\s*{_DASH}\s*")
 #: ``London (CNN)It was``: no dash at all, so only a known agency makes it a dateline.
@@ -278,7 +280,8 @@ def parse_dateline(text: str) -> Dateline | None:
     >>> parse_dateline("(Bloomberg) -- Stocks rose for a third day")
     Dateline(place=None, agency='Bloomberg', date=None, length=15)
     """
-    head = text[:200]
+    # PR Newswire's lead writes its name between slashes: "NEW YORK, March 3, 2024 /PRNewswire/ --"
+    head = _SLASHED_WIRE.sub(r"(\1)", text[:200], count=1)  # as long as before
     if lead := DATELINE_AGENCY_ONLY.match(head):
         agency = agency_named(lead.group("agency"))
         return Dateline(place=None, agency=agency, length=lead.end()) if agency else None
