@@ -125,8 +125,9 @@ class SearchResult:
     filters: dict[str, list[str]] = field(default_factory=dict)
     #: How many of ``total`` are near matches (each marked ``Hit.near``), listed below the
     #: rest: they lack one more word, as fewer than ``Ranking.few_matches`` articles held
-    #: enough of them (with ``Ranking.common_near``, also those lacking only common words). The facets and the exports count them; the coverage
-    #: chart counts only what holds the words.
+    #: enough of them (with ``Ranking.common_near``, also those lacking only common words).
+    #: The facets and the exports count them; the coverage chart counts only what holds
+    #: the words.
     near_matches: int = 0
     notice: str | None = None
 
