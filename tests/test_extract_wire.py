@@ -125,6 +125,21 @@ def test_not_a_dateline(lead):
 
 
 @pytest.mark.parametrize(
+    ("copy", "dateline"),
+    [
+        ("COVID-19 cases rise\n\nCases rose again on Monday, officials said.\n", None),
+        ("US-China talks resume\n\nBEIJING (AP) - Talks resumed on Monday.\n", "BEIJING"),
+        ("G-7 leaders meet in Rome\n\nLeaders met on Monday.\n", None),
+    ],
+)
+def test_a_headline_that_opens_with_a_hyphened_word_stays_whole(copy, dateline):
+    story = article_from_text(copy, "story.txt")
+    assert story.title == copy.split("\n")[0]
+    assert story.dateline == dateline
+    assert story.body.split("\n")[0] == copy.split("\n\n")[1].split(" - ")[-1].strip()
+
+
+@pytest.mark.parametrize(
     ("credit", "names"),
     [
         (

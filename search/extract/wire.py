@@ -277,6 +277,8 @@ def parse_dateline(text: str) -> Dateline | None:
     ('SALVADOR', None, 'Feb 26')
     >>> parse_dateline("Japan and Britain agreed - on Saturday") is None
     True
+    >>> parse_dateline("COVID-19 cases rise") is None
+    True
     >>> parse_dateline("(Bloomberg) -- Stocks rose for a third day")
     Dateline(place=None, agency='Bloomberg', date=None, length=15)
     """
@@ -332,7 +334,16 @@ def _looks_like_upper_place(place: str, match: re.Match) -> bool:
         return False
     # "US-CHINA - talks" style headlines carry no agency, date or region: demand one of them
     # unless the place is a plain run of capitals followed by a sentence.
+    if not (match.group("agency") or match.group("date")) and _HYPHENATED.fullmatch(
+        match.string[match.end("place") - 1 : match.end() + 1]
+    ):
+        # "COVID-19 cases rise", "US-China talks": a hyphen inside a word is no dateline's dash.
+        return False
     return bool(match.group("agency") or match.group("date") or "," in place or city.isupper())
+
+
+#: A hyphen joining two words, with no space on either side.
+_HYPHENATED = re.compile(r"\w-\w")
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
