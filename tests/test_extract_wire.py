@@ -227,6 +227,56 @@ def test_every_spelling_of_the_1987_reuter_sign_off_leaves_and_names_the_agency(
     )
 
 
+@pytest.mark.parametrize(
+    ("copy", "body", "agency"),
+    [
+        # a surname that ends the story is the story's, however it was wrapped
+        (
+            "The treaty was signed in 1952.\n\nIt was drafted by the lawyer Paul Reuter",
+            "The treaty was signed in 1952.\n\nIt was drafted by the lawyer Paul Reuter",
+            None,
+        ),
+        (
+            "    The treaty was signed in 1952.\n    It was drafted by the lawyer Paul Reuter",
+            "The treaty was signed in 1952.\n\nIt was drafted by the lawyer Paul Reuter",
+            None,
+        ),
+        (
+            "Two readers signed the letter.\n\nAnna Roe and Paul Reuter",
+            "Two readers signed the letter.\n\nAnna Roe and Paul Reuter",
+            None,
+        ),
+        # the sign-off on a line of its own, after a figure, a name or a company's ticker
+        (
+            "    Net profit 5.1 mln vs 4.2 mln\n    Revs 22.5 mln vs 20.1 mln\n Reuter",
+            "Net profit 5.1 mln vs 4.2 mln\n\nRevs 22.5 mln vs 20.1 mln",
+            "Reuters",
+        ),
+        (
+            "    Acme sold its unit.\n    NOTE: Full name is Acme Holdings\nCorp\n Reuter",
+            "Acme sold its unit.\n\nNOTE: Full name is Acme Holdings Corp",
+            "Reuters",
+        ),
+        (
+            "The board met.\n\nIts full name is Acme Holdings <ACME.L>\nREUTER^M",
+            "The board met.\n\nIts full name is Acme Holdings <ACME.L>",
+            "Reuters",
+        ),
+        # or after the last figure of a table's row
+        (
+            "    Rainfall in mm\n    North......12\n    South......17 REUTER",
+            "Rainfall in mm\n\nNorth......12\n\nSouth......17",
+            "Reuters",
+        ),
+    ],
+)
+def test_the_1987_sign_off_is_told_from_a_surname_that_ends_the_story(copy, body, agency):
+    """The sign-off stands on its own line, or after a sentence or a figure; re-wrapped into
+    the line above it, "Reuter" after a capitalised word is a name ("Paul Reuter")."""
+    cleaned = clean_wire_copy(copy)
+    assert (cleaned.body, cleaned.agency) == (body, agency)
+
+
 def test_byline_becomes_authors():
     copy = clean_wire_copy("By Jane Doe and John Roe, Associated Press\n\nPARIS (AP) — The talks.")
     assert copy.authors == ["Jane Doe", "John Roe"]

@@ -348,13 +348,20 @@ _HYPHENATED = re.compile(r"\w-\w")
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _INDENTED_LINE = re.compile(r"\n(?=[ \t]{2,}\S)")
-#: The 1987 Reuters wire signs off with ``Reuter`` at the end of the last line, or on a line
-#: of its own; in any case, with dots after it (``REUTER...``) and the ``^M`` of a carriage
-#: return that the archive kept as text. ``Reuters`` (a word in sentences: "told Reuters")
-#: signs off only after a sentence's end.
-_REUTER_SIGNATURE = re.compile(
-    r"(?:^|\s+)(?i:reuter)(?:\.{2,}|…)?(?:\^M)?\s*$"
-    r"|(?:^|(?<=[.!?\"'”)])\s+)(?i:reuters)(?:\.{2,}|…)?(?:\^M)?\s*$"
+#: The 1987 Reuters wire's sign-off, with the dots after it (``REUTER...``) and the ``^M`` of
+#: a carriage return that the archive kept as text.
+_REUTER_SIGN_OFF = r"(?i:reuters?)(?:\.{2,}|…)?(?:\^M)?"
+#: The sign-off ends the copy on a line of its own (``split_paragraphs`` keeps that line a
+#: paragraph), or after a sentence's end or the last figure of a table's row on the last line
+#: ("...it said. Reuter", "...17 REUTER"). After a word it is a name's ("signed by Paul
+#: Reuter") or a sentence's ("told Reuters"), and stays.
+_REUTER_SIGNATURE = re.compile(rf"(?:^|(?<=[.!?\"'”)\d])\s+){_REUTER_SIGN_OFF}\s*$")
+#: The 1987 ``Reuter`` sign-off alone on the last line, straight under the text: re-wrapped
+#: into the line above, it could not be told from a surname, so it stays a paragraph of its
+#: own (after a blank line it is one already). ``Reuters`` alone on a line may be a
+#: hard-wrapped sentence's last word ("a spokesman told\nReuters").
+_SIGN_OFF_LINE = re.compile(
+    r"(?<=\S)[ \t]*\n[ \t]*(?P<sign_off>(?i:reuter)(?:\.{2,}|…)?(?:\^M)?)\s*$"
 )
 
 
@@ -366,14 +373,20 @@ def split_paragraphs(text: str) -> list[str]:
 
     >>> split_paragraphs("One line\nwrapped.\n    Second one.")
     ['One line wrapped.', 'Second one.']
+    >>> split_paragraphs("    Sales 22.5 mln\n    NOTE: Full name is Acme\nCorp\n Reuter")
+    ['Sales 22.5 mln', 'NOTE: Full name is Acme Corp', 'Reuter']
     """
+    sign_off = _SIGN_OFF_LINE.search(text)
+    if sign_off:
+        text = text[: sign_off.start()]
     if _BLANK_LINE.search(text):
         blocks = _BLANK_LINE.split(text)
     elif len(_INDENTED_LINE.findall(text)) >= 1 and text.count("\n") > 1:
         blocks = _INDENTED_LINE.split(text)
     else:
         blocks = text.split("\n")
-    return [" ".join(words) for words in map(str.split, blocks) if words]
+    paragraphs = [" ".join(words) for words in map(str.split, blocks) if words]
+    return [*paragraphs, sign_off.group("sign_off")] if sign_off else paragraphs
 
 
 def strip_footers(paragraphs: list[str]) -> tuple[list[str], str | None, str | None]:
