@@ -192,6 +192,30 @@ def test_credit_names(credit, names):
     assert credit_names(credit) == names
 
 
+@pytest.mark.parametrize(
+    ("credit", "names"),
+    [
+        ("Contributing: Jane Roe USA TODAY", ["Jane Roe"]),
+        (
+            "Contributing: Jane Roe USA TODAY; John Doe The Arizona Republic; The Associated Press",
+            ["Jane Roe", "John Doe"],
+        ),
+        ("Sam R. Hall USA TODAY Network contributed to this report.", ["Sam R. Hall"]),
+        ("Contributing: Ann Lee NBC News and Joe Bell KSDK-TV", ["Ann Lee", "Joe Bell"]),
+        # with the comma, as before
+        (
+            "Contributing: Jane Roe, USA TODAY; John Doe, The Arizona Republic",
+            ["Jane Roe", "John Doe"],
+        ),
+        ("Contributing: USA TODAY Network", []),
+    ],
+)
+def test_an_outlet_straight_after_a_name_is_cut_from_it(credit, names):
+    """A credit may give the outlet after the name without a comma: the outlet in capitals
+    ("USA TODAY") or opening with "The" is cut off, and the name is kept."""
+    assert credit_names(credit) == names
+
+
 def test_reuters_credit_and_footer_leave_the_body():
     copy = clean_wire_copy(
         "LONDON (Reuters) - Oil rose on Monday.\n\nTraders said supply was tight.\n\n"

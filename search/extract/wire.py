@@ -243,6 +243,32 @@ def _is_outlet(name: str, contributing: bool = False) -> bool:
     )
 
 
+#: A word in capitals (``USA``, ``NBC``, ``KSDK-TV``), not an initial (``R.``).
+_CAPITALS_WORD = re.compile(r"[A-Z][A-Z&'’-]*[A-Z]")
+
+
+def _name_before_outlet(run: str, contributing: bool = False) -> str:
+    """The name that heads a run of capitalised words ending in its outlet's name, with no
+    comma between them ("Jane Roe USA TODAY", "John Doe The Arizona Republic"); else the run.
+
+    The outlet is cut only where it plainly starts, at "The" or at a word in capitals after
+    a name that is not in capitals: "Ann Lee Detroit Free Press" gives no such sign of where
+    the name ends, so the run stays whole (and is an outlet's).
+
+    >>> _name_before_outlet("Jane Roe USA TODAY"), _name_before_outlet("JANE ROE USA TODAY")
+    ('Jane Roe', 'JANE ROE USA TODAY')
+    """
+    words = run.split()
+    for index in range(2, len(words)):
+        word, before = words[index], words[index - 1]
+        starts = word == "The" or (
+            _CAPITALS_WORD.fullmatch(word) and not _CAPITALS_WORD.fullmatch(before)
+        )
+        if starts and _is_outlet(" ".join(words[index:]), contributing):
+            return " ".join(words[:index])
+    return run
+
+
 @dataclass
 class Dateline:
     place: str | None
@@ -456,8 +482,9 @@ def credit_names(credit: str) -> list[str]:
         for piece in reversed(_ROLE_WORDS.split(clause)):
             found = _NAME_RE.search(piece.strip())
             if found and len(found.group().split()) >= 2:
-                if not _is_outlet(found.group().strip(" .,"), contributing):
-                    names.append(found.group().strip(" .,"))
+                name = _name_before_outlet(found.group().strip(" .,"), contributing)
+                if not _is_outlet(name, contributing):
+                    names.append(name)
                 break
     return list(dict.fromkeys(names))
 
