@@ -18,7 +18,12 @@ import search.indexing.analysis
 from search.extract import article_from_fields, article_from_text, split_title
 from search.extract.dates import normalise_date
 from search.extract.publishers import normalise_publisher
-from search.extract.wire import clean_wire_copy, credit_names, parse_dateline
+from search.extract.wire import (
+    clean_wire_copy,
+    credit_names,
+    parse_dateline,
+    strip_release_foot,
+)
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 SEED = CORPORA / "seed" / "srnnews-japan-britain.txt"
@@ -687,6 +692,69 @@ def test_a_press_release_wires_lead_names_it_as_the_wire_spells_itself(lead, dat
     copy = clean_wire_copy(f"{lead}Acme Corp. (NYSE: ACME) today announced a new chief executive.")
     assert (copy.dateline, copy.agency) == (dateline, agency)
     assert copy.body == "Acme Corp. (NYSE: ACME) today announced a new chief executive."
+
+
+RELEASE = (
+    "NEW YORK, March 3, 2026 /PRNewswire/ -- Acme Corp. today named a new chief executive.\n\n"
+    "About Acme: Acme Corp. makes anvils.\n\nMedia Contact: Jane Doe, press@acme.example"
+)
+RELEASE_URL = "https://www.prnewswire.com/news-releases/acme-names-chief-301234567.html"
+
+
+@pytest.mark.parametrize(
+    ("foot", "removed"),
+    [
+        (
+            f"View original content:{RELEASE_URL}\n\nSOURCE Acme Corp",
+            [f"View original content:{RELEASE_URL}", "SOURCE Acme Corp"],
+        ),
+        (
+            f"Cision View original content to download multimedia:{RELEASE_URL}\n\nSOURCE Acme",
+            [f"Cision View original content to download multimedia:{RELEASE_URL}", "SOURCE Acme"],
+        ),
+        # on consecutive lines, one paragraph once re-wrapped
+        (
+            f"View original content to download multimedia:{RELEASE_URL}\nSOURCE Acme Corp.",
+            [f"View original content to download multimedia:{RELEASE_URL} SOURCE Acme Corp."],
+        ),
+        (
+            f"Cision\n\nView original content:{RELEASE_URL}\n\nSOURCE Acme Corp",
+            ["Cision", f"View original content:{RELEASE_URL}", "SOURCE Acme Corp"],
+        ),
+        (
+            "SOURCE Acme Corp\n\nRelated Links\n\nhttps://www.acme.example",
+            ["SOURCE Acme Corp", "Related Links", "https://www.acme.example"],
+        ),
+    ],
+)
+def test_a_press_releases_source_line_and_link_to_the_original_leave_the_body(foot, removed):
+    """PR Newswire ends a release with a link to its own copy and the issuer's name ("SOURCE
+    Acme Corp"): the wire's furniture, not the release. The contacts above them stay."""
+    copy = clean_wire_copy(f"{RELEASE}\n\n{foot}")
+    assert copy.body == (
+        "Acme Corp. today named a new chief executive.\n\nAbout Acme: Acme Corp. makes anvils."
+        "\n\nMedia Contact: Jane Doe, press@acme.example"
+    )
+    assert [line for kind, line in copy.furniture if kind == "release"] == removed
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "kept"),
+    [
+        # not at the foot
+        (["SOURCE Acme Corp", "Acme Corp. today named a chief."], 2),
+        ([f"View original content:{RELEASE_URL}", "Acme Corp. today named a chief."], 2),
+        # a source named in the story: with a colon, or in a sentence; the contacts
+        (["Oil rose on Monday.", "SOURCE: Reuters"], 2),
+        (["Oil rose on Monday.", "Source: the ministry said talks would resume next week."], 2),
+        (["Oil rose on Monday.", "SOURCE Acme Corp /CONTACT: Jane Doe, press@acme.example"], 2),
+        # links at the foot of a story that is not a release, or above the wire's lines
+        (["Oil rose on Monday.", "Related Links", "https://www.acme.example"], 3),
+        (["Acme named a chief.", "https://www.acme.example", "SOURCE Acme Corp"], 2),
+    ],
+)
+def test_a_source_or_a_link_that_is_not_a_releases_foot_stays(paragraphs, kept):
+    assert strip_release_foot(paragraphs)[0] == paragraphs[:kept]
 
 
 def test_a_wires_sign_off_names_the_agency_and_leaves_the_body():

@@ -8,8 +8,10 @@ arrived already extracted (an export's or a feed's body) is cleaned as a page's 
    AP/Reuters/Bloomberg copyright lines, the 1987 ``Reuter`` signature, "Follow AP's
    coverage of ... at https://..."), remembering the site; and the lines that end copy
    (``-30-``, ``###``, "Follow Jane Doe on Twitter at ...", a lone "(AP Photo/Jane Doe)");
-2. ``strip_contacts``: Bloomberg's foot ("To contact the reporter on this story: ..."),
-   kept in ``WireCopy.furniture`` as ``contact``;
+2. ``strip_release_foot``: a press release's wire lines at its foot (PR Newswire's "View
+   original content: https://..." and "SOURCE Acme Corp"), kept in ``WireCopy.furniture`` as
+   ``release``; ``strip_contacts``: Bloomberg's foot ("To contact the reporter on this
+   story: ..."), kept as ``contact``;
 3. ``strip_notes``: the desk's notes about the story, at its head or its foot (an editor's
    note, ``UPDATED: Adds comment``, ``(Corrects spelling ...)``, ``This story has been
    corrected to ...``), kept in ``WireCopy.furniture`` as ``note``;
@@ -199,6 +201,21 @@ CONTACT = re.compile(
 )
 #: The contact block is looked for in this many paragraphs at the foot.
 CONTACT_PARAGRAPHS = 6
+#: PR Newswire's line naming the release's issuer, at its foot: "SOURCE Acme Corp". In
+#: capitals and with no colon: "SOURCE: Reuters" credits a story's figures, "SOURCE Acme
+#: /CONTACT: Jane Doe" holds the contacts.
+RELEASE_SOURCE = r"SOURCE\s+[^\s:][^:]{0,100}"
+#: PR Newswire's link to its own copy of the release ("Cision" is its logo's text), with the
+#: source line after it when the two lines were re-wrapped into one.
+RELEASE_LINK = (
+    r"(?:Cision\s+)?View original content(?: to download multimedia)?\s*:\s*"
+    rf"(?:(?:https?://|www\.)\S+)?(?:\s+{RELEASE_SOURCE})?"
+)
+RELEASE_FOOT = re.compile(rf"^(?:{RELEASE_SOURCE}|{RELEASE_LINK})$")
+#: The wire's logo's text, on a line of its own above its link.
+RELEASE_LOGO = "Cision"
+#: The issuer's links under the source line on a release's page.
+RELEASE_LINKS = re.compile(r"^(?:Related Links?|(?:https?://|www\.)\S+)$", re.I)
 #: A wire's sign-off on a line of its own, the agency and its desk's code: ``dpa/lno``,
 #: ``aja/PAP``. Without the code, an agency's name alone on a line may be a speaker's label
 #: ("Bloomberg:") or a quoted name, so it names no agency.
@@ -518,6 +535,31 @@ def _names_and_credit_words(paragraph: str) -> bool:
     return all(word in _CREDIT_WORDS for word in _LOWER_WORD.findall(text))
 
 
+def strip_release_foot(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop a press release's wire furniture at its foot: the source line ("SOURCE Acme
+    Corp"), the link to the wire's copy ("View original content: https://...") and the links
+    under them; return the rest and what went, as ("release", paragraph).
+
+    Only at the foot, where the wire puts them: a link that ends a story, or a contact's
+    web address above the wire's lines, is the story's. The contacts above ("Media Contact:
+    ...") are the release's, and stay.
+
+    >>> strip_release_foot(["Acme named a chief.", "Media Contact: Jane Doe", "SOURCE Acme"])
+    (['Acme named a chief.', 'Media Contact: Jane Doe'], [('release', 'SOURCE Acme')])
+    """
+    links = len(paragraphs)
+    while links and RELEASE_LINKS.match(paragraphs[links - 1]):
+        links -= 1
+    start = links
+    while start and RELEASE_FOOT.match(paragraphs[start - 1]):
+        start -= 1
+    if start == links:
+        return paragraphs, []  # the links are the story's
+    if start and paragraphs[start - 1] == RELEASE_LOGO:
+        start -= 1
+    return paragraphs[:start], [("release", paragraph) for paragraph in paragraphs[start:]]
+
+
 def strip_contacts(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Drop the foot that tells readers whom to contact ("To contact the reporter on this
     story: ..."), addresses and all; return the rest and what went, as ("contact", paragraph).
@@ -637,6 +679,7 @@ def clean_wire_copy(text: str) -> WireCopy:
     """Run the steps over a story's text and return the cleaned body and its fields."""
     paragraphs = split_paragraphs(text.replace("\r\n", "\n").replace("\u00a0", " "))
     paragraphs, site, footer_agency = strip_footers(paragraphs)
+    paragraphs, release = strip_release_foot(paragraphs)
     paragraphs, contacts = strip_contacts(paragraphs)
     paragraphs, notes = strip_notes(paragraphs)
     paragraphs, contributors = strip_credits(paragraphs)
@@ -644,7 +687,7 @@ def clean_wire_copy(text: str) -> WireCopy:
     paragraphs, furniture = strip_furniture(paragraphs)
     paragraphs, byline = strip_byline(paragraphs)
     copy = WireCopy(body="", contributors=contributors, authors=byline.names)
-    copy.furniture = contacts + notes + furniture
+    copy.furniture = release + contacts + notes + furniture
     copy.footer_site = site or more_site
     if paragraphs:
         dateline = parse_dateline(paragraphs[0])
