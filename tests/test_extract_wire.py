@@ -661,9 +661,75 @@ def test_a_bloomberg_story_names_its_agency_and_leaves_its_foot():
         None,
     )
     assert story.contributors == ["Jane Doe", "Carlos Mendes"]
+    assert story.authors == ["Alex Smith"]  # the reporter the foot names; not its editors
     assert story.body.startswith("Stocks rose for a third day as traders weighed comments")
     assert story.body.endswith("said Ana Ruiz, a strategist at a New York brokerage.")
     assert "@" not in story.body and "contact" not in story.body
+
+
+BLOOMBERG_STORY = (
+    "(Bloomberg) -- Copper rose to a two-month high as mines in Chile cut output.\n\n"
+    "Stockpiles in London fell for a fifth week, the exchange said.\n\n"
+    "--With assistance from Mia Park.\n\n"
+)
+EDITORS_FOOT = (
+    "To contact the editors responsible for this story:\nAnn Lee at alee@bloomberg.net\nRos Vale"
+)
+
+
+@pytest.mark.parametrize(
+    ("reporters_foot", "authors"),
+    [
+        (
+            "To contact the reporter on this story:\nJane Doe in London at jdoe@bloomberg.net",
+            ["Jane Doe"],
+        ),
+        (
+            "To contact the reporter on this story: Jean-Luc de la Rue in Paris at"
+            " jrue@bloomberg.net",
+            ["Jean-Luc de la Rue"],
+        ),
+        (
+            "To contact the reporters on this story:\nJane Doe in London at jdoe@bloomberg.net;"
+            "\nJohn Q. Roe in New York at jroe@bloomberg.net",
+            ["Jane Doe", "John Q. Roe"],
+        ),
+        # one paragraph once re-wrapped: each name ends at its address
+        (
+            "To contact the reporters on this story: Jane Doe in London at jdoe@bloomberg.net"
+            " John Roe at jroe@bloomberg.net",
+            ["Jane Doe", "John Roe"],
+        ),
+        # a column names its author there
+        ("To contact the author of this story:\n\nTom B Hale at thale@example.edu", ["Tom B Hale"]),
+    ],
+)
+def test_the_reporters_in_a_bloomberg_foot_are_the_authors(reporters_foot, authors):
+    """Bloomberg copy has no byline: its reporters are named only in the contact foot, with
+    their city and address. The editors named below them are neither authors nor contributors,
+    and the "With assistance from" names stay contributors."""
+    story = article_from_text(f"{BLOOMBERG_STORY}{reporters_foot}\n\n{EDITORS_FOOT}")
+    assert story.authors == authors
+    assert story.contributors == ["Mia Park"]
+    assert story.body.endswith("the exchange said.")
+
+
+@pytest.mark.parametrize(
+    ("byline", "fields", "authors"),
+    [
+        ("By Kim Sato\n\n", {}, ["Kim Sato"]),
+        ("", {"authors": "Kim Sato"}, ["Kim Sato"]),
+        ("", {"authors": "J. Doe"}, ["J. Doe"]),
+        # a field that names only the agency names no reporter
+        ("", {"authors": "Bloomberg News"}, ["Jane Doe"]),
+    ],
+)
+def test_a_byline_or_the_sources_author_field_wins_over_the_contact_foot(byline, fields, authors):
+    foot = "To contact the reporter on this story:\nJane Doe in London at jdoe@bloomberg.net"
+    body = f"{byline}{BLOOMBERG_STORY}{foot}\n\n{EDITORS_FOOT}"
+    story = article_from_fields({"title": "Copper rises", "body": body, **fields})
+    assert story.authors == authors
+    assert clean_wire_copy(body).reporters == ["Jane Doe"]
 
 
 @pytest.mark.parametrize(

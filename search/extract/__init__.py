@@ -257,6 +257,9 @@ def _finish(
     authors = list(dict.fromkeys((authors or []) + copy.authors))
     agency = normalise_agency(agency) or copy.agency or _credited_agency(authors)
     authors = [name for name in authors if not agency_named(name)]
+    # Bloomberg names its reporters only in the contact foot: they stand in for a byline, and
+    # never beside one (nor beside the source's own author field, spelt its own way)
+    authors = authors or copy.reporters
     when = normalise_date(published)
     if not when and copy.dateline_date and re.search(r"\d{4}", copy.dateline_date):
         when = normalise_date(copy.dateline_date)

@@ -11,7 +11,8 @@ arrived already extracted (an export's or a feed's body) is cleaned as a page's 
 2. ``strip_release_foot``: a press release's wire lines at its foot (PR Newswire's "View
    original content: https://..." and "SOURCE Acme Corp"), kept in ``WireCopy.furniture`` as
    ``release``; ``strip_contacts``: Bloomberg's foot ("To contact the reporter on this
-   story: ..."), kept as ``contact``;
+   story: ..."), kept as ``contact``, whose reporters (not its editors) are
+   ``WireCopy.reporters``: the authors of a story that no byline or field credits;
 3. ``strip_notes``: the desk's notes about the story, at its head or its foot (an editor's
    note, ``UPDATED: Adds comment``, ``(Corrects spelling ...)``, ``This story has been
    corrected to ...``), kept in ``WireCopy.furniture`` as ``note``;
@@ -201,6 +202,25 @@ CONTACT = re.compile(
 )
 #: The contact block is looked for in this many paragraphs at the foot.
 CONTACT_PARAGRAPHS = 6
+#: A heading inside the contact block, and whom it lists: "To contact the reporters on this
+#: story:" (the story's authors; a column's "author", a "writer" too), "To contact the editors
+#: responsible for this story:" (desk staff, neither authors nor contributors).
+CONTACT_HEADING = re.compile(
+    r"\bto contact the (?P<role>reporters?|editors?|writers?|authors?)\b.{0,40}?"
+    r"\bthis (?:story|report|article)\b\s*:?",
+    re.I,
+)
+#: What ends one person's entry under a heading: a semicolon, a line of its own, or the e-mail
+#: address after the name ("Jane Doe in London at jdoe@bloomberg.net John Roe at ...").
+_CONTACT_ENTRY_END = re.compile(r";|\n|\S+@\S+")
+#: Where the name in an entry ends: its city ("in London") or its address ("at ...").
+_CONTACT_NAME_END = re.compile(r"\s+(?:in|at)(?:\s|$)")
+#: A person's name as a contact entry gives it, whole: capitalised words, initials with or
+#: without their point ("Steven T. Dennis", "Branko L Milanovic"), particles, hyphens.
+_CAPITAL = "A-ZÀ-ÖØ-Þ"
+_CONTACT_NAME = re.compile(
+    rf"[{_CAPITAL}][\w'\u2019-]*\.?(?:\s+(?:{_PARTICLES}\s+)*[{_CAPITAL}][\w'\u2019-]*\.?){{1,4}}"
+)
 #: PR Newswire's line naming the release's issuer, at its foot: "SOURCE Acme Corp". In
 #: capitals and with no colon: "SOURCE: Reuters" credits a story's figures, "SOURCE Acme
 #: /CONTACT: Jane Doe" holds the contacts.
@@ -304,6 +324,8 @@ class WireCopy:
     dateline_date: str | None = None
     authors: list[str] = field(default_factory=list)
     contributors: list[str] = field(default_factory=list)
+    #: the reporters the contact foot names; the authors only when nothing else names any
+    reporters: list[str] = field(default_factory=list)
     footer_site: str | None = None
     #: the furniture paragraphs that left the body, as (kind, paragraph)
     furniture: list[tuple[str, str]] = field(default_factory=list)
@@ -576,6 +598,32 @@ def strip_contacts(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, st
     return paragraphs, []
 
 
+def contact_reporters(contacts: list[str]) -> list[str]:
+    """The people the contact foot lists as the story's reporters (or its author or writers),
+    without their city or address; the editors it lists are not the story's.
+
+    Bloomberg's copy names its reporters only there, with no byline above the story.
+
+    >>> contact_reporters(["To contact the reporters on this story: Jane Doe in London at"
+    ...     " jdoe@bloomberg.net; Jean-Luc de la Rue in Paris at jrue@bloomberg.net",
+    ...     "To contact the editors responsible for this story: Ann Lee at alee@bloomberg.net"])
+    ['Jane Doe', 'Jean-Luc de la Rue']
+    """
+    text = "\n".join(contacts)
+    headings = list(CONTACT_HEADING.finditer(text))
+    names: list[str] = []
+    for index, heading in enumerate(headings):
+        if heading.group("role").lower().startswith("editor"):
+            continue
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+        listed = text[heading.end() : end]
+        for entry in _CONTACT_ENTRY_END.split(listed):
+            name = _CONTACT_NAME_END.split(entry.strip(" ,.:"), maxsplit=1)[0].strip(" ,")
+            if _CONTACT_NAME.fullmatch(name) and not agency_named(name):
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
 def strip_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     """Drop the trailing ``___`` block and credit lines; return the rest and the names."""
     names: list[str] = []
@@ -687,6 +735,7 @@ def clean_wire_copy(text: str) -> WireCopy:
     paragraphs, furniture = strip_furniture(paragraphs)
     paragraphs, byline = strip_byline(paragraphs)
     copy = WireCopy(body="", contributors=contributors, authors=byline.names)
+    copy.reporters = contact_reporters([paragraph for _, paragraph in contacts])
     copy.furniture = release + contacts + notes + furniture
     copy.footer_site = site or more_site
     if paragraphs:
