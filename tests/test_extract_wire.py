@@ -823,6 +823,54 @@ def test_a_source_or_a_link_that_is_not_a_releases_foot_stays(paragraphs, kept):
     assert strip_release_foot(paragraphs)[0] == paragraphs[:kept]
 
 
+BUSINESS_WIRE_RELEASE = (
+    "NEW YORK--(BUSINESS WIRE)--Acme Corp. (NYSE: ACME) today named a new chief executive.\n\n"
+    "About Acme: Acme Corp. makes anvils."
+)
+SOURCE_VERSION = (
+    "View source version on businesswire.com: "
+    "https://www.businesswire.com/news/home/20260303005012/en/"
+)
+
+
+@pytest.mark.parametrize(
+    ("foot", "body_foot"),
+    [
+        # above the contacts, as the wire places it
+        (
+            f"{SOURCE_VERSION}\n\nContacts\n\nMedia: Jane Doe, press@acme.example",
+            "Contacts\n\nMedia: Jane Doe, press@acme.example",
+        ),
+        # re-wrapped into one paragraph with the contacts below it
+        (
+            f"{SOURCE_VERSION}\nContacts\nJane Doe, press@acme.example",
+            "Contacts Jane Doe, press@acme.example",
+        ),
+        # at the very foot, when the release gives no contacts
+        (SOURCE_VERSION, ""),
+    ],
+)
+def test_business_wires_link_to_its_copy_leaves_the_body_wherever_it_sits(foot, body_foot):
+    """Business Wire puts "View source version on businesswire.com: URL" above the release's
+    contacts: it is the wire's line, not the release's, so it leaves the body and the
+    contacts below it stay."""
+    copy = clean_wire_copy(f"{BUSINESS_WIRE_RELEASE}\n\n{foot}")
+    story = "Acme Corp. (NYSE: ACME) today named a new chief executive.\n\n"
+    story += "About Acme: Acme Corp. makes anvils."
+    assert copy.body == (f"{story}\n\n{body_foot}" if body_foot else story)
+    assert [line for kind, line in copy.furniture if kind == "release"] == [SOURCE_VERSION]
+    assert copy.agency == "Business Wire"
+
+
+def test_business_wires_link_leaves_a_release_kept_one_line_a_paragraph():
+    contacts = "\n".join(
+        ["Contacts", "Media", "Jane Doe", "Acme Corp.", "+1 555 0100", "press@acme.example"]
+        + ["Investors", "John Roe", "Acme Corp.", "+1 555 0101", "ir@acme.example"]
+    )
+    copy = clean_wire_copy(f"Acme Corp. named a chief.\n{SOURCE_VERSION}\n{contacts}")
+    assert copy.body.split("\n\n") == ["Acme Corp. named a chief.", *contacts.split("\n")]
+
+
 def test_a_wires_sign_off_names_the_agency_and_leaves_the_body():
     """dpa signs its copy off with its desk's code ("dpa/lno"): the agency, not the story."""
     copy = clean_wire_copy(

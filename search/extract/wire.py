@@ -10,7 +10,9 @@ arrived already extracted (an export's or a feed's body) is cleaned as a page's 
    (``-30-``, ``###``, "Follow Jane Doe on Twitter at ...", a lone "(AP Photo/Jane Doe)");
 2. ``strip_release_foot``: a press release's wire lines at its foot (PR Newswire's "View
    original content: https://..." and "SOURCE Acme Corp"), kept in ``WireCopy.furniture`` as
-   ``release``; ``strip_contacts``: Bloomberg's foot ("To contact the reporter on this
+   ``release``; ``strip_source_version_link``: Business Wire's "View source version on
+   businesswire.com: https://...", above the release's contacts, kept as ``release`` too;
+   ``strip_contacts``: Bloomberg's foot ("To contact the reporter on this
    story: ..."), kept as ``contact``, whose reporters (not its editors) are
    ``WireCopy.reporters``: the authors of a story that no byline or field credits;
 3. ``strip_notes``: the desk's notes about the story, at its head or its foot (an editor's
@@ -234,6 +236,17 @@ RELEASE_LINK = (
 RELEASE_FOOT = re.compile(rf"^(?:{RELEASE_SOURCE}|{RELEASE_LINK})$")
 #: The wire's logo's text, on a line of its own above its link.
 RELEASE_LOGO = "Cision"
+#: Business Wire's link to its own copy of the release ("View source version on
+#: businesswire.com: https://www.businesswire.com/news/home/20260303005012/en/"): the wire's
+#: words, never the release's, and above the release's contacts rather than at its foot.
+SOURCE_VERSION_LINK = re.compile(
+    r"(?:^|(?<=\s))View source version on (?i:(?:www\.)?businesswire\.com)\s*:"
+    r"(?:\s*(?:https?://|www\.)\S+)?"
+)
+#: The link is looked for in this many paragraphs at the foot: the contacts under it run to
+#: a dozen lines or more (each person's name, title, phone and address) in copy that keeps
+#: each line a paragraph.
+SOURCE_VERSION_PARAGRAPHS = 20
 #: The issuer's links under the source line on a release's page.
 RELEASE_LINKS = re.compile(r"^(?:Related Links?|(?:https?://|www\.)\S+)$", re.I)
 #: A wire's sign-off on a line of its own, the agency and its desk's code: ``dpa/lno``,
@@ -582,6 +595,34 @@ def strip_release_foot(paragraphs: list[str]) -> tuple[list[str], list[tuple[str
     return paragraphs[:start], [("release", paragraph) for paragraph in paragraphs[start:]]
 
 
+def strip_source_version_link(
+    paragraphs: list[str],
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop Business Wire's "View source version on businesswire.com: URL" line from the last
+    paragraphs, wherever it sits among them (the release's contacts below it stay); return the
+    rest and what went, as ("release", line). Text re-wrapped into its paragraph, above or
+    below the line, stays as a paragraph of its own.
+
+    >>> kept, removed = strip_source_version_link(["Acme named a chief.", "View source version"
+    ...     " on businesswire.com: https://bit.ly/x", "Contacts", "Jane Doe"])
+    >>> kept
+    ['Acme named a chief.', 'Contacts', 'Jane Doe']
+    >>> removed
+    [('release', 'View source version on businesswire.com: https://bit.ly/x')]
+    """
+    start = max(0, len(paragraphs) - SOURCE_VERSION_PARAGRAPHS)
+    kept, removed = paragraphs[:start], []
+    for paragraph in paragraphs[start:]:
+        link = SOURCE_VERSION_LINK.search(paragraph)
+        if link is None:
+            kept.append(paragraph)
+            continue
+        removed.append(("release", link.group()))
+        around = (paragraph[: link.start()].strip(), paragraph[link.end() :].strip())
+        kept.extend(part for part in around if part)
+    return kept, removed
+
+
 def strip_contacts(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Drop the foot that tells readers whom to contact ("To contact the reporter on this
     story: ..."), addresses and all; return the rest and what went, as ("contact", paragraph).
@@ -728,6 +769,7 @@ def clean_wire_copy(text: str) -> WireCopy:
     paragraphs = split_paragraphs(text.replace("\r\n", "\n").replace("\u00a0", " "))
     paragraphs, site, footer_agency = strip_footers(paragraphs)
     paragraphs, release = strip_release_foot(paragraphs)
+    paragraphs, source_version = strip_source_version_link(paragraphs)
     paragraphs, contacts = strip_contacts(paragraphs)
     paragraphs, notes = strip_notes(paragraphs)
     paragraphs, contributors = strip_credits(paragraphs)
@@ -736,7 +778,7 @@ def clean_wire_copy(text: str) -> WireCopy:
     paragraphs, byline = strip_byline(paragraphs)
     copy = WireCopy(body="", contributors=contributors, authors=byline.names)
     copy.reporters = contact_reporters([paragraph for _, paragraph in contacts])
-    copy.furniture = release + contacts + notes + furniture
+    copy.furniture = release + source_version + contacts + notes + furniture
     copy.footer_site = site or more_site
     if paragraphs:
         dateline = parse_dateline(paragraphs[0])
