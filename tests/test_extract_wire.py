@@ -871,6 +871,53 @@ def test_business_wires_link_leaves_a_release_kept_one_line_a_paragraph():
     assert copy.body.split("\n\n") == ["Acme Corp. named a chief.", *contacts.split("\n")]
 
 
+GLOBE_RELEASE = (
+    "OSLO, Norway, March 03, 2026 (GLOBE NEWSWIRE) -- Acme ASA today reported higher sales."
+    "\n\nFor more information, contact:\n\nJane Doe, +47 555 0100, ir@acme.example"
+)
+GLOBE_BODY = (
+    "Acme ASA today reported higher sales.\n\nFor more information, contact:"
+    "\n\nJane Doe, +47 555 0100, ir@acme.example"
+)
+
+
+@pytest.mark.parametrize(
+    ("copy", "body", "removed"),
+    [
+        (
+            f"{GLOBE_RELEASE}\n\nAttachments\n\nAcme Q4 2025 Report\n\nAcme Logo",
+            GLOBE_BODY,
+            ["Attachments", "Acme Q4 2025 Report", "Acme Logo"],
+        ),
+        (f"{GLOBE_RELEASE}\n\nAttachment\n\nAcme Logo", GLOBE_BODY, ["Attachment", "Acme Logo"]),
+        # the heading over lines that are not files' names: a contact's address
+        (
+            f"{GLOBE_RELEASE}\n\nAttachment\n\nJohn Roe, jroe@acme.example",
+            f"{GLOBE_BODY}\n\nAttachment\n\nJohn Roe, jroe@acme.example",
+            [],
+        ),
+        # a sentence about attachments is the release's
+        (
+            f"{GLOBE_RELEASE}\n\nAttachments to the report are on the company's website.",
+            f"{GLOBE_BODY}\n\nAttachments to the report are on the company's website.",
+            [],
+        ),
+        # not from that wire: a story's own section stays
+        (
+            "OSLO (AP) — The council met.\n\nAttachments\n\nBudget 2026",
+            "The council met.\n\nAttachments\n\nBudget 2026",
+            [],
+        ),
+    ],
+)
+def test_globenewswires_list_of_attachments_leaves_the_body(copy, body, removed):
+    """GlobeNewswire ends a release with the names of the files attached to it under an
+    "Attachment(s)" heading: the wire's furniture, not the release; the contacts above stay."""
+    cleaned = clean_wire_copy(copy)
+    assert cleaned.body == body
+    assert [line for kind, line in cleaned.furniture if kind == "release"] == removed
+
+
 def test_a_wires_sign_off_names_the_agency_and_leaves_the_body():
     """dpa signs its copy off with its desk's code ("dpa/lno"): the agency, not the story."""
     copy = clean_wire_copy(

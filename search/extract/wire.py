@@ -28,7 +28,9 @@ arrived already extracted (an export's or a feed's body) is cleaned as a page's 
 7. ``parse_dateline``: the dateline lead (``TOKYO (AP) —``, ``SALVADOR, Feb 26 -``,
    ``(Bloomberg) --``, ``TORONTO — (CP) —``, ``Madrid, Jan 5 (EFE).-``, ``Hamburg (dpa/lno) -``)
    into place, agency and date, removed from the body's first words; else a wire's sign-off
-   (``dpa/lno``) that left as furniture names the agency.
+   (``dpa/lno``) that left as furniture names the agency;
+8. ``strip_attachments``: a release whose lead names GlobeNewswire loses that wire's list of
+   attachments at its foot ("Attachments", then the files' names), kept as ``release``.
 """
 
 from __future__ import annotations
@@ -249,6 +251,14 @@ SOURCE_VERSION_LINK = re.compile(
 SOURCE_VERSION_PARAGRAPHS = 20
 #: The issuer's links under the source line on a release's page.
 RELEASE_LINKS = re.compile(r"^(?:Related Links?|(?:https?://|www\.)\S+)$", re.I)
+#: GlobeNewswire's list of the files attached to a release, at its foot: a heading on a line
+#: of its own ("Attachment", "Attachments") over their names, one a line.
+ATTACHMENTS_HEADING = re.compile(r"^Attachments?:?$")
+#: At most this many names under the heading, each a short title: a line longer, or one with
+#: an address or a link (a contact's), is the release's, and the list stays.
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_CHARS = 150
+_NOT_AN_ATTACHMENT = re.compile(r"@|://|\bwww\.")
 #: A wire's sign-off on a line of its own, the agency and its desk's code: ``dpa/lno``,
 #: ``aja/PAP``. Without the code, an agency's name alone on a line may be a speaker's label
 #: ("Bloomberg:") or a quoted name, so it names no agency.
@@ -623,6 +633,27 @@ def strip_source_version_link(
     return kept, removed
 
 
+def strip_attachments(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Drop GlobeNewswire's list of a release's attachments at its foot, heading and names
+    ("Attachments", "Acme Logo", "Q3 Results"); return the rest and what went, as
+    ("release", paragraph). Only for a release on that wire (the caller checks its lead),
+    and only when every line under the heading reads as a file's name.
+
+    >>> strip_attachments(["Acme named a chief.", "Attachment", "Acme Logo"])
+    (['Acme named a chief.'], [('release', 'Attachment'), ('release', 'Acme Logo')])
+    """
+    for index in range(max(0, len(paragraphs) - MAX_ATTACHMENTS - 1), len(paragraphs) - 1):
+        if not ATTACHMENTS_HEADING.match(paragraphs[index]):
+            continue
+        names = paragraphs[index + 1 :]
+        if all(
+            len(name) <= MAX_ATTACHMENT_CHARS and not _NOT_AN_ATTACHMENT.search(name)
+            for name in names
+        ):
+            return paragraphs[:index], [("release", p) for p in paragraphs[index:]]
+    return paragraphs, []
+
+
 def strip_contacts(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Drop the foot that tells readers whom to contact ("To contact the reporter on this
     story: ..."), addresses and all; return the rest and what went, as ("contact", paragraph).
@@ -792,6 +823,9 @@ def clean_wire_copy(text: str) -> WireCopy:
                 dateline.agency,
                 dateline.date,
             )
+    if copy.agency == "GlobeNewswire":  # its lead names the wire: the list is its furniture
+        paragraphs, attachments = strip_attachments(paragraphs)
+        copy.furniture += attachments
     copy.agency = copy.agency or byline.agency or footer_agency or more_agency
     copy.agency = copy.agency or signed_off_by(furniture)
     copy.body = "\n\n".join(paragraphs)
