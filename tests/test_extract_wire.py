@@ -91,6 +91,12 @@ def test_seed_other_fields(seed):
         ("MADRID (EFE) — Los", "MADRID", "EFE", None),
         ("Madrid, Jan 5 (EFE).- Spain's", "MADRID", "EFE", "Jan 5"),
         ("Hamburg (dpa/lno) - Die", "HAMBURG", "dpa", None),
+        # the day first, as British and non-English desks write it
+        ("LONDON, 5 March (Reuters) - Oil", "LONDON", "Reuters", "5 March"),
+        ("Madrid, 5 ene (EFE).- El", "MADRID", "EFE", "5 ene"),
+        ("Berlin, 5. Januar (dpa) - Die", "BERLIN", "dpa", "5. Januar"),
+        ("PARIS, 5 janv. 2024 (AFP) - Le", "PARIS", "AFP", "5 janv. 2024"),
+        ("Roma, 12 giu (ANSA) - Il", "ROMA", "ANSA", "12 giu"),
     ],
 )
 def test_parse_dateline(lead, place, agency, date):
@@ -111,6 +117,21 @@ def test_a_dateline_with_a_date_in_figures(name, dateline, published, opening):
     story = article_from_text((WIRE / name).read_text("utf-8"), name)
     assert (story.dateline, story.published) == (dateline, published)
     assert story.body.startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("PARIS, 5 janv. 2024 (AFP) - Le gouvernement a annoncé lundi un plan.", "2024-01-05"),
+        ("LONDON, 5 March 2024 (Reuters) - Oil prices rose on Tuesday.", "2024-03-05"),
+        ("Lisboa, 7 out 2023 (Lusa) - O governo anunciou hoje um plano.", "2023-10-07"),
+    ],
+)
+def test_a_day_first_dateline_with_its_year_dates_the_story(text, published):
+    """The lead leaves the body and, when nothing else dates the story, dates it."""
+    story = article_from_text(f"Headline\n\n{text}\n", "story.txt")
+    assert story.published == published
+    assert story.body.startswith(text.split(" - ", 1)[1])
 
 
 @pytest.mark.parametrize(

@@ -262,7 +262,7 @@ def _finish(
     authors = authors or copy.reporters
     when = normalise_date(published)
     if not when and copy.dateline_date and re.search(r"\d{4}", copy.dateline_date):
-        when = normalise_date(copy.dateline_date)
+        when = normalise_date(copy.dateline_date) or date_in_text(copy.dateline_date)
     when = when or _printed_date(copy.furniture)
     publisher = normalise_publisher(publisher, url) or normalise_publisher(copy.footer_site)
     publisher = publisher or publisher_from_url(url) or agency

@@ -121,13 +121,13 @@ def _iso(when: datetime, *, has_time: bool) -> str:
 def date_with_year(month_day: str, year: int) -> str | None:
     """A dateline's ``Feb 26`` completed with a known year.
 
-    >>> date_with_year("Feb 26", 1987)
-    '1987-02-26'
+    >>> date_with_year("Feb 26", 1987), date_with_year("5 ene", 2024)
+    ('1987-02-26', '2024-01-05')
     """
     try:
         when = date_parser.parse(f"{month_day} {year}")
-    except (ValueError, OverflowError):
-        return None
+    except (ValueError, OverflowError):  # a month dateutil does not know: "ene", "janv."
+        return date_in_text(f"{month_day} {year}", slashed=False)
     return when.date().isoformat()
 
 
@@ -179,29 +179,38 @@ def in_publisher_zone(iso: str, url: str | None) -> str:
 
 #: Month names of the archive's languages, by month number (abbreviations by prefix).
 _MONTH_NAMES = {
-    1: "january janvier januar jänner enero gennaio januari styczeń stycznia",
-    2: "february février februar febrero febbraio februari luty lutego",
-    3: "march mars märz marzo maart marzec marca",
+    1: "january janvier januar jänner enero gennaio januari styczeń stycznia janeiro",
+    2: "february février februar febrero febbraio februari luty lutego fevereiro",
+    3: "march mars märz marzo maart marzec marca março",
     4: "april avril abril aprile kwiecień kwietnia",
-    5: "may mai mayo maggio mei maj maja",
-    6: "june juin juni junio giugno czerwiec czerwca",
-    7: "july juillet juli julio luglio lipiec lipca",
+    5: "may mai mayo maggio mei maj maja maio",
+    6: "june juin juni junio giugno czerwiec czerwca junho",
+    7: "july juillet juli julio luglio lipiec lipca julho",
     8: "august août agosto augustus sierpień sierpnia",
-    9: "september septembre septiembre settembre wrzesień września",
-    10: "october octobre oktober octubre ottobre październik października",
-    11: "november novembre noviembre listopad listopada",
-    12: "december décembre dezember diciembre dicembre grudzień grudnia",
+    9: "september septembre septiembre settembre wrzesień września setembro",
+    10: "october octobre oktober octubre ottobre październik października outubro",
+    11: "november novembre noviembre listopad listopada novembro",
+    12: "december décembre dezember diciembre dicembre grudzień grudnia dezembro",
 }
 _MONTH_NUMBER = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
 _MONTH_WORD = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
 _ABBREVIATED = r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez"
+#: Months in full or cut short, as English desks and the Spanish, Italian, Portuguese,
+#: French and German ones print them ("5 ene", "5 gen", "5 janv.", "5. Jänner").
+MONTH_WORDS = "|".join(
+    [
+        _MONTH_WORD,
+        _ABBREVIATED,
+        "ene|abr|ago|dic|gen|mag|giu|lug|ott|set|fev|out|janv|févr|fév|avr|juil|déc|mär",
+    ]
+)
 #: Dates as pages print them: "19.10.2019", "2019-10-19", "19. Oktober 2019", "October 19,
 #: 2019", "19 Oct 2019", "10/19/2019".
 _PRINTED_DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})\.\s?(?P<m1>\d{{1,2}})\.\s?(?P<y1>\d{{4}})"
     rf"|(?P<y2>\d{{4}})-(?P<m2>\d{{2}})-(?P<d2>\d{{2}})"
-    rf"|(?P<d3>\d{{1,2}})\.?\s+(?:de\s+)?(?P<n3>{_MONTH_WORD}|{_ABBREVIATED})\.?\s+(?:de\s+)?(?P<y3>\d{{4}})"
-    rf"|(?P<n4>{_MONTH_WORD}|{_ABBREVIATED})\.?\s+(?P<d4>\d{{1,2}}),?\s+(?P<y4>\d{{4}})"
+    rf"|(?P<d3>\d{{1,2}})\.?\s+(?:de\s+)?(?P<n3>{MONTH_WORDS})\.?\s+(?:de\s+)?(?P<y3>\d{{4}})"
+    rf"|(?P<n4>{MONTH_WORDS})\.?\s+(?P<d4>\d{{1,2}}),?\s+(?P<y4>\d{{4}})"
     rf"|(?P<s5>\d{{1,2}}/\d{{1,2}}/\d{{4}}))\b",
     re.I,
 )
@@ -214,6 +223,8 @@ def date_in_text(text: str, *, dayfirst: bool | None = None, slashed: bool = Tru
     '2019-10-19'
     >>> date_in_text("Written: 2023-11-07 15:03:30"), date_in_text("Posted March 3, 2011")
     ('2023-11-07', '2011-03-03')
+    >>> date_in_text("Publié le 14 juil. 2024"), date_in_text("Publicado em 7 de outubro de 2023")
+    ('2024-07-14', '2023-10-07')
     """
     for found in _PRINTED_DATE.finditer(text):
         if found["s5"] and not slashed:  # "10/02/2020": the page's convention is unknown
@@ -232,9 +243,11 @@ def date_in_text(text: str, *, dayfirst: bool | None = None, slashed: bool = Tru
 
 
 def _month_number(name: str) -> int | None:
+    """A month's number from its name or the start of it ("janv" is January, "juil" July)."""
+    name = name.rstrip(".")
     if name in _MONTH_NUMBER:
         return _MONTH_NUMBER[name]
-    return next((n for full, n in _MONTH_NUMBER.items() if full.startswith(name[:3])), None)
+    return next((n for full, n in _MONTH_NUMBER.items() if full.startswith(name)), None)
 
 
 def _valid_day(year: int, month: int, day: int) -> str | None:

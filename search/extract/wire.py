@@ -46,6 +46,7 @@ from search.extract.agencies import (
     normalise_agency,
 )
 from search.extract.bylines import Byline, byline_paragraph
+from search.extract.dates import MONTH_WORDS
 from search.extract.furniture import clean_lines
 
 #: The longest a dateline place runs (``UNITED NATIONS``, ``NAIROBI, Kenya``).
@@ -89,7 +90,10 @@ _MONTH = (
 #: A dateline's date in figures: ISO ``2024-04-03`` or ``03/04/2024``, ``03.04.2024``.
 _ISO_DAY = r"\d{4}-\d{2}-\d{2}"
 _NUMERIC_DAY = rf"{_ISO_DAY}|\d{{1,2}}[/.]\d{{1,2}}[/.](?:\d{{4}}|\d{{2}})"
-_DATE = rf"{_MONTH}|{_NUMERIC_DAY}"
+#: The day first, as British and most non-English desks write it: ``5 March``, ``5 ene``,
+#: ``5. Januar``, ``5 janv. 2024``.
+_DAY_MONTH = rf"\d{{1,2}}\.?\s+(?i:{MONTH_WORDS})\.?(?:,?\s+\d{{4}})?"
+_DATE = rf"{_MONTH}|{_DAY_MONTH}|{_NUMERIC_DAY}"
 _UPPER_PLACE = r"[A-Z][A-Z.'\u2019\- ]*[A-Z.]"
 _TITLE_PLACE = r"[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3}"
 _REGION = r"(?:,\s*[A-Z][\w.'\u2019\-]*(?: [A-Z][\w.'\u2019\-]*){0,3})?"
