@@ -242,6 +242,40 @@ def test_an_outlet_straight_after_a_name_is_cut_from_it(credit, names):
     assert credit_names(credit) == names
 
 
+@pytest.mark.parametrize(
+    ("credit", "names"),
+    [
+        # outlets whose names end in no outlet's word
+        (
+            "Contributing: Jane Roe, USA TODAY; Ann Lee, Nashville Tennessean; Joe Bell and"
+            " Sam Hall, Visalia Times-Delta",
+            ["Jane Roe", "Ann Lee", "Joe Bell", "Sam Hall"],
+        ),
+        # a station and its city
+        (
+            "Contributing: Jane Roe, Ann Lee, USA TODAY; WFAA-TV, Dallas-Fort Worth",
+            ["Jane Roe", "Ann Lee"],
+        ),
+        # a person after the last comma, placed or credited in turn, stays
+        (
+            "Contributing: Jane Roe in Washington, John Doe in Los Angeles; WKYC-TV, Cleveland",
+            ["Jane Roe", "John Doe"],
+        ),
+        (
+            "Contributing: Jane Roe, John Doe for USA TODAY; The Associated Press",
+            ["Jane Roe", "John Doe"],
+        ),
+        # one credit with commas may be a list of names
+        ("Contributing: Jane Roe, Ann Lee, John Doe", ["Jane Roe", "Ann Lee", "John Doe"]),
+        ("Contributing: The Associated Press; Religion News Service", []),
+    ],
+)
+def test_each_credit_of_a_contributing_list_ends_with_its_outlet(credit, names):
+    """USA TODAY's network lists "Name, Outlet; Name and Name, Outlet; ...": what follows
+    each credit's last comma is its outlet, whatever its words, and is no contributor."""
+    assert credit_names(credit) == names
+
+
 def test_reuters_credit_and_footer_leave_the_body():
     copy = clean_wire_copy(
         "LONDON (Reuters) - Oil rose on Monday.\n\nTraders said supply was tight.\n\n"

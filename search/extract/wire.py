@@ -288,7 +288,7 @@ _OUTLET_WORDS = frozenset(_OUTLET_WORDS_TEXT.split())
 #: Outlets' last words that are surnames too ("Larry Register", "Emily Post"): an outlet's
 #: only in a "Contributing:" line, where each name is followed by its outlet ("Stacey
 #: Barchenger, Bergen Record; Lisa Kaczke, Sioux Falls Argus Leader").
-_OUTLET_SURNAMES_TEXT = "post register star record leader mail review globe bee"
+_OUTLET_SURNAMES_TEXT = "post register star record leader mail review globe bee service"
 _OUTLET_SURNAMES = frozenset(_OUTLET_SURNAMES_TEXT.split())
 #: An outlet's possessive before a name: "Fox News' Morgan Phillis", "NPR's Greg Myre".
 _OUTLET_POSSESSIVE = re.compile(r"\S+(?:[’']s|s[’'])\s+(?=[A-Z])")
@@ -529,6 +529,8 @@ def credit_names(credit: str) -> list[str]:
     )
     contributing = bool(_CONTRIBUTING.match(text))
     text = _CONTRIBUTING.sub("", text)
+    if contributing:
+        text = _without_outlets(text)
     text = _BRACKETED_PLACE.sub("", text)
     names: list[str] = []
     # a call to follow the writer after the credit: "... Follow Jane Roe on Twitter: @jroe"
@@ -553,6 +555,33 @@ def credit_names(credit: str) -> list[str]:
                     names.append(name)
                 break
     return list(dict.fromkeys(names))
+
+
+def _without_outlets(contributing: str) -> str:
+    """A "Contributing:" list without its outlets, where it names them for each credit:
+    "Jane Roe, Nashville Tennessean; John Doe, USA TODAY; The Associated Press". In a list
+    of several credits, what follows a credit's last comma is the outlet (or the place,
+    "Doug Stanglin in McLean, Va."), whatever its words, unless it is a person placed or
+    credited in turn ("Jane Roe, John Doe for USA TODAY", "..., John Doe in Los Angeles").
+    A single credit ("Jane Roe, Ann Lee") may be a list of names, and is left whole.
+
+    >>> _without_outlets("Jane Roe, Nashville Tennessean; Ann Lee and Al Roe, KSDK-TV; AP")
+    'Jane Roe; Ann Lee and Al Roe; AP'
+    """
+    credits = contributing.split(";")
+    if len(credits) < 2:
+        return contributing
+    return ";".join(map(_without_outlet, credits))
+
+
+def _without_outlet(credit: str) -> str:
+    head, comma, last = credit.rpartition(",")
+    return head if comma and not _PLACED.search(last) else credit
+
+
+#: A person's credit that says where or for whom: "John Doe in Los Angeles", "... for USA
+#: TODAY".
+_PLACED = re.compile(r"\s(?:in|from|for|of|at)\s")
 
 
 def _is_credit(paragraph: str) -> bool:
