@@ -28,7 +28,7 @@ from .bylines import Byline, byline_paragraph, parse_byline
 from .dates import date_in_text, date_with_year, is_date_line, normalise_date
 from .language import guess_language
 from .publishers import normalise_publisher, publisher_from_url
-from .wire import REVISION_LABEL, WireCopy, clean_wire_copy, is_note, parse_dateline
+from .wire import BLANK_LINE, REVISION_LABEL, WireCopy, clean_wire_copy, is_note, parse_dateline
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def split_title(text: str) -> tuple[str, str]:
     else:
         first, rest = "", stripped
     if label and is_date_line(label):  # it dates the story: the body's furniture step reads it
-        rest = label + ("\n\n" if _BLANK_LINE.search(rest) else "\n") + rest
+        rest = label + ("\n\n" if BLANK_LINE.search(rest) else "\n") + rest
     return first, rest
 
 
@@ -118,7 +118,6 @@ def _headline_like(line: str) -> bool:
 #: A label over the headline: "UPDATED: March 5, 2024 3:45 PM", "UPDATE: New details added",
 #: "CORRECTED" (not "Updated figures show ...", a sentence).
 _LABEL = re.compile(r"^\W*(?i:updated?|corrected|correction|refiled?)\b(?!\s+[a-z])")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _label_above_title(text: str) -> tuple[str, str]:

@@ -201,18 +201,13 @@ CREDIT_CONTRIBUTING = re.compile(r"^contributing:\s*(?P<names>.+)$", re.I)
 CREDIT_ASSISTANCE = re.compile(
     r"^-*\s*with (?:additional )?assistance (?:from|by) .+$", re.I | re.S
 )
-#: Bloomberg's foot: "To contact the reporter on this story: Jane Doe in London at
-#: jdoe@bloomberg.net", then the editors responsible; it runs to the end of the story.
-CONTACT = re.compile(
-    r"^to contact the (?:reporters?|editors?|writers?|authors?)\b.{0,40}\bthis"
-    r" (?:story|report|article)\b",
-    re.I,
-)
 #: The contact block is looked for in this many paragraphs at the foot.
 CONTACT_PARAGRAPHS = 6
-#: A heading inside the contact block, and whom it lists: "To contact the reporters on this
-#: story:" (the story's authors; a column's "author", a "writer" too), "To contact the editors
-#: responsible for this story:" (desk staff, neither authors nor contributors).
+#: Bloomberg's foot opens with such a heading ("To contact the reporter on this story: Jane
+#: Doe in London at jdoe@bloomberg.net") and runs to the end of the story; each heading says
+#: whom it lists: "To contact the reporters on this story:" (the story's authors; a column's
+#: "author", a "writer" too), "To contact the editors responsible for this story:" (desk
+#: staff, neither authors nor contributors).
 CONTACT_HEADING = re.compile(
     r"\bto contact the (?P<role>reporters?|editors?|writers?|authors?)\b.{0,40}?"
     r"\bthis (?:story|report|article)\b\s*:?",
@@ -295,6 +290,9 @@ _OUTLET_POSSESSIVE = re.compile(r"\S+(?:[’']s|s[’'])\s+(?=[A-Z])")
 #: A place in brackets inside an outlet's name: "The (Jackson, Miss.) Clarion-Ledger".
 _BRACKETED_PLACE = re.compile(r"\s*\([^()]*\)(?=\s+[A-Z])")
 _CONTRIBUTING = re.compile(r"^(?:.*\s)?contributing:\s*", re.I)
+#: The words after a credited name that say where or for whom ("Jane Doe in Berlin", "John
+#: Roe for USA TODAY"): the name ends before them.
+_PLACE_WORDS = r"(?:in|from|at|of|for)"
 
 
 def _is_outlet(name: str, contributing: bool = False) -> bool:
@@ -438,11 +436,13 @@ def _looks_like_upper_place(place: str, match: re.Match) -> bool:
 _HYPHENATED = re.compile(r"\w-\w")
 
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: What separates paragraphs where copy has blank lines.
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _INDENTED_LINE = re.compile(r"\n(?=[ \t]{2,}\S)")
 #: The 1987 Reuters wire's sign-off, with the dots after it (``REUTER...``) and the ``^M`` of
 #: a carriage return that the archive kept as text.
-_REUTER_SIGN_OFF = r"(?i:reuters?)(?:\.{2,}|…)?(?:\^M)?"
+_SIGN_OFF_TAIL = r"(?:\.{2,}|…)?(?:\^M)?"
+_REUTER_SIGN_OFF = rf"(?i:reuters?){_SIGN_OFF_TAIL}"
 #: The sign-off ends the copy on a line of its own (``split_paragraphs`` keeps that line a
 #: paragraph), or after a sentence's end or the last figure of a table's row on the last line
 #: ("...it said. Reuter", "...17 REUTER"). After a word it is a name's ("signed by Paul
@@ -452,9 +452,7 @@ _REUTER_SIGNATURE = re.compile(rf"(?:^|(?<=[.!?\"'”)\d])\s+){_REUTER_SIGN_OFF}
 #: into the line above, it could not be told from a surname, so it stays a paragraph of its
 #: own (after a blank line it is one already). ``Reuters`` alone on a line may be a
 #: hard-wrapped sentence's last word ("a spokesman told\nReuters").
-_SIGN_OFF_LINE = re.compile(
-    r"(?<=\S)[ \t]*\n[ \t]*(?P<sign_off>(?i:reuter)(?:\.{2,}|…)?(?:\^M)?)\s*$"
-)
+_SIGN_OFF_LINE = re.compile(rf"(?<=\S)[ \t]*\n[ \t]*(?P<sign_off>(?i:reuter){_SIGN_OFF_TAIL})\s*$")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -471,8 +469,8 @@ def split_paragraphs(text: str) -> list[str]:
     sign_off = _SIGN_OFF_LINE.search(text)
     if sign_off:
         text = text[: sign_off.start()]
-    if _BLANK_LINE.search(text):
-        blocks = _BLANK_LINE.split(text)
+    if BLANK_LINE.search(text):
+        blocks = BLANK_LINE.split(text)
     elif len(_INDENTED_LINE.findall(text)) >= 1 and text.count("\n") > 1:
         blocks = _INDENTED_LINE.split(text)
     else:
@@ -543,7 +541,7 @@ def credit_names(credit: str) -> list[str]:
         if re.match(r"^(?:editing|edited|graphics|photos?)\b", clause, re.I):
             continue  # editors and desk staff are not the story's contributors
         clause = re.sub(r"^.*?\bby\s+", "", clause, flags=re.I)
-        clause = re.split(r"\s+(?:in|from|at|of|for)\s+(?:the\s+)?[A-Z]", clause)[0]
+        clause = re.split(rf"\s+{_PLACE_WORDS}\s+(?:the\s+)?[A-Z]", clause)[0]
         clause = _OUTLET_POSSESSIVE.split(clause)[-1]  # "Fox News' Morgan Phillis"
         # the name follows its role: "Calif. Associated Press writer Joan Lowy", "AP Medical
         # Writer Lauran Neergaard"
@@ -581,7 +579,7 @@ def _without_outlet(credit: str) -> str:
 
 #: A person's credit that says where or for whom: "John Doe in Los Angeles", "... for USA
 #: TODAY".
-_PLACED = re.compile(r"\s(?:in|from|for|of|at)\s")
+_PLACED = re.compile(rf"\s{_PLACE_WORDS}\s")
 
 
 def _is_credit(paragraph: str) -> bool:
@@ -698,7 +696,10 @@ def strip_contacts(paragraphs: list[str]) -> tuple[list[str], list[tuple[str, st
     start = max(0, len(paragraphs) - CONTACT_PARAGRAPHS)
     for index in range(start, len(paragraphs)):
         block = paragraphs[index:]
-        if CONTACT.match(paragraphs[index]) and sum(map(len, block)) <= MAX_CREDIT_BLOCK_CHARS:
+        if (
+            CONTACT_HEADING.match(paragraphs[index])
+            and sum(map(len, block)) <= MAX_CREDIT_BLOCK_CHARS
+        ):
             return paragraphs[:index], [("contact", p) for p in block]
     return paragraphs, []
 
@@ -859,7 +860,8 @@ def clean_wire_copy(text: str) -> WireCopy:
     if copy.agency == "GlobeNewswire":  # its lead names the wire: the list is its furniture
         paragraphs, attachments = strip_attachments(paragraphs)
         copy.furniture += attachments
-    copy.agency = copy.agency or byline.agency or footer_agency or more_agency
-    copy.agency = copy.agency or signed_off_by(furniture)
+    copy.agency = (
+        copy.agency or byline.agency or footer_agency or more_agency or signed_off_by(furniture)
+    )
     copy.body = "\n\n".join(paragraphs)
     return copy
