@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from search.indexing.analysis import analyzed_terms
 from search.searching.snippets import MAX_SNIPPET_CHARS, make_snippet
 
@@ -52,6 +54,20 @@ def test_no_body_terms_gives_the_opening():
     snippet = make_snippet(body, frozenset())
     assert snippet.startswith("First sentence of the story.")
     assert "<mark>" not in snippet
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Quillon Software Inc. (QUIL) on Friday reported a fourth-quarter loss of $100.3 million.",
+        "Gov. Ann Lee and Dr. Jane Roe opened the new clinic in St. Paul on Monday morning.",
+        "John F. Kennedy Airport reopened at 6 a.m. after the storm passed over the U.S. coast.",
+    ],
+)
+def test_an_abbreviation_does_not_end_the_opening_sentence(lead):
+    """A listing without words to match shows the lead whole, not "Quillon Software Inc."."""
+    snippet = make_snippet(lead + " " + "Filler text here. " * 40, frozenset())
+    assert snippet.startswith(lead)
 
 
 def test_long_passage_is_cut_around_the_match():

@@ -34,6 +34,14 @@ CANDIDATE_PREFIX = 2
 #: A sentence's end: its stop, closing quotes or brackets, then space (the stop is matched,
 #: not looked behind for, so the regex engine skips ahead to candidate stops).
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+")
+#: Words whose full stop ends no sentence: a company's suffix ("Quillon Software Inc. (QUIL)
+#: on Friday"), a title ("Dr. Jane Roe", "Gov. Ann Lee"); a single letter too, an initial
+#: ("John F. Kennedy", "U.S.") or "a.m.".
+_ABBREVIATIONS_TEXT = """
+    inc corp co ltd plc bros mr mrs ms dr prof st jr sr gov sen rep gen lt col sgt capt adm
+    rev mt ft vs
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 _SPACES = re.compile(r"\s+")
 #: Letters accent folding changes (Latin-1 and Latin Extended); curly quotes need none.
 _ACCENTED = re.compile(r"[\u00c0-\u024f]")
@@ -126,6 +134,15 @@ def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]
     return found
 
 
+def _abbreviation_before(text: str, stop: int) -> bool:
+    """Whether the word before the full stop at ``stop`` is one that does not end a sentence."""
+    start = stop
+    while start and text[start - 1].isalpha():
+        start -= 1
+    word = text[start:stop]
+    return len(word) == 1 or word.lower() in _ABBREVIATIONS
+
+
 class SentenceFragmenter:
     """Candidate passages: up to ``MAX_SENTENCES`` consecutive sentences that fit the budget."""
 
@@ -136,6 +153,8 @@ class SentenceFragmenter:
     def sentences(self, text: str) -> list[Span]:
         spans, start = [], 0
         for match in _SENTENCE_END.finditer(text):
+            if text[match.start()] == "." and _abbreviation_before(text, match.start()):
+                continue
             spans.append((start, match.start() + len(match.group().rstrip())))
             start = match.end()
         if start < len(text):
